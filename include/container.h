@@ -1,0 +1,60 @@
+/* The one internal description of a container. The docker-like command line (cli.c) fills it
+ * today; the OCI config.json front end will fill the same struct. Everything downstream
+ * (container.c and the per-concern files) reads only this. */
+#ifndef NB_CONTAINER_H
+#define NB_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define NB_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname(2) refuses longer */
+#define NB_NAME_MAX 64
+
+/* Namespaces, as bits; ns.c maps them to CLONE_NEW* flags and names. */
+enum nb_ns {
+	NB_NS_MNT = 1 << 0,
+	NB_NS_PID = 1 << 1,
+	NB_NS_UTS = 1 << 2,
+	NB_NS_IPC = 1 << 3,
+	NB_NS_NET = 1 << 4,
+	NB_NS_CGROUP = 1 << 5,
+	NB_NS_USER = 1 << 6,
+	NB_NS_TIME = 1 << 7,
+};
+#define NB_NS_DEFAULT (NB_NS_MNT | NB_NS_PID | NB_NS_UTS | NB_NS_IPC | NB_NS_CGROUP)
+
+struct nb_bind {
+	const char *src; /* absolute host path */
+	const char *dst; /* absolute path inside the container */
+	bool read_only;
+};
+
+struct nb_container {
+	char name[NB_NAME_MAX + 1];
+	char hostname[NB_HOSTNAME_MAX + 1];
+
+	/* Root filesystem: read-only layers, layers[0] on top (overlay lowerdir order). */
+	const char **layers;
+	int n_layers;
+	const char *upper; /* persistent writable layer, or NULL for a fresh tmpfs */
+	const char *work;
+	bool read_only; /* no writable layer at all */
+
+	unsigned namespaces; /* enum nb_ns bits */
+
+	struct nb_bind *binds;
+	int n_binds;
+
+	/* Workload process. */
+	char *const *argv;
+	const char **env; /* "K=V" given by the user, applied over the defaults */
+	int n_env;
+	const char *workdir; /* NULL: "/" */
+	uid_t uid;
+	gid_t gid;
+	bool no_init;		/* exec the workload as PID 1 itself */
+	unsigned grace_seconds; /* reaper's TERM -> KILL delay */
+	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+};
+
+#endif
