@@ -1,0 +1,382 @@
+/* The PID-1 reaper, modelled on tini (src/tini.c): every forwardable signal is blocked once and
+ * taken synchronously in one sigwaitinfo loop; no handlers, no threads, no heap, no stdio.
+ * init_spawn/init_supervise keep no globals: `nestbox run` calls them in process. */
+#include "init.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The kernel's sigset is 64 bits. Raw rt_sigprocmask with that size saves and restores the
+ * caller's mask exactly: musl's sigprocmask hides its internal signals 32..34 from the old mask. */
+#define KERNEL_SIGSET_SIZE (_NSIG / 8)
+/* How deep the /proc children walk recurses; deeper processes are reached after their
+ * ancestors die and they are reparented to us (the SIGKILL loop walks again after each reap). */
+#define WALK_MAX_DEPTH	 32
+#define EXIT_SIGNAL_BASE 128
+
+/* Size: nestbox-init must stay under 16 KiB stripped, so a few libc calls are made raw where
+ * musl's wrapper pulls in kilobytes (vDSO lookup, sigaction bookkeeping, fork's lock set). */
+
+/* The kernel's struct sigaction (rt_sigaction(2)): read and put back verbatim, restorer and
+ * all, so the child gets exactly the disposition the caller had. */
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+
+static int ksigaction(int sig, const struct ksigaction *act, struct ksigaction *old)
+{
+	return (int)syscall(SYS_rt_sigaction, sig, act, old, KERNEL_SIGSET_SIZE);
+}
+
+static void monotonic_now(struct timespec *ts)
+{
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts);
+}
+
+static void forwardable_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (int sig = 1; sig < 32; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaddset(set, sig);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaddset(set, sig);
+}
+
+int init_block_signals(sigset_t *saved)
+{
+	sigset_t set;
+
+	forwardable_set(&set);
+	sigemptyset(saved);
+	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, saved, KERNEL_SIGSET_SIZE) < 0)
+		return -errno;
+	return 0;
+}
+
+/* --- verbose messages: write(2) only ------------------------------------------------------- */
+
+static size_t put_str(char *buf, size_t len, size_t cap, const char *s)
+{
+	while (*s && len < cap)
+		buf[len++] = *s++;
+	return len;
+}
+
+static size_t put_num(char *buf, size_t len, size_t cap, long n)
+{
+	char digits[24];
+	int i = 0;
+	unsigned long u = n < 0 ? -(unsigned long)n : (unsigned long)n;
+
+	do {
+		digits[i++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (n < 0)
+		digits[i++] = '-';
+	while (i > 0 && len < cap)
+		buf[len++] = digits[--i];
+	return len;
+}
+
+/* "init: <what> <n>" on stderr when verbose. */
+static void say(const struct init_config *cfg, const char *what, long n)
+{
+	char line[128];
+	size_t len;
+
+	if (!cfg->verbose)
+		return;
+	len = put_str(line, 0, sizeof(line) - 1, "init: ");
+	len = put_str(line, len, sizeof(line) - 1, what);
+	len = put_str(line, len, sizeof(line) - 1, " ");
+	len = put_num(line, len, sizeof(line) - 1, n);
+	line[len++] = '\n';
+	if (write(STDERR_FILENO, line, len) < 0)
+		return;
+}
+
+/* --- spawning ------------------------------------------------------------------------------ */
+
+/* credentials(7): a job-control shell hands the terminal to the foreground group. tcgetpgrp(3)
+ * (TIOCGPGRP)
+ * fails with ENOTTY unless fd 0 is our controlling terminal. tcsetpgrp (TIOCSPGRP) from a background group
+ * raises SIGTTOU (termios(3)): ignore it for the call, then put the disposition back. */
+static void claim_terminal(void)
+{
+	struct ksigaction ign = { .handler = SIG_IGN }, old;
+	pid_t pgrp;
+
+	if (syscall(SYS_ioctl, STDIN_FILENO, TIOCGPGRP, &pgrp) < 0)
+		return;
+	if (ksigaction(SIGTTOU, &ign, &old) < 0)
+		return;
+	pgrp = getpgrp();
+	syscall(SYS_ioctl, STDIN_FILENO, TIOCSPGRP, &pgrp);
+	ksigaction(SIGTTOU, &old, NULL);
+}
+
+pid_t init_spawn(const sigset_t *saved, int (*exec_fn)(void *arg), void *arg)
+{
+	struct ksigaction chld, dfl = { .handler = SIG_DFL };
+	int chld_reset = 0;
+	pid_t pid;
+
+	/* sigaction(2): with SIGCHLD ignored or SA_NOCLDWAIT the kernel reaps children itself and
+	 * waitpid never sees the workload's status. The init needs the default; the workload gets
+	 * the caller's disposition back. */
+	if (ksigaction(SIGCHLD, NULL, &chld) == 0 &&
+	    (chld.handler == SIG_IGN || (chld.flags & SA_NOCLDWAIT))) {
+		ksigaction(SIGCHLD, &dfl, NULL);
+		chld_reset = 1;
+	}
+	/* _Fork (musl >= 1.2.2) is fork without the atfork handlers and libc-wide locks, which only
+	 * matter to threaded callers; the init and `nestbox run` are single-threaded. */
+	pid = _Fork();
+	if (pid < 0) {
+		int err = errno;
+
+		if (chld_reset)
+			ksigaction(SIGCHLD, &chld, NULL);
+		return -err;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		claim_terminal();
+		if (chld_reset)
+			ksigaction(SIGCHLD, &chld, NULL);
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, saved, NULL, KERNEL_SIGSET_SIZE);
+		_exit(exec_fn(arg));
+	}
+	/* Also from the parent: a -g forward to -pid must not race the child's own setpgid.
+	 * EACCES once the child has exec'd is fine, it did it itself by then. */
+	setpgid(pid, pid);
+	return pid;
+}
+
+/* --- the descendants walk (subreaper mode: never kill(-1), it would reach the whole host) ---- */
+
+static int signal_tree(const char *task_dir, int sig, int depth);
+
+static int signal_one(pid_t pid, int sig, int depth)
+{
+	char dir[48];
+	size_t len;
+	int n = kill(pid, sig) == 0;
+
+	if (depth >= WALK_MAX_DEPTH)
+		return n;
+	len = put_str(dir, 0, sizeof(dir) - 1, "/proc/");
+	len = put_num(dir, len, sizeof(dir) - 1, pid);
+	len = put_str(dir, len, sizeof(dir) - 1, "/task");
+	dir[len] = '\0';
+	return n + signal_tree(dir, sig, depth + 1);
+}
+
+/* proc(5) /proc/PID/task/TID/children: space-separated pids, read in small chunks. */
+static int signal_children_file(int fd, int sig, int depth)
+{
+	char buf[128];
+	ssize_t got;
+	long pid = 0;
+	int n = 0;
+
+	while ((got = read(fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < got; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				pid = pid * 10 + (buf[i] - '0');
+			} else if (pid > 0) {
+				n += signal_one((pid_t)pid, sig, depth);
+				pid = 0;
+			}
+		}
+	}
+	if (pid > 0)
+		n += signal_one((pid_t)pid, sig, depth);
+	return n;
+}
+
+/* Signal every process listed in task_dir/.../children, then their descendants. */
+static int signal_tree(const char *task_dir, int sig, int depth)
+{
+	char dents[512] __attribute__((aligned(8)));
+	int n = 0, dfd;
+	long got;
+
+	dfd = openat(AT_FDCWD, task_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	while ((got = getdents(dfd, (struct dirent *)dents, sizeof(dents))) > 0) {
+		for (long off = 0; off < got;) {
+			struct dirent *d = (struct dirent *)(dents + off);
+			char rel[48];
+			size_t len;
+			int cfd;
+
+			off += d->d_reclen;
+			if (d->d_name[0] < '0' || d->d_name[0] > '9')
+				continue;
+			len = put_str(rel, 0, sizeof(rel) - 1, d->d_name);
+			len = put_str(rel, len, sizeof(rel) - 1, "/children");
+			rel[len] = '\0';
+			cfd = openat(dfd, rel, O_RDONLY | O_CLOEXEC);
+			if (cfd < 0)
+				continue;
+			n += signal_children_file(cfd, sig, depth);
+			close(cfd);
+		}
+	}
+	close(dfd);
+	return n;
+}
+
+/* "All that remain": in a pid namespace's PID 1, kill(-1) reaches exactly the namespace
+ * (kill(2)); as a subreaper only our own descendants. */
+static void signal_remaining(int pid1, int sig)
+{
+	if (pid1)
+		kill(-1, sig);
+	else
+		signal_tree("/proc/self/task", sig, 0);
+}
+
+/* --- reaping and shutdown ---------------------------------------------------------------- */
+
+/* Reap every exited child; note the workload's status. Returns 1 while children remain, 0 when
+ * there are none left (ECHILD). */
+static int reap_exited(pid_t workload, int *status, int *workload_done)
+{
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == workload) {
+			*status = st;
+			*workload_done = 1;
+		}
+	}
+	return !(pid < 0 && errno == ECHILD);
+}
+
+/* Reap as children exit until none remain (returns 1) or the deadline passes (returns 0).
+ * sigtimedwait takes SIGCHLD without polling; other signals are dropped, the workload is gone. */
+static int reap_until(const struct timespec *deadline, const sigset_t *set)
+{
+	int st, dummy = 0;
+
+	for (;;) {
+		struct timespec now, left;
+
+		if (!reap_exited(0, &st, &dummy))
+			return 1;
+		monotonic_now(&now);
+		left.tv_sec = deadline->tv_sec - now.tv_sec;
+		left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_nsec += 1000000000L;
+			left.tv_sec--;
+		}
+		if (left.tv_sec < 0)
+			return 0;
+		sigtimedwait(set, NULL, &left);
+	}
+}
+
+/* The workload has exited: TERM (and CONT, so stopped ones see it) what remains, give it
+ * grace_seconds, then KILL and reap until ECHILD. PID 1 exiting early would make the kernel
+ * SIGKILL the namespace at once (pid_namespaces(7)) and cut the others' cleanup short. */
+static void shutdown_remaining(int pid1, const struct init_config *cfg, const sigset_t *set)
+{
+	struct timespec deadline;
+	int st, dummy = 0;
+
+	if (!reap_exited(0, &st, &dummy))
+		return;
+	say(cfg, "terminating what remains, grace seconds", (long)cfg->grace_seconds);
+	signal_remaining(pid1, SIGTERM);
+	signal_remaining(pid1, SIGCONT);
+	monotonic_now(&deadline);
+	deadline.tv_sec += cfg->grace_seconds;
+	if (reap_until(&deadline, set))
+		return;
+	say(cfg, "grace expired, killing what remains, signal", SIGKILL);
+	for (;;) {
+		/* Again after every reap: a process forked during the walk is reparented to us
+		 * when its parent dies, and found by the next walk. */
+		signal_remaining(pid1, SIGKILL);
+		if (waitpid(-1, &st, 0) < 0 && errno == ECHILD)
+			break;
+		if (!reap_exited(0, &st, &dummy))
+			break;
+	}
+}
+
+/* The caller's fds stay in the workload (it was forked before this); the init itself keeps
+ * none, so it pins no file, mount or pipe end. */
+static void close_fds_from_3(void)
+{
+	struct rlimit rl;
+	unsigned max = 1024;
+
+	/* musl 1.2.3 has no close_range() wrapper. */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl) == 0 && rl.rlim_cur < 65536)
+		max = (unsigned)rl.rlim_cur;
+	for (unsigned fd = 3; fd < max; fd++)
+		close((int)fd);
+}
+
+int init_supervise(pid_t workload, const struct init_config *cfg)
+{
+	int pid1 = getpid() == 1, status = 0, workload_done = 0;
+	sigset_t set;
+
+	/* prctl(2): orphans of our descendants are reparented to us instead of the real init.
+	 * Quietly: without it we still reap the workload. */
+	if (!pid1)
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	if (chdir("/") < 0)
+		say(cfg, "chdir / failed, errno", errno);
+	close_fds_from_3();
+	/* signal(7): an unblocked SIGCHLD at SIG_DFL is discarded, never queued: make sure it is
+	 * blocked even if the caller skipped init_block_signals. */
+	forwardable_set(&set);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, KERNEL_SIGSET_SIZE);
+	say(cfg, "supervising workload pid", workload);
+
+	/* The workload may have exited before we got here; its SIGCHLD is pending anyway. */
+	reap_exited(workload, &status, &workload_done);
+	while (!workload_done) {
+		siginfo_t info;
+		int sig = sigwaitinfo(&set, &info);
+
+		if (sig < 0)
+			continue;
+		if (sig == SIGCHLD) {
+			reap_exited(workload, &status, &workload_done);
+			continue;
+		}
+		say(cfg, "forwarding signal", sig);
+		kill(cfg->signal_group ? -workload : workload, sig);
+	}
+	say(cfg, "workload exited, wait status", status);
+	shutdown_remaining(pid1, cfg, &set);
+	if (WIFSIGNALED(status))
+		return EXIT_SIGNAL_BASE + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
