@@ -1,0 +1,121 @@
+/* init_probe MODE ...: small workloads for the reaper tests.
+ *   status          print our SigBlk and SigIgn lines (/proc/self/status) and "fds: 0 1 2 ..."
+ *   status-wait     the same, then wait until killed
+ *   pause           wait until killed
+ *   raise N         die of signal N (no core dump)
+ *   leave-child ignore|handle PIDFILE
+ *                   fork a child that ignores SIGTERM (ignore) or exits on it (handle), write
+ *                   its pid to PIDFILE, exit 0 once it is ready
+ * Anything that waits gives up after 20 s so that a broken test leaves nothing behind. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define GIVE_UP_SECONDS 20
+
+static void print_status(void)
+{
+	char line[256], fds[512];
+	FILE *f = fopen("/proc/self/status", "r");
+	size_t len = 0;
+	struct dirent *e;
+	DIR *d;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "SigBlk:", 7) || !strncmp(line, "SigIgn:", 7))
+			fputs(line, stdout);
+	if (f)
+		fclose(f);
+	d = opendir("/proc/self/fd");
+	len = (size_t)snprintf(fds, sizeof(fds), "fds:");
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		len += (size_t)snprintf(fds + len, sizeof(fds) - len, " %s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	printf("%s\n", fds);
+	fflush(stdout);
+}
+
+static void wait_forever(void)
+{
+	alarm(GIVE_UP_SECONDS);
+	for (;;)
+		pause();
+}
+
+static void exit_now(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+static int leave_child(const char *how, const char *pidfile)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready) < 0)
+		return 2;
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		char buf[32];
+		int fd, len;
+
+		signal(SIGTERM, strcmp(how, "ignore") == 0 ? SIG_IGN : exit_now);
+		len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+		fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, buf, (size_t)len) != len)
+			_exit(2);
+		close(fd);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		close(ready[1]);
+		wait_forever();
+	}
+	close(ready[1]);
+	return read(ready[0], &c, 1) == 1 ? 0 : 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(mode, "status")) {
+		print_status();
+		return 0;
+	}
+	if (!strcmp(mode, "status-wait")) {
+		print_status();
+		wait_forever();
+	}
+	if (!strcmp(mode, "pause"))
+		wait_forever();
+	if (!strcmp(mode, "raise") && argc > 2) {
+		int sig = atoi(argv[2]);
+		sigset_t set;
+
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* core(5): no dump when not dumpable */
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+		return 99;
+	}
+	if (!strcmp(mode, "leave-child") && argc > 3)
+		return leave_child(argv[2], argv[3]);
+	fprintf(stderr,
+		"usage: init_probe status|status-wait|pause|raise N|leave-child HOW FILE\n");
+	return 2;
+}
