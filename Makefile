@@ -90,8 +90,8 @@ size: $(BUILD)/nestbox $(BUILD)/nestbox-init
 	done
 
 # --- rootfs --------------------------------------------------------------------------------------
-rootfs: $(ROOTFS)/.stamp
-$(ROOTFS)/.stamp: rootfs/mkrootfs.sh
+rootfs: $(BUILD)/.rootfs-stamp
+$(BUILD)/.rootfs-stamp: rootfs/mkrootfs.sh
 	sh rootfs/mkrootfs.sh $(ROOTFS)
 	@touch $@
 

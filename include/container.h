@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #define NB_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname(2) refuses longer */
-#define NB_NAME_MAX 64
+#define NB_NAME_MAX	64
 
 /* Namespaces, as bits; ns.c maps them to CLONE_NEW* flags and names. */
 enum nb_ns {

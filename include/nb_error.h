@@ -4,12 +4,12 @@
 #ifndef NB_ERROR_H
 #define NB_ERROR_H
 
-#define NB_EXIT_SETUP 125    /* nestbox failed before the workload started */
+#define NB_EXIT_SETUP	    125 /* nestbox failed before the workload started */
 #define NB_EXIT_CANNOT_EXEC 126
-#define NB_EXIT_NOT_FOUND 127
+#define NB_EXIT_NOT_FOUND   127
 
 struct nb_error {
-	int code;	/* positive errno value, 0 when unset */
+	int code;      /* positive errno value, 0 when unset */
 	char msg[512]; /* "<what>: <value>: <why>" */
 };
 

@@ -1,0 +1,14 @@
+/* The docker-like front end: `nestbox run` flags -> struct nb_container. */
+#ifndef NB_CLI_H
+#define NB_CLI_H
+
+#include "container.h"
+#include "nb_error.h"
+
+/* Parse `run`'s arguments (argv[0] is "run"). Returns 0, 1 when --help was printed, or -errno
+ * with err filled. Allocations live as long as the process (a run is one process lifetime). */
+int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err);
+
+void cli_run_usage(int fd);
+
+#endif

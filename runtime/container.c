@@ -1,0 +1,202 @@
+/* A container's life, top to bottom:
+ *
+ *   host side (nestbox run)          container side (PID 1 of the new pid namespace)
+ *   block signals                    die with the host side (PDEATHSIG), setsid
+ *   clone into new namespaces  --->  private mounts, scratch root, overlay root,
+ *   forward signals, wait            binds, /proc, /sys, /dev, hostname, pivot_root,
+ *   exit with the status       <---  reaper (init/) with the workload as its child
+ *
+ * Everything the container side creates lives in its own mount namespace, so a crash at any
+ * point leaves nothing on the host: the kernel tears the namespaces down with their last
+ * process, and the host side's death kills that process (PR_SET_PDEATHSIG). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "init.h"
+#include "mounts.h"
+#include "ns.h"
+#include "overlay.h"
+#include "process.h"
+#include "run.h"
+
+static void step(const struct nb_container *c, const char *name)
+{
+	if (c->verbosity > 0)
+		dprintf(STDERR_FILENO, "nestbox: %s: %s\n", c->name, name);
+}
+
+/* PR_SET_PDEATHSIG only covers a parent that dies after the prctl: the host side keeps the
+ * pipe's write end open for its whole life, so EOF here means it is already gone. */
+static int tie_to_host_side(int sync_fd)
+{
+	char byte;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return -1;
+	if (fcntl(sync_fd, F_SETFL, O_NONBLOCK))
+		return -1;
+	if (read(sync_fd, &byte, 1) == 0)
+		return -1;
+	return 0;
+}
+
+static int build_root(const struct nb_container *c, struct nb_error *err)
+{
+	int rc;
+
+	step(c, "mounts: private");
+	rc = mounts_make_private(err);
+	if (rc)
+		return rc;
+	step(c, "mounts: scratch root");
+	rc = mounts_enter_scratch(c->layers[0], err);
+	if (rc)
+		return rc;
+	step(c, "overlay");
+	rc = overlay_mount_root(c, err);
+	for (int i = 0; !rc && i < c->n_binds; i++)
+		rc = mounts_bind(c->binds[i].src, c->binds[i].dst, c->binds[i].read_only, err);
+	if (!rc)
+		rc = mounts_proc(err);
+	if (!rc)
+		rc = mounts_sys(err);
+	if (!rc)
+		rc = dev_populate(err);
+	if (!rc && c->read_only)
+		rc = mounts_root_read_only(err);
+	return rc;
+}
+
+static int set_hostname(const struct nb_container *c, struct nb_error *err)
+{
+	if (!(c->namespaces & NB_NS_UTS))
+		return 0;
+	if (sethostname(c->hostname, strlen(c->hostname)))
+		return nb_fail_errno(err, "sethostname", c->hostname);
+	return 0;
+}
+
+static int exec_workload(void *arg)
+{
+	return process_exec(arg);
+}
+
+static int start_workload(const struct nb_container *c, const sigset_t *saved)
+{
+	const struct init_config cfg = { .grace_seconds = c->grace_seconds,
+					 .verbose = c->verbosity > 0 };
+	pid_t pid;
+
+	if (c->no_init) {
+		sigprocmask(SIG_SETMASK, saved, NULL);
+		return process_exec(c);
+	}
+	step(c, "reaper");
+	pid = init_spawn(saved, exec_workload, (void *)c);
+	if (pid < 0) {
+		struct nb_error err;
+
+		errno = -pid;
+		nb_fail_errno(&err, "fork workload", c->argv[0]);
+		nb_error_print(&err);
+		return NB_EXIT_SETUP;
+	}
+	return init_supervise(pid, &cfg);
+}
+
+/* The container side: runs as PID 1 of the new pid namespace; returns its exit status. */
+static int container_side(const struct nb_container *c, const sigset_t *saved, int sync_fd)
+{
+	struct nb_error err = { 0 };
+	int rc;
+
+	if (tie_to_host_side(sync_fd))
+		return NB_EXIT_SETUP;
+	close(sync_fd);
+	/* A session of its own: the container can never take the caller's terminal as its
+	 * controlling terminal. */
+	setsid();
+	rc = build_root(c, &err);
+	if (!rc)
+		rc = set_hostname(c, &err);
+	if (!rc) {
+		step(c, "pivot_root");
+		rc = mounts_pivot(&err);
+	}
+	if (rc) {
+		nb_error_print(&err);
+		return NB_EXIT_SETUP;
+	}
+	return start_workload(c, saved);
+}
+
+static int exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return NB_EXIT_SETUP;
+}
+
+/* The host side: forward every signal to the container's PID 1 until it exits. */
+static int host_side(pid_t child)
+{
+	sigset_t all;
+	siginfo_t info;
+	int wstatus;
+
+	sigfillset(&all);
+	for (;;) {
+		int sig = sigwaitinfo(&all, &info);
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(child, sig);
+			continue;
+		}
+		if (waitpid(child, &wstatus, WNOHANG) == child)
+			return exit_status(wstatus);
+	}
+}
+
+int container_run(const struct nb_container *c, struct nb_error *err)
+{
+	sigset_t saved;
+	int sync[2];
+	pid_t child;
+	int rc;
+
+	if (pipe2(sync, O_CLOEXEC))
+		return nb_fail_errno(err, "pipe", NULL);
+	rc = init_block_signals(&saved);
+	if (rc) {
+		close(sync[0]);
+		close(sync[1]);
+		return nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
+	}
+	step(c, "clone");
+	child = ns_clone(ns_clone_flags(c->namespaces), -1);
+	if (child == 0) {
+		close(sync[1]);
+		_exit(container_side(c, &saved, sync[0]));
+	}
+	close(sync[0]);
+	if (child < 0) {
+		close(sync[1]);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		errno = -child;
+		return nb_fail_errno(err, "clone namespaces", NULL);
+	}
+	rc = host_side(child);
+	close(sync[1]);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/* Root filesystem from layers: see include/overlay.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "mounts.h"
+#include "overlay.h"
+
+/* The fresh writable layer lives on the scratch tmpfs and goes away with the container. */
+#define SCRATCH_UPPER "/rw/upper"
+#define SCRATCH_WORK  "/rw/work"
+
+static int append(char *buf, size_t size, size_t *len, const char *a, const char *b)
+{
+	int n = snprintf(buf + *len, size - *len, "%s%s", a, b);
+
+	if (n < 0 || (size_t)n >= size - *len)
+		return -ENAMETOOLONG;
+	*len += (size_t)n;
+	return 0;
+}
+
+int overlay_options(const struct nb_container *c, const char *host_prefix, char *buf, size_t size)
+{
+	size_t len = 0;
+	int rc = append(buf, size, &len, "lowerdir=", "");
+
+	for (int i = 0; !rc && i < c->n_layers; i++) {
+		rc = append(buf, size, &len, i ? ":" : "", host_prefix);
+		if (!rc)
+			rc = append(buf, size, &len, c->layers[i], "");
+	}
+	if (rc || c->read_only)
+		return rc;
+	if (c->upper) {
+		rc = append(buf, size, &len, ",upperdir=", host_prefix);
+		if (!rc)
+			rc = append(buf, size, &len, c->upper, "");
+		if (!rc)
+			rc = append(buf, size, &len, ",workdir=", host_prefix);
+		if (!rc)
+			rc = append(buf, size, &len, c->work, "");
+		return rc;
+	}
+	return append(buf, size, &len, ",upperdir=" SCRATCH_UPPER ",workdir=" SCRATCH_WORK, "");
+}
+
+/* overlayfs refuses a single lower layer without an upper one ("at least 2 lowerdir are
+ * needed while upperdir nonexistent"): a read-only bind of that layer is the same root. */
+static int mount_single_read_only(const struct nb_container *c, struct nb_error *err)
+{
+	return mounts_bind(c->layers[0], "/", true, err);
+}
+
+int overlay_mount_root(const struct nb_container *c, struct nb_error *err)
+{
+	char options[4096];
+
+	if (c->read_only && c->n_layers == 1)
+		return mount_single_read_only(c, err);
+	if (!c->read_only && !c->upper &&
+	    (mounts_mkdir_p(SCRATCH_UPPER, 0755) || mkdir(SCRATCH_WORK, 0700)))
+		return nb_fail_errno(err, "tmpfs upper layer", SCRATCH_UPPER);
+	if (overlay_options(c, OLDROOT, options, sizeof(options)))
+		return nb_fail(err, ENAMETOOLONG, "--rootfs", c->layers[0],
+			       "too many or too long layer paths for one overlay mount");
+	if (mount("overlay", NEWROOT, "overlay", c->read_only ? MS_RDONLY : 0, options)) {
+		if (errno == ENODEV)
+			return nb_fail(err, ENODEV, "mount overlay", NEWROOT,
+				       "the kernel has no overlayfs (load the overlay module)");
+		return nb_fail_errno(err, "mount overlay", options);
+	}
+	return 0;
+}
