@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boot.h"
 #include "cli.h"
 #include "init.h"
 #include "nb_error.h"
@@ -41,6 +42,8 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (boot_wanted(argc, argv)) /* the kernel's PID 1, or `nestbox boot` (boot.c) */
+		return boot_main(argc, argv);
 	if (argc < 2) {
 		usage(STDERR_FILENO);
 		return NB_EXIT_SETUP;
