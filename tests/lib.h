@@ -1,0 +1,46 @@
+/* Shared helpers for the kselftest-harness suites: run nestbox and capture what it says,
+ * snapshot host state (mounts, processes) to prove nothing leaked. Paths come from the
+ * environment so the same binaries run from the repo and inside the QEMU VMs:
+ * NESTBOX, NESTBOX_INIT, NESTBOX_ROOTFS, NESTBOX_HELPERS. */
+#ifndef NBT_LIB_H
+#define NBT_LIB_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define NBT_OUT_MAX 65536
+
+struct nbt_result {
+	const char *input; /* written to the child's stdin, then closed; NULL: /dev/null */
+	int status;	   /* exit code, or 128+N when killed by signal N, -1 on harness error */
+	char out[NBT_OUT_MAX];
+	char err[NBT_OUT_MAX];
+};
+
+const char *nbt_nestbox(void);
+const char *nbt_rootfs(void);
+const char *nbt_helpers(void);
+
+/* Run nestbox with the NULL-terminated arguments after its path; capture stdout/stderr. */
+int nbt_run(struct nbt_result *r, ...);
+/* Same with an argv array (argv[0] is the first argument after nestbox's path). */
+int nbt_runv(struct nbt_result *r, const char *const *argv);
+
+/* Start nestbox in the background with stdout/stderr to a file; returns its pid. */
+pid_t nbt_spawn(const char *const *argv, const char *log_path);
+
+/* Host mount table without the fields that differ between reads; caller frees. */
+char *nbt_mountinfo(void);
+/* Number of processes whose cmdline contains needle (excluding the caller). */
+int nbt_count_procs(const char *needle);
+/* Lines of stderr (to check "one clear line"). */
+int nbt_count_lines(const char *text);
+/* Read a whole small file into buf; returns bytes or -1. */
+int nbt_read_file(const char *path, char *buf, size_t size);
+/* Write content to path (creating directories is the caller's job). */
+int nbt_write_file(const char *path, const char *content);
+/* A fresh directory under /tmp (mkdtemp) and rm -rf of one. */
+char *nbt_tempdir(const char *tag);
+void nbt_rm_rf(const char *path);
+
+#endif

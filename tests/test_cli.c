@@ -1,0 +1,170 @@
+/* Command line contract and bad input: every bad input gives one clear line on stderr and
+ * exit 125, and leaves nothing behind (host mounts identical, no process, no temp dir). */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+#define ROOTFS "@ROOTFS" /* replaced by the busybox rootfs path */
+
+FIXTURE(bad_input)
+{
+	char *mounts_before;
+	int tmp_entries_before;
+};
+
+FIXTURE_VARIANT(bad_input)
+{
+	const char *args[12];
+	const char *says; /* the stderr line must contain this */
+};
+
+static int count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+FIXTURE_SETUP(bad_input)
+{
+	self->mounts_before = nbt_mountinfo();
+	self->tmp_entries_before = count_dir("/tmp");
+}
+
+FIXTURE_TEARDOWN(bad_input)
+{
+	free(self->mounts_before);
+}
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(bad_input, missing_layer) {
+	.args = { "run", "--rootfs", "/nonexistent/layer", "--", "true" }, .says = "/nonexistent/layer" };
+FIXTURE_VARIANT_ADD(bad_input, layer_not_a_directory) {
+	.args = { "run", "--rootfs", "/etc/passwd", "--", "true" }, .says = "not a directory" };
+FIXTURE_VARIANT_ADD(bad_input, relative_layer) {
+	.args = { "run", "--rootfs", "build/rootfs", "--", "true" }, .says = "absolute" };
+FIXTURE_VARIANT_ADD(bad_input, empty_layer) {
+	.args = { "run", "--rootfs", "", "--", "true" }, .says = "empty" };
+FIXTURE_VARIANT_ADD(bad_input, empty_layer_in_list) {
+	.args = { "run", "--rootfs", ROOTFS "::" ROOTFS, "--", "true" }, .says = "empty layer" };
+FIXTURE_VARIANT_ADD(bad_input, unknown_namespace) {
+	.args = { "run", "--rootfs", ROOTFS, "--ns", "mnt,pid,bogus", "--", "true" }, .says = "bogus" };
+FIXTURE_VARIANT_ADD(bad_input, bind_without_target) {
+	.args = { "run", "--rootfs", ROOTFS, "--bind", "/tmp", "--", "true" }, .says = "SRC:DST" };
+FIXTURE_VARIANT_ADD(bad_input, bind_bad_mode) {
+	.args = { "run", "--rootfs", ROOTFS, "--bind", "/tmp:/mnt:rx", "--", "true" }, .says = "ro or rw" };
+FIXTURE_VARIANT_ADD(bad_input, bind_relative_source) {
+	.args = { "run", "--rootfs", ROOTFS, "--bind", "tmp:/mnt", "--", "true" }, .says = "absolute" };
+FIXTURE_VARIANT_ADD(bad_input, bind_missing_source) {
+	.args = { "run", "--rootfs", ROOTFS, "--bind", "/nonexistent:/mnt", "--", "true" }, .says = "/nonexistent" };
+FIXTURE_VARIANT_ADD(bad_input, bind_dotdot_target) {
+	.args = { "run", "--rootfs", ROOTFS, "--bind", "/tmp:/mnt/../../x", "--", "true" }, .says = ".." };
+FIXTURE_VARIANT_ADD(bad_input, upper_without_work) {
+	.args = { "run", "--rootfs", ROOTFS, "--upper", "/tmp", "--", "true" }, .says = "together" };
+FIXTURE_VARIANT_ADD(bad_input, read_only_with_upper) {
+	.args = { "run", "--rootfs", ROOTFS, "--read-only", "--upper", "/tmp", "--work", "/var/tmp", "--", "true" },
+	.says = "--read-only" };
+FIXTURE_VARIANT_ADD(bad_input, hostname_too_long) {
+	.args = { "run", "--rootfs", ROOTFS, "--hostname",
+		  "h2345678901234567890123456789012345678901234567890123456789012345", "--", "true" },
+	.says = "64" };
+FIXTURE_VARIANT_ADD(bad_input, bad_name) {
+	.args = { "run", "--rootfs", ROOTFS, "--name", "a/b", "--", "true" }, .says = "--name" };
+FIXTURE_VARIANT_ADD(bad_input, unknown_option) {
+	.args = { "run", "--rootfs", ROOTFS, "--frobnicate", "--", "true" }, .says = "--frobnicate" };
+FIXTURE_VARIANT_ADD(bad_input, option_without_value) {
+	.args = { "run", "--rootfs" }, .says = "needs a value" };
+FIXTURE_VARIANT_ADD(bad_input, no_command) {
+	.args = { "run", "--rootfs", ROOTFS, "--" }, .says = "no CMD" };
+FIXTURE_VARIANT_ADD(bad_input, no_rootfs) {
+	.args = { "run", "--", "true" }, .says = "--rootfs" };
+FIXTURE_VARIANT_ADD(bad_input, bad_user) {
+	.args = { "run", "--rootfs", ROOTFS, "--user", "root", "--", "true" }, .says = "UID" };
+FIXTURE_VARIANT_ADD(bad_input, bad_grace) {
+	.args = { "run", "--rootfs", ROOTFS, "--grace", "-1", "--", "true" }, .says = "--grace" };
+FIXTURE_VARIANT_ADD(bad_input, relative_workdir) {
+	.args = { "run", "--rootfs", ROOTFS, "--workdir", "tmp", "--", "true" }, .says = "absolute" };
+FIXTURE_VARIANT_ADD(bad_input, missing_workdir) {
+	.args = { "run", "--rootfs", ROOTFS, "--workdir", "/does/not/exist", "--", "true" }, .says = "/does/not/exist" };
+FIXTURE_VARIANT_ADD(bad_input, unknown_command) {
+	.args = { "frobnicate" }, .says = "frobnicate" };
+/* clang-format on */
+
+TEST_F(bad_input, exits_125_with_one_line_and_leaves_nothing)
+{
+	static struct nbt_result r;
+	const char *argv[13];
+	char *after;
+	int i;
+
+	for (i = 0; variant->args[i]; i++)
+		argv[i] = !strcmp(variant->args[i], ROOTFS) ? nbt_rootfs() : variant->args[i];
+	argv[i] = NULL;
+	nbt_runv(&r, argv);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("stderr: %s", r.err);
+	EXPECT_EQ(0, strncmp(r.err, "nestbox", 7)) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, variant->says)) TH_LOG("stderr: %s", r.err);
+	EXPECT_EQ(0, r.out[0]) TH_LOG("stdout: %s", r.out);
+	after = nbt_mountinfo();
+	ASSERT_NE(NULL, after);
+	EXPECT_STREQ(self->mounts_before, after);
+	free(after);
+	EXPECT_EQ(self->tmp_entries_before, count_dir("/tmp"));
+}
+
+FIXTURE(cli)
+{
+	int unused;
+};
+FIXTURE_SETUP(cli)
+{
+}
+FIXTURE_TEARDOWN(cli)
+{
+}
+
+TEST_F(cli, run_help_lists_every_option)
+{
+	static struct nbt_result r;
+	const char *opts[] = { "--rootfs",   "--upper", "--work",   "--read-only", "--name",
+			       "--hostname", "--ns",	"--bind",   "--env",	   "--workdir",
+			       "--user",     "--grace", "--no-init" };
+
+	nbt_run(&r, "run", "--help", NULL);
+	ASSERT_EQ(0, r.status);
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		const char *opt = opts[i];
+
+		EXPECT_NE(NULL, strstr(r.out, opt)) TH_LOG("missing %s", opt);
+	}
+}
+
+TEST_F(cli, init_help)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "init", "--help", NULL);
+	ASSERT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, "--grace"));
+}
+
+TEST_F(cli, version)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "--version", NULL);
+	ASSERT_EQ(0, r.status);
+	EXPECT_EQ(0, strncmp(r.out, "nestbox ", 8)) TH_LOG("%s", r.out);
+}
+
+TEST_HARNESS_MAIN
