@@ -1,0 +1,144 @@
+#!/bin/sh
+# Boot one test VM and judge it. Usage (from the repo's top directory):
+#   run-vm.sh MODE KERNEL_DIR INITRAMFS OUT_PREFIX      MODE: suite | boot | probe-kvm
+# suite: nestbox boots with /etc/nestbox/boot.conf and runs the native suite; passes only when
+#        the results port's status line and the isa-debug-exit code agree.
+# boot:  nestbox boots with boot-mode.conf (kernel command line nestbox.conf=); passes when the
+#        in-VM checks pass and the console shows the bad lines reported, every container stopped
+#        and a clean power off (QEMU exit 0, "reboot: Power down", no panic).
+# Writes OUT_PREFIX.console, .results (TAP from the VM), .host (host-side TAP) and .summary
+# ("passed failed skipped boot_s wall_s verdict reason"). Env: LABEL, VM_TIMEOUT (s, 180),
+# VM_CPUS (1), VM_MEM (MiB, 1024), ACCEL (kvm|tcg, else probed once and cached).
+set -u
+mode=${1:?usage: run-vm.sh suite|boot|probe-kvm KERNEL_DIR INITRAMFS OUT_PREFIX}
+kdir=${2:?} initrd=${3:?} out=${4:?}
+label=${LABEL:-$mode}
+build=${BUILD:-build}
+timeout_s=${VM_TIMEOUT:-180}
+
+case $mode in
+suite) conf=/etc/nestbox/boot.conf ;;
+boot) conf=/etc/nestbox/boot-mode.conf ;;
+probe-kvm) conf=/etc/nestbox/probe.conf ;;
+*) echo "run-vm: unknown mode '$mode'" >&2; exit 2 ;;
+esac
+
+qemu() { # qemu ACCEL TIMEOUT: boot the VM, no network device, console and results to files
+	rm -f "$out.console" "$out.results"
+	: >"$out.results"
+	timeout -k 5 "$2" qemu-system-x86_64 -nodefaults -M pc -accel "$1" -cpu max \
+		-m "${VM_MEM:-1024}" -smp "${VM_CPUS:-1}" -nic none -no-reboot \
+		-display none -monitor none -serial "file:$out.console" \
+		-kernel "$kdir/vmlinuz" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 loglevel=4 nestbox.conf=$conf" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-device virtio-serial-pci \
+		-chardev "file,id=results,path=$out.results" \
+		-device virtserialport,chardev=results,name=results </dev/null
+}
+
+if [ "$mode" = probe-kvm ]; then
+	# FACTS: KVM boots here fail with "KVM internal error" and QEMU then hangs: a short boot
+	# under timeout decides, and the answer is cached by the caller.
+	qemu kvm 30 >"$out.qemu" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q 'reboot: Power down' "$out.console" 2>/dev/null; then
+		echo kvm
+	else
+		echo tcg
+	fi
+	exit 0
+fi
+
+accel=${ACCEL:-tcg}
+start=$(date +%s.%N)
+qemu "$accel" "$timeout_s" >"$out.qemu" 2>&1 &
+qpid=$!
+seen=0 booted=
+while kill -0 $qpid 2>/dev/null; do
+	sleep 1
+	if [ -z "$booted" ] && grep -q 'nestbox: boot: PID 1 up at' "$out.console" 2>/dev/null; then
+		booted=$(sed -n 's/.*nestbox: boot: PID 1 up at \([0-9.]*\) s.*/\1/p' "$out.console" |
+			head -n 1)
+		echo "[$label] PID 1 up at ${booted} s (guest clock)"
+	fi
+	n=$(grep -c '^# === ' "$out.results" 2>/dev/null)
+	if [ "${n:-0}" -gt $seen ]; then
+		grep '^# === ' "$out.results" | sed -n "$((seen + 1)),${n}p" |
+			sed "s|^# === \\(.*/\\)\\{0,1\\}|[$label] running |"
+		seen=$n
+	fi
+done
+wait $qpid
+rc=$?
+wall=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+[ -n "$booted" ] || booted=$(sed -n 's/.*nestbox: boot: PID 1 up at \([0-9.]*\) s.*/\1/p' \
+	"$out.console" 2>/dev/null | head -n 1)
+
+status=$(grep '^# nestbox-qemu: status=' "$out.results" | tail -n 1)
+val() { echo "$status" | sed -n "s/.* $1=\([0-9a-z]*\).*/\1/p"; }
+passed=$(val passed) failed=$(val failed) skipped=$(val skipped) st=$(echo "$status" |
+	sed -n 's/.*status=\([a-z]*\).*/\1/p')
+: "${passed:=0}" "${failed:=0}" "${skipped:=0}"
+verdict=PASS reason=
+
+# Host-side checks, as TAP in $out.host, counted with the VM's.
+: >"$out.host"
+hn=0
+check() { # check DESCRIPTION COMMAND...
+	d=$1
+	shift
+	hn=$((hn + 1))
+	if "$@"; then
+		echo "ok $hn $d" >>"$out.host"
+		passed=$((passed + 1))
+	else
+		echo "not ok $hn $d" >>"$out.host"
+		failed=$((failed + 1))
+	fi
+}
+console_has() { grep -q "$1" "$out.console"; }
+no_panic() { ! grep -q 'Kernel panic' "$out.console"; }
+bad_line_reported() { # bad_line_reported PATTERN: reported with the line number it has
+	ln=$(grep -n "$1" "$(dirname "$initrd")/boot-mode.conf" | head -n 1 | cut -d: -f1)
+	[ -n "$ln" ] && grep -q "boot-mode.conf:$ln: .*$2" "$out.console"
+}
+
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	verdict=FAIL reason="timed out after ${timeout_s}s"
+elif [ -z "$status" ]; then
+	verdict=FAIL reason="no status line: boot or infrastructure failure"
+elif [ "$mode" = suite ]; then
+	want=3
+	[ "$st" = pass ] && want=1
+	if [ $rc -ne $want ]; then
+		verdict=FAIL reason="status=$st but QEMU exited $rc (isa-debug-exit wants $want)"
+	fi
+	check "no kernel panic" no_panic
+else
+	check "bad line reported: unknown directive" bad_line_reported '^frobnicate' \
+		"unknown directive 'frobnicate'"
+	check "bad line reported: missing rootfs" bad_line_reported '^container ghost' \
+		"rootfs '/nonexistent': No such file"
+	check "bad line reported: bad option" bad_line_reported '^container odd' \
+		"bad option 'on-exit=sometimes'"
+	check "poweroff signal taken by PID 1" console_has 'nestbox: boot: signal 12: poweroff'
+	check "container service stopped by SIGTERM" console_has 'container service: stopped'
+	check "every container stopped within the grace period" sh -c \
+		"grep -q 'nestbox: boot: all stopped' '$out.console' &&
+		 ! grep -q 'still running after' '$out.console'"
+	check "clean power off (reboot: Power down, QEMU exit 0)" sh -c \
+		"[ $rc -eq 0 ] && grep -q 'reboot: Power down' '$out.console'"
+	check "no kernel panic" no_panic
+fi
+[ "$verdict" = PASS ] && [ "$failed" -gt 0 ] && verdict=FAIL reason="$failed failed"
+if [ "$verdict" = FAIL ]; then
+	echo "[$label] FAIL: $reason"
+	grep '^not ok' "$out.results" "$out.host" 2>/dev/null | sed "s|^|[$label] |"
+	if [ -z "$status" ] || [ "$rc" -eq 124 ]; then
+		echo "[$label] last 50 console lines ($out.console):"
+		tail -n 50 "$out.console" 2>/dev/null
+	fi
+fi
+echo "$passed $failed $skipped ${booted:--} $wall $verdict $reason" >"$out.summary"
+[ "$verdict" = PASS ]
