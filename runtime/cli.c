@@ -12,14 +12,6 @@
 #include "init.h"
 #include "ns.h"
 
-struct cli_state {
-	struct nb_container *c;
-	struct nb_error *err;
-	const char *rootfs;
-};
-
-typedef int (*cli_handler)(struct cli_state *s, const char *arg);
-
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -35,13 +27,12 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-static int split_layers(struct cli_state *s, const char *list)
+static int split_layers(struct nb_container *c, const char *list, struct nb_error *err)
 {
 	char *copy = strdup(list), *save = NULL;
-	struct nb_container *c = s->c;
 
 	if (!copy)
-		return nb_fail_errno(s->err, "--rootfs", list);
+		return nb_fail_errno(err, "--rootfs", list);
 	c->n_layers = 0;
 	/* strtok_r would silently skip empty fields ("a::b"): an empty layer is an error. */
 	for (char *p = copy;; p = save + 1) {
@@ -49,7 +40,7 @@ static int split_layers(struct cli_state *s, const char *list)
 		if (save)
 			*save = '\0';
 		if (!*p)
-			return nb_fail(s->err, EINVAL, "--rootfs", list, "empty layer path");
+			return nb_fail(err, EINVAL, "--rootfs", list, "empty layer path");
 		c->layers[c->n_layers++] = p;
 		if (!save)
 			break;
@@ -57,98 +48,100 @@ static int split_layers(struct cli_state *s, const char *list)
 	return 0;
 }
 
-static int opt_rootfs(struct cli_state *s, const char *arg)
+static int opt_rootfs(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	s->rootfs = arg;
-	return split_layers(s, arg);
+	return split_layers(c, arg, err);
 }
 
-static int opt_upper(struct cli_state *s, const char *arg)
+static int opt_upper(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	s->c->upper = arg;
+	(void)err;
+	c->upper = arg;
 	return 0;
 }
 
-static int opt_work(struct cli_state *s, const char *arg)
+static int opt_work(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	s->c->work = arg;
+	(void)err;
+	c->work = arg;
 	return 0;
 }
 
-static int opt_read_only(struct cli_state *s, const char *arg)
+static int opt_read_only(struct nb_container *c, const char *arg, struct nb_error *err)
 {
+	(void)err;
 	(void)arg;
-	s->c->read_only = true;
+	c->read_only = true;
 	return 0;
 }
 
-static int opt_name(struct cli_state *s, const char *arg)
+static int opt_name(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	size_t len = strlen(arg);
 
 	if (!len || len > NB_NAME_MAX)
-		return nb_fail(s->err, EINVAL, "--name", arg, "must be 1 to 64 characters");
+		return nb_fail(err, EINVAL, "--name", arg, "must be 1 to 64 characters");
 	/* The name becomes a cgroup and interface-name component: keep it to a safe alphabet. */
 	if (arg[0] == '.' || arg[0] == '-' ||
 	    strspn(arg, "abcdefghijklmnopqrstuvwxyz"
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
-		return nb_fail(s->err, EINVAL, "--name", arg,
+		return nb_fail(err, EINVAL, "--name", arg,
 			       "use letters, digits, '_', '.', '-' (not first)");
-	memcpy(s->c->name, arg, len + 1);
+	memcpy(c->name, arg, len + 1);
 	return 0;
 }
 
-static int opt_hostname(struct cli_state *s, const char *arg)
+static int opt_hostname(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	size_t len = strlen(arg);
 
 	if (!len || len > NB_HOSTNAME_MAX)
-		return nb_fail(s->err, EINVAL, "--hostname", arg,
+		return nb_fail(err, EINVAL, "--hostname", arg,
 			       "must be 1 to 64 bytes (sethostname(2) limit)");
-	memcpy(s->c->hostname, arg, len + 1);
+	memcpy(c->hostname, arg, len + 1);
 	return 0;
 }
 
-static int opt_ns(struct cli_state *s, const char *arg)
+static int opt_ns(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	return ns_parse_list(arg, &s->c->namespaces, s->err);
+	return ns_parse_list(arg, &c->namespaces, err);
 }
 
-static int opt_bind(struct cli_state *s, const char *arg)
+static int opt_bind(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	char *copy = strdup(arg), *dst, *mode;
-	struct nb_bind *b = &s->c->binds[s->c->n_binds];
+	struct nb_bind *b = &c->binds[c->n_binds];
 
 	if (!copy)
-		return nb_fail_errno(s->err, "--bind", arg);
+		return nb_fail_errno(err, "--bind", arg);
 	dst = strchr(copy, ':');
 	if (!dst)
-		return nb_fail(s->err, EINVAL, "--bind", arg, "expected SRC:DST[:ro]");
+		return nb_fail(err, EINVAL, "--bind", arg, "expected SRC:DST[:ro]");
 	*dst++ = '\0';
 	mode = strchr(dst, ':');
 	if (mode)
 		*mode++ = '\0';
 	if (!*copy || !*dst)
-		return nb_fail(s->err, EINVAL, "--bind", arg, "expected SRC:DST[:ro]");
+		return nb_fail(err, EINVAL, "--bind", arg, "expected SRC:DST[:ro]");
 	if (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))
-		return nb_fail(s->err, EINVAL, "--bind", arg, "mode must be ro or rw");
+		return nb_fail(err, EINVAL, "--bind", arg, "mode must be ro or rw");
 	b->src = copy;
 	b->dst = dst;
 	b->read_only = mode && !strcmp(mode, "ro");
-	s->c->n_binds++;
+	c->n_binds++;
 	return 0;
 }
 
-static int opt_env(struct cli_state *s, const char *arg)
+static int opt_env(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	const char *eq = strchr(arg, '=');
 	const char *value;
 	char *kv;
 
 	if (eq == arg || !*arg)
-		return nb_fail(s->err, EINVAL, "--env", arg, "expected KEY=VALUE or KEY");
+		return nb_fail(err, EINVAL, "--env", arg, "expected KEY=VALUE or KEY");
 	if (eq) {
-		s->c->env[s->c->n_env++] = arg;
+		c->env[c->n_env++] = arg;
 		return 0;
 	}
 	/* docker's --env KEY: take the value from the caller's environment, skip when unset. */
@@ -156,75 +149,73 @@ static int opt_env(struct cli_state *s, const char *arg)
 	if (!value)
 		return 0;
 	if (asprintf(&kv, "%s=%s", arg, value) < 0)
-		return nb_fail_errno(s->err, "--env", arg);
-	s->c->env[s->c->n_env++] = kv;
+		return nb_fail_errno(err, "--env", arg);
+	c->env[c->n_env++] = kv;
 	return 0;
 }
 
-static int opt_workdir(struct cli_state *s, const char *arg)
+static int opt_workdir(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	s->c->workdir = arg;
+	(void)err;
+	c->workdir = arg;
 	return 0;
 }
 
-static int opt_user(struct cli_state *s, const char *arg)
+static int opt_user(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	char *copy = strdup(arg), *colon;
 	unsigned long uid, gid;
 
 	if (!copy)
-		return nb_fail_errno(s->err, "--user", arg);
+		return nb_fail_errno(err, "--user", arg);
 	colon = strchr(copy, ':');
 	if (colon)
 		*colon = '\0';
 	if (parse_uint(copy, UINT_MAX - 1, &uid) ||
 	    (colon && parse_uint(colon + 1, UINT_MAX - 1, &gid)))
-		return nb_fail(s->err, EINVAL, "--user", arg, "expected numeric UID[:GID]");
-	s->c->uid = (uid_t)uid;
-	s->c->gid = colon ? (gid_t)gid : (gid_t)uid;
+		return nb_fail(err, EINVAL, "--user", arg, "expected numeric UID[:GID]");
+	c->uid = (uid_t)uid;
+	c->gid = colon ? (gid_t)gid : (gid_t)uid;
 	free(copy);
 	return 0;
 }
 
-static int opt_grace(struct cli_state *s, const char *arg)
+static int opt_grace(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	unsigned long v;
 
 	if (parse_uint(arg, 3600, &v))
-		return nb_fail(s->err, EINVAL, "--grace", arg, "expected whole seconds, 0 to 3600");
-	s->c->grace_seconds = (unsigned)v;
+		return nb_fail(err, EINVAL, "--grace", arg, "expected whole seconds, 0 to 3600");
+	c->grace_seconds = (unsigned)v;
 	return 0;
 }
 
-static int opt_no_init(struct cli_state *s, const char *arg)
+static int opt_no_init(struct nb_container *c, const char *arg, struct nb_error *err)
 {
+	(void)err;
 	(void)arg;
-	s->c->no_init = true;
+	c->no_init = true;
 	return 0;
 }
 
-static int opt_verbose(struct cli_state *s, const char *arg)
+static int opt_verbose(struct nb_container *c, const char *arg, struct nb_error *err)
 {
+	(void)err;
 	(void)arg;
-	s->c->verbosity = 1;
+	c->verbosity = 1;
 	return 0;
 }
 
-static int opt_quiet(struct cli_state *s, const char *arg)
+static int opt_quiet(struct nb_container *c, const char *arg, struct nb_error *err)
 {
+	(void)err;
 	(void)arg;
-	s->c->verbosity = -1;
+	c->verbosity = -1;
 	return 0;
 }
 
-/* Every `run` option in one table: name, short letter (0 for none), takes an argument. */
-static const struct cli_option {
-	const char *name;
-	int short_name;
-	int has_arg;
-	cli_handler handler;
-	const char *help;
-} run_options[] = {
+/* The core `run` options; other concerns' tables are listed in cli_option_tables[]. */
+const struct cli_option cli_run_options[] = {
 	{ "rootfs", 0, 1, opt_rootfs, "DIR[:DIR...]  read-only layers, leftmost on top" },
 	{ "upper", 0, 1, opt_upper, "DIR           persistent writable layer (with --work)" },
 	{ "work", 0, 1, opt_work, "DIR           overlay work dir, same filesystem as --upper" },
@@ -241,14 +232,35 @@ static const struct cli_option {
 	{ "verbose", 'v', 0, opt_verbose, "              say each setup step" },
 	{ "quiet", 'q', 0, opt_quiet, "              no messages but errors" },
 	{ "help", 'h', 0, NULL, "              this help" },
+	{ NULL, 0, 0, NULL, NULL },
 };
-#define N_RUN_OPTIONS (sizeof(run_options) / sizeof(run_options[0]))
+
+static const struct cli_option *const cli_option_tables[] = {
+	cli_run_options,
+};
+#define N_TABLES    (sizeof(cli_option_tables) / sizeof(cli_option_tables[0]))
+#define MAX_OPTIONS 128
+
+/* All options of all tables, flattened once per parse. */
+static size_t collect_options(const struct cli_option **all)
+{
+	size_t n = 0;
+
+	for (size_t t = 0; t < N_TABLES; t++)
+		for (const struct cli_option *o = cli_option_tables[t]; o->name && n < MAX_OPTIONS;
+		     o++)
+			all[n++] = o;
+	return n;
+}
 
 void cli_run_usage(int fd)
 {
+	const struct cli_option *all[MAX_OPTIONS];
+	size_t n = collect_options(all);
+
 	dprintf(fd, "usage: nestbox run [OPTIONS] -- CMD [ARG...]\n\n");
-	for (size_t i = 0; i < N_RUN_OPTIONS; i++) {
-		const struct cli_option *o = &run_options[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_option *o = all[i];
 
 		if (o->short_name)
 			dprintf(fd, "  -%c, --%-10s %s\n", o->short_name, o->name, o->help);
@@ -275,74 +287,74 @@ static int alloc_lists(struct nb_container *c, int argc, struct nb_error *err)
 	return 0;
 }
 
-/* Long options for getopt_long, built from run_options[] (index in .val above 255). */
-static void build_getopt_tables(struct option *longs, char *shorts)
+/* Long options for getopt_long, built from the tables (index in .val above 255). */
+static void build_getopt_tables(const struct cli_option **all, size_t n, struct option *longs,
+				char *shorts)
 {
 	char *sp = shorts;
 
 	*sp++ = '+'; /* stop at CMD: its own options are its own */
 	*sp++ = ':'; /* report a missing argument as ':' */
-	for (size_t i = 0; i < N_RUN_OPTIONS; i++) {
-		longs[i].name = run_options[i].name;
-		longs[i].has_arg = run_options[i].has_arg ? required_argument : no_argument;
+	for (size_t i = 0; i < n; i++) {
+		longs[i].name = all[i]->name;
+		longs[i].has_arg = all[i]->has_arg ? required_argument : no_argument;
 		longs[i].flag = NULL;
 		longs[i].val = 256 + (int)i;
-		if (run_options[i].short_name) {
-			*sp++ = (char)run_options[i].short_name;
-			if (run_options[i].has_arg)
+		if (all[i]->short_name) {
+			*sp++ = (char)all[i]->short_name;
+			if (all[i]->has_arg)
 				*sp++ = ':';
 		}
 	}
-	memset(&longs[N_RUN_OPTIONS], 0, sizeof(longs[0]));
+	memset(&longs[n], 0, sizeof(longs[0]));
 	*sp = '\0';
 }
 
-static const struct cli_option *option_for(int val)
+static const struct cli_option *option_for(const struct cli_option **all, size_t n, int val)
 {
 	if (val >= 256)
-		return &run_options[val - 256];
-	for (size_t i = 0; i < N_RUN_OPTIONS; i++)
-		if (run_options[i].short_name == val)
-			return &run_options[i];
+		return all[val - 256];
+	for (size_t i = 0; i < n; i++)
+		if (all[i]->short_name == val)
+			return all[i];
 	return NULL;
 }
 
-static int unknown_option(struct cli_state *s, char **argv, int val)
+static int unknown_option(char **argv, int val, struct nb_error *err)
 {
 	const char *arg = argv[optind - 1];
 	char shortopt[3] = { '-', (char)optopt, '\0' };
 
 	if (val == ':')
-		return nb_fail(s->err, EINVAL, "run", optopt ? shortopt : arg,
-			       "option needs a value");
-	return nb_fail(s->err, EINVAL, "run", optopt ? shortopt : arg,
-		       "unknown option (see --help)");
+		return nb_fail(err, EINVAL, "run", optopt ? shortopt : arg, "option needs a value");
+	return nb_fail(err, EINVAL, "run", optopt ? shortopt : arg, "unknown option (see --help)");
 }
 
 int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err)
 {
-	struct option longs[N_RUN_OPTIONS + 1];
-	char shorts[2 * N_RUN_OPTIONS + 3];
-	struct cli_state s = { .c = c, .err = err };
+	const struct cli_option *all[MAX_OPTIONS];
+	size_t n = collect_options(all);
+	struct option longs[MAX_OPTIONS + 1];
+	char shorts[2 * MAX_OPTIONS + 3];
 	int val, rc;
 
 	defaults(c);
 	rc = alloc_lists(c, argc, err);
 	if (rc)
 		return rc;
-	build_getopt_tables(longs, shorts);
+	build_getopt_tables(all, n, longs, shorts);
 	optind = 1;
 	opterr = 0;
 	while ((val = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		const struct cli_option *o = option_for(val);
+		const struct cli_option *o = option_for(all, n, val);
 
 		if (!o)
-			return unknown_option(&s, argv, val);
+			return unknown_option(argv, val, err);
 		if (!o->handler) { /* --help */
 			cli_run_usage(STDOUT_FILENO);
 			return 1;
 		}
-		rc = o->handler(&s, optarg);
+		rc = o->handler(c, optarg, err);
 		if (rc)
 			return rc;
 	}
@@ -350,7 +362,7 @@ int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error
 		return nb_fail(err, EINVAL, "run", NULL,
 			       "no CMD given (nestbox run [OPTIONS] -- CMD)");
 	c->argv = &argv[optind];
-	if (!s.rootfs)
+	if (!c->n_layers)
 		return nb_fail(err, EINVAL, "run", NULL, "--rootfs DIR is required");
 	if (!c->name[0])
 		snprintf(c->name, sizeof(c->name), "nestbox-%d", (int)getpid());

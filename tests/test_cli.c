@@ -12,7 +12,7 @@
 FIXTURE(bad_input)
 {
 	char *mounts_before;
-	int tmp_entries_before;
+	char *tmpdir; /* nestbox's TMPDIR: any temp file it made would land here */
 };
 
 FIXTURE_VARIANT(bad_input)
@@ -37,12 +37,14 @@ static int count_dir(const char *path)
 FIXTURE_SETUP(bad_input)
 {
 	self->mounts_before = nbt_mountinfo();
-	self->tmp_entries_before = count_dir("/tmp");
+	self->tmpdir = nbt_tempdir("cli");
+	setenv("TMPDIR", self->tmpdir, 1);
 }
 
 FIXTURE_TEARDOWN(bad_input)
 {
 	free(self->mounts_before);
+	nbt_rm_rf(self->tmpdir);
 }
 
 /* clang-format off */
@@ -119,7 +121,7 @@ TEST_F(bad_input, exits_125_with_one_line_and_leaves_nothing)
 	ASSERT_NE(NULL, after);
 	EXPECT_STREQ(self->mounts_before, after);
 	free(after);
-	EXPECT_EQ(self->tmp_entries_before, count_dir("/tmp"));
+	EXPECT_EQ(2, count_dir(self->tmpdir)); /* "." and ".." */
 }
 
 FIXTURE(cli)
