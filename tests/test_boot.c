@@ -1,0 +1,251 @@
+/* Boot mode (runtime/boot.c): the boot.conf parser through `nestbox boot --check`, and PID 1's
+ * life as the init of a fresh pid namespace, where reboot(2) ends it with a signal its parent
+ * sees (pid_namespaces(7): POWER_OFF/HALT -> SIGINT, RESTART -> SIGHUP). The kernel's-PID-1
+ * case runs in the QEMU VMs (make qemu-test). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+static struct nbt_result res;
+
+FIXTURE(boot)
+{
+	char *dir;
+	char conf[PATH_MAX];
+	char log[PATH_MAX];
+	pid_t pid1;
+};
+
+FIXTURE_SETUP(boot)
+{
+	self->dir = nbt_tempdir("boot");
+	ASSERT_NE(NULL, self->dir);
+	snprintf(self->conf, sizeof(self->conf), "%s/boot.conf", self->dir);
+	snprintf(self->log, sizeof(self->log), "%s/console", self->dir);
+	self->pid1 = 0;
+}
+
+FIXTURE_TEARDOWN(boot)
+{
+	/* SIGKILL to a pid namespace's init kills the whole namespace. */
+	if (self->pid1 > 0) {
+		kill(self->pid1, SIGKILL);
+		waitpid(self->pid1, NULL, 0);
+	}
+	nbt_rm_rf(self->dir);
+	free(self->dir);
+}
+
+static void __attribute__((format(printf, 3, 4)))
+write_conf(struct __test_metadata *_metadata, const char *path, const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ASSERT_EQ(0, nbt_write_file(path, text));
+}
+
+/* Start `nestbox boot CONF` as PID 1 of a new pid namespace (and its own mount namespace, so
+ * its mounts and its unmount-everything at shutdown stay there); console to log. */
+static pid_t boot_pid1(const char *conf, const char *log)
+{
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID) != 0)
+		return -1;
+	pid = fork(); /* the first child of the unshare is the namespace's PID 1 */
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0 || unshare(CLONE_NEWNS) != 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+			_exit(124);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		execl(nbt_nestbox(), "nestbox", "boot", conf, (char *)NULL);
+		_exit(124);
+	}
+	return pid;
+}
+
+static bool wait_file(const char *path, int ms)
+{
+	for (; ms > 0; ms -= 50) {
+		if (access(path, F_OK) == 0)
+			return true;
+		usleep(50000);
+	}
+	return access(path, F_OK) == 0;
+}
+
+/* Wait for PID 1 to end; returns the signal that ended it (0 if it exited, -1 on timeout). */
+static int wait_end(pid_t pid, int ms)
+{
+	int ws;
+
+	for (; ms > 0; ms -= 20) {
+		pid_t r = waitpid(pid, &ws, WNOHANG);
+
+		if (r == pid)
+			return WIFSIGNALED(ws) ? WTERMSIG(ws) : 0;
+		usleep(20000);
+	}
+	return -1;
+}
+
+static int count_lines_in(const char *path)
+{
+	static char buf[8192];
+
+	return nbt_read_file(path, buf, sizeof(buf)) < 0 ? 0 : nbt_count_lines(buf);
+}
+
+TEST_F(boot, check_accepts_a_valid_file)
+{
+	write_conf(_metadata, self->conf,
+		   "# comment\n"
+		   "module /lib/modules/overlay.ko  # trailing comment\n"
+		   "grace 7\n"
+		   "\n"
+		   "container web on-exit=restart -- --rootfs %s --hostname web -- /bin/sh -c "
+		   "\"echo 'a b' \\\"q\\\"\"\n"
+		   "run tests on-exit=poweroff -- /bin/sh %s/x.sh\n",
+		   nbt_rootfs(), self->dir);
+	ASSERT_LE(0, nbt_run(&res, "boot", "--check", self->conf, NULL)) TH_LOG("%s", res.err);
+	EXPECT_EQ(0, res.status) TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "2: module /lib/modules/overlay.ko\n"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "container web on-exit=restart: nestbox run --name web "
+					"--rootfs "))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, " -- /bin/sh -c echo 'a b' \"q\"\n")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "6: run tests on-exit=poweroff: /bin/sh "))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "grace 7\n3 entries, 0 bad lines")) TH_LOG("%s", res.out);
+	EXPECT_EQ(0, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
+}
+
+TEST_F(boot, check_reports_each_bad_line_with_its_number)
+{
+	write_conf(_metadata, self->conf,
+		   "# bad lines\n"
+		   "frobnicate now\n"
+		   "container ghost -- --rootfs /nonexistent/rootfs -- /bin/true\n"
+		   "container odd on-exit=sometimes -- --rootfs %s -- /bin/true\n"
+		   "run ok1 -- /bin/true\n"
+		   "run ok1 -- /bin/true\n"
+		   "run q -- /bin/echo \"unclosed\n"
+		   "run nocmd --\n"
+		   "container named -- --name x --rootfs %s -- /bin/true\n"
+		   "grace soon\n",
+		   nbt_rootfs(), nbt_rootfs());
+	ASSERT_LE(0, nbt_run(&res, "boot", "--check", self->conf, NULL));
+	EXPECT_EQ(1, res.status);
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:2: unknown directive 'frobnicate'"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:3: rootfs '/nonexistent/rootfs': No such file"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:4: bad option 'on-exit=sometimes'"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:6: name 'ok1' already used on line 5"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:7: unclosed quote"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:8: run nocmd: no command"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:9: bad option '--name'"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:10: grace:"));
+	EXPECT_EQ(8, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "5: run ok1 on-exit=ignore: /bin/true\n"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "1 entries, 8 bad lines")) TH_LOG("%s", res.out);
+}
+
+TEST_F(boot, missing_file_and_not_pid1_are_errors)
+{
+	ASSERT_LE(0, nbt_run(&res, "boot", "--check", "/nonexistent/boot.conf", NULL));
+	EXPECT_EQ(2, res.status);
+	EXPECT_NE(NULL, strstr(res.err, "/nonexistent/boot.conf: No such file"))
+	TH_LOG("%s", res.err);
+	ASSERT_LE(0, nbt_run(&res, "boot", self->conf, NULL));
+	EXPECT_EQ(125, res.status);
+	EXPECT_NE(NULL, strstr(res.err, "must run as PID 1")) TH_LOG("%s", res.err);
+}
+
+/* USR2 asks for poweroff: every program gets TERM, then PID 1 calls reboot(2). */
+TEST_F(boot, poweroff_signal_stops_every_program)
+{
+	char up[PATH_MAX], term[PATH_MAX];
+
+	snprintf(up, sizeof(up), "%s/up", self->dir);
+	snprintf(term, sizeof(term), "%s/term", self->dir);
+	write_conf(_metadata, self->conf,
+		   "grace 2\n"
+		   "run svc -- /bin/sh -c \"trap 'echo term >%s; exit 0' TERM; touch %s; "
+		   "while :; do sleep 0.1; done\"\n",
+		   term, up);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_file(up, 5000));
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 5000));
+	self->pid1 = 0;
+	EXPECT_TRUE(wait_file(term, 100));
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL, strstr(res.out, "run svc: stopped")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "power off")) TH_LOG("%s", res.out);
+}
+
+/* TERM asks for reboot: RESTART in a pid namespace shows as SIGHUP. */
+TEST_F(boot, term_signal_reboots)
+{
+	char up[PATH_MAX];
+
+	snprintf(up, sizeof(up), "%s/up", self->dir);
+	write_conf(_metadata, self->conf, "run svc -- /bin/sh -c \"touch %s; exec sleep 100\"\n",
+		   up);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_file(up, 5000));
+	ASSERT_EQ(0, kill(self->pid1, SIGTERM));
+	EXPECT_EQ(SIGHUP, wait_end(self->pid1, 5000));
+	self->pid1 = 0;
+}
+
+/* on-exit=restart starts it again; on-exit=poweroff ends the machine; bad lines are skipped
+ * and everything after them still starts. */
+TEST_F(boot, restart_then_poweroff_on_exit_past_a_bad_line)
+{
+	char runs[PATH_MAX], done[PATH_MAX];
+
+	snprintf(runs, sizeof(runs), "%s/runs", self->dir);
+	snprintf(done, sizeof(done), "%s/done", self->dir);
+	write_conf(_metadata, self->conf,
+		   "run again on-exit=restart -- /bin/sh -c \"echo run >>%s\"\n"
+		   "bogus directive\n"
+		   "run last on-exit=poweroff -- /bin/sh -c \"sleep 2.5; touch %s\"\n",
+		   runs, done);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+	EXPECT_TRUE(wait_file(done, 100));
+	EXPECT_LE(2, count_lines_in(runs));
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL, strstr(res.out, "boot.conf:2: unknown directive 'bogus'"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "run last: exited with status 0: on-exit=poweroff"))
+	TH_LOG("%s", res.out);
+}
+
+TEST_HARNESS_MAIN
