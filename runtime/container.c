@@ -32,19 +32,31 @@ static void step(const struct nb_container *c, const char *name)
 		dprintf(STDERR_FILENO, "nestbox: %s: %s\n", c->name, name);
 }
 
-/* PR_SET_PDEATHSIG only covers a parent that dies after the prctl: the host side keeps the
- * pipe's write end open for its whole life, so EOF here means it is already gone. */
-static int tie_to_host_side(int sync_fd)
+/* The host side -> container side handshake, one pipe:
+ *  - PR_SET_PDEATHSIG only covers a parent that dies after the prctl; the host side holds the
+ *    write end for its whole life, so EOF means it is already gone.
+ *  - The host side writes one SYNC_GO byte once every step it must take on the child from
+ *    outside is done (uid/gid maps, cgroup membership, the veth pair): the container side
+ *    does nothing before that byte arrives. */
+#define SYNC_GO 'G'
+
+static int wait_for_host_side(int sync_fd)
 {
-	char byte;
+	char byte = 0;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
 		return -1;
-	if (fcntl(sync_fd, F_SETFL, O_NONBLOCK))
-		return -1;
-	if (read(sync_fd, &byte, 1) == 0)
-		return -1;
-	return 0;
+	while (read(sync_fd, &byte, 1) < 0)
+		if (errno != EINTR)
+			return -1;
+	return byte == SYNC_GO ? 0 : -1;
+}
+
+static int release_container_side(int sync_fd)
+{
+	const char go = SYNC_GO;
+
+	return write(sync_fd, &go, 1) == 1 ? 0 : -1;
 }
 
 static int build_root(const struct nb_container *c, struct nb_error *err)
@@ -117,7 +129,7 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 	struct nb_error err = { 0 };
 	int rc;
 
-	if (tie_to_host_side(sync_fd))
+	if (wait_for_host_side(sync_fd))
 		return NB_EXIT_SETUP;
 	close(sync_fd);
 	/* A session of its own: the container can never take the caller's terminal as its
@@ -195,6 +207,14 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		errno = -child;
 		return nb_fail_errno(err, "clone namespaces", NULL);
+	}
+	/* Host-side steps on the new child (maps, cgroups, veth) go here, before the go byte. */
+	if (release_container_side(sync[1])) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		close(sync[1]);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		return nb_fail_errno(err, "start container", NULL);
 	}
 	rc = host_side(child);
 	close(sync[1]);
