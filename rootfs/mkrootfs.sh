@@ -9,7 +9,7 @@ busybox=/bin/busybox
 rm -rf "$dest"
 mkdir -p "$dest"
 cd "$dest"
-mkdir -p bin sbin usr/bin usr/sbin etc root proc sys dev tmp var/tmp
+mkdir -p bin sbin usr/bin usr/sbin etc root proc sys dev tmp var/tmp mnt run
 chmod 1777 tmp var/tmp
 chmod 700 root
 cp "$busybox" bin/busybox
