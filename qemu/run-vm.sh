@@ -26,7 +26,9 @@ esac
 qemu() { # qemu ACCEL TIMEOUT: boot the VM, no network device, console and results to files
 	rm -f "$out.console" "$out.results"
 	: >"$out.results"
-	timeout -k 5 "$2" qemu-system-x86_64 -nodefaults -M pc -accel "$1" -cpu max \
+	cpu=max
+	[ "$1" = kvm ] && cpu=host
+	timeout -k 5 "$2" qemu-system-x86_64 -nodefaults -M pc -accel "$1" -cpu $cpu \
 		-m "${VM_MEM:-1024}" -smp "${VM_CPUS:-1}" -nic none -no-reboot \
 		-display none -monitor none -serial "file:$out.console" \
 		-kernel "$kdir/vmlinuz" -initrd "$initrd" \

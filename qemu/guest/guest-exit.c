@@ -12,7 +12,8 @@ int main(int argc, char **argv)
 	char *end;
 	unsigned long code;
 
-	if (argc != 2 || (code = strtoul(argv[1], &end, 10), *end || end == argv[1]) || code > 127) {
+	if (argc != 2 || (code = strtoul(argv[1], &end, 10), *end || end == argv[1]) ||
+	    code > 127) {
 		fprintf(stderr, "usage: guest-exit CODE (0..127)\n");
 		return 2;
 	}
