@@ -233,7 +233,7 @@ int nbt_count_procs(const char *needle)
 		for (int i = 0; i < n; i++)
 			if (!cmd[i])
 				cmd[i] = ' ';
-		if (n > 0 && strstr(cmd, needle))
+		if (n > 0 && !strncmp(cmd, needle, strlen(needle)))
 			count++;
 	}
 	closedir(d);

@@ -1,7 +1,8 @@
 /* Shared helpers for the kselftest-harness suites: run nestbox and capture what it says,
  * snapshot host state (mounts, processes) to prove nothing leaked. Paths come from the
  * environment so the same binaries run from the repo and inside the QEMU VMs:
- * NESTBOX, NESTBOX_INIT, NESTBOX_ROOTFS, NESTBOX_HELPERS. */
+ * NESTBOX, NESTBOX_INIT, NESTBOX_ROOTFS, NESTBOX_HELPERS.
+ */
 #ifndef NBT_LIB_H
 #define NBT_LIB_H
 
@@ -31,7 +32,7 @@ pid_t nbt_spawn(const char *const *argv, const char *log_path);
 
 /* Host mount table without the fields that differ between reads; caller frees. */
 char *nbt_mountinfo(void);
-/* Number of processes whose cmdline contains needle (excluding the caller). */
+/* Number of processes whose command line starts with needle (excluding the caller). */
 int nbt_count_procs(const char *needle);
 /* Lines of stderr (to check "one clear line"). */
 int nbt_count_lines(const char *text);

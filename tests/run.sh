@@ -17,10 +17,10 @@ for t in "$@"; do
 		fail=$((fail + 1))
 		continue
 	fi
-	p=$(echo "$totals" | sed -n 's/.*pass:\([0-9]*\).*/\1/p')
-	f=$(echo "$totals" | sed -n 's/.*fail:\([0-9]*\).*/\1/p')
-	s=$(echo "$totals" | sed -n 's/.*skip:\([0-9]*\).*/\1/p')
-	e=$(echo "$totals" | sed -n 's/.*error:\([0-9]*\).*/\1/p')
+	p=$(echo "$totals" | sed -n 's/.* pass:\([0-9]*\).*/\1/p')
+	f=$(echo "$totals" | sed -n 's/.* fail:\([0-9]*\).*/\1/p')
+	s=$(echo "$totals" | sed -n 's/.* skip:\([0-9]*\).*/\1/p')
+	e=$(echo "$totals" | sed -n 's/.* error:\([0-9]*\).*/\1/p')
 	pass=$((pass + p)) fail=$((fail + f + ${e:-0})) skip=$((skip + s))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && [ "${e:-0}" -eq 0 ]; then
 		echo "not ok - $t exited $rc though its totals show no failure"
