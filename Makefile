@@ -126,7 +126,7 @@ check: deps all rootfs size $(UNIT_BIN)
 	@sh tests/run.sh $(UNIT_BIN) $(TEST_BIN)
 
 demo: deps all rootfs
-	@sh tests/demo.sh $(BUILD)/nestbox $(ROOTFS)
+	@sh rootfs/demo.sh $(BUILD)/nestbox $(ROOTFS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
