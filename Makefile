@@ -39,7 +39,7 @@ TEST_BIN     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HELPER_BIN   := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 UNIT_BIN     := $(UNIT_SRC:tests/%.c=$(BUILD)/unit/%)
 
-DEB_PKGS := musl-tools linux-libc-dev busybox-static file cpio xz-utils gcc make
+DEB_PKGS := musl-tools linux-libc-dev busybox-static file cpio xz-utils gcc make qemu-system-x86
 
 .PHONY: all deps rootfs demo test unit check size format clean
 all: $(BUILD)/nestbox $(BUILD)/nestbox-init tests
@@ -122,8 +122,10 @@ unit: $(UNIT_BIN)
 test: all rootfs
 	@sh tests/run.sh $(UNIT_BIN:%=) $(TEST_BIN)
 
+# The native suites, then the same binaries inside QEMU VMs over the kernel matrix.
 check: deps all rootfs size $(UNIT_BIN)
 	@sh tests/run.sh $(UNIT_BIN) $(TEST_BIN)
+	@$(MAKE) --no-print-directory qemu-test
 
 demo: deps all rootfs
 	@sh rootfs/demo.sh $(BUILD)/nestbox $(ROOTFS)
