@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "net.h"
+
 #define NB_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname(2) refuses longer */
 #define NB_NAME_MAX	64
 
@@ -55,6 +57,8 @@ struct nb_container {
 	bool no_init;		/* exec the workload as PID 1 itself */
 	unsigned grace_seconds; /* reaper's TERM -> KILL delay */
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+
+	struct nb_net_spec net; /* --net and friends (net.c) */
 };
 
 #endif

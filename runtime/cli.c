@@ -237,6 +237,7 @@ const struct cli_option cli_run_options[] = {
 
 static const struct cli_option *const cli_option_tables[] = {
 	cli_run_options,
+	net_options,
 };
 #define N_TABLES    (sizeof(cli_option_tables) / sizeof(cli_option_tables[0]))
 #define MAX_OPTIONS 128

@@ -21,6 +21,7 @@
 #include "dev.h"
 #include "init.h"
 #include "mounts.h"
+#include "net.h"
 #include "ns.h"
 #include "overlay.h"
 #include "process.h"
@@ -73,6 +74,8 @@ static int build_root(const struct nb_container *c, struct nb_error *err)
 		return rc;
 	step(c, "overlay");
 	rc = overlay_mount_root(c, err);
+	if (!rc)
+		rc = net_write_etc(c, err);
 	for (int i = 0; !rc && i < c->n_binds; i++)
 		rc = mounts_bind(c->binds[i].src, c->binds[i].dst, c->binds[i].read_only, err);
 	if (!rc)
@@ -132,6 +135,11 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 	if (wait_for_host_side(sync_fd))
 		return NB_EXIT_SETUP;
 	close(sync_fd);
+	step(c, "network");
+	if (net_container_setup(c, &err)) {
+		nb_error_print(&err);
+		return NB_EXIT_SETUP;
+	}
 	/* A session of its own: the container can never take the caller's terminal as its
 	 * controlling terminal. */
 	setsid();
@@ -196,7 +204,7 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		return nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
 	}
 	step(c, "clone");
-	child = ns_clone(ns_clone_flags(c->namespaces), -1);
+	child = ns_clone(ns_clone_flags(net_namespaces(c)), -1);
 	if (child == 0) {
 		close(sync[1]);
 		_exit(container_side(c, &saved, sync[0]));
@@ -209,14 +217,19 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		return nb_fail_errno(err, "clone namespaces", NULL);
 	}
 	/* Host-side steps on the new child (maps, cgroups, veth) go here, before the go byte. */
-	if (release_container_side(sync[1])) {
+	rc = net_host_setup(c, child, err);
+	if (!rc && release_container_side(sync[1]))
+		rc = nb_fail_errno(err, "start container", NULL);
+	if (rc) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
+		net_host_teardown(c);
 		close(sync[1]);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
-		return nb_fail_errno(err, "start container", NULL);
+		return rc;
 	}
 	rc = host_side(child);
+	net_host_teardown(c);
 	close(sync[1]);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "net.h"
 #include "validate.h"
 
 static int check_dir(const char *what, const char *path, struct nb_error *err)
@@ -109,5 +110,7 @@ int container_validate(const struct nb_container *c, struct nb_error *err)
 		rc = check_binds(c, err);
 	if (!rc && c->workdir && c->workdir[0] != '/')
 		rc = nb_fail(err, EINVAL, "--workdir", c->workdir, "must be an absolute path");
+	if (!rc)
+		rc = net_validate(c, err);
 	return rc;
 }
