@@ -110,9 +110,12 @@ $(BUILD)/helpers/%: tests/helpers/%.c $(UAPI)/.stamp
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
 # Unit tests of pure runtime code: a host (glibc) build with the sanitizers.
+# The harness comes through -isystem; unused sections are dropped so that a unit test links
+# without the musl-only init/ code that container.c calls.
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -fsanitize=address,undefined \
-               -fno-sanitize-recover=all
-$(BUILD)/unit/%: tests/%.c $(RUNTIME_SRC) $(wildcard include/*.h)
+               -fno-sanitize-recover=all -isystem $(KSFT) -ffunction-sections -fdata-sections \
+               -Wl,--gc-sections
+$(BUILD)/unit/%: tests/%.c $(RUNTIME_SRC) $(wildcard include/*.h) $(KSFT)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -DNB_UNIT_TEST -o $@ $< $(filter-out runtime/main.c,$(RUNTIME_SRC))
 
