@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "net.h"
+#include "security.h"
 
 #define NB_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname(2) refuses longer */
 #define NB_NAME_MAX	64
@@ -59,6 +60,7 @@ struct nb_container {
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
+	struct nb_security_spec security; /* caps, seccomp, rlimits, id maps (security.c) */
 };
 
 #endif

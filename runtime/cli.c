@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "init.h"
 #include "ns.h"
+#include "security.h"
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -237,6 +238,7 @@ const struct cli_option cli_run_options[] = {
 
 static const struct cli_option *const cli_option_tables[] = {
 	cli_run_options,
+	cli_security_options,
 	net_options,
 };
 #define N_TABLES    (sizeof(cli_option_tables) / sizeof(cli_option_tables[0]))
@@ -275,6 +277,7 @@ static void defaults(struct nb_container *c)
 	memset(c, 0, sizeof(*c));
 	c->namespaces = NB_NS_DEFAULT;
 	c->grace_seconds = INIT_DEFAULT_GRACE_SECONDS;
+	security_defaults(c);
 }
 
 static int alloc_lists(struct nb_container *c, int argc, struct nb_error *err)

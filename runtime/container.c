@@ -26,6 +26,7 @@
 #include "overlay.h"
 #include "process.h"
 #include "run.h"
+#include "security.h"
 
 static void step(const struct nb_container *c, const char *name)
 {
@@ -82,6 +83,8 @@ static int build_root(const struct nb_container *c, struct nb_error *err)
 		rc = mounts_proc(err);
 	if (!rc)
 		rc = mounts_sys(err);
+	if (!rc)
+		rc = security_mask_paths(c, err);
 	if (!rc)
 		rc = dev_populate(err);
 	if (!rc && c->read_only)
@@ -143,13 +146,17 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 	/* A session of its own: the container can never take the caller's terminal as its
 	 * controlling terminal. */
 	setsid();
-	rc = build_root(c, &err);
+	rc = security_enter_timens(c, &err);
+	if (!rc)
+		rc = build_root(c, &err);
 	if (!rc)
 		rc = set_hostname(c, &err);
 	if (!rc) {
 		step(c, "pivot_root");
 		rc = mounts_pivot(&err);
 	}
+	if (!rc) /* the reaper: nothing it spawns can regain a capability */
+		rc = security_limit_caps(c, &err);
 	if (rc) {
 		nb_error_print(&err);
 		return NB_EXIT_SETUP;
@@ -195,6 +202,9 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	pid_t child;
 	int rc;
 
+	rc = security_check(c, err);
+	if (rc)
+		return rc;
 	if (pipe2(sync, O_CLOEXEC))
 		return nb_fail_errno(err, "pipe", NULL);
 	rc = init_block_signals(&saved);
@@ -218,6 +228,8 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	}
 	/* Host-side steps on the new child (maps, cgroups, veth) go here, before the go byte. */
 	rc = net_host_setup(c, child, err);
+	if (!rc)
+		rc = security_host_setup(c, child, err);
 	if (!rc && release_container_side(sync[1]))
 		rc = nb_fail_errno(err, "start container", NULL);
 	if (rc) {

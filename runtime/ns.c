@@ -16,6 +16,8 @@
 #define CLONE_NEWTIME 0x00000080
 #endif
 
+/* time: no clone flag. time_namespaces(7): offsets are only writable before a process is in
+ * the namespace, so security.c unshares it in the container side, writes them and joins. */
 static const struct {
 	const char *name;
 	unsigned bit;
@@ -24,7 +26,7 @@ static const struct {
 	{ "mnt", NB_NS_MNT, CLONE_NEWNS },     { "pid", NB_NS_PID, CLONE_NEWPID },
 	{ "uts", NB_NS_UTS, CLONE_NEWUTS },    { "ipc", NB_NS_IPC, CLONE_NEWIPC },
 	{ "net", NB_NS_NET, CLONE_NEWNET },    { "cgroup", NB_NS_CGROUP, CLONE_NEWCGROUP },
-	{ "user", NB_NS_USER, CLONE_NEWUSER }, { "time", NB_NS_TIME, CLONE_NEWTIME },
+	{ "user", NB_NS_USER, CLONE_NEWUSER }, { "time", NB_NS_TIME, 0 },
 };
 #define NS_COUNT (sizeof(ns_table) / sizeof(ns_table[0]))
 

@@ -9,6 +9,7 @@
 
 #include "nb_error.h"
 #include "process.h"
+#include "security.h"
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -70,16 +71,22 @@ int process_exec(const struct nb_container *c)
 {
 	const char *workdir = c->workdir ? c->workdir : "/";
 	char **env = build_env(c);
+	struct nb_error serr;
 	int err;
 
 	if (!env)
 		return fail("environment", NULL, NB_EXIT_SETUP);
+	if (security_before_user(c, &serr))
+		return nb_error_print(&serr), NB_EXIT_SETUP;
 	if (switch_user(c))
 		return fail("--user", "switch", NB_EXIT_SETUP);
 	if (chdir(workdir))
 		return fail("--workdir", workdir, NB_EXIT_SETUP);
 	/* Only stdin, stdout and stderr cross into the workload. */
 	syscall(SYS_close_range, 3U, ~0U, 0U);
+	/* Capabilities, no_new_privs, then seccomp: the last step before exec. */
+	if (security_before_exec(c, &serr))
+		return nb_error_print(&serr), NB_EXIT_SETUP;
 	environ = env;
 	execvp(c->argv[0], c->argv);
 	err = errno;

@@ -1,0 +1,362 @@
+/* The seccomp filter, built here as classic BPF (seccomp(2), SECCOMP_SET_MODE_FILTER).
+ *
+ * Every program starts the same way: the architecture is checked first (a syscall made through
+ * another ABI has other numbers and would slip past every rule: kill), then x32 calls (same
+ * architecture, numbers with bit 30 set) are refused. Then:
+ *
+ *   default   (no --seccomp)   Docker's default refusals, as EPERM; a refusal that Docker ties to a
+ *                              capability is lifted when the container keeps that capability
+ *                              (--cap-add); mount and its family also inside a user namespace.
+ *   --seccomp FILE             a text policy, below.
+ *   --seccomp off              no filter (also --privileged).
+ *
+ * --seccomp FILE: a text policy, one rule a line
+ *
+ *     # comment (also after a rule)
+ *     default ACTION          optional, first rule only; without it: default allow
+ *     SYSCALL ACTION          e.g. "keyctl EPERM", "read allow", "bpf 38"
+ *
+ *   ACTION is "allow" or the errno the call fails with: a number 1..4095 or one of EPERM ENOENT
+ *   EIO EACCES EFAULT EBUSY EEXIST EINVAL ENOSYS EOPNOTSUPP. SYSCALL is the kernel's name
+ *   (syscalls(2)) on this architecture. "default allow" makes a deny-list, "default EPERM" an
+ *   allow-list. execve is always allowed (the filter is loaded just before nestbox execs the
+ *   workload); with --allow-new-privs the filter is loaded before the capabilities are set, so
+ *   capset and prctl are allowed too. A later rule for the same syscall wins. Mistakes (unknown
+ *   syscall or errno, a bad line) stop `nestbox run` with the file, the line number and why. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "container.h"
+#include "seccomp.h"
+
+/* ==== architecture-specific: everything another architecture changes is in this block ==== */
+#if defined(__x86_64__)
+#define SECCOMP_ARCH	AUDIT_ARCH_X86_64
+#define SECCOMP_X32_BIT 0x40000000u /* x32 ABI calls: same AUDIT_ARCH, numbers | bit 30 */
+/* Low 32 bits of argument n in struct seccomp_data (little endian). clone's flags are its
+ * argument 0 here (s390 swaps clone's first two arguments). */
+#define ARG_LOW(n) (offsetof(struct seccomp_data, args[n]))
+#include "syscalls_x86_64.h" /* runtime/gen-syscalls.sh */
+#else
+#error "seccomp: add this architecture's AUDIT_ARCH, ARG_LOW and name table (gen-syscalls.sh)"
+#endif
+/* The SYS_* numbers below come from the C library's <sys/syscall.h> for the target. */
+/* ============================================================================================ */
+
+#define NEVER		   0xff /* no capability lifts the refusal */
+#define OR_USERNS	   0x80 /* also lifted inside a user namespace */
+#define CAP_MASK	   0x3f
+#define CLONE_NEWUSER_FLAG 0x10000000u
+
+/* Docker's default profile (moby profiles/seccomp/default.json): what it refuses, and the
+ * capability that makes Docker allow it. */
+static const struct {
+	unsigned short nr;
+	unsigned char cap;
+} default_refusals[] = {
+	{ SYS_kexec_load, 22 },
+	{ SYS_kexec_file_load, 22 },
+	{ SYS_reboot, 22 },
+	{ SYS_init_module, 16 },
+	{ SYS_finit_module, 16 },
+	{ SYS_delete_module, 16 },
+	{ SYS_create_module, 16 },
+	{ SYS_get_kernel_syms, 16 },
+	{ SYS_query_module, 16 },
+	{ SYS_swapon, 21 },
+	{ SYS_swapoff, 21 },
+	{ SYS_keyctl, NEVER },
+	{ SYS_add_key, NEVER },
+	{ SYS_request_key, NEVER },
+	{ SYS_bpf, 21 },
+	{ SYS_perf_event_open, 38 },
+	{ SYS_open_by_handle_at, 2 },
+	{ SYS_iopl, 17 },
+	{ SYS_ioperm, 17 },
+	{ SYS_acct, 20 },
+	{ SYS_settimeofday, 25 },
+	{ SYS_clock_settime, 25 },
+	{ SYS_clock_adjtime, 25 },
+	{ SYS_quotactl, 21 },
+	{ SYS_lookup_dcookie, 21 },
+	{ SYS_userfaultfd, 19 },
+	{ SYS_fanotify_init, 21 },
+	{ SYS_setns, 21 },
+	{ SYS_syslog, 34 },
+	{ SYS_vhangup, 26 },
+	{ SYS_uselib, NEVER },
+	{ SYS_ustat, NEVER },
+	{ SYS_sysfs, NEVER },
+	{ SYS_nfsservctl, NEVER },
+	{ SYS_io_uring_setup, NEVER },
+	{ SYS_io_uring_enter, NEVER },
+	{ SYS_io_uring_register, NEVER },
+	{ SYS_mount, 21 | OR_USERNS },
+	{ SYS_umount2, 21 | OR_USERNS },
+	{ SYS_pivot_root, 21 | OR_USERNS },
+	{ SYS_move_mount, 21 | OR_USERNS },
+	{ SYS_open_tree, 21 | OR_USERNS },
+	{ SYS_fsopen, 21 | OR_USERNS },
+	{ SYS_fsmount, 21 | OR_USERNS },
+	{ SYS_fsconfig, 21 | OR_USERNS },
+	{ SYS_fspick, 21 | OR_USERNS },
+	{ SYS_mount_setattr, 21 | OR_USERNS },
+};
+
+/* personality(2) values Docker allows: PER_LINUX, PER_LINUX32, UNAME26, both, and the query. */
+static const unsigned safe_personalities[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffffu };
+
+struct prog {
+	struct sock_filter insn[BPF_MAXINSNS];
+	unsigned n;
+};
+
+static void emit(struct prog *p, unsigned short code, unsigned k, unsigned char jt,
+		 unsigned char jf)
+{
+	if (p->n < BPF_MAXINSNS)
+		p->insn[p->n] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
+	p->n++;
+}
+
+#define LD(p, off)   emit(p, BPF_LD | BPF_W | BPF_ABS, (unsigned)(off), 0, 0)
+#define RET(p, v)    emit(p, BPF_RET | BPF_K, v, 0, 0)
+#define RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((unsigned)(e)&SECCOMP_RET_DATA))
+#define ACTION(a)    ((a) ? RET_ERRNO(a) : SECCOMP_RET_ALLOW)
+
+/* if (nr == N) return action; */
+static void rule(struct prog *p, unsigned nr, unsigned action)
+{
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1);
+	RET(p, action);
+}
+
+static void prologue(struct prog *p)
+{
+	LD(p, offsetof(struct seccomp_data, arch));
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 1, 0);
+	RET(p, SECCOMP_RET_KILL_PROCESS);
+	LD(p, offsetof(struct seccomp_data, nr));
+	emit(p, BPF_JMP | BPF_JGE | BPF_K, SECCOMP_X32_BIT, 0, 1);
+	RET(p, RET_ERRNO(EPERM));
+}
+
+/* if (nr == N) return (arg0 & CLONE_NEWUSER) ? EPERM : allow; */
+static void refuse_newuser(struct prog *p, unsigned nr)
+{
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 4);
+	LD(p, ARG_LOW(0));
+	emit(p, BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER_FLAG, 0, 1);
+	RET(p, RET_ERRNO(EPERM));
+	RET(p, SECCOMP_RET_ALLOW);
+}
+
+/* if (nr == N) return (arg & S_IFMT) is a block or character device ? EPERM : allow; */
+static void refuse_device_nodes(struct prog *p, unsigned nr, unsigned mode_arg)
+{
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 6);
+	LD(p, ARG_LOW(mode_arg));
+	emit(p, BPF_ALU | BPF_AND | BPF_K, S_IFMT, 0, 0);
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFBLK, 2, 0);
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFCHR, 1, 0);
+	RET(p, SECCOMP_RET_ALLOW);
+	RET(p, RET_ERRNO(EPERM));
+}
+
+static void refuse_personalities(struct prog *p)
+{
+	const unsigned n = sizeof(safe_personalities) / sizeof(safe_personalities[0]);
+
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_personality, 0, (unsigned char)(n + 3));
+	LD(p, ARG_LOW(0));
+	for (unsigned i = 0; i < n; i++)
+		emit(p, BPF_JMP | BPF_JEQ | BPF_K, safe_personalities[i], (unsigned char)(n - i),
+		     0);
+	RET(p, RET_ERRNO(EPERM));
+	RET(p, SECCOMP_RET_ALLOW);
+}
+
+static void build_default(const struct nb_container *c, struct prog *p)
+{
+	uint64_t caps = c->security.caps;
+	bool userns = c->namespaces & NB_NS_USER;
+	bool sys_admin = caps & (1ULL << NB_CAP_SYS_ADMIN);
+
+	for (size_t i = 0; i < sizeof(default_refusals) / sizeof(default_refusals[0]); i++) {
+		unsigned cap = default_refusals[i].cap;
+
+		if (cap != NEVER && (caps & (1ULL << (cap & CAP_MASK))))
+			continue;
+		if (cap != NEVER && (cap & OR_USERNS) && userns)
+			continue;
+		rule(p, default_refusals[i].nr, RET_ERRNO(EPERM));
+	}
+	/* clone3 passes its flags in memory, out of a filter's reach: ENOSYS makes the C library
+	 * fall back to clone, whose flags are checked. */
+	if (!sys_admin) {
+		rule(p, SYS_clone3, RET_ERRNO(ENOSYS));
+		refuse_newuser(p, SYS_clone);
+		refuse_newuser(p, SYS_unshare);
+	}
+	/* Docker leaves device nodes to its devices cgroup; nestbox has none, and a node of the
+	 * host's disk or terminal opened in the container is a way out: no device nodes at all. */
+	refuse_device_nodes(p, SYS_mknod, 1);
+	refuse_device_nodes(p, SYS_mknodat, 2);
+	refuse_personalities(p);
+	RET(p, SECCOMP_RET_ALLOW);
+}
+
+static void build_policy(const struct nb_container *c, struct prog *p)
+{
+	const struct nb_security_spec *s = &c->security;
+
+	if (s->seccomp_default) {
+		rule(p, SYS_execve, SECCOMP_RET_ALLOW);
+		if (s->allow_new_privs) {
+			rule(p, SYS_capset, SECCOMP_RET_ALLOW);
+			rule(p, SYS_prctl, SECCOMP_RET_ALLOW);
+		}
+	}
+	/* Last rule for a syscall wins: emit in reverse, the first match returns. */
+	for (int i = s->n_rules - 1; i >= 0; i--)
+		if (s->rules[i].action != s->seccomp_default)
+			rule(p, (unsigned)s->rules[i].nr, ACTION(s->rules[i].action));
+	RET(p, ACTION(s->seccomp_default));
+}
+
+int seccomp_load(const struct nb_container *c, struct nb_error *err)
+{
+	static struct prog p; /* 32 KiB: not on the stack */
+	struct sock_fprog fprog;
+
+	if (c->security.seccomp == NB_SECCOMP_OFF)
+		return 0;
+	p.n = 0;
+	prologue(&p);
+	if (c->security.seccomp == NB_SECCOMP_FILE)
+		build_policy(c, &p);
+	else
+		build_default(c, &p);
+	if (p.n > BPF_MAXINSNS)
+		return nb_fail(err, E2BIG, "--seccomp", NULL, "policy too long for one filter");
+	fprog.len = (unsigned short)p.n;
+	fprog.filter = p.insn;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog))
+		return nb_fail_errno(err, "seccomp", NULL);
+	return 0;
+}
+
+int seccomp_syscall_number(const char *name)
+{
+	const char *s = syscall_names;
+
+	for (int nr = 0; nr < SYSCALL_NAMES_COUNT; nr++, s += strlen(s) + 1)
+		if (*s && !strcmp(s, name))
+			return nr;
+	return -1;
+}
+
+static const struct {
+	char name[11];
+	unsigned char value;
+} errno_names[] = {
+	{ "EPERM", EPERM },	      { "ENOENT", ENOENT }, { "EIO", EIO },
+	{ "EACCES", EACCES },	      { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
+	{ "EEXIST", EEXIST },	      { "EINVAL", EINVAL }, { "ENOSYS", ENOSYS },
+	{ "EOPNOTSUPP", EOPNOTSUPP },
+};
+
+/* "allow" -> 0, an errno name or 1..4095 -> its value, else -1. */
+static int parse_action(const char *word)
+{
+	char *end;
+	long v;
+
+	if (!strcmp(word, "allow"))
+		return 0;
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (!strcmp(word, errno_names[i].name))
+			return errno_names[i].value;
+	v = strtol(word, &end, 10);
+	return (*word >= '1' && *word <= '9' && !*end && v <= 4095) ? (int)v : -1;
+}
+
+static int line_error(struct nb_error *err, const char *path, int line, const char *why,
+		      const char *word)
+{
+	char where[300], reason[128];
+
+	snprintf(where, sizeof(where), "%s:%d", path, line);
+	snprintf(reason, sizeof(reason), word ? "%s '%.40s'" : "%s", why, word);
+	return nb_fail(err, EINVAL, "--seccomp", where, reason);
+}
+
+/* One rule line, comment already cut: "NAME ACTION" or "default ACTION". */
+static int parse_line(char *text, const char *path, int line, struct nb_security_spec *s,
+		      struct nb_error *err)
+{
+	char *save = NULL, *name = strtok_r(text, " \t\r", &save);
+	char *word = name ? strtok_r(NULL, " \t\r", &save) : NULL;
+	int action, nr;
+
+	if (!name)
+		return 0;
+	if (!word || strtok_r(NULL, " \t\r", &save))
+		return line_error(err, path, line, "expected 'SYSCALL ACTION'", NULL);
+	action = parse_action(word);
+	if (action < 0)
+		return line_error(err, path, line, "unknown action (allow, EPERM.., 1-4095)", word);
+	if (!strcmp(name, "default")) {
+		if (s->n_rules)
+			return line_error(err, path, line, "'default' must come before the rules",
+					  NULL);
+		s->seccomp_default = action;
+		return 0;
+	}
+	nr = seccomp_syscall_number(name);
+	if (nr < 0)
+		return line_error(err, path, line, "unknown syscall", name);
+	s->rules[s->n_rules++] = (struct nb_seccomp_rule){ nr, action };
+	return 0;
+}
+
+int seccomp_parse_file(const char *path, struct nb_security_spec *s, struct nb_error *err)
+{
+	FILE *f = fopen(path, "re");
+	char *text = NULL;
+	size_t cap = 0;
+	int line = 0, rc = 0;
+
+	if (!f)
+		return nb_fail_errno(err, "--seccomp", path);
+	s->n_rules = 0;
+	s->seccomp_default = 0;
+	while (!rc && getline(&text, &cap, f) >= 0) {
+		line++;
+		text[strcspn(text, "#\n")] = '\0';
+		if (s->n_rules % 64 == 0) {
+			void *more =
+			    realloc(s->rules, (size_t)(s->n_rules + 64) * sizeof(*s->rules));
+
+			if (!more) {
+				rc = nb_fail_errno(err, "--seccomp", path);
+				break;
+			}
+			s->rules = more;
+		}
+		rc = parse_line(text, path, line, s, err);
+	}
+	free(text);
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,359 @@
+/* Security defaults and their knobs: capability sets, no_new_privs, the seccomp filter and text
+ * policies, masked and read-only /proc and /sys paths, rlimits; and bad input for each option
+ * (one line, exit 125, nothing left). The escapes these defaults stop are test_escape.c's. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+#define DOCKER_CAPS "00000000a80425fb" /* Docker's default set, as /proc/PID/status shows it */
+
+/* Run `sh -c script` in a container with extra options (NULL-terminated list). */
+static void sec_run(struct nbt_result *r, const char *const *opts, const char *script)
+{
+	static char helpers[512];
+	const char *argv[64];
+	int n = 0;
+
+	snprintf(helpers, sizeof(helpers), "%s:/nbt:ro", nbt_helpers());
+	argv[n++] = "run";
+	argv[n++] = "--rootfs";
+	argv[n++] = nbt_rootfs();
+	argv[n++] = "--bind";
+	argv[n++] = helpers;
+	for (int i = 0; opts && opts[i]; i++)
+		argv[n++] = opts[i];
+	argv[n++] = "--";
+	argv[n++] = "/bin/sh";
+	argv[n++] = "-c";
+	argv[n++] = script;
+	argv[n] = NULL;
+	nbt_runv(r, argv);
+}
+
+#define OPTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define CAPS	  "grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb)' /proc/self/status | tr -d '\\t'"
+
+FIXTURE(sec)
+{
+	char *dir;
+};
+
+FIXTURE_SETUP(sec)
+{
+	self->dir = nbt_tempdir("sec");
+	ASSERT_NE(NULL, self->dir);
+}
+
+FIXTURE_TEARDOWN(sec)
+{
+	nbt_rm_rf(self->dir);
+}
+
+TEST_F(sec, default_caps_are_dockers)
+{
+	static struct nbt_result r;
+
+	sec_run(&r, NULL, CAPS);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("CapInh:" DOCKER_CAPS "\nCapPrm:" DOCKER_CAPS "\nCapEff:" DOCKER_CAPS
+		     "\nCapBnd:" DOCKER_CAPS "\nCapAmb:0000000000000000\n",
+		     r.out);
+}
+
+TEST_F(sec, cap_drop_all_then_add_one)
+{
+	static struct nbt_result r;
+
+	sec_run(&r, OPTS("--cap-drop", "ALL", "--cap-add", "net_admin"), CAPS);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("CapInh:0000000000001000\nCapPrm:0000000000001000\nCapEff:0000000000001000\n"
+		     "CapBnd:0000000000001000\nCapAmb:0000000000000000\n",
+		     r.out);
+}
+
+TEST_F(sec, cap_add_with_prefix_and_drop)
+{
+	static struct nbt_result r;
+
+	sec_run(&r, OPTS("--cap-add", "CAP_SYS_ADMIN", "--cap-drop", "chown"),
+		"grep CapBnd /proc/self/status");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("CapBnd:\t00000000a82425fa\n", r.out);
+}
+
+TEST_F(sec, no_new_privs_by_default)
+{
+	static struct nbt_result r;
+
+	sec_run(&r, NULL, "grep NoNewPrivs /proc/self/status");
+	ASSERT_EQ(0, r.status);
+	EXPECT_STREQ("NoNewPrivs:\t1\n", r.out);
+	sec_run(&r, OPTS("--allow-new-privs"), "grep NoNewPrivs /proc/self/status");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("NoNewPrivs:\t0\n", r.out);
+}
+
+TEST_F(sec, non_root_user_has_no_caps_unless_ambient)
+{
+	static struct nbt_result r;
+
+	sec_run(&r, OPTS("--user", "1000"), CAPS);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("CapInh:" DOCKER_CAPS "\nCapPrm:0000000000000000\nCapEff:0000000000000000\n"
+		     "CapBnd:" DOCKER_CAPS "\nCapAmb:0000000000000000\n",
+		     r.out);
+	sec_run(&r,
+		OPTS("--user", "1000", "--cap-drop", "ALL", "--cap-add", "NET_BIND_SERVICE",
+		     "--cap-ambient"),
+		"id -u; " CAPS);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("1000\nCapInh:0000000000000400\nCapPrm:0000000000000400\n"
+		     "CapEff:0000000000000400\nCapBnd:0000000000000400\nCapAmb:0000000000000400\n",
+		     r.out);
+}
+
+TEST_F(sec, privileged_has_every_cap_we_have_and_no_filter)
+{
+	static struct nbt_result r;
+	static char host[4096];
+	char *bnd;
+
+	ASSERT_LT(0, nbt_read_file("/proc/self/status", host, sizeof(host)));
+	bnd = strstr(host, "CapBnd:");
+	ASSERT_NE(NULL, bnd);
+	bnd[strcspn(bnd, "\n") + 1] = '\0';
+	sec_run(&r, OPTS("--privileged"), "grep -E 'CapBnd|Seccomp:|NoNewPrivs' /proc/self/status");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, bnd)) TH_LOG("host %s container %s", bnd, r.out);
+	EXPECT_NE(NULL, strstr(r.out, "Seccomp:\t0\n")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "NoNewPrivs:\t0\n")) TH_LOG("%s", r.out);
+}
+
+TEST_F(sec, seccomp_filter_by_default_off_on_request)
+{
+	static struct nbt_result r;
+
+	sec_run(&r, NULL, "grep '^Seccomp:' /proc/self/status");
+	ASSERT_EQ(0, r.status);
+	EXPECT_STREQ("Seccomp:\t2\n", r.out);
+	sec_run(&r, OPTS("--seccomp", "off"), "grep '^Seccomp:' /proc/self/status");
+	ASSERT_EQ(0, r.status);
+	EXPECT_STREQ("Seccomp:\t0\n", r.out);
+}
+
+/* Deny-list policy: mkdir refused with the errno the file names; the default filter lets it. */
+TEST_F(sec, seccomp_file_deny_list)
+{
+	static struct nbt_result r;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/deny", self->dir);
+	ASSERT_EQ(0, nbt_write_file(path, "# deny-list\ndefault allow\nmkdir EACCES  # no dirs\n"
+					  "mkdirat EACCES\n"));
+	sec_run(&r, OPTS("--seccomp", path), "mkdir /tmp/x 2>&1; echo rc=$?");
+	EXPECT_STREQ("mkdir: can't create directory '/tmp/x': Permission denied\nrc=1\n", r.out);
+	sec_run(&r, NULL, "mkdir /tmp/x 2>&1; echo rc=$?");
+	EXPECT_STREQ("rc=0\n", r.out);
+}
+
+/* Allow-list policy: what the static helper needs; geteuid left out fails with ENOSYS. */
+TEST_F(sec, seccomp_file_allow_list)
+{
+	static const char base[] =
+	    "default ENOSYS\nexecve allow\narch_prctl allow\n"
+	    "set_tid_address allow\nwrite allow\nwritev allow\nioctl allow\n"
+	    "exit_group allow\nexit allow\nbrk allow\nmmap allow\nmprotect allow\n";
+	static struct nbt_result r;
+	char path[512], policy[1024];
+
+	snprintf(path, sizeof(path), "%s/allow", self->dir);
+	snprintf(policy, sizeof(policy), "%sgeteuid allow\n", base);
+	ASSERT_EQ(0, nbt_write_file(path, policy));
+	sec_run(&r, OPTS("--seccomp", path, "--no-init"), "exec /nbt/escape_try euid");
+	EXPECT_STREQ("euid: 0\n", r.out) TH_LOG("%s", r.err);
+	ASSERT_EQ(0, nbt_write_file(path, base));
+	sec_run(&r, OPTS("--seccomp", path, "--no-init"), "exec /nbt/escape_try euid");
+	EXPECT_STREQ("euid: -38\n", r.out) TH_LOG("%s", r.err); /* -ENOSYS, raw */
+}
+
+TEST_F(sec, masked_and_read_only_paths)
+{
+	static struct nbt_result r;
+	const char *script = "for p in /proc/kcore /proc/keys /proc/timer_list /proc/acpi "
+			     "/sys/firmware /proc/sys /proc/sysrq-trigger; do "
+			     "grep -q \" $p \" /proc/self/mountinfo && echo $p; done; "
+			     "ls /proc/acpi /sys/firmware; cat /proc/keys; "
+			     "echo 1 > /proc/sys/kernel/ns_last_pid 2>/dev/null || echo sys-ro";
+
+	sec_run(&r, NULL, script);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	/* kcore and sysrq-trigger only where the kernel has them */
+	EXPECT_NE(NULL, strstr(r.out, "/proc/keys\n/proc/timer_list\n/proc/acpi\n/sys/firmware\n"
+				      "/proc/sys\n"))
+	TH_LOG("%s", r.out);
+	EXPECT_EQ(access("/proc/kcore", F_OK) == 0, strstr(r.out, "/proc/kcore\n") != NULL);
+	EXPECT_EQ(access("/proc/sysrq-trigger", F_OK) == 0,
+		  strstr(r.out, "/proc/sysrq-trigger\n") != NULL);
+	EXPECT_NE(NULL, strstr(r.out, "sys-ro\n")) TH_LOG("%s", r.out);
+	sec_run(&r, OPTS("--privileged"), script);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_EQ(NULL, strstr(r.out, "/proc/keys\n")) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "/proc/sys\n")) TH_LOG("%s", r.out);
+}
+
+TEST_F(sec, rlimits)
+{
+	static struct nbt_result r;
+
+	sec_run(
+	    &r, OPTS("--rlimit", "nofile=1024:2048", "--rlimit", "core=0", "--rlimit", "nproc=500"),
+	    "awk '/open files|core file|processes/ {print $(NF-2), $(NF-1)}' /proc/self/limits");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("0 0\n500 500\n1024 2048\n", r.out);
+}
+
+/* Raising a hard limit needs CAP_SYS_RESOURCE: nestbox says so and the workload never runs. */
+TEST_F(sec, rlimit_that_cannot_be_set_is_an_error)
+{
+	static struct nbt_result r;
+
+	sec_run(&r, OPTS("--rlimit", "nofile=unlimited"), "echo ran");
+	if (r.status == 0)
+		SKIP(return, "this root may raise RLIMIT_NOFILE to unlimited (CAP_SYS_RESOURCE)");
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(0, r.out[0]);
+	EXPECT_NE(NULL, strstr(r.err, "--rlimit: nofile")) TH_LOG("%s", r.err);
+}
+
+static int count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* --- bad input ---------------------------------------------------------------------------- */
+
+FIXTURE(bad)
+{
+	char *mounts_before;
+	char *tmpdir;
+	char *policies;
+};
+
+FIXTURE_VARIANT(bad)
+{
+	const char *args[8];
+	const char *says;
+};
+
+#define BAD_POLICY   "@BAD_POLICY"   /* replaced by a policy file with mistakes */
+#define UNKNOWN_CALL "@UNKNOWN_CALL" /* replaced by a policy file with an unknown syscall */
+
+FIXTURE_SETUP(bad)
+{
+	char path[512];
+
+	self->mounts_before = nbt_mountinfo();
+	self->tmpdir = nbt_tempdir("secbad");
+	self->policies = nbt_tempdir("secpol");
+	ASSERT_NE(NULL, self->policies);
+	setenv("TMPDIR", self->tmpdir, 1);
+	snprintf(path, sizeof(path), "%s/bad", self->policies);
+	ASSERT_EQ(0, nbt_write_file(path, "default allow\n# fine\nkeyctl\n"));
+	snprintf(path, sizeof(path), "%s/unknown", self->policies);
+	ASSERT_EQ(0, nbt_write_file(path, "default allow\nkeyctl EPERM\n\nfrobnicate EPERM\n"));
+}
+
+FIXTURE_TEARDOWN(bad)
+{
+	free(self->mounts_before);
+	nbt_rm_rf(self->tmpdir);
+	nbt_rm_rf(self->policies);
+}
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(bad, unknown_cap) {
+	.args = { "--cap-add", "CAP_FLY" }, .says = "--cap-add: CAP_FLY: unknown capability" };
+FIXTURE_VARIANT_ADD(bad, unknown_cap_drop) {
+	.args = { "--cap-drop", "" }, .says = "unknown capability" };
+FIXTURE_VARIANT_ADD(bad, uidmap_overlap) {
+	.args = { "--ns", "mnt,pid,user", "--uidmap", "0:100000:1000", "--uidmap", "500:200000:10" },
+	.says = "--uidmap: 500:200000:10: overlaps" };
+FIXTURE_VARIANT_ADD(bad, uidmap_outside_overlap) {
+	.args = { "--ns", "mnt,pid,user", "--gidmap", "0:100000:1000", "--gidmap", "2000:100999:10" },
+	.says = "--gidmap: 2000:100999:10: overlaps" };
+FIXTURE_VARIANT_ADD(bad, uidmap_out_of_range) {
+	.args = { "--ns", "mnt,pid,user", "--uidmap", "0:4294967290:10" }, .says = "past the last id" };
+FIXTURE_VARIANT_ADD(bad, uidmap_syntax) {
+	.args = { "--ns", "mnt,pid,user", "--uidmap", "0:1000" }, .says = "INSIDE:OUTSIDE:COUNT" };
+FIXTURE_VARIANT_ADD(bad, uidmap_zero_count) {
+	.args = { "--ns", "mnt,pid,user", "--uidmap", "0:1000:0" }, .says = "range empty" };
+FIXTURE_VARIANT_ADD(bad, uidmap_without_userns) {
+	.args = { "--uidmap", "0:1000:1" }, .says = "needs a user namespace" };
+FIXTURE_VARIANT_ADD(bad, boottime_without_timens) {
+	.args = { "--boottime", "100" }, .says = "needs a time namespace" };
+FIXTURE_VARIANT_ADD(bad, boottime_garbage) {
+	.args = { "--ns", "mnt,pid,time", "--boottime", "1h" }, .says = "--boottime: 1h" };
+FIXTURE_VARIANT_ADD(bad, rlimit_unknown) {
+	.args = { "--rlimit", "files=10" }, .says = "--rlimit: files=10: unknown resource" };
+FIXTURE_VARIANT_ADD(bad, rlimit_soft_above_hard) {
+	.args = { "--rlimit", "nofile=100:10" }, .says = "soft limit above hard" };
+FIXTURE_VARIANT_ADD(bad, rlimit_garbage) {
+	.args = { "--rlimit", "nofile=lots" }, .says = "numbers or 'unlimited'" };
+FIXTURE_VARIANT_ADD(bad, rlimit_no_value) {
+	.args = { "--rlimit", "nofile" }, .says = "NAME=SOFT" };
+FIXTURE_VARIANT_ADD(bad, seccomp_missing_file) {
+	.args = { "--seccomp", "/nonexistent/policy" }, .says = "/nonexistent/policy: No such file" };
+FIXTURE_VARIANT_ADD(bad, seccomp_bad_syntax) {
+	.args = { "--seccomp", BAD_POLICY }, .says = "bad:3: expected 'SYSCALL ACTION'" };
+FIXTURE_VARIANT_ADD(bad, seccomp_unknown_syscall) {
+	.args = { "--seccomp", UNKNOWN_CALL }, .says = "unknown:4: unknown syscall 'frobnicate'" };
+/* clang-format on */
+
+TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
+{
+	static struct nbt_result r;
+	static char bad[512], unknown[512];
+	const char *argv[16];
+	char *after;
+	int n = 0;
+
+	snprintf(bad, sizeof(bad), "%s/bad", self->policies);
+	snprintf(unknown, sizeof(unknown), "%s/unknown", self->policies);
+	argv[n++] = "run";
+	argv[n++] = "--rootfs";
+	argv[n++] = nbt_rootfs();
+	for (int i = 0; variant->args[i]; i++)
+		argv[n++] = !strcmp(variant->args[i], BAD_POLICY)     ? bad
+			    : !strcmp(variant->args[i], UNKNOWN_CALL) ? unknown
+								      : variant->args[i];
+	argv[n++] = "--";
+	argv[n++] = "true";
+	argv[n] = NULL;
+	nbt_runv(&r, argv);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("stderr: %s", r.err);
+	EXPECT_EQ(0, strncmp(r.err, "nestbox: ", 9)) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, variant->says)) TH_LOG("stderr: %s", r.err);
+	EXPECT_EQ(0, r.out[0]);
+	after = nbt_mountinfo();
+	ASSERT_NE(NULL, after);
+	EXPECT_STREQ(self->mounts_before, after);
+	free(after);
+	EXPECT_EQ(0, nbt_count_procs(nbt_rootfs()));
+	EXPECT_EQ(2, count_dir(self->tmpdir)) TH_LOG("something was left in TMPDIR");
+}
+
+TEST_HARNESS_MAIN
