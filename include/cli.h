@@ -23,6 +23,7 @@ struct cli_option {
 extern const struct cli_option cli_run_options[];
 extern const struct cli_option cli_security_options[]; /* security.c */
 extern const struct cli_option net_options[]; /* net.c */
+extern const struct cli_option cgroup_options[]; /* cgroup.c */
 
 int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err);
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "net.h"
 #include "security.h"
 
@@ -60,6 +61,8 @@ struct nb_container {
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
+
+	struct nb_cgroup_spec cgroup; /* --memory, --cpus, --pids ... (cgroup.c) */
 	struct nb_security_spec security; /* caps, seccomp, rlimits, id maps (security.c) */
 };
 

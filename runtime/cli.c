@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cli.h"
 #include "init.h"
 #include "ns.h"
@@ -240,6 +241,7 @@ static const struct cli_option *const cli_option_tables[] = {
 	cli_run_options,
 	cli_security_options,
 	net_options,
+	cgroup_options,
 };
 #define N_TABLES    (sizeof(cli_option_tables) / sizeof(cli_option_tables[0]))
 #define MAX_OPTIONS 128

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "dev.h"
 #include "init.h"
 #include "mounts.h"
@@ -84,6 +85,8 @@ static int build_root(const struct nb_container *c, struct nb_error *err)
 	if (!rc)
 		rc = mounts_sys(err);
 	if (!rc)
+		rc = cgroup_mount_view(c, err);
+	if (!rc)
 		rc = security_mask_paths(c, err);
 	if (!rc)
 		rc = dev_populate(err);
@@ -138,6 +141,10 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 	if (wait_for_host_side(sync_fd))
 		return NB_EXIT_SETUP;
 	close(sync_fd);
+	if (cgroup_enter_ns(c, &err)) {
+		nb_error_print(&err);
+		return NB_EXIT_SETUP;
+	}
 	step(c, "network");
 	if (net_container_setup(c, &err)) {
 		nb_error_print(&err);
@@ -213,8 +220,15 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		close(sync[1]);
 		return nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
 	}
+	rc = cgroup_setup(c, err);
+	if (rc) {
+		close(sync[0]);
+		close(sync[1]);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+		return rc;
+	}
 	step(c, "clone");
-	child = ns_clone(ns_clone_flags(net_namespaces(c)), -1);
+	child = cgroup_clone(ns_clone_flags(net_namespaces(c)));
 	if (child == 0) {
 		close(sync[1]);
 		_exit(container_side(c, &saved, sync[0]));
@@ -223,11 +237,14 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	if (child < 0) {
 		close(sync[1]);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
+		cgroup_remove();
 		errno = -child;
 		return nb_fail_errno(err, "clone namespaces", NULL);
 	}
 	/* Host-side steps on the new child (maps, cgroups, veth) go here, before the go byte. */
-	rc = net_host_setup(c, child, err);
+	rc = cgroup_join(child, err);
+	if (!rc)
+		rc = net_host_setup(c, child, err);
 	if (!rc)
 		rc = security_host_setup(c, child, err);
 	if (!rc && release_container_side(sync[1]))
@@ -236,6 +253,7 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 		net_host_teardown(c);
+		cgroup_remove();
 		close(sync[1]);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		return rc;
@@ -243,5 +261,5 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	rc = host_side(child);
 	net_host_teardown(c);
 	close(sync[1]);
-	return rc;
+	return cgroup_finish(c, rc);
 }

@@ -1,0 +1,63 @@
+/* Inside the cgroup concern: what cgroup.c shares with cgroup_v1.c and cgroup_v2.c. */
+#ifndef NB_CGROUP_IMPL_H
+#define NB_CGROUP_IMPL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cgroup.h"
+
+/* Controllers, as bits. CG_CPUACCT is v1 only (v2 cpu.stat is always there). */
+enum {
+	CG_MEMORY = 1 << 0,
+	CG_CPU = 1 << 1,
+	CG_CPUACCT = 1 << 2,
+	CG_CPUSET = 1 << 3,
+	CG_PIDS = 1 << 4,
+	CG_IO = 1 << 5, /* v1 blkio */
+};
+#define CG_MAX_DIRS 8
+
+/* The container's group in one hierarchy (v2: the only one). */
+struct cg_dir {
+	char path[PATH_MAX]; /* .../<group> */
+	size_t base_len;     /* path[0..base_len) existed before us (an ancestor) */
+	size_t made_from;    /* first component we created; 0: none */
+	unsigned ctrls;	     /* CG_* bits of this hierarchy */
+	bool shared_parent;  /* <own>/nestbox: removed too when no other container uses it */
+};
+
+struct cg_state {
+	int version; /* 0: no group, 1 (v1 and hybrid), 2 */
+	int n_dirs;
+	struct cg_dir dirs[CG_MAX_DIRS];
+	int clone_fd;	       /* v2: the group's directory for CLONE_INTO_CGROUP */
+	int joined_by_clone;   /* the clone put the child in already */
+	char v2_own[PATH_MAX]; /* v2: nestbox's own cgroup directory */
+};
+extern struct cg_state cg;
+
+/* dir/file <- value; fails with err naming the file and the value. */
+int cg_write(const char *dir, const char *file, const char *value, struct nb_error *err);
+/* Whole small file; returns its length or -1. */
+int cg_read(const char *dir, const char *file, char *buf, size_t size);
+/* The number after "key " in a "key value" file, or after nothing when key is NULL; -1 if absent. */
+long long cg_read_value(const char *dir, const char *file, const char *key);
+/* The group directory holding controller ctrl, or NULL. */
+const char *cg_dir_of(unsigned ctrl);
+
+/* Per version: before the group exists (v2: enable controllers along the way), after it is
+ * made (write the limits), at the end (OOM kills, --stats). */
+int cg1_prepare_level(const char *parent, const char *child, unsigned ctrls, struct nb_error *err);
+int cg1_apply(const struct nb_cgroup_spec *s, struct nb_error *err);
+long long cg1_oom_kills(void);
+void cg1_stats(long long *mem_peak, long long *cpu_ns, long long *pids_peak);
+
+int cg2_enable(const char *top, const char *group, unsigned ctrls, bool move_all,
+	       struct nb_error *err);
+int cg2_apply(const struct nb_cgroup_spec *s, struct nb_error *err);
+long long cg2_oom_kills(void);
+void cg2_stats(long long *mem_peak, long long *cpu_ns, long long *pids_peak);
+
+#endif

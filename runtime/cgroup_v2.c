@@ -1,0 +1,184 @@
+/* cgroup v2: one directory, controllers enabled from the top down through
+ * cgroup.subtree_control (Documentation/admin-guide/cgroup-v2.rst). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup_impl.h"
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} v2_controllers[] = {
+	{ "memory", CG_MEMORY }, { "cpu", CG_CPU }, { "cpuset", CG_CPUSET },
+	{ "pids", CG_PIDS },	 { "io", CG_IO },
+};
+#define N_V2 (sizeof(v2_controllers) / sizeof(v2_controllers[0]))
+
+static bool listed(const char *dir, const char *file, const char *name)
+{
+	char buf[512];
+	size_t len = strlen(name);
+
+	if (cg_read(dir, file, buf, sizeof(buf)) < 0)
+		return false;
+	for (char *p = buf; (p = strstr(p, name)); p += len)
+		if ((p == buf || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\n' || !p[len]))
+			return true;
+	return false;
+}
+
+/* The no-internal-process rule: a group with processes cannot enable controllers for its
+ * children (EBUSY; the real root is exempt). Move out of it into a leaf beside our groups:
+ * only nestbox itself, or everything when top is the namespace's root (a nested nestbox owns
+ * that whole tree, as docker-in-docker does). */
+static void move_into_leaf(const char *top, bool move_all)
+{
+	char leaf[PATH_MAX + 16], buf[8192], self[16];
+
+	snprintf(leaf, sizeof(leaf), "%s/nestbox.leaf", top);
+	if (mkdir(leaf, 0755) && errno != EEXIST)
+		return;
+	snprintf(self, sizeof(self), "%d", (int)getpid());
+	if (!move_all || cg_read(top, "cgroup.procs", buf, sizeof(buf)) < 0)
+		snprintf(buf, sizeof(buf), "%s\n", self);
+	for (char *p = buf, *nl; *p; p = nl + 1) {
+		struct nb_error ignored;
+
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		cg_write(leaf, "cgroup.procs", p, &ignored); /* ESRCH: it exited meanwhile */
+	}
+}
+
+static int enable_at(const char *dir, const char *name, bool is_top, bool move_all,
+		     struct nb_error *err)
+{
+	char plus[16];
+	int rc;
+
+	if (listed(dir, "cgroup.subtree_control", name))
+		return 0;
+	snprintf(plus, sizeof(plus), "+%s", name);
+	rc = cg_write(dir, "cgroup.subtree_control", plus, err);
+	if (rc == -EBUSY && is_top) {
+		move_into_leaf(dir, move_all);
+		rc = cg_write(dir, "cgroup.subtree_control", plus, err);
+	}
+	if (rc == -EBUSY)
+		return nb_fail(
+		    err, EBUSY, "cgroup", dir,
+		    "has processes of its own, so cgroup v2 lets it enable no controller "
+		    "for its children: choose another place with --cgroup");
+	return rc;
+}
+
+int cg2_enable(const char *top, const char *group, unsigned ctrls, bool move_all,
+	       struct nb_error *err)
+{
+	char level[PATH_MAX];
+
+	for (size_t i = 0; i < N_V2; i++) {
+		const char *name = v2_controllers[i].name;
+
+		if (!(ctrls & v2_controllers[i].bit))
+			continue;
+		if (!listed(top, "cgroup.controllers", name))
+			return nb_fail(err, ENODEV, "cgroup", name,
+				       "controller not available here (missing from the parent's "
+				       "cgroup.controllers)");
+		/* Every level from top down to the group's parent passes it on. */
+		snprintf(level, sizeof(level), "%s", top);
+		for (const char *p = group + strlen(top); *p == '/';) {
+			int rc = enable_at(level, name, !strcmp(level, top), move_all, err);
+			size_t next = strcspn(p + 1, "/");
+
+			if (rc)
+				return rc;
+			if (!p[1 + next])
+				break;
+			snprintf(level + strlen(level), sizeof(level) - strlen(level), "%.*s",
+				 (int)next + 1, p);
+			p += next + 1;
+		}
+	}
+	return 0;
+}
+
+static int write_ull(const char *file, unsigned long long v, struct nb_error *err)
+{
+	char value[32];
+
+	snprintf(value, sizeof(value), "%llu", v);
+	return cg_write(cg.dirs[0].path, file, value, err);
+}
+
+static int apply_io(const struct nb_cgroup_io *io, struct nb_error *err)
+{
+	char value[160];
+	int n = snprintf(value, sizeof(value), "%u:%u", io->major, io->minor);
+	const struct {
+		const char *key;
+		unsigned long long v;
+	} limits[] = { { "rbps", io->rbps },
+		       { "wbps", io->wbps },
+		       { "riops", io->riops },
+		       { "wiops", io->wiops } };
+
+	for (size_t i = 0; i < 4; i++)
+		if (limits[i].v)
+			n += snprintf(value + n, sizeof(value) - (size_t)n, " %s=%llu",
+				      limits[i].key, limits[i].v);
+	return cg_write(cg.dirs[0].path, "io.max", value, err);
+}
+
+int cg2_apply(const struct nb_cgroup_spec *s, struct nb_error *err)
+{
+	const char *dir = cg.dirs[0].path;
+	char value[64];
+	int rc = 0;
+
+	if (s->memory)
+		rc = write_ull("memory.max", s->memory, err);
+	if (!rc && s->memory_swap) {
+		if (cg_read(dir, "memory.swap.max", value, sizeof(value)) < 0)
+			return nb_fail(err, ENODEV, "--memory-swap", "memory.swap.max",
+				       "swap accounting is not enabled in this kernel");
+		rc = write_ull("memory.swap.max", s->memory_swap - s->memory, err);
+	}
+	if (!rc && s->cpu_quota) {
+		snprintf(value, sizeof(value), "%llu %llu", s->cpu_quota, NB_CGROUP_CPU_PERIOD);
+		rc = cg_write(dir, "cpu.max", value, err);
+	}
+	if (!rc && s->cpu_weight)
+		rc = write_ull("cpu.weight", s->cpu_weight, err);
+	if (!rc && s->pids)
+		rc = write_ull("pids.max", s->pids, err);
+	if (!rc && s->cpuset_cpus)
+		rc = cg_write(dir, "cpuset.cpus", s->cpuset_cpus, err);
+	if (!rc && s->cpuset_mems)
+		rc = cg_write(dir, "cpuset.mems", s->cpuset_mems, err);
+	for (int i = 0; !rc && i < s->n_io; i++)
+		rc = apply_io(&s->io[i], err);
+	return rc;
+}
+
+long long cg2_oom_kills(void)
+{
+	return cg_read_value(cg.dirs[0].path, "memory.events", "oom_kill");
+}
+
+void cg2_stats(long long *mem_peak, long long *cpu_ns, long long *pids_peak)
+{
+	long long usec = cg_read_value(cg.dirs[0].path, "cpu.stat", "usage_usec");
+
+	*mem_peak = cg_read_value(cg.dirs[0].path, "memory.peak", NULL); /* 5.19+ */
+	*cpu_ns = usec < 0 ? -1 : usec * 1000;
+	*pids_peak = cg_read_value(cg.dirs[0].path, "pids.peak", NULL); /* 6.13+ */
+}
