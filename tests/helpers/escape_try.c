@@ -5,7 +5,7 @@
  *
  *   sysrq         open /proc/sysrq-trigger for writing and write "h" (help to the kernel log)
  *   kcore         read a byte of /proc/kcore
- *   mount         mount a new tmpfs on /mnt
+ *   mount         mount a new tmpfs on /tmp
  *   remount       remount / read-write
  *   mknod DEV     mknod block device MAJ:MIN (DEV) at /tmp/escape-blk, then open it
  *   module        finit_module of an empty file (gets past the capability check: ENOEXEC)
@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 	if (!strcmp(attempt, "kcore"))
 		return try_kcore();
 	if (!strcmp(attempt, "mount"))
-		return result(mount("escape", "/mnt", "tmpfs", 0, NULL));
+		return result(mount("escape", "/tmp", "tmpfs", 0, NULL));
 	if (!strcmp(attempt, "remount"))
 		return result(mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND, NULL));
 	if (!strcmp(attempt, "mknod"))
