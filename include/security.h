@@ -62,8 +62,9 @@ int security_check(const struct nb_container *c, struct nb_error *err);
 /* Host side, after the clone and before the go byte: the child's uid/gid maps. */
 int security_host_setup(const struct nb_container *c, pid_t child, struct nb_error *err);
 
-/* Container side, first thing after the go byte: enter the time namespace with its offsets. */
-int security_enter_timens(const struct nb_container *c, struct nb_error *err);
+/* Container side, first thing after the go byte: become root of the user namespace, enter the
+ * time namespace with its offsets. */
+int security_enter(const struct nb_container *c, struct nb_error *err);
 
 /* Container side, after /proc and /sys are mounted under NEWROOT: mask and make read-only. */
 int security_mask_paths(const struct nb_container *c, struct nb_error *err);

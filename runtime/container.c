@@ -153,7 +153,7 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 	/* A session of its own: the container can never take the caller's terminal as its
 	 * controlling terminal. */
 	setsid();
-	rc = security_enter_timens(c, &err);
+	rc = security_enter(c, &err);
 	if (!rc)
 		rc = build_root(c, &err);
 	if (!rc)

@@ -9,6 +9,7 @@
  *   workload, last before exec    capset (+ ambient), no_new_privs, seccomp (seccomp.c) */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -331,6 +332,30 @@ const struct cli_option cli_security_options[] = {
 
 /* --- host side ----------------------------------------------------------------------------- */
 
+static bool sysctl_is_zero(const char *name)
+{
+	char path[64], buf[16] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false; /* no such knob: nothing forbids it */
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return buf[0] == '0' && buf[1] == '\n';
+}
+
+/* No map at all means the default one, which maps 0. */
+static bool maps_root(const struct nb_idmap *maps, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (maps[i].inside == 0)
+			return true;
+	return n == 0;
+}
+
 int security_check(const struct nb_container *c, struct nb_error *err)
 {
 	const struct nb_security_spec *s = &c->security;
@@ -341,9 +366,19 @@ int security_check(const struct nb_container *c, struct nb_error *err)
 	if ((s->boottime || s->monotonic) && !(c->namespaces & NB_NS_TIME))
 		return nb_fail(err, EINVAL, s->boottime ? "--boottime" : "--monotonic", NULL,
 			       "needs a time namespace (--ns ...,time)");
+	if (!maps_root(s->uidmap, s->n_uidmap) || !maps_root(s->gidmap, s->n_gidmap))
+		return nb_fail(err, EINVAL,
+			       maps_root(s->uidmap, s->n_uidmap) ? "--gidmap" : "--uidmap", NULL,
+			       "must map id 0 inside (the container starts as root)");
 	if (geteuid() && !(c->namespaces & NB_NS_USER))
 		return nb_fail(err, EPERM, "--ns", NULL,
 			       "a non-root user needs a user namespace (add user to --ns)");
+	if (geteuid() && (sysctl_is_zero("user/max_user_namespaces") ||
+			  sysctl_is_zero("kernel/unprivileged_userns_clone")))
+		return nb_fail(
+		    err, EPERM, "rootless", NULL,
+		    "this kernel does not let non-root users make user namespaces "
+		    "(sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone)");
 	return 0;
 }
 
@@ -352,7 +387,11 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct nb_e
 	char path[64];
 	int fd, ok;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	/* pid 0: ourselves (getpid() means nothing in the host's /proc from a new pid namespace) */
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	else
+		snprintf(path, sizeof(path), "/proc/self/%s", file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nb_fail_errno(err, "open", path);
@@ -402,9 +441,23 @@ int security_host_setup(const struct nb_container *c, pid_t child, struct nb_err
 
 /* --- container side -------------------------------------------------------------------------- */
 
+/* A new user namespace keeps the caller's credentials, which are unmapped there unless the
+ * caller is mapped to root (files it makes would fail with EOVERFLOW): become root of it. */
+static int become_userns_root(const struct nb_container *c, struct nb_error *err)
+{
+	if (!(c->namespaces & NB_NS_USER))
+		return 0;
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+		return nb_fail_errno(err, "user namespace", "become root");
+	/* setgroups is denied for a rootless caller (security_host_setup): keep its groups. */
+	if (setgroups(0, NULL) && errno != EPERM)
+		return nb_fail_errno(err, "user namespace", "setgroups");
+	return 0;
+}
+
 /* time_namespaces(7): offsets can only be written before any process is in the namespace, so
  * the clone does not create it (ns.c): unshare it here, set the offsets, then join it. */
-int security_enter_timens(const struct nb_container *c, struct nb_error *err)
+static int enter_timens(const struct nb_container *c, struct nb_error *err)
 {
 	char text[96];
 	int fd, rc;
@@ -417,7 +470,7 @@ int security_enter_timens(const struct nb_container *c, struct nb_error *err)
 					       : strerror(errno));
 	snprintf(text, sizeof(text), "monotonic %lld 0\nboottime %lld 0\n", c->security.monotonic,
 		 c->security.boottime);
-	rc = write_proc(getpid(), "timens_offsets", text, err);
+	rc = write_proc(0, "timens_offsets", text, err);
 	if (rc)
 		return rc;
 	fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
@@ -429,6 +482,13 @@ int security_enter_timens(const struct nb_container *c, struct nb_error *err)
 	}
 	close(fd);
 	return 0;
+}
+
+int security_enter(const struct nb_container *c, struct nb_error *err)
+{
+	int rc = become_userns_root(c, err);
+
+	return rc ? rc : enter_timens(c, err);
 }
 
 /* As runc: hidden behind an empty read-only tmpfs (directories) or /dev/null (files). */

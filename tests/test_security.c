@@ -300,6 +300,8 @@ FIXTURE_VARIANT_ADD(bad, uidmap_syntax) {
 	.args = { "--ns", "mnt,pid,user", "--uidmap", "0:1000" }, .says = "INSIDE:OUTSIDE:COUNT" };
 FIXTURE_VARIANT_ADD(bad, uidmap_zero_count) {
 	.args = { "--ns", "mnt,pid,user", "--uidmap", "0:1000:0" }, .says = "range empty" };
+FIXTURE_VARIANT_ADD(bad, uidmap_without_root) {
+	.args = { "--ns", "mnt,pid,user", "--uidmap", "1:100000:10" }, .says = "--uidmap: must map id 0" };
 FIXTURE_VARIANT_ADD(bad, uidmap_without_userns) {
 	.args = { "--uidmap", "0:1000:1" }, .says = "needs a user namespace" };
 FIXTURE_VARIANT_ADD(bad, boottime_without_timens) {
@@ -325,7 +327,7 @@ FIXTURE_VARIANT_ADD(bad, seccomp_unknown_syscall) {
 TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 {
 	static struct nbt_result r;
-	static char bad[512], unknown[512];
+	static char bad[512], unknown[512], tag[64];
 	const char *argv[16];
 	char *after;
 	int n = 0;
@@ -335,6 +337,10 @@ TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 	argv[n++] = "run";
 	argv[n++] = "--rootfs";
 	argv[n++] = nbt_rootfs();
+	/* a tag no other run has, to look for leftover processes */
+	snprintf(tag, sizeof(tag), "nbt-secbad-%d", (int)getpid());
+	argv[n++] = "--hostname";
+	argv[n++] = tag;
 	for (int i = 0; variant->args[i]; i++)
 		argv[n++] = !strcmp(variant->args[i], BAD_POLICY)     ? bad
 			    : !strcmp(variant->args[i], UNKNOWN_CALL) ? unknown
@@ -352,7 +358,7 @@ TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 	ASSERT_NE(NULL, after);
 	EXPECT_STREQ(self->mounts_before, after);
 	free(after);
-	EXPECT_EQ(0, nbt_count_procs(nbt_rootfs()));
+	EXPECT_EQ(0, nbt_count_procs(tag));
 	EXPECT_EQ(2, count_dir(self->tmpdir)) TH_LOG("something was left in TMPDIR");
 }
 

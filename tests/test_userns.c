@@ -1,0 +1,244 @@
+/* User namespaces (--ns user, --uidmap/--gidmap, setgroups), rootless runs by a non-root user,
+ * and the time namespace's offsets (--boottime/--monotonic). Root-owned lower layers show up as
+ * the overflow id under a shifted map, so the tests run on a copy of the rootfs owned by the
+ * host ids that map to root inside (as a rootless user's own rootfs would be). */
+#include <errno.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+#define SHIFT	       "100000"
+#define ROOTLESS_UID   1000
+#define ROOTLESS_UID_S "1000"
+
+static struct nbt_result r;
+
+/* Copy the rootfs into dir/rootfs owned by uid:gid (busybox cp and chown: also in the VMs). */
+static int owned_rootfs(const char *dir, const char *owner, char *out, size_t size)
+{
+	char cmd[2048];
+
+	snprintf(out, size, "%s/rootfs", dir);
+	snprintf(cmd, sizeof(cmd), "cp -a '%s' '%s' && chown -R %s '%s' && chmod 755 '%s'",
+		 nbt_rootfs(), out, owner, out, dir);
+	return system(cmd);
+}
+
+static bool have(const char *ns_file)
+{
+	return access(ns_file, F_OK) == 0;
+}
+
+/* In a forked child: become ROOTLESS_UID (like a login user), run nestbox, pass on what it
+ * printed and its status. */
+static void run_rootless(const char *const *argv)
+{
+	if (setgroups(0, NULL) || setgid(ROOTLESS_UID) || setuid(ROOTLESS_UID))
+		_exit(99);
+	nbt_runv(&r, argv);
+	fputs(r.out, stdout);
+	fputs(r.err, stderr);
+	fflush(NULL);
+	_exit(r.status);
+}
+
+FIXTURE(userns)
+{
+	char *dir;
+	char rootfs[512];
+};
+
+FIXTURE_SETUP(userns)
+{
+	if (!have("/proc/self/ns/user"))
+		SKIP(return, "kernel without user namespaces");
+	self->dir = nbt_tempdir("userns");
+	ASSERT_NE(NULL, self->dir);
+	ASSERT_EQ(0, chmod(self->dir, 0755));
+}
+
+FIXTURE_TEARDOWN(userns)
+{
+	if (self->dir)
+		nbt_rm_rf(self->dir);
+}
+
+TEST_F(userns, default_map_is_the_caller_as_root)
+{
+	nbt_run(&r, "run", "--ns", "mnt,pid,uts,ipc,user", "--rootfs", nbt_rootfs(), "--", "sh",
+		"-c", "id -u; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups",
+		NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("0\n         0          0          1\n         0          0          1\n"
+		     "allow\n",
+		     r.out);
+}
+
+/* A shifted range: root inside is SHIFT outside; overlay copy-up, /proc and /sys work; what
+ * the container writes to a bind mount is owned by the shifted ids on the host. */
+TEST_F(userns, shifted_map_overlay_and_proc_work)
+{
+	char data[600], file[700];
+	struct stat st;
+
+	ASSERT_EQ(0, owned_rootfs(self->dir, SHIFT ":" SHIFT, self->rootfs, sizeof(self->rootfs)));
+	snprintf(data, sizeof(data), "%s/data", self->dir);
+	ASSERT_EQ(0, mkdir(data, 0777));
+	ASSERT_EQ(0, chown(data, 100000, 100000));
+	snprintf(file, sizeof(file), "%s:/data", data);
+	nbt_run(&r, "run", "--ns", "mnt,pid,uts,ipc,user", "--uidmap", "0:" SHIFT ":65536",
+		"--gidmap", "0:" SHIFT ":65536", "--rootfs", self->rootfs, "--bind", file, "--",
+		"sh", "-c",
+		"id -u; cat /proc/self/uid_map; echo hi > /etc/copied-up && cat /etc/copied-up; "
+		"ls /proc/1/status >/dev/null && echo proc; ls /sys/kernel >/dev/null && echo sys; "
+		"echo x > /data/f; chown 1000:1000 /data/f; grep -c ' /proc/keys ' "
+		"/proc/self/mountinfo",
+		NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("0\n         0     100000      65536\nhi\nproc\nsys\n1\n", r.out);
+	snprintf(file, sizeof(file), "%s/data/f", self->dir);
+	ASSERT_EQ(0, stat(file, &st));
+	EXPECT_EQ(101000, (int)st.st_uid);
+	EXPECT_EQ(101000, (int)st.st_gid);
+}
+
+TEST_F(userns, user_inside_a_shifted_map)
+{
+	ASSERT_EQ(0, owned_rootfs(self->dir, SHIFT ":" SHIFT, self->rootfs, sizeof(self->rootfs)));
+	nbt_run(&r, "run", "--ns", "mnt,pid,uts,ipc,user", "--uidmap", "0:" SHIFT ":65536",
+		"--gidmap", "0:" SHIFT ":65536", "--user", "1000:1000", "--rootfs", self->rootfs,
+		"--", "sh", "-c", "id -u; id -g; grep CapEff /proc/self/status", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("1000\n1000\nCapEff:\t0000000000000000\n", r.out);
+}
+
+/* Several ranges, and the hardening still holds inside a user namespace. */
+TEST_F(userns, two_ranges_and_still_hardened)
+{
+	static char helpers[512];
+
+	ASSERT_EQ(0, owned_rootfs(self->dir, SHIFT ":" SHIFT, self->rootfs, sizeof(self->rootfs)));
+	snprintf(helpers, sizeof(helpers), "%s:/root:ro", nbt_helpers());
+	nbt_run(&r, "run", "--ns", "mnt,pid,uts,ipc,user", "--uidmap", "0:" SHIFT ":1000",
+		"--uidmap", "1000:300000:10", "--gidmap", "0:" SHIFT ":65536", "--rootfs",
+		self->rootfs, "--bind", helpers, "--", "sh", "-c",
+		"cat /proc/self/uid_map; /root/escape_try mount; /root/escape_try userns; "
+		"grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status",
+		NULL);
+	EXPECT_STREQ("         0     100000       1000\n      1000     300000         10\n"
+		     "mount: errno 1 (Operation not permitted)\n"
+		     "userns: errno 1 (Operation not permitted)\nNoNewPrivs:\t1\nSeccomp:\t2\n",
+		     r.out)
+	TH_LOG("%s", r.err);
+}
+
+/* Rootless: a non-root user, its own rootfs, mapped to root inside (as unshare -r). */
+TEST_F(userns, rootless)
+{
+	const char *argv[] = {
+		"run",
+		"--rootfs",
+		self->rootfs,
+		"--",
+		"sh",
+		"-c",
+		"id -u; cat /proc/self/uid_map /proc/self/setgroups; "
+		"touch /tmp/x && echo overlay-rw; ls /proc/1 >/dev/null && echo proc",
+		NULL
+	};
+	int ws, pipefd[2];
+	pid_t probe;
+	char buf[4096] = "";
+	ssize_t n;
+
+	probe = fork();
+	ASSERT_LE(0, probe);
+	if (probe == 0) {
+		if (setgroups(0, NULL) || setgid(ROOTLESS_UID) || setuid(ROOTLESS_UID))
+			_exit(99);
+		_exit(unshare(CLONE_NEWUSER) ? errno : 0);
+	}
+	ASSERT_EQ(probe, waitpid(probe, &ws, 0));
+	if (WEXITSTATUS(ws))
+		SKIP(return, "this kernel does not let a non-root user make a user namespace: %s",
+			   strerror(WEXITSTATUS(ws)));
+	ASSERT_EQ(0, owned_rootfs(self->dir, ROOTLESS_UID_S ":" ROOTLESS_UID_S, self->rootfs,
+				  sizeof(self->rootfs)));
+	ASSERT_EQ(0, pipe(pipefd));
+	probe = fork();
+	ASSERT_LE(0, probe);
+	if (probe == 0) {
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		run_rootless(argv);
+		_exit(98);
+	}
+	close(pipefd[1]);
+	for (size_t len = 0; (n = read(pipefd[0], buf + len, sizeof(buf) - 1 - len)) > 0;)
+		len += (size_t)n;
+	close(pipefd[0]);
+	ASSERT_EQ(probe, waitpid(probe, &ws, 0));
+	if (strstr(buf, "mount overlay") && strstr(buf, "Operation not permitted"))
+		SKIP(return, "no overlayfs in user namespaces on this kernel (5.11+)");
+	EXPECT_EQ(0, WEXITSTATUS(ws)) TH_LOG("%s", buf);
+	EXPECT_STREQ("0\n         0       1000          1\ndeny\noverlay-rw\nproc\n", buf);
+}
+
+TEST_F(userns, rootless_needs_a_user_namespace)
+{
+	const char *argv[] = { "run",	     "--ns", "mnt,pid", "--rootfs",
+			       nbt_rootfs(), "--",   "true",	NULL };
+	char buf[4096] = "";
+	int ws, pipefd[2];
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		dup2(pipefd[1], 2);
+		close(1);
+		run_rootless(argv);
+		_exit(98);
+	}
+	close(pipefd[1]);
+	ASSERT_LE(0, read(pipefd[0], buf, sizeof(buf) - 1));
+	close(pipefd[0]);
+	ASSERT_EQ(pid, waitpid(pid, &ws, 0));
+	EXPECT_EQ(125, WEXITSTATUS(ws));
+	EXPECT_STREQ("nestbox: --ns: a non-root user needs a user namespace (add user to --ns)\n",
+		     buf);
+}
+
+/* --ns time: /proc/uptime counts CLOCK_BOOTTIME, shifted by --boottime inside. */
+TEST_F(userns, time_namespace_offsets)
+{
+	char host[64];
+	double before, inside, after;
+
+	if (!have("/proc/self/ns/time"))
+		SKIP(return, "kernel without time namespaces (5.6+)");
+	ASSERT_LT(0, nbt_read_file("/proc/uptime", host, sizeof(host)));
+	before = atof(host);
+	nbt_run(&r, "run", "--ns", "mnt,pid,time", "--boottime", "86400", "--monotonic", "-5",
+		"--rootfs", nbt_rootfs(), "--", "sh", "-c",
+		"cat /proc/uptime; tr -s ' ' < /proc/self/timens_offsets", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_LT(0, nbt_read_file("/proc/uptime", host, sizeof(host)));
+	after = atof(host);
+	inside = atof(r.out);
+	EXPECT_LE(before + 86400, inside) TH_LOG("%s", r.out);
+	EXPECT_GE(after + 86400, inside) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "monotonic -5 0\nboottime 86400 0\n"))
+	TH_LOG("%s", r.out);
+}
+
+TEST_HARNESS_MAIN
