@@ -112,10 +112,10 @@ static void say(const struct init_config *cfg, const char *what, long n)
 
 /* --- spawning ------------------------------------------------------------------------------ */
 
-/* credentials(7): a job-control shell hands the terminal to the foreground group. tcgetpgrp(3)
- * (TIOCGPGRP)
- * fails with ENOTTY unless fd 0 is our controlling terminal. tcsetpgrp (TIOCSPGRP) from a background group
- * raises SIGTTOU (termios(3)): ignore it for the call, then put the disposition back. */
+/* credentials(7): a job-control shell hands the terminal to the foreground group. TIOCGPGRP
+ * (tcgetpgrp(3)) fails with ENOTTY unless fd 0 is our controlling terminal. TIOCSPGRP
+ * (tcsetpgrp(3)) from a background group raises SIGTTOU (termios(3)): ignore it for the call,
+ * then put the disposition back. Raw ioctls: musl's wrappers cost bytes of the budget. */
 static void claim_terminal(void)
 {
 	struct ksigaction ign = { .handler = SIG_IGN }, old;
@@ -245,13 +245,16 @@ static int signal_tree(const char *task_dir, int sig, int depth)
 }
 
 /* "All that remain": in a pid namespace's PID 1, kill(-1) reaches exactly the namespace
- * (kill(2)); as a subreaper only our own descendants. */
-static void signal_remaining(int pid1, int sig)
+ * (kill(2)); as a subreaper only our own descendants, found in /proc, and the workload's
+ * process group, which still reaches the usual leftovers where /proc is not mounted. */
+static void signal_remaining(int pid1, pid_t workload, int sig)
 {
-	if (pid1)
+	if (pid1) {
 		kill(-1, sig);
-	else
-		signal_tree("/proc/self/task", sig, 0);
+		return;
+	}
+	kill(-workload, sig);
+	signal_tree("/proc/self/task", sig, 0);
 }
 
 /* --- reaping and shutdown ---------------------------------------------------------------- */
@@ -299,7 +302,8 @@ static int reap_until(const struct timespec *deadline, const sigset_t *set)
 /* The workload has exited: TERM (and CONT, so stopped ones see it) what remains, give it
  * grace_seconds, then KILL and reap until ECHILD. PID 1 exiting early would make the kernel
  * SIGKILL the namespace at once (pid_namespaces(7)) and cut the others' cleanup short. */
-static void shutdown_remaining(int pid1, const struct init_config *cfg, const sigset_t *set)
+static void shutdown_remaining(int pid1, pid_t workload, const struct init_config *cfg,
+			       const sigset_t *set)
 {
 	struct timespec deadline;
 	int st, dummy = 0;
@@ -307,8 +311,8 @@ static void shutdown_remaining(int pid1, const struct init_config *cfg, const si
 	if (!reap_exited(0, &st, &dummy))
 		return;
 	say(cfg, "terminating what remains, grace seconds", (long)cfg->grace_seconds);
-	signal_remaining(pid1, SIGTERM);
-	signal_remaining(pid1, SIGCONT);
+	signal_remaining(pid1, workload, SIGTERM);
+	signal_remaining(pid1, workload, SIGCONT);
 	monotonic_now(&deadline);
 	deadline.tv_sec += cfg->grace_seconds;
 	if (reap_until(&deadline, set))
@@ -317,7 +321,7 @@ static void shutdown_remaining(int pid1, const struct init_config *cfg, const si
 	for (;;) {
 		/* Again after every reap: a process forked during the walk is reparented to us
 		 * when its parent dies, and found by the next walk. */
-		signal_remaining(pid1, SIGKILL);
+		signal_remaining(pid1, workload, SIGKILL);
 		if (waitpid(-1, &st, 0) < 0 && errno == ECHILD)
 			break;
 		if (!reap_exited(0, &st, &dummy))
@@ -375,7 +379,7 @@ int init_supervise(pid_t workload, const struct init_config *cfg)
 		kill(cfg->signal_group ? -workload : workload, sig);
 	}
 	say(cfg, "workload exited, wait status", status);
-	shutdown_remaining(pid1, cfg, &set);
+	shutdown_remaining(pid1, workload, cfg, &set);
 	if (WIFSIGNALED(status))
 		return EXIT_SIGNAL_BASE + WTERMSIG(status);
 	return WEXITSTATUS(status);

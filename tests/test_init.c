@@ -39,7 +39,7 @@ FIXTURE(init)
 	char dir[PATH_LEN];
 	char out[PATH_LEN + 16], err[PATH_LEN + 16], expect[PATH_LEN + 16], pidfile[PATH_LEN + 16];
 	char init_path[PATH_LEN], helpers[PATH_LEN], file[2 * PATH_LEN];
-	pid_t outer, init, leftover;
+	pid_t outer, init, leftover[2];
 	int status_fd;
 };
 
@@ -289,7 +289,7 @@ FIXTURE_SETUP(init)
 	const char *tmp = getenv("TMPDIR"), *init = getenv("NESTBOX_INIT"),
 		   *helpers = getenv("NESTBOX_HELPERS");
 
-	self->outer = self->init = self->leftover = -1;
+	self->outer = self->init = self->leftover[0] = self->leftover[1] = -1;
 	self->status_fd = -1;
 	snprintf(self->dir, sizeof(self->dir), "%s/nestbox-init-test.XXXXXX", tmp ? tmp : "/tmp");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
@@ -318,8 +318,9 @@ FIXTURE_TEARDOWN(init)
 		kill(self->outer, SIGKILL);
 		waitpid(self->outer, NULL, 0);
 	}
-	if (self->leftover > 0)
-		kill(self->leftover, SIGKILL);
+	for (int i = 0; i < 2; i++)
+		if (self->leftover[i] > 0)
+			kill(self->leftover[i], SIGKILL);
 	if (self->status_fd >= 0)
 		close(self->status_fd);
 	for (const char *f = "out\0err\0expect\0pid\0noexec\0"; *f; f += strlen(f) + 1) {
@@ -518,14 +519,27 @@ TEST_F(init, without_group_flag_only_workload)
 
 /* --- shutdown grace ---------------------------------------------------------------------- */
 
-/* The workload exits leaving a child that ignores SIGTERM: KILL after --grace 1. */
+/* init_probe leave-child wrote "CHILD GRANDCHILD": both must be gone once the init is. */
+static void check_leftovers_gone(struct __test_metadata *_metadata, FIXTURE_DATA(init) * self)
+{
+	char buf[64];
+
+	ASSERT_EQ(2, sscanf(slurp(self->pidfile, buf, sizeof(buf)), "%d %d", &self->leftover[0],
+			    &self->leftover[1]));
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(-1, kill(self->leftover[i], 0))
+		TH_LOG("leftover %d still exists", (int)self->leftover[i]);
+	}
+}
+
+/* The workload exits leaving a child and a grandchild, in their own process group, that
+ * ignore SIGTERM: KILL after --grace 1. */
 TEST_F(init, grace_then_kill_term_ignoring_leftover)
 {
 	const char *argv[] = { "--grace",     GRACE_TEST_SECONDS, helper(self, "init_probe"),
 			       "leave-child", "ignore",		  self->pidfile,
 			       NULL };
 	struct launch l = { .argv = argv };
-	char buf[64];
 	long start = now_ms(), took;
 
 	ASSERT_LT(0, launch(self, variant->pid1, &l));
@@ -533,33 +547,26 @@ TEST_F(init, grace_then_kill_term_ignoring_leftover)
 	took = now_ms() - start;
 	EXPECT_LE(900, took) TH_LOG("the init did not wait for the grace period");
 	EXPECT_GT(2500, took);
-	if (!variant->pid1) { /* as PID 1 the namespace's end kills it anyway */
-		self->leftover = (pid_t)atoi(slurp(self->pidfile, buf, sizeof(buf)));
-		ASSERT_LT(0, self->leftover);
-		EXPECT_EQ(-1, kill(self->leftover, 0));
-		EXPECT_EQ(ESRCH, errno) TH_LOG("leftover %d still exists", (int)self->leftover);
-	}
+	if (!variant->pid1) /* as PID 1 the namespace's end would kill them anyway */
+		check_leftovers_gone(_metadata, self);
 }
 
-/* A leftover that exits on SIGTERM ends the shutdown at once, not after the grace period. */
+/* Leftovers that exit on SIGTERM end the shutdown at once, not after the grace period; the
+ * grandchild's parent is alive, so only a recursive walk TERMs it in subreaper mode. */
 TEST_F(init, no_grace_wait_when_leftover_exits)
 {
 	const char *argv[] = { "--grace",     "5",	helper(self, "init_probe"),
 			       "leave-child", "handle", self->pidfile,
 			       NULL };
 	struct launch l = { .argv = argv };
-	char buf[64];
 	long start = now_ms(), took;
 
 	ASSERT_LT(0, launch(self, variant->pid1, &l));
 	EXPECT_EQ(0, wait_init(self, WAIT_MS));
 	took = now_ms() - start;
 	EXPECT_GT(1500, took);
-	if (!variant->pid1) {
-		self->leftover = (pid_t)atoi(slurp(self->pidfile, buf, sizeof(buf)));
-		ASSERT_LT(0, self->leftover);
-		EXPECT_EQ(-1, kill(self->leftover, 0));
-	}
+	if (!variant->pid1) /* as PID 1 the namespace's end would kill them anyway */
+		check_leftovers_gone(_metadata, self);
 }
 
 /* --- what the workload inherits ---------------------------------------------------------- */

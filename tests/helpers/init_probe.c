@@ -4,8 +4,10 @@
  *   pause           wait until killed
  *   raise N         die of signal N (no core dump)
  *   leave-child ignore|handle PIDFILE
- *                   fork a child that ignores SIGTERM (ignore) or exits on it (handle), write
- *                   its pid to PIDFILE, exit 0 once it is ready
+ *                   leave behind a child and a grandchild in a process group of their own
+ *                   (so only a walk of the init's descendants finds them) that ignore SIGTERM
+ *                   (ignore) or exit on it (handle); write "CHILD GRANDCHILD" to PIDFILE and
+ *                   exit 0 once both are ready
  * Anything that waits gives up after 20 s so that a broken test leaves nothing behind. */
 #include <dirent.h>
 #include <fcntl.h>
@@ -60,20 +62,29 @@ static void exit_now(int sig)
 static int leave_child(const char *how, const char *pidfile)
 {
 	int ready[2];
-	pid_t pid;
+	pid_t child;
 	char c;
 
 	if (pipe(ready) < 0)
 		return 2;
-	pid = fork();
-	if (pid < 0)
+	child = fork();
+	if (child < 0)
 		return 2;
-	if (pid == 0) {
-		char buf[32];
+	if (child == 0) {
+		pid_t grandchild;
+		char buf[64];
 		int fd, len;
 
+		setpgid(0, 0);
 		signal(SIGTERM, strcmp(how, "ignore") == 0 ? SIG_IGN : exit_now);
-		len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+		grandchild = fork(); /* inherits the group and the SIGTERM disposition */
+		if (grandchild < 0)
+			_exit(2);
+		if (grandchild == 0) {
+			close(ready[1]);
+			wait_forever();
+		}
+		len = snprintf(buf, sizeof(buf), "%d %d\n", (int)getpid(), (int)grandchild);
 		fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0 || write(fd, buf, (size_t)len) != len)
 			_exit(2);
