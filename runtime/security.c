@@ -599,10 +599,17 @@ static uint64_t permitted_caps(void)
 	return data[0].permitted | (uint64_t)data[1].permitted << 32;
 }
 
+/* The reaper keeps its permitted set (the workload needs it for setuid and capset) but is out
+ * of the workload's reach: ptrace(2) access needs the tracee's caps to be a subset of the
+ * tracer's, and a non-dumpable process is ptrace-proof without CAP_SYS_PTRACE. It has no
+ * seccomp filter, so a workload that could drive it would leave the filter behind. execve
+ * resets dumpable for the workload. */
 int security_limit_caps(const struct nb_container *c, struct nb_error *err)
 {
 	if (drop_bounding(c->security.caps))
 		return nb_fail_errno(err, "capability bounding set", NULL);
+	if (!c->security.privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		return nb_fail_errno(err, "PR_SET_DUMPABLE", NULL);
 	return 0;
 }
 

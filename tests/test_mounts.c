@@ -74,6 +74,8 @@ TEST_F(mounts, mounts_inside_do_not_propagate_to_the_host)
 		"run",
 		"--rootfs",
 		nbt_rootfs(),
+		"--cap-add", /* mounting inside needs it (security.c) */
+		"SYS_ADMIN",
 		"--",
 		"sh",
 		"-c",

@@ -197,7 +197,8 @@ TEST_F(run, workload_gets_only_stdio_and_reaper_pins_nothing)
 		"/nbt/init_probe", "status", NULL);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_NE(NULL, strstr(r.out, "fds: 0 1 2\n")) TH_LOG("%s", r.out);
-	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--", "sh", "-c",
+	/* PID 1 (the reaper) is out of the workload's ptrace reach unless it has SYS_PTRACE */
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--cap-add", "SYS_PTRACE", "--", "sh", "-c",
 		"ls /proc/1/fd | tr '\\n' ' '; echo; readlink /proc/1/cwd", NULL);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_STREQ("0 1 2 \n/\n", r.out);
@@ -261,6 +262,8 @@ TEST_F(run, sigkill_mid_run_leaves_nothing_behind)
 	const char *argv[] = { "run",
 			       "--rootfs",
 			       nbt_rootfs(),
+			       "--cap-add", /* mounting inside needs it (security.c) */
+			       "SYS_ADMIN",
 			       "--",
 			       "sh",
 			       "-c",
