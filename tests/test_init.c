@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -32,15 +33,16 @@ struct launch {
 	const int *ignore;    /* signals the caller ignores, 0-terminated (NULL: none) */
 	int extra_fd;	      /* >= 3: the caller passes /dev/null at this fd */
 	bool record_expected; /* write the caller's SigBlk/SigIgn lines to self->expect */
+	bool tty;	      /* stdin is self->tty, the caller's controlling terminal */
 };
 
 FIXTURE(init)
 {
 	char dir[PATH_LEN];
 	char out[PATH_LEN + 16], err[PATH_LEN + 16], expect[PATH_LEN + 16], pidfile[PATH_LEN + 16];
-	char init_path[PATH_LEN], helpers[PATH_LEN], file[2 * PATH_LEN];
+	char init_path[PATH_LEN], helpers[PATH_LEN], file[2 * PATH_LEN], tty[64];
 	pid_t outer, init, leftover[2];
-	int status_fd;
+	int status_fd, pty_master;
 };
 
 FIXTURE_VARIANT(init)
@@ -177,7 +179,14 @@ static void exec_init(FIXTURE_DATA(init) * self, bool pid1, const struct launch 
 		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			_exit(EXEC_FAILED);
 	}
-	in = open("/dev/null", O_RDONLY);
+	if (l->tty) {
+		/* credentials(7): a session leader's first terminal becomes its controlling one */
+		if (setsid() < 0 || (in = open(self->tty, O_RDWR)) < 0 ||
+		    ioctl(in, TIOCSCTTY, 0) < 0)
+			_exit(EXEC_FAILED);
+	} else {
+		in = open("/dev/null", O_RDONLY);
+	}
 	out = open(self->out, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
 	err = open(self->err, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
 	if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
@@ -290,7 +299,7 @@ FIXTURE_SETUP(init)
 		   *helpers = getenv("NESTBOX_HELPERS");
 
 	self->outer = self->init = self->leftover[0] = self->leftover[1] = -1;
-	self->status_fd = -1;
+	self->status_fd = self->pty_master = -1;
 	snprintf(self->dir, sizeof(self->dir), "%s/nestbox-init-test.XXXXXX", tmp ? tmp : "/tmp");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->out, sizeof(self->out), "%s/out", self->dir);
@@ -323,6 +332,8 @@ FIXTURE_TEARDOWN(init)
 			kill(self->leftover[i], SIGKILL);
 	if (self->status_fd >= 0)
 		close(self->status_fd);
+	if (self->pty_master >= 0)
+		close(self->pty_master);
 	for (const char *f = "out\0err\0expect\0pid\0noexec\0"; *f; f += strlen(f) + 1) {
 		snprintf(path, sizeof(path), "%s/%s", self->dir, f);
 		unlink(path);
@@ -648,6 +659,28 @@ TEST_F(init, no_fd_leak_and_cwd_is_root)
 
 	ASSERT_EQ(0, kill(init, SIGTERM));
 	EXPECT_EQ(128 + SIGTERM, wait_init(self, WAIT_MS));
+}
+
+/* With stdin its controlling terminal, the caller gets the workload made the terminal's
+ * foreground process group, as a job-control shell would. */
+TEST_F(init, workload_gets_the_terminal)
+{
+	const char *argv[] = { helper(self, "init_probe"), "tty", NULL };
+	struct launch l = { .argv = argv, .tty = true };
+	int fg = -1, own = -2;
+	char buf[256];
+
+	self->pty_master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (self->pty_master < 0)
+		SKIP(return, "no pseudo-terminals: %s", strerror(errno));
+	ASSERT_EQ(0, grantpt(self->pty_master));
+	ASSERT_EQ(0, unlockpt(self->pty_master));
+	ASSERT_EQ(0, ptsname_r(self->pty_master, self->tty, sizeof(self->tty)));
+	ASSERT_EQ(0, run_init(self, variant->pid1, &l));
+	ASSERT_EQ(2, sscanf(slurp(self->out, buf, sizeof(buf)), "tty: fg %d self %d", &fg, &own))
+	TH_LOG("probe said: %s", buf);
+	EXPECT_LT(0, fg);
+	EXPECT_EQ(own, fg);
 }
 
 /* --- idle -------------------------------------------------------------------------------- */

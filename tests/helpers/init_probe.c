@@ -3,6 +3,7 @@
  *   status-wait     the same, then wait until killed
  *   pause           wait until killed
  *   raise N         die of signal N (no core dump)
+ *   tty             print "tty: fg <foreground group of fd 0> self <our group>"
  *   leave-child ignore|handle PIDFILE
  *                   leave behind a child and a grandchild in a process group of their own
  *                   (so only a walk of the init's descendants finds them) that ignore SIGTERM
@@ -110,6 +111,10 @@ int main(int argc, char **argv)
 		print_status();
 		wait_forever();
 	}
+	if (!strcmp(mode, "tty")) {
+		printf("tty: fg %d self %d\n", (int)tcgetpgrp(STDIN_FILENO), (int)getpgrp());
+		return 0;
+	}
 	if (!strcmp(mode, "pause"))
 		wait_forever();
 	if (!strcmp(mode, "raise") && argc > 2) {
@@ -127,6 +132,6 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "leave-child") && argc > 3)
 		return leave_child(argv[2], argv[3]);
 	fprintf(stderr,
-		"usage: init_probe status|status-wait|pause|raise N|leave-child HOW FILE\n");
+		"usage: init_probe status|status-wait|pause|raise N|tty|leave-child HOW FILE\n");
 	return 2;
 }
