@@ -18,6 +18,7 @@ enum {
 	CG_IO = 1 << 5, /* v1 blkio */
 };
 #define CG_MAX_DIRS 8
+#define CG_FS	    "/sys/fs/cgroup"
 
 /* The container's group in one hierarchy (v2: the only one). */
 struct cg_dir {
@@ -47,6 +48,12 @@ long long cg_read_value(const char *dir, const char *file, const char *key);
 /* The group directory holding controller ctrl, or NULL. */
 const char *cg_dir_of(unsigned ctrl);
 
+/* cgroup_layout.c: 0 (none), 1 (v1 or hybrid: cg.dirs holds nestbox's own group in each
+ * hierarchy, base_len its mount point) or 2 (cg.dirs[0]); the cgroup2 mount; a controller's name. */
+int cg_detect_layout(void);
+const char *cg_v2_mount(void);
+const char *cg_ctrl_name(unsigned bit, int version);
+
 /* Per version: before the group exists (v2: enable controllers along the way), after it is
  * made (write the limits), at the end (OOM kills, --stats). */
 int cg1_prepare_level(const char *parent, const char *child, unsigned ctrls, struct nb_error *err);
@@ -54,7 +61,9 @@ int cg1_apply(const struct nb_cgroup_spec *s, struct nb_error *err);
 long long cg1_oom_kills(void);
 void cg1_stats(long long *mem_peak, long long *cpu_ns, long long *pids_peak);
 
-int cg2_enable(const char *top, const char *group, unsigned ctrls, bool move_all,
+/* Pass the controllers need (a limit: an error when missing) and want (--stats: skipped when
+ * missing) down from top to group's parent. */
+int cg2_enable(const char *top, const char *group, unsigned need, unsigned want, bool move_all,
 	       struct nb_error *err);
 int cg2_apply(const struct nb_cgroup_spec *s, struct nb_error *err);
 long long cg2_oom_kills(void);

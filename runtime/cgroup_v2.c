@@ -79,17 +79,21 @@ static int enable_at(const char *dir, const char *name, bool is_top, bool move_a
 	return rc;
 }
 
-int cg2_enable(const char *top, const char *group, unsigned ctrls, bool move_all,
+int cg2_enable(const char *top, const char *group, unsigned need, unsigned want, bool move_all,
 	       struct nb_error *err)
 {
 	char level[PATH_MAX];
 
 	for (size_t i = 0; i < N_V2; i++) {
 		const char *name = v2_controllers[i].name;
+		bool available;
 
-		if (!(ctrls & v2_controllers[i].bit))
+		if (!((need | want) & v2_controllers[i].bit))
 			continue;
-		if (!listed(top, "cgroup.controllers", name))
+		available = listed(top, "cgroup.controllers", name);
+		if (!available && !(need & v2_controllers[i].bit))
+			continue; /* only for --stats: shown as n/a */
+		if (!available)
 			return nb_fail(err, ENODEV, "cgroup", name,
 				       "controller not available here (missing from the parent's "
 				       "cgroup.controllers)");

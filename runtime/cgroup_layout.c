@@ -1,0 +1,320 @@
+/* The cgroup concern's view of the machine: which layout (statfs, /proc/self/mountinfo,
+ * /proc/self/cgroup), where nestbox's own groups are, the group's files; and the container's
+ * read-only view of the cgroup fs (the mounts under /sys/fs/cgroup, repeated). */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "cgroup_impl.h"
+#include "container.h"
+#include "mounts.h"
+
+#define CG_VIEWS_MAX 16
+
+/* The mounts under /sys/fs/cgroup, repeated read-only inside the container. */
+static struct cg_view {
+	char target[96]; /* below /sys/fs/cgroup */
+	char type[8];
+	char opts[160];
+} views[CG_VIEWS_MAX];
+static int n_views;
+
+/* --- files -------------------------------------------------------------------------------- */
+
+int cg_write(const char *dir, const char *file, const char *value, struct nb_error *err)
+{
+	char path[PATH_MAX + 64];
+	size_t len = strlen(value);
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, value, len) != (ssize_t)len)
+		rc = nb_fail_errno(err, path, value);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int cg_read(const char *dir, const char *file, char *buf, size_t size)
+{
+	char path[PATH_MAX + 64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+long long cg_read_value(const char *dir, const char *file, const char *key)
+{
+	char buf[4096];
+	const char *p = buf;
+	size_t klen = key ? strlen(key) : 0;
+
+	if (!dir || cg_read(dir, file, buf, sizeof(buf)) < 0)
+		return -1;
+	for (; key && p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, klen) && p[klen] == ' ')
+			break;
+	if (!p || !isdigit((unsigned char)p[klen + (key ? 1 : 0)]))
+		return -1;
+	return strtoll(p + klen + (key ? 1 : 0), NULL, 10);
+}
+
+const char *cg_dir_of(unsigned ctrl)
+{
+	for (int i = 0; i < cg.n_dirs; i++)
+		if (cg.dirs[i].ctrls & ctrl)
+			return cg.dirs[i].path;
+	return NULL;
+}
+
+/* --- layout ------------------------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} controllers[] = {
+	{ "memory", CG_MEMORY }, { "cpu", CG_CPU },   { "cpuacct", CG_CPUACCT },
+	{ "cpuset", CG_CPUSET }, { "pids", CG_PIDS }, { "blkio", CG_IO },
+};
+#define N_CONTROLLERS (sizeof(controllers) / sizeof(controllers[0]))
+
+const char *cg_ctrl_name(unsigned bit, int version)
+{
+	if (bit == CG_IO && version == 2)
+		return "io";
+	for (size_t i = 0; i < N_CONTROLLERS; i++)
+		if (controllers[i].bit == bit)
+			return controllers[i].name;
+	return "?";
+}
+
+static bool has_token(const char *list, const char *token)
+{
+	size_t len = strlen(token);
+
+	for (const char *p = list; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+		if (!strncmp(p, token, len) && (p[len] == ',' || !p[len]))
+			return true;
+	return false;
+}
+
+/* Our path in the hierarchy whose /proc/self/cgroup controller list has name ("" for v2). */
+static int own_path(const char *name, char *out, size_t size)
+{
+	static char buf[4096];
+	char *save = NULL;
+
+	if (!buf[0]) {
+		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return -1;
+		buf[n] = '\0';
+	}
+	char copy[sizeof(buf)];
+
+	memcpy(copy, buf, sizeof(buf));
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *list = strchr(line, ':'), *path;
+
+		if (!list || !(path = strchr(++list, ':')))
+			continue;
+		*path++ = '\0';
+		if (*name ? has_token(list, name) : !*list) {
+			snprintf(out, size, "%s", strcmp(path, "/") ? path : "");
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* One mountinfo line: root, mount point, fs type, super options. */
+static int mount_fields(char *line, char **root, char **mnt, char **type, char **opts)
+{
+	char *sep = strstr(line, " - ");
+	char *save = NULL;
+
+	if (!sep)
+		return -1;
+	*sep = '\0';
+	strtok_r(line, " ", &save);
+	strtok_r(NULL, " ", &save);
+	strtok_r(NULL, " ", &save);
+	*root = strtok_r(NULL, " ", &save);
+	*mnt = strtok_r(NULL, " ", &save);
+	save = NULL;
+	*type = strtok_r(sep + 3, " ", &save);
+	strtok_r(NULL, " ", &save);
+	*opts = strtok_r(NULL, " \n", &save);
+	return *root && *mnt && *type && *opts ? 0 : -1;
+}
+
+/* Super options a fresh mount of the same hierarchy takes (no rw, no release_agent). */
+static void view_options(const char *opts, char *out, size_t size)
+{
+	char copy[256], *save = NULL;
+	size_t len = 0;
+
+	snprintf(copy, sizeof(copy), "%s", opts);
+	out[0] = '\0';
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (strcmp(o, "rw") && strcmp(o, "ro") && strncmp(o, "release_agent=", 14))
+			len += (size_t)snprintf(out + len, len < size ? size - len : 0, "%s%s",
+						len ? "," : "", o);
+}
+
+/* Add the group in the v1 hierarchy mounted at mnt (root: its mountinfo root). */
+static int add_v1_dir(const char *mnt, const char *root, const char *opts)
+{
+	char own[PATH_MAX] = "";
+	unsigned ctrls = 0;
+	struct cg_dir *d;
+	size_t rlen = strcmp(root, "/") ? strlen(root) : 0;
+
+	for (size_t i = 0; i < N_CONTROLLERS; i++)
+		if (has_token(opts, controllers[i].name))
+			ctrls |= controllers[i].bit;
+	if (!ctrls || cg.n_dirs == CG_MAX_DIRS || cg_dir_of(ctrls))
+		return 0;
+	for (size_t i = 0; i < N_CONTROLLERS; i++)
+		if ((ctrls & controllers[i].bit) &&
+		    !own_path(controllers[i].name, own, sizeof(own)))
+			break;
+	d = &cg.dirs[cg.n_dirs++];
+	memset(d, 0, sizeof(*d));
+	d->ctrls = ctrls;
+	snprintf(d->path, sizeof(d->path), "%s%s", mnt,
+		 strncmp(own, root, rlen) ? own : own + rlen);
+	d->base_len = strlen(mnt);
+	return 0;
+}
+
+/* Read mountinfo: the v1 hierarchies (when v1) and the mounts the container will see. */
+static void scan_mounts(int version)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[1024];
+
+	n_views = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		char *root, *mnt, *type, *opts;
+		bool cgroupfs;
+
+		if (mount_fields(line, &root, &mnt, &type, &opts))
+			continue;
+		cgroupfs = !strcmp(type, "cgroup") || !strcmp(type, "cgroup2");
+		if (version == 1 && !strcmp(type, "cgroup"))
+			add_v1_dir(mnt, root, opts);
+		if (strncmp(mnt, CG_FS, strlen(CG_FS)) || n_views == CG_VIEWS_MAX ||
+		    (mnt[strlen(CG_FS)] && mnt[strlen(CG_FS)] != '/') ||
+		    (!cgroupfs && (strcmp(type, "tmpfs") || mnt[strlen(CG_FS)])))
+			continue;
+		snprintf(views[n_views].target, sizeof(views[0].target), "%s", mnt + strlen(CG_FS));
+		snprintf(views[n_views].type, sizeof(views[0].type), "%s", type);
+		view_options(opts, views[n_views].opts, sizeof(views[0].opts));
+		n_views++;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* v2: the cgroup2 mount that holds the controllers, "" when there is none. */
+const char *cg_v2_mount(void)
+{
+	struct statfs st;
+
+	if (!statfs(CG_FS, &st) && st.f_type == CGROUP2_SUPER_MAGIC)
+		return CG_FS;
+	if (!statfs(CG_FS "/unified", &st) && st.f_type == CGROUP2_SUPER_MAGIC)
+		return CG_FS "/unified";
+	return "";
+}
+
+int cg_detect_layout(void)
+{
+	struct statfs st;
+	const char *v2 = cg_v2_mount();
+
+	if (statfs(CG_FS, &st))
+		return 0;
+	if (st.f_type != CGROUP2_SUPER_MAGIC) {
+		scan_mounts(1);
+		if (cg.n_dirs)
+			return 1;
+	}
+	if (!*v2)
+		return 0;
+	scan_mounts(2);
+	cg.n_dirs = 1;
+	memset(&cg.dirs[0], 0, sizeof(cg.dirs[0]));
+	cg.dirs[0].ctrls = CG_MEMORY | CG_CPU | CG_CPUACCT | CG_CPUSET | CG_PIDS | CG_IO;
+	if (own_path("", cg.v2_own, sizeof(cg.v2_own)))
+		cg.v2_own[0] = '\0';
+	snprintf(cg.dirs[0].path, sizeof(cg.dirs[0].path), "%s%s", v2, cg.v2_own);
+	snprintf(cg.v2_own, sizeof(cg.v2_own), "%s", cg.dirs[0].path);
+	cg.dirs[0].base_len = strlen(v2);
+	return 2;
+}
+
+/* --- container side ----------------------------------------------------------------------- */
+
+int cgroup_enter_ns(const struct nb_container *c, struct nb_error *err)
+{
+	if (cg.clone_fd >= 0)
+		close(cg.clone_fd);
+	/* The namespace made by the clone is rooted where the child started (nestbox's group
+	 * unless CLONE_INTO_CGROUP): make a new one rooted at the container's group. */
+	if (!cg.version || !(c->namespaces & NB_NS_CGROUP))
+		return 0;
+	if (unshare(CLONE_NEWCGROUP))
+		return nb_fail_errno(err, "unshare", "cgroup namespace");
+	return 0;
+}
+
+int cgroup_mount_view(const struct nb_container *c, struct nb_error *err)
+{
+	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	char target[PATH_MAX];
+
+	if (!(c->namespaces & NB_NS_CGROUP) || !n_views)
+		return 0;
+	for (int i = 0; i < n_views; i++) {
+		const struct cg_view *v = &views[i];
+		bool tmpfs = !strcmp(v->type, "tmpfs");
+
+		if ((size_t)snprintf(target, sizeof(target), "%s%s", NEWROOT CG_FS, v->target) >=
+			sizeof(target) ||
+		    (v->target[0] && mkdir(target, 0755) && errno != EEXIST) ||
+		    mount(tmpfs ? "cgroup" : v->type, target, v->type,
+			  flags | (tmpfs ? 0 : MS_RDONLY), tmpfs ? "mode=755" : v->opts))
+			return nb_fail_errno(err, "mount cgroup view", target);
+	}
+	/* The tmpfs holding the v1 hierarchies: read-only once its mount points exist. */
+	if (!strcmp(views[0].type, "tmpfs") &&
+	    mount(NULL, NEWROOT CG_FS, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL))
+		return nb_fail_errno(err, "read-only cgroup view", NEWROOT CG_FS);
+	return 0;
+}

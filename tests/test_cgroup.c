@@ -1,0 +1,706 @@
+/* cgroups: limits on whatever layout the machine has (v1 and hybrid natively, v2 in the QEMU
+ * VMs), OOM reporting, --stats, the container's view, and no group left behind: after a run,
+ * after SIGTERM, after a SIGKILLed nestbox (the next run of the name removes it), after bad
+ * input. Each container gets a name of its own; teardown looks for that name anywhere under
+ * /sys/fs/cgroup, fails the test if it is there, and removes it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+#define CG_FS "/sys/fs/cgroup"
+
+/* 2: /sys/fs/cgroup is cgroup2; 1: v1 hierarchies (pure v1 or hybrid); 0: none. */
+static int layout(void)
+{
+	struct statfs st;
+	char buf[4096];
+
+	if (statfs(CG_FS, &st))
+		return 0;
+	if (st.f_type == CGROUP2_SUPER_MAGIC)
+		return 2;
+	if (nbt_read_file("/proc/self/mountinfo", buf, sizeof(buf)) > 0 &&
+	    strstr(buf, " - cgroup cgroup "))
+		return 1;
+	return 0;
+}
+
+/* Is controller ctrl usable: a v1 hierarchy of it, or listed in our v2 cgroup's controllers. */
+static bool have_controller(const char *ctrl)
+{
+	char path[256], buf[512];
+
+	if (layout() == 1) {
+		snprintf(path, sizeof(path), CG_FS "/%s/cgroup.procs", ctrl);
+		if (!access(path, F_OK))
+			return true;
+		/* co-mounted hierarchies, e.g. cpu,cpuacct */
+		return nbt_read_file("/proc/self/cgroup", buf, sizeof(buf)) > 0 &&
+		       strstr(buf, ctrl);
+	}
+	if (layout() == 2 && nbt_read_file(CG_FS "/cgroup.controllers", buf, sizeof(buf)) > 0)
+		return strstr(buf, ctrl) != NULL;
+	return false;
+}
+
+/* Controller-specific file names for checks from inside the container. */
+static const char *file_for(const char *what)
+{
+	bool v2 = layout() == 2;
+
+	if (!strcmp(what, "memory.max"))
+		return v2 ? CG_FS "/memory.max" : CG_FS "/memory/memory.limit_in_bytes";
+	if (!strcmp(what, "swap"))
+		return v2 ? CG_FS "/memory.swap.max" : CG_FS "/memory/memory.memsw.limit_in_bytes";
+	if (!strcmp(what, "io"))
+		return v2 ? CG_FS "/io.max" : CG_FS "/blkio/blkio.throttle.read_bps_device";
+	return NULL;
+}
+
+static const char *found_group;
+static int find_name(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	static char hit[4096];
+
+	(void)st;
+	if (type == FTW_D && !strcmp(path + ftw->base, found_group + 1) &&
+	    path[ftw->base - 1] == '/') {
+		snprintf(hit, sizeof(hit), "%s", path);
+		found_group = hit;
+		return 1;
+	}
+	return 0;
+}
+
+/* A directory named name anywhere under /sys/fs/cgroup (into hit), or NULL. */
+static const char *group_left(const char *name, char *hit, size_t size)
+{
+	char key[128];
+
+	snprintf(key, sizeof(key), "/%s", name);
+	found_group = key;
+	if (nftw(CG_FS, find_name, 32, FTW_PHYS) == 1) {
+		snprintf(hit, size, "%s", found_group);
+		return hit;
+	}
+	return NULL;
+}
+
+/* Remove every group of that name (killing what is in it): teardown after a failure. */
+static void remove_groups(const char *name)
+{
+	char hit[4096], procs[8192];
+
+	for (int tries = 0; tries < 50 && group_left(name, hit, sizeof(hit)); tries++) {
+		char file[4200];
+
+		snprintf(file, sizeof(file), "%s/cgroup.procs", hit);
+		if (nbt_read_file(file, procs, sizeof(procs)) > 0)
+			for (char *p = procs; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "")
+				kill(atoi(p), SIGKILL);
+		if (rmdir(hit))
+			usleep(20000);
+	}
+}
+
+static bool group_exists(const char *name)
+{
+	char hit[4096];
+
+	return group_left(name, hit, sizeof(hit)) != NULL;
+}
+
+static char helpers_bind[4200];
+
+/* nestbox run --name NAME [ARGS...] -- CMD...: args up to "--" are options. */
+static int run_in(struct nbt_result *r, const char *name, const char *const *args)
+{
+	const char *argv[64];
+	int n = 0;
+
+	snprintf(helpers_bind, sizeof(helpers_bind), "%s:/nbt:ro", nbt_helpers());
+	argv[n++] = "run";
+	argv[n++] = "--rootfs";
+	argv[n++] = nbt_rootfs();
+	argv[n++] = "--bind";
+	argv[n++] = helpers_bind;
+	argv[n++] = "--name";
+	argv[n++] = name;
+	for (int i = 0; args[i] && n < 63; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	return nbt_runv(r, argv);
+}
+#define RUN(r, ...) run_in(r, self->name, (const char *const[]){ __VA_ARGS__, NULL })
+
+FIXTURE(cgroup)
+{
+	char name[64];
+};
+
+FIXTURE_SETUP(cgroup)
+{
+	static int serial;
+
+	snprintf(self->name, sizeof(self->name), "nbt-cg-%d-%d", (int)getpid(), serial++);
+	if (geteuid())
+		SKIP(return, "cgroups need root");
+	if (!layout())
+		SKIP(return, "no cgroup hierarchy is mounted at " CG_FS);
+}
+
+FIXTURE_TEARDOWN(cgroup)
+{
+	bool left = group_exists(self->name);
+
+	remove_groups(self->name);
+	EXPECT_FALSE(left) TH_LOG("cgroup %s left behind", self->name);
+}
+
+#define NEED(ctrl)                                                                           \
+	do {                                                                                 \
+		if (!have_controller(ctrl))                                                  \
+			SKIP(return, "no usable %s controller on this kernel/layout", ctrl); \
+	} while (0)
+
+TEST_F(cgroup, memory_hog_over_limit_is_oom_killed_and_reported)
+{
+	static struct nbt_result r;
+
+	NEED("memory");
+	RUN(&r, "--memory", "32m", "--", "/nbt/cgroup_hog", "64");
+	EXPECT_EQ(137, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "nestbox: out of memory: limit 32 MiB")) TH_LOG("%s", r.err);
+	EXPECT_EQ(NULL, strstr(r.out, "ok 64"));
+}
+
+TEST_F(cgroup, memory_hog_under_limit_passes)
+{
+	static struct nbt_result r;
+
+	NEED("memory");
+	RUN(&r, "--memory", "32m", "--", "/nbt/cgroup_hog", "16");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "ok 16"));
+	EXPECT_EQ(NULL, strstr(r.err, "out of memory")) TH_LOG("%s", r.err);
+}
+
+/* 2 s of wall time at 0.2 CPUs: 0.4 s of CPU, +-30%, by the workload's own clock and by the
+ * cgroup's (--stats). */
+TEST_F(cgroup, cpus_quota_limits_cpu_time)
+{
+	static struct nbt_result r;
+	const char *s;
+	long ms;
+	double cg_s;
+
+	NEED("cpu");
+	RUN(&r, "--cpus", "0.2", "--stats", "--", "/nbt/cgroup_hog", "--spin", "2");
+	ASSERT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	s = strstr(r.out, "cpu ");
+	ASSERT_NE(NULL, s) TH_LOG("stdout: %s", r.out);
+	ms = atol(s + 4);
+	EXPECT_GE(ms, 280) TH_LOG("workload got %ld ms of CPU", ms);
+	EXPECT_LE(ms, 520) TH_LOG("workload got %ld ms of CPU", ms);
+	s = strstr(r.err, ", cpu ");
+	ASSERT_NE(NULL, s) TH_LOG("stderr: %s", r.err);
+	if (!strncmp(s + 6, "n/a", 3))
+		return;
+	cg_s = atof(s + 6);
+	EXPECT_GE(cg_s, 0.28) TH_LOG("%s", r.err);
+	EXPECT_LE(cg_s, 0.52) TH_LOG("%s", r.err);
+}
+
+/* --no-init: the workload and its 9 children are the 10 processes; the 11th fork fails. */
+TEST_F(cgroup, pids_limit_stops_the_eleventh_process)
+{
+	static struct nbt_result r;
+
+	NEED("pids");
+	RUN(&r, "--pids", "10", "--no-init", "--", "/nbt/cgroup_hog", "--fork", "12");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "forked 9\n")) TH_LOG("stdout: %s", r.out);
+}
+
+TEST_F(cgroup, cpuset_sets_the_affinity)
+{
+	static struct nbt_result r;
+
+	NEED("cpuset");
+	RUN(&r, "--cpuset", "0", "--", "/nbt/cgroup_hog", "--affinity");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_STREQ("cpus 0\n", r.out);
+}
+
+TEST_F(cgroup, stats_are_printed_at_exit)
+{
+	static struct nbt_result r;
+
+	RUN(&r, "--stats", "--", "/nbt/cgroup_hog", "8");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "nestbox: stats: memory peak ")) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, ", cpu ")) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, ", pids peak ")) TH_LOG("%s", r.err);
+	if (have_controller("memory"))
+		EXPECT_NE(NULL, strstr(r.err, "memory peak 8.") ?: strstr(r.err, "memory peak 9."))
+	TH_LOG("%s", r.err);
+}
+
+/* The cgroup namespace: the container's group is the root of every hierarchy it sees, the
+ * limits are visible there, and the view is read-only. */
+TEST_F(cgroup, container_sees_its_group_as_root_read_only)
+{
+	static struct nbt_result r;
+	char script[512];
+
+	NEED("memory");
+	snprintf(script, sizeof(script),
+		 "cat /proc/self/cgroup; cat %s; touch " CG_FS "/x 2>/dev/null && echo WRITABLE; "
+		 "grep -c ' " CG_FS "' /proc/mounts",
+		 file_for("memory.max"));
+	RUN(&r, "--memory", "32m", "--", "sh", "-c", script);
+	ASSERT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	for (char *l = r.out; *l && strchr(l, ':'); l = strchr(l, '\n') + 1) {
+		char *nl = strchr(l, '\n');
+
+		ASSERT_NE(NULL, nl);
+		EXPECT_EQ(0, strncmp(nl - 2, ":/", 2))
+		TH_LOG("not the root: %.*s", (int)(nl - l), l);
+	}
+	EXPECT_NE(NULL, strstr(r.out, "33554432\n")) TH_LOG("stdout: %s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "WRITABLE"));
+}
+
+TEST_F(cgroup, memory_swap_limit)
+{
+	static struct nbt_result r;
+	char script[256];
+
+	NEED("memory");
+	snprintf(script, sizeof(script), "cat %s", file_for("swap"));
+	RUN(&r, "--memory", "32m", "--memory-swap", "64m", "--", "sh", "-c", script);
+	if (r.status == 125 && strstr(r.err, "swap accounting"))
+		SKIP(return, "swap accounting is not enabled in this kernel");
+	ASSERT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	/* v1 counts memory + swap, v2 swap alone */
+	EXPECT_NE(NULL, strstr(r.out, layout() == 2 ? "33554432" : "67108864")) TH_LOG("%s", r.out);
+}
+
+/* First block device of /proc/partitions as "MAJ:MIN". */
+static int block_device(char *out, size_t size)
+{
+	char buf[4096];
+	unsigned major, minor;
+	char *line;
+
+	if (nbt_read_file("/proc/partitions", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (line = strchr(buf, '\n'); line; line = strchr(line + 1, '\n'))
+		if (sscanf(line + 1, "%u %u", &major, &minor) == 2) {
+			snprintf(out, size, "%u:%u", major, minor);
+			return 0;
+		}
+	return -1;
+}
+
+TEST_F(cgroup, io_max_read_bps)
+{
+	static struct nbt_result r;
+	char dev[32], arg[64], script[256], want[64];
+
+	NEED(layout() == 2 ? "io" : "blkio");
+	if (block_device(dev, sizeof(dev)))
+		SKIP(return, "no block device in /proc/partitions");
+	snprintf(arg, sizeof(arg), "%s:rbps=1m", dev);
+	snprintf(script, sizeof(script), "cat %s", file_for("io"));
+	RUN(&r, "--io-max", arg, "--", "sh", "-c", script);
+	ASSERT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	snprintf(want, sizeof(want), layout() == 2 ? "%s rbps=1048576" : "%s 1048576", dev);
+	EXPECT_NE(NULL, strstr(r.out, want)) TH_LOG("want %s in: %s", want, r.out);
+}
+
+static pid_t spawn_sleeper(const char *name, const char *log)
+{
+	const char *argv[] = { "run", "--rootfs", nbt_rootfs(), "--name", name, "--memory",
+			       "64m", "--",	  "sleep",	"60",	  NULL };
+
+	return nbt_spawn(argv, log);
+}
+
+static bool wait_for_group(const char *name, bool present)
+{
+	for (int i = 0; i < 500; i++) {
+		if (group_exists(name) == present)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+static int reap(pid_t pid)
+{
+	int ws;
+
+	if (waitpid(pid, &ws, 0) != pid)
+		return -1;
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+TEST_F(cgroup, group_removed_after_sigterm_and_sigint)
+{
+	const int sigs[] = { SIGTERM, SIGINT };
+
+	for (int i = 0; i < 2; i++) {
+		pid_t pid = spawn_sleeper(self->name, "/dev/null");
+
+		ASSERT_TRUE(wait_for_group(self->name, true));
+		usleep(100000); /* let the workload start */
+		kill(pid, sigs[i]);
+		EXPECT_EQ(128 + sigs[i], reap(pid));
+		/* nestbox has exited: the group must be gone already, no waiting */
+		EXPECT_FALSE(group_exists(self->name)) TH_LOG("after signal %d", sigs[i]);
+	}
+}
+
+TEST_F(cgroup, stale_group_of_sigkilled_nestbox_is_removed_by_next_run)
+{
+	static struct nbt_result r;
+	pid_t pid = spawn_sleeper(self->name, "/dev/null");
+
+	ASSERT_TRUE(wait_for_group(self->name, true));
+	usleep(100000);
+	kill(pid, SIGKILL);
+	EXPECT_EQ(128 + SIGKILL, reap(pid));
+	usleep(200000); /* the container dies with its host side (PDEATHSIG) */
+	ASSERT_TRUE(group_exists(self->name)) TH_LOG("a SIGKILLed nestbox cannot clean up");
+	RUN(&r, "--memory", "64m", "--", "true");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_FALSE(group_exists(self->name));
+}
+
+TEST_F(cgroup, name_in_use_is_refused_and_left_alone)
+{
+	static struct nbt_result r;
+	pid_t pid = spawn_sleeper(self->name, "/dev/null");
+
+	ASSERT_TRUE(wait_for_group(self->name, true));
+	usleep(200000);
+	RUN(&r, "--memory", "64m", "--", "true");
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "in use")) TH_LOG("%s", r.err);
+	EXPECT_TRUE(group_exists(self->name)); /* the running container's group is untouched */
+	kill(pid, SIGTERM);
+	EXPECT_EQ(128 + SIGTERM, reap(pid));
+}
+
+/* <own group>/nestbox in the pids hierarchy (v1) or the one tree (v2), from /proc/self/cgroup. */
+static int default_parent(char *out, size_t size)
+{
+	char buf[4096], *line;
+	const char *want = layout() == 2 ? "0::" : ":pids:";
+
+	if (nbt_read_file("/proc/self/cgroup", buf, sizeof(buf)) <= 0 ||
+	    !(line = strstr(buf, want)))
+		return -1;
+	line += strlen(want);
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(out, size, CG_FS "%s%s/nestbox", layout() == 2 ? "" : "/pids",
+		 strcmp(line, "/") ? line : "");
+	return 0;
+}
+
+/* A default-named group (nestbox-<pid>) of a nestbox that no longer exists is swept by the next
+ * run of any name: no run will ever have that name again. */
+TEST_F(cgroup, stale_default_named_group_is_swept)
+{
+	static struct nbt_result r;
+	char parent[4096], stale[4200];
+
+	NEED("pids");
+	ASSERT_EQ(0, default_parent(parent, sizeof(parent)));
+	snprintf(stale, sizeof(stale), "%s/nestbox-2147483646", parent); /* above pid_max */
+	mkdir(parent, 0755);
+	ASSERT_EQ(0, mkdir(stale, 0755)) TH_LOG("%s: %s", stale, strerror(errno));
+	RUN(&r, "--pids", "5", "--", "true");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(0, access(stale, F_OK)) TH_LOG("%s is still there", stale);
+	rmdir(stale);
+	rmdir(parent);
+}
+
+/* Hide the cgroup fs in a mount namespace of this test process only, then run nestbox. */
+static int private_mounts(void)
+{
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -1;
+	return 0;
+}
+
+static int remount_read_only(const char *path)
+{
+	return mount(NULL, path, NULL,
+		     MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+static void cgroup_fs_read_only(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, private_mounts());
+	if (layout() == 2) {
+		ASSERT_EQ(0, remount_read_only(CG_FS));
+		return;
+	}
+	const char *h[] = { "memory", "cpu", "cpuacct", "cpuset", "pids", "blkio" };
+
+	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), CG_FS "/%s", h[i]);
+		if (!access(path, F_OK))
+			remount_read_only(path);
+	}
+}
+
+TEST_F(cgroup, unwritable_cgroup_fs_with_limits_is_bad_input)
+{
+	static struct nbt_result r;
+
+	cgroup_fs_read_only(_metadata);
+	RUN(&r, "--memory", "32m", "--", "true");
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "Read-only file system")) TH_LOG("%s", r.err);
+}
+
+/* Without a cgroup option nestbox runs without a group where it cannot make one. */
+TEST_F(cgroup, unwritable_cgroup_fs_without_limits_still_runs)
+{
+	static struct nbt_result r;
+
+	cgroup_fs_read_only(_metadata);
+	RUN(&r, "--", "true");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+}
+
+TEST_F(cgroup, missing_controller_is_named)
+{
+	static struct nbt_result r;
+
+	if (layout() != 1)
+		SKIP(return, "only a v1 hierarchy can be hidden from one process (unmounted in a "
+			     "private mount namespace); v2 controllers belong to the one tree");
+	NEED("pids");
+	ASSERT_EQ(0, private_mounts());
+	ASSERT_EQ(0, umount2(CG_FS "/pids", MNT_DETACH));
+	RUN(&r, "--pids", "10", "--", "true");
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "pids: controller not available")) TH_LOG("%s", r.err);
+}
+
+/* The default group is <own>/nestbox/<name>; --cgroup puts it elsewhere, and is removed too. */
+TEST_F(cgroup, cgroup_path_option)
+{
+	static struct nbt_result r;
+	char path[256], script[256];
+
+	NEED("pids");
+	snprintf(path, sizeof(path), "/%s-parent/%s", self->name, self->name);
+	snprintf(script, sizeof(script), "cat %s",
+		 layout() == 2 ? CG_FS "/pids.max" : CG_FS "/pids/pids.max");
+	RUN(&r, "--cgroup", path, "--pids", "7", "--", "sh", "-c", script);
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_STREQ("7\n", r.out);
+	snprintf(path, sizeof(path), "%s-parent", self->name);
+	EXPECT_FALSE(group_exists(path));
+}
+
+/* v2's no-internal-process rule, the nested case: nestbox alone in a group T that has no
+ * controllers enabled for its children moves itself into the leaf T/nestbox.leaf, enables them
+ * in T and runs; with another process in T it says which rule stops it. */
+static int run_from_group(const char *group, const char *log, const char *const *args)
+{
+	const char *argv[32] = { nbt_nestbox() };
+	int n = 1, ws;
+	pid_t pid;
+
+	for (int i = 0; args[i] && n < 31; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		char self_pid[16];
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		snprintf(self_pid, sizeof(self_pid), "%d", (int)getpid());
+		if (group) {
+			char procs[4200];
+
+			snprintf(procs, sizeof(procs), "%s/cgroup.procs", group);
+			if (nbt_write_file(procs, self_pid))
+				_exit(124);
+		}
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(124);
+	}
+	if (pid < 0 || waitpid(pid, &ws, 0) != pid)
+		return -1;
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+TEST_F(cgroup, v2_nestbox_alone_in_its_group_moves_into_a_leaf)
+{
+	char own[4096], group[4200], leaf[4300], log[4400], buf[4096];
+	const char *args[] = { "run",	   "--rootfs",	      nbt_rootfs(), "--name",
+			       self->name, "--pids",	      "7",	    "--",
+			       "cat",	   CG_FS "/pids.max", NULL };
+	char *tmp = nbt_tempdir("cgleaf");
+
+	if (layout() != 2)
+		SKIP(return, "cgroup v2 only (this host: v1 or hybrid)");
+	NEED("pids");
+	ASSERT_NE(NULL, tmp);
+	ASSERT_EQ(0, default_parent(own, sizeof(own)));
+	own[strlen(own) - strlen("/nestbox")] = '\0';
+	snprintf(group, sizeof(group), "%s/%s-T", own, self->name);
+	snprintf(leaf, sizeof(leaf), "%s/nestbox.leaf", group);
+	snprintf(log, sizeof(log), "%s/log", tmp);
+	if (nbt_write_file(strcat(strcpy(buf, own), "/cgroup.subtree_control"), "+pids"))
+		SKIP(return, "cannot enable pids below our own group (it has processes)");
+	ASSERT_EQ(0, mkdir(group, 0755));
+	EXPECT_EQ(0, run_from_group(group, log, args));
+	nbt_read_file(log, buf, sizeof(buf));
+	EXPECT_STREQ("7\n", buf);
+	EXPECT_EQ(0, access(leaf, F_OK)) TH_LOG("nestbox did not move into %s", leaf);
+	/* Another process in T: nestbox cannot empty it and names the rule. */
+	rmdir(leaf);
+	{
+		char self_pid[16], procs[4300], back[4200];
+
+		snprintf(self_pid, sizeof(self_pid), "%d", (int)getpid());
+		snprintf(procs, sizeof(procs), "%s/cgroup.procs", group);
+		snprintf(back, sizeof(back), "%s/cgroup.procs", own);
+		nbt_write_file(strcat(strcpy(buf, group), "/cgroup.subtree_control"), "-pids");
+		ASSERT_EQ(0, nbt_write_file(procs, self_pid));
+		EXPECT_EQ(125, run_from_group(NULL, log, args));
+		nbt_write_file(back, self_pid);
+	}
+	nbt_read_file(log, buf, sizeof(buf));
+	EXPECT_NE(NULL, strstr(buf, "processes of its own")) TH_LOG("%s", buf);
+	EXPECT_EQ(1, nbt_count_lines(buf)) TH_LOG("%s", buf);
+	rmdir(leaf);
+	rmdir(group);
+	nbt_rm_rf(tmp);
+}
+
+/* On a hybrid host the v1 controllers are used; a cgroup2 hierarchy with controllers cannot be
+ * had next to them (each controller lives in one hierarchy). */
+TEST_F(cgroup, hybrid_uses_v1_controllers)
+{
+	static struct nbt_result r;
+	struct statfs st;
+	char buf[256] = "";
+
+	if (layout() != 1 || statfs(CG_FS "/unified", &st) || st.f_type != CGROUP2_SUPER_MAGIC)
+		SKIP(return, "not a hybrid host");
+	nbt_read_file(CG_FS "/unified/cgroup.controllers", buf, sizeof(buf));
+	TH_LOG("cgroup2 controllers on this hybrid host: '%s'", buf);
+	RUN(&r, "--memory", "32m", "--", "cat", CG_FS "/memory/memory.limit_in_bytes");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_STREQ("33554432\n", r.out);
+}
+
+/* Bad input: one line, exit 125, no group left (teardown), run without the feature. */
+FIXTURE(cgroup_bad)
+{
+	char name[64];
+};
+
+FIXTURE_VARIANT(cgroup_bad)
+{
+	const char *args[6];
+	const char *says;
+};
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(cgroup_bad, garbage_size) { .args = { "--memory", "lots" }, .says = "--memory: lots" };
+FIXTURE_VARIANT_ADD(cgroup_bad, negative_size) { .args = { "--memory", "-5m" }, .says = "--memory: -5m" };
+FIXTURE_VARIANT_ADD(cgroup_bad, zero_size) { .args = { "--memory", "0" }, .says = "above 0" };
+FIXTURE_VARIANT_ADD(cgroup_bad, bad_suffix) { .args = { "--memory", "10q" }, .says = "--memory: 10q" };
+FIXTURE_VARIANT_ADD(cgroup_bad, swap_without_memory) { .args = { "--memory-swap", "64m" }, .says = "needs --memory" };
+FIXTURE_VARIANT_ADD(cgroup_bad, swap_below_memory) { .args = { "--memory", "64m", "--memory-swap", "32m" }, .says = "at least --memory" };
+FIXTURE_VARIANT_ADD(cgroup_bad, zero_cpus) { .args = { "--cpus", "0" }, .says = "--cpus: 0" };
+FIXTURE_VARIANT_ADD(cgroup_bad, negative_cpus) { .args = { "--cpus", "-1" }, .says = "--cpus: -1" };
+FIXTURE_VARIANT_ADD(cgroup_bad, too_many_cpus) { .args = { "--cpus", "100000" }, .says = "this machine's" };
+FIXTURE_VARIANT_ADD(cgroup_bad, cpuset_outside_machine) { .args = { "--cpuset", "0-9999" }, .says = "outside this machine's CPUs" };
+FIXTURE_VARIANT_ADD(cgroup_bad, cpuset_garbage) { .args = { "--cpuset", "0,,1" }, .says = "--cpuset" };
+FIXTURE_VARIANT_ADD(cgroup_bad, cpuset_mems_absent) { .args = { "--cpuset-mems", "63" }, .says = "cpuset.mems: 63" };
+FIXTURE_VARIANT_ADD(cgroup_bad, pids_zero) { .args = { "--pids", "0" }, .says = "--pids: 0" };
+FIXTURE_VARIANT_ADD(cgroup_bad, cpu_weight_range) { .args = { "--cpu-weight", "10001" }, .says = "1 to 10000" };
+FIXTURE_VARIANT_ADD(cgroup_bad, io_max_no_limit) { .args = { "--io-max", "8:0" }, .says = "MAJ:MIN" };
+FIXTURE_VARIANT_ADD(cgroup_bad, io_max_bad_key) { .args = { "--io-max", "8:0:speed=1" }, .says = "rbps=N" };
+FIXTURE_VARIANT_ADD(cgroup_bad, io_max_no_device) { .args = { "--io-max", "4095:4095:rbps=1m" }, .says = "No such device" };
+FIXTURE_VARIANT_ADD(cgroup_bad, cgroup_dotdot) { .args = { "--cgroup", "a/../../b" }, .says = "'..'" };
+FIXTURE_VARIANT_ADD(cgroup_bad, cgroup_through_a_file) { .args = { "--cgroup", "/cgroup.procs/x" }, .says = "Not a directory" };
+/* clang-format on */
+
+FIXTURE_SETUP(cgroup_bad)
+{
+	static int serial;
+
+	snprintf(self->name, sizeof(self->name), "nbt-cgbad-%d-%d", (int)getpid(), serial++);
+	if (geteuid())
+		SKIP(return, "cgroups need root");
+	if (!layout())
+		SKIP(return, "no cgroup hierarchy is mounted at " CG_FS);
+}
+
+FIXTURE_TEARDOWN(cgroup_bad)
+{
+	bool left = group_exists(self->name);
+
+	remove_groups(self->name);
+	EXPECT_FALSE(left) TH_LOG("cgroup %s left behind", self->name);
+}
+
+TEST_F(cgroup_bad, exits_125_with_one_line)
+{
+	static struct nbt_result r;
+	const char *args[12];
+	int n = 0;
+
+	if (strstr(variant->says, "cpuset.mems") && !have_controller("cpuset"))
+		SKIP(return, "no cpuset controller");
+	if (strstr(variant->says, "No such device") &&
+	    !have_controller(layout() == 2 ? "io" : "blkio"))
+		SKIP(return, "no io controller");
+	for (int i = 0; variant->args[i]; i++)
+		args[n++] = variant->args[i];
+	args[n++] = "--";
+	args[n++] = "true";
+	args[n] = NULL;
+	run_in(&r, self->name, args);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("stderr: %s", r.err);
+	EXPECT_EQ(0, strncmp(r.err, "nestbox: ", 9)) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, variant->says)) TH_LOG("stderr: %s", r.err);
+}
+
+TEST_HARNESS_MAIN
