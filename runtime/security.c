@@ -317,8 +317,8 @@ static int opt_monotonic(struct nb_container *c, const char *arg, struct nb_erro
 const struct cli_option cli_security_options[] = {
 	{ "cap-add", 0, 1, opt_cap_add, "CAP          add a capability (or ALL), repeatable" },
 	{ "cap-drop", 0, 1, opt_cap_drop, "CAP          drop a capability (or ALL), repeatable" },
-	{ "cap-ambient", 0, 0, opt_cap_ambient, "             a non-root --user keeps the caps" },
-	{ "allow-new-privs", 0, 0, opt_allow_new_privs, "         no no_new_privs (setuid works)" },
+	{ "cap-ambient", 0, 0, opt_cap_ambient, "            a non-root --user keeps the caps" },
+	{ "allow-new-privs", 0, 0, opt_allow_new_privs, "        no no_new_privs (setuid works)" },
 	{ "privileged", 0, 0, opt_privileged,
 	  "             all caps, no seccomp, no masked paths" },
 	{ "seccomp", 0, 1, opt_seccomp, "off|FILE     no filter, or a text policy" },

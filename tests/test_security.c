@@ -54,6 +54,20 @@ FIXTURE_TEARDOWN(sec)
 	nbt_rm_rf(self->dir);
 }
 
+TEST_F(sec, help_lists_the_security_options)
+{
+	static struct nbt_result r;
+	const char *opts[] = { "--cap-add",    "--cap-drop", "--cap-ambient", "--allow-new-privs",
+			       "--privileged", "--seccomp",  "--rlimit",      "--uidmap",
+			       "--gidmap",     "--boottime", "--monotonic" };
+
+	nbt_run(&r, "run", "--help", NULL);
+	ASSERT_EQ(0, r.status);
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		EXPECT_NE(NULL, strstr(r.out, opts[i])) TH_LOG("missing %s", opts[i]);
+	}
+}
+
 TEST_F(sec, default_caps_are_dockers)
 {
 	static struct nbt_result r;
