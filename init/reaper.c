@@ -144,6 +144,11 @@ pid_t init_spawn(const sigset_t *saved, int (*exec_fn)(void *arg), void *arg)
 		ksigaction(SIGCHLD, &dfl, NULL);
 		chld_reset = 1;
 	}
+	/* prctl(2) PR_SET_CHILD_SUBREAPER before the fork, not only in init_supervise: a workload
+	 * that double-forks at once would otherwise orphan its grandchildren to the machine's init
+	 * while we are still between init_spawn and init_supervise (seen under load). */
+	if (getpid() != 1)
+		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	/* _Fork (musl >= 1.2.2) is fork without the atfork handlers and libc-wide locks, which only
 	 * matter to threaded callers; the init and `nestbox run` are single-threaded. */
 	pid = _Fork();
