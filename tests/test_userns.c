@@ -218,6 +218,52 @@ TEST_F(userns, rootless_needs_a_user_namespace)
 		     buf);
 }
 
+/* Where the kernel forbids unprivileged user namespaces: one clear line. Shown in a user
+ * namespace of our own whose user.max_user_namespaces is 0 (those limits are per namespace),
+ * with uid 1000 mapped in it, so the host's setting is never touched. */
+TEST_F(userns, rootless_where_the_kernel_forbids_it)
+{
+	int to_child[2], to_parent[2], out[2], ws;
+	char buf[1024] = "", path[64], byte = 0;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	ASSERT_EQ(0, pipe(out));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		const char *argv[] = { "run", "--rootfs", nbt_rootfs(), "--", "true", NULL };
+
+		if (unshare(CLONE_NEWUSER) || write(to_parent[1], "u", 1) != 1 ||
+		    read(to_child[0], &byte, 1) != 1)
+			_exit(97);
+		if (nbt_write_file("/proc/sys/user/max_user_namespaces", "0\n"))
+			_exit(96);
+		if (setresgid(ROOTLESS_UID, ROOTLESS_UID, ROOTLESS_UID) ||
+		    setresuid(ROOTLESS_UID, ROOTLESS_UID, ROOTLESS_UID))
+			_exit(95);
+		dup2(out[1], 2);
+		nbt_runv(&r, argv);
+		fputs(r.err, stderr);
+		_exit(r.status);
+	}
+	close(out[1]);
+	ASSERT_EQ(1, read(to_parent[0], &byte, 1));
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	ASSERT_EQ(0, nbt_write_file(path, "0 0 1\n1000 1000 1\n"));
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	ASSERT_EQ(0, nbt_write_file(path, "0 0 1\n1000 1000 1\n"));
+	ASSERT_EQ(1, write(to_child[1], "g", 1));
+	ASSERT_LE(0, read(out[0], buf, sizeof(buf) - 1));
+	ASSERT_EQ(pid, waitpid(pid, &ws, 0));
+	EXPECT_EQ(125, WEXITSTATUS(ws)) TH_LOG("%s", buf);
+	EXPECT_STREQ(
+	    "nestbox: rootless: this kernel does not let non-root users make user namespaces "
+	    "(sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone)\n",
+	    buf);
+}
+
 /* --ns time: /proc/uptime counts CLOCK_BOOTTIME, shifted by --boottime inside. */
 TEST_F(userns, time_namespace_offsets)
 {
