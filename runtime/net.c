@@ -401,6 +401,12 @@ static int check_bridge(const char *bridge, struct nb_error *err)
 		return rc;
 	rc = link_kind(&s, bridge, kind, sizeof(kind));
 	nl_close(&s);
+	/* br.c has a MODULE_VERSION: /sys/module/bridge exists whenever the kernel has bridges,
+	 * built in or loaded. */
+	if (rc == -ENODEV && access("/sys/module/bridge", F_OK))
+		return nb_fail(err, ENODEV, "--bridge", bridge,
+			       "no such interface, and the kernel has no bridge (load the bridge "
+			       "module)");
 	if (rc == -ENODEV)
 		return nb_fail(err, ENODEV, "--bridge", bridge, "no such interface");
 	if (rc)
