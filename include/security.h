@@ -34,7 +34,7 @@ struct nb_seccomp_rule {
 };
 
 struct nb_security_spec {
-	uint64_t caps;	      /* bounding = permitted = effective = inheritable */
+	uint64_t caps;	      /* bounding = permitted = effective (+ inheritable, ambient) */
 	bool caps_ambient;    /* also raise them as ambient (for a non-root --user) */
 	bool allow_new_privs; /* no PR_SET_NO_NEW_PRIVS */
 	bool privileged;      /* all caps, no seccomp, no masked paths */

@@ -636,8 +636,12 @@ static int apply_caps(const struct nb_container *c, struct nb_error *err)
 	/* capset(2) cannot add to the permitted set: ALL means all we have (root on this host may
 	 * lack some, e.g. CAP_SYS_RESOURCE). */
 	uint64_t caps = c->security.caps & permitted_caps();
+	/* The inheritable set stays empty unless ambient caps are asked for (they must be
+	 * inheritable): with it full, a non-root user exec'ing a file with inheritable file caps
+	 * would gain them (CVE-2022-24769, fixed the same way in moby and runc). */
+	uint64_t inheritable = c->security.caps_ambient ? caps : 0;
 
-	if (set_caps(caps, caps, caps))
+	if (set_caps(caps, caps, inheritable))
 		return nb_fail_errno(err, "capset", NULL);
 	if (!c->security.caps_ambient)
 		return 0;

@@ -74,7 +74,7 @@ TEST_F(sec, default_caps_are_dockers)
 
 	sec_run(&r, NULL, CAPS);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_STREQ("CapInh:" DOCKER_CAPS "\nCapPrm:" DOCKER_CAPS "\nCapEff:" DOCKER_CAPS
+	EXPECT_STREQ("CapInh:0000000000000000\nCapPrm:" DOCKER_CAPS "\nCapEff:" DOCKER_CAPS
 		     "\nCapBnd:" DOCKER_CAPS "\nCapAmb:0000000000000000\n",
 		     r.out);
 }
@@ -85,7 +85,7 @@ TEST_F(sec, cap_drop_all_then_add_one)
 
 	sec_run(&r, OPTS("--cap-drop", "ALL", "--cap-add", "net_admin"), CAPS);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_STREQ("CapInh:0000000000001000\nCapPrm:0000000000001000\nCapEff:0000000000001000\n"
+	EXPECT_STREQ("CapInh:0000000000000000\nCapPrm:0000000000001000\nCapEff:0000000000001000\n"
 		     "CapBnd:0000000000001000\nCapAmb:0000000000000000\n",
 		     r.out);
 }
@@ -118,7 +118,7 @@ TEST_F(sec, non_root_user_has_no_caps_unless_ambient)
 
 	sec_run(&r, OPTS("--user", "1000"), CAPS);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_STREQ("CapInh:" DOCKER_CAPS "\nCapPrm:0000000000000000\nCapEff:0000000000000000\n"
+	EXPECT_STREQ("CapInh:0000000000000000\nCapPrm:0000000000000000\nCapEff:0000000000000000\n"
 		     "CapBnd:" DOCKER_CAPS "\nCapAmb:0000000000000000\n",
 		     r.out);
 	sec_run(&r,
