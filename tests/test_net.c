@@ -525,6 +525,36 @@ TEST_F(net, read_only_root_binds_the_files)
 	free(r);
 }
 
+/* In a user namespace the container's root may not write an image owned by unmapped ids: the
+ * pair still works, and /etc/hosts is bound over the image's instead. */
+TEST_F(net, veth_in_a_user_namespace)
+{
+	struct nbt_result *r = calloc(1, sizeof(*r));
+	char layer[PATH_MAX], path[PATH_MAX], buf[PATH_MAX];
+
+	ASSERT_NE(NULL, r);
+	if (access("/proc/self/ns/user", F_OK))
+		SKIP(return, "the kernel has no user namespaces");
+	ASSERT_EQ(0, chmod(self->dir, 0755));
+	fmt(layer, "%s/layer", self->dir);
+	ASSERT_EQ(0, mkdir(layer, 0755));
+	ASSERT_EQ(0, mkdir(fmt(path, "%s/etc", layer), 0755));
+	ASSERT_EQ(0, nbt_write_file(fmt(path, "%s/etc/hosts", layer), "image\n"));
+	nbt_run(r, "run", "--rootfs", fmt(buf, "%s:%s", layer, nbt_rootfs()), "--ns",
+		"mnt,pid,uts,ipc,user", "--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536",
+		"--hostname", "uns", "--net", "veth", "--veth", "nbtuns", "--ip", "10.77.0.2/24",
+		"--host-ip", "10.77.0.1/24", "--", "sh", "-c",
+		"ping -c1 -W3 10.77.0.1 >/dev/null && cat /etc/hosts", NULL);
+	if (r->status == 125 && strstr(r->err, "uidmap"))
+		SKIP(return, "nestbox cannot map ids here (--uidmap refused)");
+	EXPECT_EQ(0, r->status) TH_LOG("%s %s", r->out, r->err);
+	EXPECT_NE(NULL, strstr(r->out, "10.77.0.2\tuns\n")) TH_LOG("%s", r->out);
+	ASSERT_GT(nbt_read_file(path, buf, sizeof(buf)), 0);
+	EXPECT_STREQ("image\n", buf);
+	EXPECT_EQ(0, if_nametoindex("nbtuns"));
+	free(r);
+}
+
 TEST_F(net, nothing_left_after_normal_exit)
 {
 	struct nbt_result *r = calloc(1, sizeof(*r));
