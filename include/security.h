@@ -56,8 +56,13 @@ struct nb_security_spec {
  * non-root caller). */
 void security_defaults(struct nb_container *c);
 
-/* Host side, before the clone: cross-option checks (maps need --ns user...). */
-int security_check(const struct nb_container *c, struct nb_error *err);
+/* Host side, before the clone: cross-option checks (maps need --ns user...); under a shifted
+ * map, root makes idmapped clones of the layers for the container side. */
+int security_prepare(const struct nb_container *c, struct nb_error *err);
+
+/* Container side, on the scratch root before the overlay: the idmapped layers over OLDROOT's
+ * layer paths. */
+int security_idmap_attach(const struct nb_container *c, struct nb_error *err);
 
 /* Host side, after the clone and before the go byte: the child's uid/gid maps. */
 int security_host_setup(const struct nb_container *c, pid_t child, struct nb_error *err);

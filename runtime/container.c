@@ -75,7 +75,9 @@ static int build_root(const struct nb_container *c, struct nb_error *err)
 	if (rc)
 		return rc;
 	step(c, "overlay");
-	rc = overlay_mount_root(c, err);
+	rc = security_idmap_attach(c, err);
+	if (!rc)
+		rc = overlay_mount_root(c, err);
 	if (!rc)
 		rc = net_write_etc(c, err);
 	for (int i = 0; !rc && i < c->n_binds; i++)
@@ -209,7 +211,7 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	pid_t child;
 	int rc;
 
-	rc = security_check(c, err);
+	rc = security_prepare(c, err);
 	if (rc)
 		return rc;
 	if (pipe2(sync, O_CLOEXEC))

@@ -21,12 +21,14 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
 
 #include "cli.h"
 #include "container.h"
 #include "mounts.h"
+#include "ns.h"
 #include "seccomp.h"
 #include "security.h"
 
@@ -356,7 +358,7 @@ static bool maps_root(const struct nb_idmap *maps, int n)
 	return n == 0;
 }
 
-int security_check(const struct nb_container *c, struct nb_error *err)
+static int check(const struct nb_container *c, struct nb_error *err)
 {
 	const struct nb_security_spec *s = &c->security;
 
@@ -406,6 +408,135 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct nb_e
 	return 0;
 }
 
+/* --- idmapped layers --------------------------------------------------------------------------
+ * Under a shifted map the image's root-owned files would show up as the overflow id, and the
+ * overlay's copy-up would fail (EOVERFLOW). Root on the host gives each layer an idmapped
+ * clone (mount_setattr(2) MOUNT_ATTR_IDMAP, 5.12+; overlayfs takes them as lower layers from
+ * 5.19) made with a throwaway user namespace that has the container's maps; the container side
+ * moves them over the layers' paths before it mounts the overlay. Where the layer's filesystem
+ * cannot be idmapped (tmpfs before 6.3...), the layer stays as it is. */
+#define MOUNT_ATTR_IDMAP_FLAG 0x00100000
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+
+struct nb_mount_attr { /* linux/mount.h's struct mount_attr (that header clashes with musl's) */
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+static int *idmapped; /* per layer: a detached idmapped clone, or -1 */
+
+static int write_map(pid_t pid, const char *file, const struct nb_idmap *maps, int n, uint32_t self,
+		     struct nb_error *err);
+
+/* A user namespace with the container's maps, held by a child that waits on a pipe. */
+static int maps_userns(const struct nb_container *c, struct nb_error *err)
+{
+	const struct nb_security_spec *s = &c->security;
+	char path[64], byte;
+	int p[2], fd = -1, rc;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return nb_fail_errno(err, "pipe", NULL);
+	pid = ns_clone(CLONE_NEWUSER, -1);
+	if (pid == 0) {
+		close(p[1]);
+		_exit(read(p[0], &byte, 1) < 0);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		errno = -pid;
+		return nb_fail_errno(err, "idmapped layers", "user namespace");
+	}
+	rc = write_map(pid, "uid_map", s->uidmap, s->n_uidmap, 0, err);
+	if (!rc)
+		rc = write_map(pid, "gid_map", s->gidmap, s->n_gidmap, 0, err);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	if (!rc && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		rc = nb_fail_errno(err, "open", path);
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	return rc ? rc : fd;
+}
+
+/* A layer whose top directory belongs to the map's outside ids was made for it (chowned, as
+ * with docker's userns-remap): idmapping it again would shift it twice. */
+static bool already_shifted(const struct nb_container *c, const char *layer)
+{
+	const struct nb_security_spec *s = &c->security;
+	struct stat st;
+
+	if (stat(layer, &st))
+		return false;
+	for (int i = 0; i < s->n_uidmap; i++)
+		if (st.st_uid >= s->uidmap[i].outside &&
+		    st.st_uid - s->uidmap[i].outside < s->uidmap[i].count)
+			return true;
+	return false;
+}
+
+static int idmap_layers(const struct nb_container *c, struct nb_error *err)
+{
+	int userns;
+
+	if (!(c->namespaces & NB_NS_USER) || !c->security.n_uidmap || geteuid())
+		return 0;
+	idmapped = calloc((size_t)c->n_layers, sizeof(*idmapped));
+	if (!idmapped)
+		return nb_fail_errno(err, "idmapped layers", NULL);
+	userns = maps_userns(c, err);
+	if (userns < 0)
+		return userns;
+	for (int i = 0; i < c->n_layers; i++) {
+		struct nb_mount_attr attr = { MOUNT_ATTR_IDMAP_FLAG, 0, 0, (uint64_t)userns };
+		int fd = -1;
+
+		idmapped[i] = -1;
+		if (already_shifted(c, c->layers[i]))
+			continue;
+		fd = (int)syscall(SYS_open_tree, AT_FDCWD, c->layers[i],
+				  OPEN_TREE_CLONE | O_CLOEXEC);
+
+		if (fd >= 0 &&
+		    syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr))) {
+			close(fd);
+			fd = -1;
+		}
+		idmapped[i] = fd;
+	}
+	close(userns);
+	return 0;
+}
+
+int security_idmap_attach(const struct nb_container *c, struct nb_error *err)
+{
+	char target[PATH_MAX];
+
+	for (int i = 0; idmapped && i < c->n_layers; i++) {
+		if (idmapped[i] < 0)
+			continue;
+		snprintf(target, sizeof(target), OLDROOT "%s", c->layers[i]);
+		if (syscall(SYS_move_mount, idmapped[i], "", AT_FDCWD, target,
+			    MOVE_MOUNT_F_EMPTY_PATH))
+			return nb_fail_errno(err, "idmapped layer", c->layers[i]);
+		close(idmapped[i]);
+		idmapped[i] = -1;
+	}
+	return 0;
+}
+
+int security_prepare(const struct nb_container *c, struct nb_error *err)
+{
+	int rc = check(c, err);
+
+	return rc ? rc : idmap_layers(c, err);
+}
+
 /* No map given: map the caller itself to root inside, as `unshare -r` does. */
 static int write_map(pid_t pid, const char *file, const struct nb_idmap *maps, int n, uint32_t self,
 		     struct nb_error *err)
@@ -426,6 +557,10 @@ int security_host_setup(const struct nb_container *c, pid_t child, struct nb_err
 	const struct nb_security_spec *s = &c->security;
 	int rc;
 
+	/* the idmapped layers went to the child with the clone: the host side holds none */
+	for (int i = 0; idmapped && i < c->n_layers; i++)
+		if (idmapped[i] >= 0)
+			close(idmapped[i]);
 	if (!(c->namespaces & NB_NS_USER))
 		return 0;
 	rc = write_map(child, "uid_map", s->uidmap, s->n_uidmap, geteuid(), err);

@@ -110,6 +110,25 @@ TEST_F(userns, shifted_map_overlay_and_proc_work)
 	EXPECT_EQ(101000, (int)st.st_gid);
 }
 
+/* The image as it is (root-owned) under a shifted map: nestbox idmaps the layers, so root
+ * inside owns them and copy-up works; nothing of it stays on the host. */
+TEST_F(userns, shifted_map_on_a_root_owned_rootfs)
+{
+	char *before = nbt_mountinfo(), *after;
+
+	nbt_run(&r, "run", "--ns", "mnt,pid,uts,ipc,user", "--uidmap", "0:" SHIFT ":65536",
+		"--gidmap", "0:" SHIFT ":65536", "--rootfs", nbt_rootfs(), "--", "sh", "-c",
+		"stat -c '%u %g' /bin/busybox; echo x > /etc/x && cat /etc/x", NULL);
+	after = nbt_mountinfo();
+	EXPECT_STREQ(before, after);
+	free(before);
+	free(after);
+	if (r.status == 0 && !strncmp(r.out, "65534 ", 6))
+		SKIP(return, "this kernel cannot idmap the rootfs's filesystem (tmpfs: 6.3+)");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("0 0\nx\n", r.out);
+}
+
 TEST_F(userns, user_inside_a_shifted_map)
 {
 	ASSERT_EQ(0, owned_rootfs(self->dir, SHIFT ":" SHIFT, self->rootfs, sizeof(self->rootfs)));
