@@ -29,7 +29,7 @@
 #define RMDIR_TRIES    400
 #define RMDIR_PAUSE_NS 2500000L
 
-struct cg_state cg = { .clone_fd = -1 };
+struct cg_state cg; /* zeroed (bss); cgroup_setup sets clone_fd to -1 first */
 
 /* --- options ------------------------------------------------------------------------------ */
 
@@ -257,15 +257,18 @@ static int opt_stats(struct nb_container *c, const char *arg, struct nb_error *e
 
 const struct cli_option cgroup_options[] = {
 	{ "memory", 0, 1, opt_memory, "SIZE          memory limit (k, m, g)" },
-	{ "memory-swap", 0, 1, opt_memory_swap, "SIZE     memory + swap limit" },
+	{ "memory-swap", 0, 1, opt_memory_swap,
+	  "SIZE         memory + swap limit (at least --memory)" },
 	{ "cpus", 0, 1, opt_cpus, "N.N           CPU time limit, in CPUs" },
-	{ "cpu-weight", 0, 1, opt_cpu_weight, "N       relative CPU weight, 1-10000" },
+	{ "cpu-weight", 0, 1, opt_cpu_weight, "N             relative CPU weight, 1-10000" },
 	{ "pids", 0, 1, opt_pids, "N             most processes at once" },
-	{ "cpuset", 0, 1, opt_cpuset, "CPUS        CPUs allowed, e.g. 0-1,3" },
-	{ "cpuset-mems", 0, 1, opt_cpuset_mems, "NODES  memory nodes allowed" },
-	{ "io-max", 0, 1, opt_io_max, "MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N  block I/O limit" },
-	{ "cgroup", 0, 1, opt_cgroup, "PATH        the container's cgroup (default nestbox/NAME)" },
-	{ "stats", 0, 0, opt_stats, "             print memory, CPU, pids used at exit" },
+	{ "cpuset", 0, 1, opt_cpuset, "CPUS          CPUs allowed, e.g. 0-1,3" },
+	{ "cpuset-mems", 0, 1, opt_cpuset_mems, "NODES        memory nodes allowed" },
+	{ "io-max", 0, 1, opt_io_max,
+	  "MAJ:MIN:L,..  block I/O limits, L: rbps=N wbps=N riops=N wiops=N" },
+	{ "cgroup", 0, 1, opt_cgroup,
+	  "PATH          the container's cgroup (default nestbox/NAME)" },
+	{ "stats", 0, 0, opt_stats, "              print memory, CPU, pids used at exit" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -498,6 +501,7 @@ int cgroup_setup(const struct nb_container *c, struct nb_error *err)
 	bool asked = need || s->path || s->stats;
 	int rc;
 
+	cg.clone_fd = -1;
 	if (s->memory_swap && !s->memory)
 		return nb_fail(err, EINVAL, "--memory-swap", NULL, "needs --memory");
 	if (s->memory_swap && s->memory_swap < s->memory)

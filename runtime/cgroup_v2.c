@@ -18,6 +18,9 @@ static const struct {
 	{ "pids", CG_PIDS },	 { "io", CG_IO },
 };
 #define N_V2 (sizeof(v2_controllers) / sizeof(v2_controllers[0]))
+#define NO_INTERNAL_PROCESSES                                                                    \
+	"has processes of its own, so cgroup v2 lets it enable no controller for its children: " \
+	"choose another place with --cgroup"
 
 static bool listed(const char *dir, const char *file, const char *name)
 {
@@ -57,8 +60,7 @@ static void move_into_leaf(const char *top, bool move_all)
 	}
 }
 
-static int enable_at(const char *dir, const char *name, bool is_top, bool move_all,
-		     struct nb_error *err)
+static int enable_at(const char *dir, const char *name, struct nb_error *err)
 {
 	char plus[16];
 	int rc;
@@ -67,42 +69,64 @@ static int enable_at(const char *dir, const char *name, bool is_top, bool move_a
 		return 0;
 	snprintf(plus, sizeof(plus), "+%s", name);
 	rc = cg_write(dir, "cgroup.subtree_control", plus, err);
-	if (rc == -EBUSY && is_top) {
-		move_into_leaf(dir, move_all);
-		rc = cg_write(dir, "cgroup.subtree_control", plus, err);
-	}
 	if (rc == -EBUSY)
-		return nb_fail(
-		    err, EBUSY, "cgroup", dir,
-		    "has processes of its own, so cgroup v2 lets it enable no controller "
-		    "for its children: choose another place with --cgroup");
+		return nb_fail(err, EBUSY, "cgroup", dir, NO_INTERNAL_PROCESSES);
 	return rc;
+}
+
+/* Before enabling anything in top: leave it when it holds processes. Relying on EBUSY is not
+ * enough: threaded controllers (cpu, pids) can be enabled in a populated group, which then
+ * turns its children into invalid domains (cgroup-v2.rst, "Threads"): no process can join
+ * them. The real root is exempt from the rule (it has no cgroup.type). */
+static int leave_top(const char *top, unsigned ctrls, bool move_all, struct nb_error *err)
+{
+	char probe[16];
+	bool missing = false;
+
+	for (size_t i = 0; i < N_V2; i++)
+		if ((ctrls & v2_controllers[i].bit) &&
+		    !listed(top, "cgroup.subtree_control", v2_controllers[i].name))
+			missing = true;
+	if (!missing || cg_read(top, "cgroup.type", probe, sizeof(probe)) < 0 ||
+	    cg_read(top, "cgroup.procs", probe, sizeof(probe)) <= 0)
+		return 0;
+	move_into_leaf(top, move_all);
+	if (cg_read(top, "cgroup.procs", probe, sizeof(probe)) > 0)
+		return nb_fail(err, EBUSY, "cgroup", top, NO_INTERNAL_PROCESSES);
+	return 0;
 }
 
 int cg2_enable(const char *top, const char *group, unsigned need, unsigned want, bool move_all,
 	       struct nb_error *err)
 {
 	char level[PATH_MAX];
+	int rc = 0;
 
+	for (size_t i = 0; i < N_V2; i++) /* --stats: only what is there */
+		if ((want & ~need & v2_controllers[i].bit) &&
+		    !listed(top, "cgroup.controllers", v2_controllers[i].name))
+			want &= ~v2_controllers[i].bit;
+	for (size_t i = 0; i < N_V2 && !rc; i++)
+		if ((need & v2_controllers[i].bit) &&
+		    !listed(top, "cgroup.controllers", v2_controllers[i].name))
+			rc = nb_fail(err, ENODEV, "cgroup", v2_controllers[i].name,
+				     "controller not available here (missing from the parent's "
+				     "cgroup.controllers)");
+	if (!rc)
+		rc = leave_top(top, need | want, move_all, err);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < N_V2; i++) {
 		const char *name = v2_controllers[i].name;
-		bool available;
 
 		if (!((need | want) & v2_controllers[i].bit))
 			continue;
-		available = listed(top, "cgroup.controllers", name);
-		if (!available && !(need & v2_controllers[i].bit))
-			continue; /* only for --stats: shown as n/a */
-		if (!available)
-			return nb_fail(err, ENODEV, "cgroup", name,
-				       "controller not available here (missing from the parent's "
-				       "cgroup.controllers)");
 		/* Every level from top down to the group's parent passes it on. */
 		snprintf(level, sizeof(level), "%s", top);
 		for (const char *p = group + strlen(top); *p == '/';) {
-			int rc = enable_at(level, name, !strcmp(level, top), move_all, err);
 			size_t next = strcspn(p + 1, "/");
 
+			rc = enable_at(level, name, err);
 			if (rc)
 				return rc;
 			if (!p[1 + next])

@@ -610,6 +610,34 @@ TEST_F(cgroup, v2_nestbox_alone_in_its_group_moves_into_a_leaf)
 	nbt_rm_rf(tmp);
 }
 
+/* v2: a controller the parent has not enabled for its children (missing from the group's
+ * cgroup.controllers) is named; here T has none enabled, and nestbox starts in T/sub. */
+TEST_F(cgroup, v2_controller_not_enabled_above_is_named)
+{
+	char own[4096], group[4200], sub[4300], log[4400], buf[4096];
+	const char *args[] = { "run",	 "--rootfs", nbt_rootfs(), "--name", self->name,
+			       "--pids", "7",	     "--",	   "true",   NULL };
+	char *tmp = nbt_tempdir("cgmiss");
+
+	if (layout() != 2)
+		SKIP(return, "cgroup v2 only (this host: v1 or hybrid)");
+	ASSERT_NE(NULL, tmp);
+	ASSERT_EQ(0, default_parent(own, sizeof(own)));
+	own[strlen(own) - strlen("/nestbox")] = '\0';
+	snprintf(group, sizeof(group), "%s/%s-T", own, self->name);
+	snprintf(sub, sizeof(sub), "%s/sub", group);
+	snprintf(log, sizeof(log), "%s/log", tmp);
+	ASSERT_EQ(0, mkdir(group, 0755));
+	ASSERT_EQ(0, mkdir(sub, 0755));
+	EXPECT_EQ(125, run_from_group(sub, log, args));
+	nbt_read_file(log, buf, sizeof(buf));
+	EXPECT_NE(NULL, strstr(buf, "pids: controller not available")) TH_LOG("%s", buf);
+	EXPECT_EQ(1, nbt_count_lines(buf)) TH_LOG("%s", buf);
+	EXPECT_EQ(0, rmdir(sub)) TH_LOG("nestbox left something in %s", sub);
+	rmdir(group);
+	nbt_rm_rf(tmp);
+}
+
 /* On a hybrid host the v1 controllers are used; a cgroup2 hierarchy with controllers cannot be
  * had next to them (each controller lives in one hierarchy). */
 TEST_F(cgroup, hybrid_uses_v1_controllers)
@@ -625,6 +653,63 @@ TEST_F(cgroup, hybrid_uses_v1_controllers)
 	RUN(&r, "--memory", "32m", "--", "cat", CG_FS "/memory/memory.limit_in_bytes");
 	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
 	EXPECT_STREQ("33554432\n", r.out);
+}
+
+/* Pure v1, on a v2 machine: in a private mount namespace, a tmpfs at /sys/fs/cgroup with v1
+ * hierarchies of the controllers v2 does not use yet (the kernel moves an unused controller
+ * to a v1 hierarchy while it is mounted, and back when it is gone). Runs last: it changes
+ * which hierarchy holds those controllers for its duration. */
+static int unmount_v1(const char *const *ctrls, const bool *mounted)
+{
+	int rc = 0;
+
+	for (int i = 0; i < 5; i++) {
+		char dir[64];
+
+		snprintf(dir, sizeof(dir), CG_FS "/%s", ctrls[i]);
+		if (mounted[i] && umount2(dir, 0))
+			rc = -1;
+	}
+	return umount2(CG_FS, 0) ? -1 : rc;
+}
+
+TEST_F(cgroup, v1_hierarchies_on_a_v2_kernel)
+{
+	static struct nbt_result r;
+	const char *const ctrls[] = { "pids", "memory", "cpu", "cpuacct", "cpuset" };
+	bool mounted[5] = { false };
+	int n = 0;
+
+	if (layout() != 2)
+		SKIP(return, "needs a v2 machine (here v1 hierarchies are tested directly)");
+	ASSERT_EQ(0, private_mounts());
+	ASSERT_EQ(0, mount("cgroup", CG_FS, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755"));
+	for (int i = 0; i < 5; i++) {
+		char dir[64];
+
+		snprintf(dir, sizeof(dir), CG_FS "/%s", ctrls[i]);
+		mkdir(dir, 0755);
+		mounted[i] =
+		    !mount("cgroup", dir, "cgroup", MS_NOSUID | MS_NODEV | MS_NOEXEC, ctrls[i]);
+		n += mounted[i];
+	}
+	if (!mounted[0]) {
+		unmount_v1(ctrls, mounted);
+		SKIP(return, "pids cannot move to a v1 hierarchy (in use on v2, or no v1 support)");
+	}
+	ASSERT_EQ(1, layout());
+	if (mounted[1]) {
+		RUN(&r, "--memory", "32m", "--pids", "7", "--stats", "--", "/nbt/cgroup_hog", "64");
+		EXPECT_EQ(137, r.status) TH_LOG("stderr: %s", r.err);
+		EXPECT_NE(NULL, strstr(r.err, "out of memory: limit 32 MiB")) TH_LOG("%s", r.err);
+	}
+	RUN(&r, "--pids", "7", "--", "sh", "-c", "cat /proc/self/cgroup " CG_FS "/pids/pids.max");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, ":pids:/\n")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "\n7\n")) TH_LOG("%s", r.out);
+	TH_LOG("%d controllers on v1 hierarchies", n);
+	EXPECT_FALSE(group_exists(self->name));
+	EXPECT_EQ(0, unmount_v1(ctrls, mounted));
 }
 
 /* Bad input: one line, exit 125, no group left (teardown), run without the feature. */
