@@ -35,28 +35,46 @@ static bool listed(const char *dir, const char *file, const char *name)
 	return false;
 }
 
+/* Is pid nestbox itself or a child of it (a helper it forked, e.g. a cleanup guard)? */
+static bool ours(pid_t pid)
+{
+	char path[32], stat[256];
+	const char *close_paren;
+	FILE *f;
+	int ppid = 0;
+
+	if (pid == getpid())
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(stat, sizeof(stat), f))
+		stat[0] = '\0';
+	fclose(f);
+	close_paren = strrchr(stat, ')'); /* "pid (comm) state ppid ..." */
+	return close_paren && sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == getpid();
+}
+
 /* The no-internal-process rule: a group with processes cannot enable controllers for its
- * children (EBUSY; the real root is exempt). Move out of it into a leaf beside our groups:
- * only nestbox itself, or everything when top is the namespace's root (a nested nestbox owns
+ * children (the real root is exempt). Move out of it into a leaf beside our groups: nestbox
+ * and its children, or everything when top is the namespace's root (a nested nestbox owns
  * that whole tree, as docker-in-docker does). */
 static void move_into_leaf(const char *top, bool move_all)
 {
-	char leaf[PATH_MAX + 16], buf[8192], self[16];
+	char leaf[PATH_MAX + 16], buf[8192];
 
 	snprintf(leaf, sizeof(leaf), "%s/nestbox.leaf", top);
-	if (mkdir(leaf, 0755) && errno != EEXIST)
+	if ((mkdir(leaf, 0755) && errno != EEXIST) ||
+	    cg_read(top, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return;
-	snprintf(self, sizeof(self), "%d", (int)getpid());
-	if (!move_all || cg_read(top, "cgroup.procs", buf, sizeof(buf)) < 0)
-		snprintf(buf, sizeof(buf), "%s\n", self);
-	for (char *p = buf, *nl; *p; p = nl + 1) {
+	for (char *p = buf, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
 		struct nb_error ignored;
 
-		nl = strchr(p, '\n');
-		if (!nl)
-			break;
 		*nl = '\0';
-		cg_write(leaf, "cgroup.procs", p, &ignored); /* ESRCH: it exited meanwhile */
+		if (move_all || ours((pid_t)atoi(p)))
+			cg_write(leaf, "cgroup.procs", p,
+				 &ignored); /* ESRCH: it exited meanwhile */
 	}
 }
 
