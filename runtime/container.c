@@ -22,6 +22,7 @@
 #include "dev.h"
 #include "init.h"
 #include "mounts.h"
+#include "nested.h"
 #include "net.h"
 #include "ns.h"
 #include "overlay.h"
@@ -241,7 +242,7 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		cgroup_remove();
 		errno = -child;
-		return nb_fail_errno(err, "clone namespaces", NULL);
+		return nested_fail(err, errno, "clone namespaces", NULL, NB_NEED_SYS_ADMIN);
 	}
 	/* Host-side steps on the new child (maps, cgroups, veth) go here, before the go byte. */
 	rc = cgroup_join(child, err);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "nested.h"
 
 /* From linux/mount.h, which clashes with musl's sys/mount.h. */
 #ifndef OPEN_TREE_CLONE
@@ -166,9 +167,11 @@ int mounts_bind(const char *host_path, const char *dst, bool read_only, struct n
 
 int mounts_proc(struct nb_error *err)
 {
-	if (mounts_mkdir_p(NEWROOT "/proc", 0555) ||
-	    mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+	if (mounts_mkdir_p(NEWROOT "/proc", 0555))
 		return nb_fail_errno(err, "mount /proc", NEWROOT "/proc");
+	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return nested_fail_proc(err, errno, "mount /proc", NEWROOT "/proc",
+					OLDROOT "/proc");
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "mounts.h"
+#include "nested.h"
 #include "overlay.h"
 
 /* The fresh writable layer lives on the scratch tmpfs and goes away with the container. */
@@ -70,7 +71,8 @@ int overlay_mount_root(const struct nb_container *c, struct nb_error *err)
 		if (errno == ENODEV)
 			return nb_fail(err, ENODEV, "mount overlay", NEWROOT,
 				       "the kernel has no overlayfs (load the overlay module)");
-		return nb_fail_errno(err, "mount overlay", options);
+		return nested_fail(err, errno, "mount overlay", options,
+				   NB_NEED_SYS_ADMIN | NB_NEED_DAC_OVERRIDE);
 	}
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include "cli.h"
 #include "container.h"
 #include "mounts.h"
+#include "nested.h"
 #include "ns.h"
 #include "seccomp.h"
 #include "security.h"
@@ -742,7 +743,7 @@ static uint64_t permitted_caps(void)
 int security_limit_caps(const struct nb_container *c, struct nb_error *err)
 {
 	if (drop_bounding(c->security.caps))
-		return nb_fail_errno(err, "capability bounding set", NULL);
+		return nested_fail(err, errno, "capability bounding set", NULL, NB_NEED_SETPCAP);
 	if (!c->security.privileged && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return nb_fail_errno(err, "PR_SET_DUMPABLE", NULL);
 	return 0;
