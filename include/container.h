@@ -59,6 +59,7 @@ struct nb_container {
 	bool no_init;		/* exec the workload as PID 1 itself */
 	unsigned grace_seconds; /* reaper's TERM -> KILL delay */
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+	bool tty;		/* -t: a pseudo-terminal of its own for the workload (tty.c) */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "init.h"
 #include "ns.h"
+#include "tty.h"
 #include "security.h"
 
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
@@ -239,6 +240,7 @@ const struct cli_option cli_run_options[] = {
 
 static const struct cli_option *const cli_option_tables[] = {
 	cli_run_options,
+	tty_options,
 	cli_security_options,
 	net_options,
 	cgroup_options,

@@ -29,6 +29,7 @@
 #include "process.h"
 #include "run.h"
 #include "security.h"
+#include "tty.h"
 
 static void step(const struct nb_container *c, const char *name)
 {
@@ -165,6 +166,8 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 		step(c, "pivot_root");
 		rc = mounts_pivot(&err);
 	}
+	if (!rc && c->tty)
+		rc = tty_container_setup(&err);
 	if (!rc) /* the reaper: nothing it spawns can regain a capability */
 		rc = security_limit_caps(c, &err);
 	if (rc) {
@@ -212,6 +215,11 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	pid_t child;
 	int rc;
 
+	if (c->tty) {
+		rc = tty_host_prepare(err);
+		if (rc)
+			return rc;
+	}
 	rc = security_prepare(c, err);
 	if (rc)
 		return rc;
@@ -261,7 +269,7 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		return rc;
 	}
-	rc = host_side(child);
+	rc = c->tty ? exit_status(tty_host_relay(child)) : host_side(child);
 	net_host_teardown(c);
 	close(sync[1]);
 	return cgroup_finish(c, rc);

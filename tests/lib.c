@@ -125,7 +125,8 @@ int nbt_runv(struct nbt_result *r, const char *const *argv)
 
 	r->out[0] = r->err[0] = '\0';
 	r->status = -1;
-	if (pipe(out) || pipe(err) || (r->input && pipe(in)))
+	/* O_CLOEXEC: nestbox must not hold the write end of its own stdin (no EOF ever). */
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || (r->input && pipe2(in, O_CLOEXEC)))
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
 	pid = fork();
