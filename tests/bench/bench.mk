@@ -1,0 +1,51 @@
+# make bench: nestbox side by side with runc, crun, bubblewrap, unshare, tini, dumb-init and
+# catatonit on this machine, in one run (issue 8). Included by the Makefile. Root.
+#   make bench                  everything; writes build/bench/results.md and start.png
+#   make bench BENCH_RUNS=10    fewer hyperfine runs (default 100), e.g. while developing
+#   make bench-deps             install the compared tools (apt-get)
+#   make bench-profile          strace -c, perf stat and callgrind of one nestbox run
+# BENCH_SEQ: containers in sequence per tool (100); BENCH_ORPHANS (10000); BENCH_SIGNALS (1000);
+# BENCH_IDLE: seconds of the idle-wakeup window (10).
+# gnuplot-nox, not gnuplot: the latter pulls gnuplot-qt and X11; the PNG terminal is in both.
+BENCH_PKGS := runc crun bubblewrap tini dumb-init catatonit hyperfine gnuplot-nox time strace \
+              valgrind linux-perf
+BENCH_DIR  := $(BUILD)/bench
+BENCH_BIN  := $(patsubst tests/bench/%.c,$(BENCH_DIR)/bin/%,$(wildcard tests/bench/*.c))
+BENCH_RUNS ?= 100
+BENCH_SEQ  ?= 100
+BENCH_ORPHANS ?= 10000
+BENCH_SIGNALS ?= 1000
+BENCH_IDLE ?= 10
+BENCH_ENV  := BENCH_DIR=$(BENCH_DIR) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEQ=$(BENCH_SEQ) \
+              BENCH_ORPHANS=$(BENCH_ORPHANS) BENCH_SIGNALS=$(BENCH_SIGNALS) \
+              BENCH_IDLE=$(BENCH_IDLE) NESTBOX=$(BUILD)/nestbox NESTBOX_INIT=$(BUILD)/nestbox-init \
+              NESTBOX_ROOTFS=$(ROOTFS) NESTBOX_HELPERS=$(BUILD)/helpers
+
+.PHONY: bench bench-deps bench-bin bench-profile
+
+bench-deps:
+	@missing=$$(for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "bench-deps: installing$$(echo $$missing | sed 's/^/ /')"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BENCH_DIR)/bin/%: tests/bench/%.c $(UAPI)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+bench-bin: $(BENCH_BIN)
+
+bench: deps bench-deps $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs $(BUILD)/helpers/net_bench_time \
+       bench-bin
+	@$(BENCH_ENV) sh tests/bench/bench.sh
+
+# The same nestbox with its symbols, for callgrind.
+$(BENCH_DIR)/nestbox-sym: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) \
+		$(filter-out -s,$(LDFLAGS))
+
+bench-profile: bench-deps $(BUILD)/nestbox $(BENCH_DIR)/nestbox-sym rootfs bench-bin
+	@$(BENCH_ENV) NESTBOX_SYM=$(BENCH_DIR)/nestbox-sym sh tests/bench/profile.sh
