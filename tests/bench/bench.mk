@@ -38,8 +38,8 @@ $(BENCH_DIR)/bin/%: tests/bench/%.c $(UAPI)/.stamp
 bench-bin: $(BENCH_BIN)
 
 bench: deps bench-deps $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs $(BUILD)/helpers/net_bench_time \
-       bench-bin
-	@$(BENCH_ENV) sh tests/bench/bench.sh
+       bench-bin $(BENCH_DIR)/nestbox-sym
+	@$(BENCH_ENV) NESTBOX_SYM=$(BENCH_DIR)/nestbox-sym sh tests/bench/bench.sh
 
 # The same nestbox with its symbols, for callgrind.
 $(BENCH_DIR)/nestbox-sym: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench (issue 8): nestbox side by side with runc, crun, bubblewrap, unshare, tini,
 # dumb-init and catatonit, all measured in one run on this machine so that the ratios hold.
-# Writes $BENCH_DIR/results.md and $BENCH_DIR/start.png and prints the table. Root. The goals of
+# Writes $BENCH_DIR/results.md and $BENCH_DIR/start.png and prints the table, with what net.sh and
+# profile.sh say about where nestbox's time goes. Root. The goals of
 # the issue are reported, never asserted: the exit status says only whether the bench ran.
 #
 # Environment (bench.mk sets it): NESTBOX NESTBOX_INIT NESTBOX_ROOTFS BENCH_DIR (build/bench, with
@@ -241,6 +242,17 @@ for name in "workload reaps itself" $(cut -f1 "$D/inits.txt"); do
 done
 rm -f "$D"/idle.*
 
+# --- where nestbox's time goes: what veth adds (net.sh), perf / strace / callgrind and the cgroup's
+# cost (profile.sh) ----------------------------------------------------------------------------
+if [ $veth = 1 ] && [ -x "${NESTBOX_HELPERS:-build/helpers}/net_bench_time" ]; then
+	say "what --net veth adds (tests/bench/net.sh $runs)"
+	NESTBOX=$NB NESTBOX_ROOTFS=$R sh "$here/net.sh" "$runs" >"$D/net.txt" 2>&1 ||
+		say "net.sh failed: $(tail -n 1 "$D/net.txt")"
+fi
+say "profile (tests/bench/profile.sh)"
+BENCH_DIR=$D NESTBOX=$NB sh "$here/profile.sh" >/dev/null 2>"$D/profile.err" ||
+	say "profile.sh failed: $(tail -n 1 "$D/profile.err")"
+
 # --- chart --------------------------------------------------------------------------------------------
 # start.dat: label median color (crun's row without its wrapper, the wrapper's own row left out)
 awk -F"$tab" -v crun="$crun_net" '
@@ -407,6 +419,22 @@ nbi_size=$(size_of nestbox-init 3)
 		"$(fmt "$(calc "$nbi_reap / 1000")" 1)" "$(fmt "$(calc "$tr / 1000")" 1)" \
 		"$(goal "$nbi_reap" "$tr")"
 	printf '| nestbox-init: zero idle wakeups | %s in %s s | %s |\n' "$w" "$idle" "$(goal "$w" 0)"
+	echo
+	echo "## Where nestbox's time goes"
+	echo
+	echo "\`make bench-profile\` (tests/bench/profile.sh): perf, the cgroup's cost, strace -c, callgrind."
+	echo
+	echo '```'
+	cat "$D/profile.txt" 2>/dev/null || echo "(no profile: $(tail -n 1 "$D/profile.err"))"
+	echo '```'
+	if [ -s "$D/net.txt" ]; then
+		echo
+		echo "What \`--net veth\` adds (tests/bench/net.sh $runs):"
+		echo
+		echo '```'
+		cat "$D/net.txt"
+		echo '```'
+	fi
 	[ -z "$missing" ] || { echo; echo "Not installed, left out:$missing."; }
 	[ $veth = 1 ] || { echo; echo "nestbox --net veth left out: $(head -n 1 "$D/veth.err")"; }
 	[ $memory = 1 ] || { echo; echo "nestbox --memory left out: $(head -n 1 "$D/memory.err")"; }
