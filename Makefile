@@ -128,6 +128,7 @@ test: all rootfs
 # The native suites, then the same binaries inside QEMU VMs over the kernel matrix.
 check: deps all rootfs size $(UNIT_BIN)
 	@sh tests/run.sh $(UNIT_BIN) $(TEST_BIN)
+	@$(MAKE) --no-print-directory image-test
 	@$(MAKE) --no-print-directory qemu-test
 
 demo: deps all rootfs

@@ -1,0 +1,50 @@
+# Container images (issue 9). Included by the Makefile.
+#   make image        build/image/{nestbox-init,nestbox}/ (OCI image layouts) and
+#                     build/image/{nestbox-init,nestbox}.docker.tar (docker load / podman load)
+#   make image-test   build, validate with skopeo and umoci, rebuild and compare byte for byte,
+#                     sizes against their goals, nestbox inside runc starting a busybox container
+#   make image-size   the images' compressed sizes against their goals
+# IMAGE_ARCH: the OCI architecture (default: read from build/nestbox's ELF header).
+IMAGE_DIR    := $(BUILD)/image
+IMAGE_ARCH   ?=
+IMAGE_TAG    ?= latest
+# A URL only: a local clone's path would leak the build machine into the image.
+IMAGE_SOURCE ?= $(or $(shell git config --get remote.origin.url 2>/dev/null | grep -E '://|@'),nestbox)
+SOURCE_DATE_EPOCH ?= 0
+IMAGE_PKGS   := skopeo umoci runc jq podman
+
+# Size goals (issue 9): the nestbox-init layer and the whole nestbox image, compressed.
+INIT_IMAGE_BUDGET    := 16384
+NESTBOX_IMAGE_BUDGET := 1572864
+
+IMAGE_ENV = NESTBOX=$(BUILD)/nestbox NESTBOX_INIT=$(BUILD)/nestbox-init MKROOTFS=rootfs/mkrootfs.sh \
+	IMAGE_VERSION=$(VERSION) IMAGE_SOURCE='$(IMAGE_SOURCE)' IMAGE_TAG=$(IMAGE_TAG) \
+	IMAGE_ARCH=$(IMAGE_ARCH) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)
+
+.PHONY: image image-deps image-test image-size
+image: $(BUILD)/nestbox $(BUILD)/nestbox-init
+	@$(IMAGE_ENV) sh tests/image/mkimage.sh $(IMAGE_DIR)
+
+image-deps:
+	@missing=$$(for p in $(IMAGE_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "image-deps: installing$$(echo $$missing | sed 's/^/ /')"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+image-test: image-deps image
+	@$(IMAGE_ENV) INIT_IMAGE_BUDGET=$(INIT_IMAGE_BUDGET) \
+		NESTBOX_IMAGE_BUDGET=$(NESTBOX_IMAGE_BUDGET) sh tests/image/image-test.sh $(IMAGE_DIR)
+
+# The goal is on the layer for nestbox-init and on the whole image (every blob) for nestbox.
+image-size: image
+	@for b in nestbox-init:layer:$(INIT_IMAGE_BUDGET) nestbox:image:$(NESTBOX_IMAGE_BUDGET); do \
+		name=$${b%%:*}; what=$$(echo $$b | cut -d: -f2); max=$${b##*:}; \
+		d=$(IMAGE_DIR)/$$name/blobs/sha256; layer=0; all=0; \
+		for f in $$d/*; do s=$$(stat -c %s $$f); all=$$((all + s)); \
+			[ $$s -gt $$layer ] && layer=$$s; done; \
+		[ $$what = layer ] && n=$$layer || n=$$all; \
+		printf '%-14s image %7d bytes compressed, layer %7d (goal: %s <= %d)%s\n' "$$name" \
+			$$all $$layer $$what $$max "$$( [ $$n -le $$max ] || echo '  OVER GOAL')"; \
+		[ $$n -le $$max ] || exit 1; \
+	done
