@@ -2,6 +2,7 @@
 # make bench-profile: where the time of `nestbox run -- /bin/true` goes, against the unshare
 # floor. Writes $BENCH_DIR/profile.txt and prints it. Root. Environment as for bench.sh, plus
 # NESTBOX_SYM: an unstripped build of the same nestbox, for callgrind's function names.
+#   0. ablation: one hyperfine run of nestbox with one part of its setup turned off at a time
 #   1. perf stat: CPU time, context switches, page faults of nestbox and of the floor
 #   2. perf record -g over many runs: inclusive share of each syscall and of the cgroup code
 #   3. the cgroup's own cost (tests/bench/cgroup.sh: cgroup fs read-only versus default)
@@ -23,6 +24,30 @@ floor="unshare -mpui -f --mount-proc /bin/true"
 section() { printf '\n== %s\n' "$*"; }
 {
 	echo "nestbox profile, $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs"
+	section "ablation: hyperfine, $runs runs each; ms saved = default - variant"
+	nbr="$NB run --rootfs $R -q"
+	hyperfine -N --style none --warmup 5 --runs "$runs" --export-csv "$D/ablation.csv" \
+		-n "default" "$nb" \
+		-n "no cgroup (cgroup fs read-only)" "$D/bin/cg2wrap -r $nb" \
+		-n "(that wrapper alone)" "$D/bin/cg2wrap -r /bin/true" \
+		-n "no seccomp (--seccomp off)" "$nbr --seccomp off -- /bin/true" \
+		-n "no seccomp or caps or masks (--privileged)" "$nbr --privileged -- /bin/true" \
+		-n "no reaper (--no-init)" "$nbr --no-init -- /bin/true" \
+		-n "no tmpfs upper (--read-only)" "$nbr --read-only -- /bin/true" \
+		-n "no cgroup namespace" "$nbr --ns mnt,pid,uts,ipc -- /bin/true" \
+		-n "/bin/true" "/bin/true" \
+		-n "unshare floor" "$floor" >/dev/null 2>&1
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ n[NR] = $c["command"]; m[NR] = $c["median"] * 1000 }
+		END {
+			for (i = 2; i <= NR; i++) {
+				v = m[i]
+				if (n[i] ~ /^no cgroup/) v = m[i] - (m[i + 1] - m[NR - 1])
+				if (n[i] ~ /^\(/) continue
+				printf "  %-40s %6.2f ms  %+6.2f\n", n[i], v, m[2] - v
+			}
+		}' "$D/ablation.csv"
+	echo "  (no cgroup: the read-only wrapper's own cost, wrapper alone - /bin/true, taken off)"
 	section "perf stat, $runs runs each"
 	for c in "$nb" "$floor"; do
 		perf stat -e task-clock,context-switches,cpu-migrations,page-faults -r "$runs" \
