@@ -26,4 +26,9 @@ int nested_fail(struct nb_error *err, int code, const char *what, const char *va
 int nested_fail_proc(struct nb_error *err, int code, const char *what, const char *value,
 		     const char *proc_dir);
 
+/* Making a cgroup under path failed with code. Read-only or not ours (EROFS, EACCES, EPERM): the
+ * outer runtime did not delegate that cgroup tree; say so and what still works, else as
+ * nested_fail. */
+int nested_fail_cgroup(struct nb_error *err, int code, const char *path);
+
 #endif

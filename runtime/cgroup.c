@@ -23,6 +23,7 @@
 #include "cgroup_impl.h"
 #include "cli.h"
 #include "container.h"
+#include "nested.h"
 #include "ns.h"
 
 /* rmdir(2) fails with EBUSY while exiting tasks are still charged: retry this long. */
@@ -330,7 +331,7 @@ static int make_level(const char *p, bool last, struct nb_error *err)
 	if (!mkdir(p, 0755))
 		return 1;
 	if (errno != EEXIST)
-		return nb_fail_errno(err, "cgroup", p);
+		return nested_fail_cgroup(err, errno, p);
 	if (!last)
 		return 0;
 	if (rmdir(p))

@@ -129,3 +129,17 @@ int nested_fail_proc(struct nb_error *err, int code, const char *what, const cha
 			       "run the outer container with /proc unmasked");
 	return nested_fail(err, code, what, value, NB_NEED_SYS_ADMIN);
 }
+
+int nested_fail_cgroup(struct nb_error *err, int code, const char *path)
+{
+	char why[320];
+
+	if (code != EROFS && code != EACCES && code != EPERM)
+		return nested_fail(err, code, "cgroup", path, 0);
+	snprintf(why, sizeof(why),
+		 "%s: this cgroup tree was not delegated to nestbox by the runtime that started it "
+		 "(give the container a writable cgroup of its own, or run without the resource "
+		 "options --memory --cpus --pids --io-max --cpuset --stats)",
+		 strerror(code));
+	return nb_fail(err, code, "cgroup", path, why);
+}

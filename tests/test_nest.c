@@ -240,6 +240,51 @@ TEST_F(nest, sigkill_to_outermost_leaves_nothing)
 	free(after);
 }
 
+/* Under a cgroup it was not given (the common case in a pod), nestbox runs what needs no cgroup
+ * of its own and says why it cannot apply a limit. nestbox shows its containers the cgroup tree
+ * read-only, like docker and podman. */
+/* outer --cap-add SYS_ADMIN ... -- /nb/nestbox run [LIMIT VALUE] --rootfs /nb/rootfs -- echo */
+static void nested_with_limit(const struct nest_paths *p, const char *limit, const char *value,
+			      struct nbt_result *r)
+{
+	const char *argv[24] = { "run",	       "--cap-add", "SYS_ADMIN",   "--rootfs",
+				 nbt_rootfs(), "--bind",    p->b_rootfs,   "--bind",
+				 p->b_nestbox, "--",	    "/nb/nestbox", "run" };
+	int n = 12;
+
+	if (limit) {
+		argv[n++] = limit;
+		argv[n++] = value;
+	}
+	argv[n++] = "--rootfs";
+	argv[n++] = "/nb/rootfs";
+	argv[n++] = "--";
+	argv[n++] = "echo";
+	argv[n++] = "nested ok";
+	argv[n] = NULL;
+	nbt_runv(r, argv);
+}
+
+TEST_F(nest, cgroup_not_delegated_is_said_and_the_rest_works)
+{
+	static struct nbt_result r;
+
+	/* Without a limit: works. */
+	nested_with_limit(&self->p, NULL, NULL, &r);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_NE(NULL, strstr(r.out, "nested ok"));
+	/* With one: a line saying the tree was not delegated, and what to do. */
+	nested_with_limit(&self->p, "--pids", "50", &r);
+	if (r.status == 125 &&
+	    (strstr(r.err, "not available") || strstr(r.err, "no cgroup hierarchy")))
+		SKIP(return, "no pids controller or cgroup hierarchy here: %.200s", r.err);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "this cgroup tree was not delegated to nestbox"))
+	TH_LOG("%s", r.err);
+	EXPECT_EQ(0, leftovers());
+}
+
 /* What the outer container withholds, what the nested nestbox must then say, and the outer
  * options with which the same nested run works (so the message is about that, and only that). */
 FIXTURE(nest_diag)
