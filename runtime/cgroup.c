@@ -293,13 +293,13 @@ static unsigned needed_controllers(const struct nb_cgroup_spec *s)
 
 /* --- the group's life --------------------------------------------------------------------- */
 
-/* On entry dir.path is nestbox's own group and base_len the length of the hierarchy's mount
- * point: make the path <own>/nestbox/<name>, or --cgroup's, and base_len what exists already. */
 static int join_path(char *out, size_t size, const char *a, const char *b, const char *c)
 {
 	return (size_t)snprintf(out, size, "%s%s%s", a, b, c) >= size ? -1 : 0;
 }
 
+/* On entry dir.path is nestbox's own group and base_len the length of the hierarchy's mount
+ * point: make the path <own>/nestbox/<name>, or --cgroup's, and base_len what exists already. */
 static int group_path(struct cg_dir *d, const struct nb_container *c, struct nb_error *err)
 {
 	char own[PATH_MAX], mnt[PATH_MAX];
