@@ -223,24 +223,36 @@ while IFS="$tab" read -r name cmd; do
 done <"$D/inits.txt"
 wait
 : >"$D/init.tsv"
-for name in "workload reaps itself" $(cut -f1 "$D/inits.txt"); do
-	cmd=$(awk -F"$tab" -v n="$name" '$1 == n { print $2 }' "$D/inits.txt")
-	[ -n "$cmd" ] || cmd=-
-	sig="NA NA" wake=NA rss="NA NA"
-	i=0
-	reap=$(while [ $i -lt "$orphan_reps" ]; do
-		$BIN/initbench orphans "$orphans" $cmd
-		i=$((i + 1))
-	done | median_of)
-	if [ "$cmd" != - ]; then
-		sig=$($BIN/initbench signal "$signals" $cmd)
-		wake=$(cat "$D/idle.$name")
-		rss=$($BIN/peakrss "$rss_runs" $cmd $BIN/nbtrue)
-	fi
-	printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$reap" "$(echo $sig | tr ' ' "$tab")" "$wake" \
-		"${rss%% *}" >>"$D/init.tsv"
+# Rounds, each init once per round, so that a busy moment of the machine does not fall on one
+# init only: reaping in every round, signals split over the rounds (median of the rounds'
+# medians and p90s). The floor runs the workload as PID 1 with no init.
+{ echo "floor${tab}-"; cat "$D/inits.txt"; } >"$D/rounds.txt"
+rm -f "$D"/reap.* "$D"/sig.*
+per_round=$((signals / orphan_reps))
+[ $per_round -gt 0 ] || per_round=1
+round=0
+while [ $round -lt "$orphan_reps" ]; do
+	while IFS="$tab" read -r name cmd; do
+		$BIN/initbench orphans "$orphans" $cmd >>"$D/reap.$name" </dev/null
+		[ "$cmd" = - ] || $BIN/initbench signal $per_round $cmd >>"$D/sig.$name" </dev/null
+	done <"$D/rounds.txt"
+	round=$((round + 1))
 done
-rm -f "$D"/idle.*
+while IFS="$tab" read -r name cmd; do
+	sig="NA${tab}NA" wake=NA rss=NA
+	label=$name
+	if [ "$cmd" = - ]; then
+		label="workload reaps itself"
+	else
+		sig="$(cut -d' ' -f1 "$D/sig.$name" | median_of)$tab$(cut -d' ' -f2 "$D/sig.$name" | median_of)"
+		wake=$(cat "$D/idle.$name")
+		rss=$($BIN/peakrss "$rss_runs" $cmd $BIN/nbtrue </dev/null)
+		rss=${rss%% *}
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\n' "$label" "$(median_of <"$D/reap.$name")" "$sig" "$wake" "$rss" \
+		>>"$D/init.tsv"
+done <"$D/rounds.txt"
+rm -f "$D"/idle.* "$D"/reap.* "$D"/sig.*
 
 # --- where nestbox's time goes: what veth adds (net.sh), perf / strace / callgrind and the cgroup's
 # cost (profile.sh) ----------------------------------------------------------------------------
@@ -386,11 +398,12 @@ nbi_size=$(size_of nestbox-init 3)
 	echo "## Inits as PID 1 of a fresh pid namespace"
 	echo
 	echo "Reaping: from releasing $orphans orphans (blocked children of an exited parent) to the last"
-	echo "one reaped, median of $orphan_reps; the first row is the floor, no init, the workload reaping"
-	echo "them itself. Signal: kill(SIGUSR1) of the init to the workload's sigwaitinfo, $signals signals;"
+	echo "one reaped, median of $orphan_reps rounds (each init once per round); the first row is the floor,"
+	echo "no init, the workload reaping them itself. Signal: kill(SIGUSR1) of the init to the workload's"
+	echo "sigwaitinfo, $signals signals over the rounds (median of the rounds' medians and p90s);"
 	echo "idle: the init's context switches over ${idle} s while its workload sleeps; peak RSS as above."
 	echo
-	echo "| init | reap $orphans ms | ratio | signal median µs | signal p90 µs | idle wakeups / ${idle} s | peak RSS KiB |"
+	echo "| init | reap $orphans ms | ratio to nestbox-init | signal median µs | signal p90 µs | idle wakeups / ${idle} s | peak RSS KiB |"
 	echo "|---|---:|---:|---:|---:|---:|---:|"
 	nbi_reap=$(init_of nestbox-init 2)
 	while IFS="$tab" read -r name reap s50 s90 wake rss; do
