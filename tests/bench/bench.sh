@@ -71,6 +71,7 @@ done
 have hyperfine || { say "hyperfine is needed: make bench-deps"; exit 1; }
 
 mkdir -p "$D/state/runc" "$D/state/crun"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -rf "$R" "$D/oci"
 cp -a "$SRC_ROOTFS" "$R"
 cp "$BIN/nbtrue" "$R/bin/nbtrue"
@@ -312,7 +313,8 @@ nbi_size=$(size_of nestbox-init 3)
 	echo
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), nestbox $(git -C "$here" describe --always --dirty 2>/dev/null || echo '?'),"
 	echo "\`make bench\` (BENCH_RUNS=$runs). Machine: $cpu, $(nproc) CPUs, $mem RAM, Debian $(cat /etc/debian_version),"
-	echo "kernel $(uname -r), cgroups $cg."
+	echo "kernel $(uname -r), cgroups $cg. Load average (1, 5, 15 min): $load_start at the start,"
+	echo "$(cut -d' ' -f1-3 /proc/loadavg) at the end (the orphan runs add up to $orphans tasks each)."
 	echo "Compared: runc $(ver runc --version), crun $(ver crun --version), bubblewrap $(ver bwrap --version),"
 	echo "util-linux unshare $(ver unshare --version), tini $(ver tini --version), dumb-init $(ver dumb-init --version),"
 	echo "catatonit $(ver catatonit --version), hyperfine $(ver hyperfine --version)."
