@@ -217,6 +217,7 @@ inits() {
 	! have catatonit || echo "catatonit${tab}catatonit --"
 }
 inits >"$D/inits.txt"
+load_inits=$(cut -d' ' -f1-3 /proc/loadavg)
 median_of() { sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "NA" }'; }
 # idle wakeups first, all inits at once (a quiet window, nothing else of ours running)
 while IFS="$tab" read -r name cmd; do
@@ -314,7 +315,7 @@ nbi_size=$(size_of nestbox-init 3)
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), nestbox $(git -C "$here" describe --always --dirty 2>/dev/null || echo '?'),"
 	echo "\`make bench\` (BENCH_RUNS=$runs). Machine: $cpu, $(nproc) CPUs, $mem RAM, Debian $(cat /etc/debian_version),"
 	echo "kernel $(uname -r), cgroups $cg. Load average (1, 5, 15 min): $load_start at the start,"
-	echo "$(cut -d' ' -f1-3 /proc/loadavg) at the end (the orphan runs add up to $orphans tasks each)."
+	echo "$load_inits before the init runs (whose orphans then add $orphans tasks each)."
 	echo "Compared: runc $(ver runc --version), crun $(ver crun --version), bubblewrap $(ver bwrap --version),"
 	echo "util-linux unshare $(ver unshare --version), tini $(ver tini --version), dumb-init $(ver dumb-init --version),"
 	echo "catatonit $(ver catatonit --version), hyperfine $(ver hyperfine --version)."
