@@ -258,6 +258,7 @@ int cg_detect_layout(void)
 	struct statfs st;
 	const char *v2 = cg_v2_mount();
 
+	cg.n_dirs = 0;
 	if (statfs(CG_FS, &st))
 		return 0;
 	if (st.f_type != CGROUP2_SUPER_MAGIC) {

@@ -29,7 +29,7 @@ int cg1_prepare_level(const char *parent, const char *child, unsigned ctrls, str
 	return 0;
 }
 
-static int write_ull(unsigned ctrl, const char *file, unsigned long long v, struct nb_error *err)
+static int v1_write_ull(unsigned ctrl, const char *file, unsigned long long v, struct nb_error *err)
 {
 	char value[32];
 
@@ -37,7 +37,7 @@ static int write_ull(unsigned ctrl, const char *file, unsigned long long v, stru
 	return cg_write(cg_dir_of(ctrl), file, value, err);
 }
 
-static int apply_io(const struct nb_cgroup_io *io, struct nb_error *err)
+static int v1_apply_io(const struct nb_cgroup_io *io, struct nb_error *err)
 {
 	const struct {
 		const char *file;
@@ -74,7 +74,7 @@ int cg1_apply(const struct nb_cgroup_spec *s, struct nb_error *err)
 	int rc = 0;
 
 	if (s->memory)
-		rc = write_ull(CG_MEMORY, "memory.limit_in_bytes", s->memory, err);
+		rc = v1_write_ull(CG_MEMORY, "memory.limit_in_bytes", s->memory, err);
 	if (!rc && s->memory_swap) {
 		char probe[32];
 
@@ -82,22 +82,22 @@ int cg1_apply(const struct nb_cgroup_spec *s, struct nb_error *err)
 			    sizeof(probe)) < 0)
 			return nb_fail(err, ENODEV, "--memory-swap", "memory.memsw.limit_in_bytes",
 				       "swap accounting is not enabled in this kernel");
-		rc = write_ull(CG_MEMORY, "memory.memsw.limit_in_bytes", s->memory_swap, err);
+		rc = v1_write_ull(CG_MEMORY, "memory.memsw.limit_in_bytes", s->memory_swap, err);
 	}
 	if (!rc && s->cpu_quota)
-		rc = write_ull(CG_CPU, "cpu.cfs_period_us", NB_CGROUP_CPU_PERIOD, err);
+		rc = v1_write_ull(CG_CPU, "cpu.cfs_period_us", NB_CGROUP_CPU_PERIOD, err);
 	if (!rc && s->cpu_quota)
-		rc = write_ull(CG_CPU, "cpu.cfs_quota_us", s->cpu_quota, err);
+		rc = v1_write_ull(CG_CPU, "cpu.cfs_quota_us", s->cpu_quota, err);
 	if (!rc && s->cpu_weight)
-		rc = write_ull(CG_CPU, "cpu.shares", weight_to_shares(s->cpu_weight), err);
+		rc = v1_write_ull(CG_CPU, "cpu.shares", weight_to_shares(s->cpu_weight), err);
 	if (!rc && s->pids)
-		rc = write_ull(CG_PIDS, "pids.max", s->pids, err);
+		rc = v1_write_ull(CG_PIDS, "pids.max", s->pids, err);
 	if (!rc && s->cpuset_cpus)
 		rc = cg_write(cg_dir_of(CG_CPUSET), "cpuset.cpus", s->cpuset_cpus, err);
 	if (!rc && s->cpuset_mems)
 		rc = cg_write(cg_dir_of(CG_CPUSET), "cpuset.mems", s->cpuset_mems, err);
 	for (int i = 0; !rc && i < s->n_io; i++)
-		rc = apply_io(&s->io[i], err);
+		rc = v1_apply_io(&s->io[i], err);
 	return rc;
 }
 

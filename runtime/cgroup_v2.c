@@ -157,7 +157,7 @@ int cg2_enable(const char *top, const char *group, unsigned need, unsigned want,
 	return 0;
 }
 
-static int write_ull(const char *file, unsigned long long v, struct nb_error *err)
+static int v2_write_ull(const char *file, unsigned long long v, struct nb_error *err)
 {
 	char value[32];
 
@@ -165,7 +165,7 @@ static int write_ull(const char *file, unsigned long long v, struct nb_error *er
 	return cg_write(cg.dirs[0].path, file, value, err);
 }
 
-static int apply_io(const struct nb_cgroup_io *io, struct nb_error *err)
+static int v2_apply_io(const struct nb_cgroup_io *io, struct nb_error *err)
 {
 	char value[160];
 	int n = snprintf(value, sizeof(value), "%u:%u", io->major, io->minor);
@@ -191,27 +191,27 @@ int cg2_apply(const struct nb_cgroup_spec *s, struct nb_error *err)
 	int rc = 0;
 
 	if (s->memory)
-		rc = write_ull("memory.max", s->memory, err);
+		rc = v2_write_ull("memory.max", s->memory, err);
 	if (!rc && s->memory_swap) {
 		if (cg_read(dir, "memory.swap.max", value, sizeof(value)) < 0)
 			return nb_fail(err, ENODEV, "--memory-swap", "memory.swap.max",
 				       "swap accounting is not enabled in this kernel");
-		rc = write_ull("memory.swap.max", s->memory_swap - s->memory, err);
+		rc = v2_write_ull("memory.swap.max", s->memory_swap - s->memory, err);
 	}
 	if (!rc && s->cpu_quota) {
 		snprintf(value, sizeof(value), "%llu %llu", s->cpu_quota, NB_CGROUP_CPU_PERIOD);
 		rc = cg_write(dir, "cpu.max", value, err);
 	}
 	if (!rc && s->cpu_weight)
-		rc = write_ull("cpu.weight", s->cpu_weight, err);
+		rc = v2_write_ull("cpu.weight", s->cpu_weight, err);
 	if (!rc && s->pids)
-		rc = write_ull("pids.max", s->pids, err);
+		rc = v2_write_ull("pids.max", s->pids, err);
 	if (!rc && s->cpuset_cpus)
 		rc = cg_write(dir, "cpuset.cpus", s->cpuset_cpus, err);
 	if (!rc && s->cpuset_mems)
 		rc = cg_write(dir, "cpuset.mems", s->cpuset_mems, err);
 	for (int i = 0; !rc && i < s->n_io; i++)
-		rc = apply_io(&s->io[i], err);
+		rc = v2_apply_io(&s->io[i], err);
 	return rc;
 }
 

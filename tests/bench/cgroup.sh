@@ -5,7 +5,10 @@
 #   none     the cgroup fs read-only in a private mount namespace: nestbox runs without a group
 #   default  a group with no limits (every v1 hierarchy on v1/hybrid, one group on v2)
 #   limits   --memory 64m --pids 100 --cpus 1
-# The cgroup's cost is default - none (and limits - none with the limit files written).
+# The cgroup's cost is default - none (and limits - none with the limit files written). End to
+# end timings are noisy on a shared machine: tests/bench/cgroup_cost.c times the cgroup code
+# itself (setup, clone+join, finish) around the functions container_run calls
+# (make bench-bin, then build/bench/bin/cgroup_cost [RUNS]).
 set -eu
 runs=${1:-200}
 nestbox=${NESTBOX:-$(pwd)/build/nestbox}
