@@ -3,9 +3,10 @@
 #   make bench                  everything; writes build/bench/results.md and start.png
 #   make bench BENCH_RUNS=10    fewer hyperfine runs (default 100), e.g. while developing
 #   make bench-deps             install the compared tools (apt-get)
-#   make bench-profile          strace -c, perf stat and callgrind of one nestbox run
+#   make bench-profile          where nestbox's time goes: ablation, perf, strace -c, callgrind
 # BENCH_SEQ: containers in sequence per tool (100); BENCH_ORPHANS (10000); BENCH_SIGNALS (1000);
-# BENCH_IDLE: seconds of the idle-wakeup window (10).
+# BENCH_IDLE: seconds of the idle-wakeup window (10); BENCH_RSS_RUNS (20); BENCH_ORPHAN_REPS:
+# rounds of the init measurements (5).
 # gnuplot-nox, not gnuplot: the latter pulls gnuplot-qt and X11; the PNG terminal is in both.
 BENCH_PKGS := runc crun bubblewrap tini dumb-init catatonit hyperfine gnuplot-nox time strace \
               valgrind linux-perf
@@ -16,10 +17,13 @@ BENCH_SEQ  ?= 100
 BENCH_ORPHANS ?= 10000
 BENCH_SIGNALS ?= 1000
 BENCH_IDLE ?= 10
+BENCH_RSS_RUNS ?= 20
+BENCH_ORPHAN_REPS ?= 5
 BENCH_ENV  := BENCH_DIR=$(BENCH_DIR) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEQ=$(BENCH_SEQ) \
               BENCH_ORPHANS=$(BENCH_ORPHANS) BENCH_SIGNALS=$(BENCH_SIGNALS) \
-              BENCH_IDLE=$(BENCH_IDLE) NESTBOX=$(BUILD)/nestbox NESTBOX_INIT=$(BUILD)/nestbox-init \
-              NESTBOX_ROOTFS=$(ROOTFS) NESTBOX_HELPERS=$(BUILD)/helpers
+              BENCH_IDLE=$(BENCH_IDLE) BENCH_RSS_RUNS=$(BENCH_RSS_RUNS) \
+              BENCH_ORPHAN_REPS=$(BENCH_ORPHAN_REPS) NESTBOX=$(BUILD)/nestbox \
+              NESTBOX_INIT=$(BUILD)/nestbox-init NESTBOX_ROOTFS=$(ROOTFS) NESTBOX_HELPERS=$(BUILD)/helpers
 
 .PHONY: bench bench-deps bench-bin bench-profile
 
