@@ -23,7 +23,8 @@ BENCH_ENV  := BENCH_DIR=$(BENCH_DIR) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEQ=$(BENCH_
               BENCH_ORPHANS=$(BENCH_ORPHANS) BENCH_SIGNALS=$(BENCH_SIGNALS) \
               BENCH_IDLE=$(BENCH_IDLE) BENCH_RSS_RUNS=$(BENCH_RSS_RUNS) \
               BENCH_ORPHAN_REPS=$(BENCH_ORPHAN_REPS) NESTBOX=$(BUILD)/nestbox \
-              NESTBOX_INIT=$(BUILD)/nestbox-init NESTBOX_ROOTFS=$(ROOTFS) NESTBOX_HELPERS=$(BUILD)/helpers
+              NESTBOX_INIT=$(BUILD)/nestbox-init NESTBOX_ROOTFS=$(ROOTFS) \
+              NESTBOX_HELPERS=$(BUILD)/helpers
 
 .PHONY: bench bench-deps bench-bin bench-profile
 
@@ -41,8 +42,8 @@ $(BENCH_DIR)/bin/%: tests/bench/%.c $(UAPI)/.stamp
 
 bench-bin: $(BENCH_BIN)
 
-bench: deps bench-deps $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs $(BUILD)/helpers/net_bench_time \
-       bench-bin $(BENCH_DIR)/nestbox-sym
+bench: deps bench-deps $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs \
+       $(BUILD)/helpers/net_bench_time bench-bin $(BENCH_DIR)/nestbox-sym
 	@$(BENCH_ENV) NESTBOX_SYM=$(BENCH_DIR)/nestbox-sym sh tests/bench/bench.sh
 
 # The same nestbox with its symbols, for callgrind.

@@ -52,12 +52,21 @@ ratio() { # ratio A B: A/B as "0.42×"
 		'BEGIN { if (b == 0) print "-"; else printf "%.2f×\n", a / b }' ;; esac
 }
 fmt() { # fmt N DECIMALS: N rounded
-	case "$1" in NA | '') echo - ;; *) awk -v v="$1" -v d="$2" 'BEGIN { printf "%.*f\n", d, v }' ;; esac
+	case "$1" in
+	NA | '') echo - ;;
+	*) awk -v v="$1" -v d="$2" 'BEGIN { printf "%.*f\n", d, v }' ;;
+	esac
 }
-le() { case "$1$2" in *NA*) echo NA ;; *) awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }' ;; esac; }
-goal() { case "$(le "$1" "$2")" in NA) echo "not measured" ;; 1) echo met ;; *) echo "**missed**" ;; esac; }
+le() { # le A B: 1 if A <= B
+	case "$1$2" in *NA*) echo NA ;; *) awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }' ;; esac
+}
+goal() { # goal VALUE LIMIT: met when VALUE <= LIMIT
+	case "$(le "$1" "$2")" in NA) echo "not measured" ;; 1) echo met ;; *) echo "**missed**" ;; esac
+}
 # lookup FILE NAME COLUMN: the COLUMN of the tab-separated row named NAME
-lookup() { awk -F'	' -v n="$2" -v c="$3" '$1 == n { print $c; f = 1 } END { if (!f) print "NA" }' "$1"; }
+lookup() {
+	awk -F'\t' -v n="$2" -v c="$3" '$1 == n { print $c; f = 1 } END { if (!f) print "NA" }' "$1"
+}
 
 [ "$(id -u)" = 0 ] || { say "run as root"; exit 1; }
 for t in "$NB" "$NBI" "$BIN/initbench" "$BIN/peakrss" "$BIN/cg2wrap" "$BIN/nbtrue"; do
@@ -150,7 +159,7 @@ while IFS="$tab" read -r name cmd; do
 	printf '%s\t%s\n' "$name" "$us" >>"$D/seq.tsv"
 done <"$D/commands.txt"
 
-# --- peak RSS ---------------------------------------------------------------------------------------
+# --- peak RSS -------------------------------------------------------------------------------------
 say "peak RSS: $rss_runs runs each, workload /bin/nbtrue"
 : >"$D/rss.tsv"
 commands /bin/nbtrue | while IFS="$tab" read -r name cmd; do
@@ -161,7 +170,7 @@ commands /bin/nbtrue | while IFS="$tab" read -r name cmd; do
 	printf '%s\t%s\n' "$name" "$(echo $r | tr ' ' "$tab")" >>"$D/rss.tsv"
 done
 
-# --- smallest memory limit ----------------------------------------------------------------------------
+# --- smallest memory limit ------------------------------------------------------------------------
 # bisect KIB_FN: smallest limit in KiB (4 KiB steps, up to 64 MiB) under which KIB_FN K exits 0.
 bisect() {
 	lo=0 hi=65536
@@ -184,7 +193,7 @@ nb_min_mem=NA
 runc_min_mem=NA
 ! have runc || runc_min_mem=$(bisect runc_mem)
 
-# --- sizes --------------------------------------------------------------------------------------------
+# --- sizes ----------------------------------------------------------------------------------------
 stripped() { strip -o "$D/.strip" "$1" 2>/dev/null && stat -c %s "$D/.strip" && rm -f "$D/.strip"; }
 libs() { # the shared libraries a binary loads: "size names" (0 for a static binary)
 	ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
@@ -208,7 +217,7 @@ for b in "$NB" "$NBI" runc crun bwrap tini-static tini catatonit dumb-init; do
 		"$kind" "${l%% *}" "$(echo "${l#* }" | sed 's/^[0-9]*$//')" >>"$D/sizes.tsv"
 done
 
-# --- inits as PID 1 of a fresh pid namespace ------------------------------------------------------------
+# --- inits as PID 1 of a fresh pid namespace ------------------------------------------------------
 say "inits: reaping $orphans orphans ($orphan_reps times), $signals signals, ${idle} s idle"
 inits() {
 	echo "nestbox-init${tab}$NBI --"
@@ -267,7 +276,7 @@ say "profile (tests/bench/profile.sh)"
 BENCH_DIR=$D NESTBOX=$NB sh "$here/profile.sh" >/dev/null 2>"$D/profile.err" ||
 	say "profile.sh failed: $(tail -n 1 "$D/profile.err")"
 
-# --- chart --------------------------------------------------------------------------------------------
+# --- chart ----------------------------------------------------------------------------------------
 # start.dat: label median color (crun's row without its wrapper, the wrapper's own row left out)
 awk -F"$tab" -v crun="$crun_net" '
 	$1 == "wrapper only" { next }
@@ -296,7 +305,7 @@ plot "$D/start.dat" using 0:2:3:xtic(1) with boxes lc rgb variable, \
 EOF
 fi
 
-# --- results.md ------------------------------------------------------------------------------------------
+# --- results.md -----------------------------------------------------------------------------------
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 cg=cgroup2
