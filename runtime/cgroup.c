@@ -202,7 +202,7 @@ static int opt_io_max(struct nb_container *c, const char *arg, struct nb_error *
 {
 	static const char *const keys[] = { "rbps", "wbps", "riops", "wiops" };
 	struct nb_cgroup_io *io = &c->cgroup.io[c->cgroup.n_io];
-	char copy[256], *save = NULL;
+	char copy[256];
 	int used = 0;
 
 	if (c->cgroup.n_io == NB_CGROUP_IO_MAX)
@@ -212,7 +212,8 @@ static int opt_io_max(struct nb_container *c, const char *arg, struct nb_error *
 	    sscanf(copy, "%u:%u:%n", &io->major, &io->minor, &used) < 2 || !used)
 		return nb_fail(err, EINVAL, "--io-max", arg,
 			       "expected MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N");
-	for (char *kv = strtok_r(copy + used, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: an empty field ("rbps=1,") is an error, not skipped */
+	for (char *kv, *rest = copy + used; (kv = strsep(&rest, ","));) {
 		unsigned long long *slot[] = { &io->rbps, &io->wbps, &io->riops, &io->wiops };
 		char *eq = strchr(kv, '=');
 		size_t k;
