@@ -183,6 +183,12 @@ bisect() {
 	echo $hi
 }
 thrice() { "$1" "$2" && "$1" "$2" && "$1" "$2"; }
+nb_mem() { timeout 30 $nbrun --memory "$1"k -- /bin/true >/dev/null 2>&1; }
+runc_mem() {
+	sh "$here/oci.sh" "$D/oci/mem" "$R" /bin/true $(($1 * 1024))
+	timeout 30 runc --root "$D/state/runc" run -b "$D/oci/mem" nbbench-mem >/dev/null 2>&1 ||
+		{ runc --root "$D/state/runc" delete -f nbbench-mem >/dev/null 2>&1; return 1; }
+}
 say "smallest memory limit (bisect)"
 nb_min_mem=NA
 [ $memory = 0 ] || nb_min_mem=$(bisect nb_mem)
