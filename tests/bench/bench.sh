@@ -138,11 +138,12 @@ unshare -n sh -c 'ip link set lo up 2>/dev/null; exec "$@"' sh \
 	hyperfine -N --style basic --warmup $warmup --runs "$runs" \
 	--export-csv "$D/start.csv" --export-json "$D/start.json" "$@" >"$D/hyperfine.log" 2>&1 ||
 	{ cat "$D/hyperfine.log" >&2; exit 1; }
-# start.tsv: name median mean stddev min max, in ms
+# start.tsv: name median mean stddev min max cpu, in ms (cpu: mean user + system time of the
+# command and all it waited for, which other work on the machine disturbs less than wall time)
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	{ printf "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", $c["command"], $c["median"] * 1000,
-	  $c["mean"] * 1000, $c["stddev"] * 1000, $c["min"] * 1000, $c["max"] * 1000 }' \
-	"$D/start.csv" >"$D/start.tsv"
+	{ printf "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", $c["command"], $c["median"] * 1000,
+	  $c["mean"] * 1000, $c["stddev"] * 1000, $c["min"] * 1000, $c["max"] * 1000,
+	  ($c["user"] + $c["system"]) * 1000 }' "$D/start.csv" >"$D/start.tsv"
 med() { lookup "$D/start.tsv" "$1" 2; }
 nb_med=$(med nestbox)
 crun_net=$(calc "$(med crun+wrapper) - $(med 'wrapper only')")
@@ -338,14 +339,22 @@ nbi_size=$(size_of nestbox-init 3)
 	echo "One hyperfine invocation, $warmup warm-ups then $runs runs of each command, all inside one"
 	echo "throwaway network namespace. Ratios are to \`nestbox\` (nestbox run with its defaults)."
 	echo
-	echo "| command | median ms | mean ± σ ms | min ms | ratio to nestbox |"
-	echo "|---|---:|---:|---:|---:|"
-	while IFS="$tab" read -r name median mean sd min max; do
-		printf '| %s | %s | %s ± %s | %s | %s |\n' "$name" "$(fmt "$median" 2)" "$(fmt "$mean" 2)" \
-			"$(fmt "$sd" 2)" "$(fmt "$min" 2)" "$(ratio "$median" "$nb_med")"
+	echo "| command | median ms | mean ± σ ms | min ms | ratio to nestbox | CPU ms | CPU ratio |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	nb_cpu=$(lookup "$D/start.tsv" nestbox 7)
+	while IFS="$tab" read -r name median mean sd min max cpu; do
+		printf '| %s | %s | %s ± %s | %s | %s | %s | %s |\n' "$name" "$(fmt "$median" 2)" \
+			"$(fmt "$mean" 2)" "$(fmt "$sd" 2)" "$(fmt "$min" 2)" "$(ratio "$median" "$nb_med")" \
+			"$(fmt "$cpu" 2)" "$(ratio "$cpu" "$nb_cpu")"
 	done <"$D/start.tsv"
-	[ "$crun_net" = NA ] || printf '| **crun, wrapper subtracted** | %s | | | %s |\n' \
-		"$(fmt "$crun_net" 2)" "$(ratio "$crun_net" "$nb_med")"
+	crun_cpu=$(calc "$(lookup "$D/start.tsv" crun+wrapper 7) - $(lookup "$D/start.tsv" 'wrapper only' 7)")
+	[ "$crun_net" = NA ] || printf '| **crun, wrapper subtracted** | %s | | | %s | %s | %s |\n' \
+		"$(fmt "$crun_net" 2)" "$(ratio "$crun_net" "$nb_med")" "$(fmt "$crun_cpu" 2)" \
+		"$(ratio "$crun_cpu" "$nb_cpu")"
+	echo
+	echo "CPU: hyperfine's mean user + system time of the command and everything it waited for; other"
+	echo "work on the machine disturbs it less than the wall time, but it leaves out what the kernel"
+	echo "defers to its own threads (cgroup, mount and network namespace teardown)."
 	echo
 	echo "![start latency](start.png)"
 	echo
