@@ -6,6 +6,7 @@
  * Each level binds the busybox rootfs and nestbox read-only at /nb/rootfs and /nb/nestbox for the
  * next one, so every level's lower layer is the host's directory, never an overlay (overlayfs
  * stacks at most two deep). */
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,12 +38,14 @@ static const char level_sh[] =
 struct nest_paths {
 	char *dir;
 	char out[512], log[512], script[512], policy[512];
-	char b_rootfs[600], b_nestbox[600], b_level[600], b_out[600];
+	char b_rootfs[PATH_MAX + 16], b_nestbox[PATH_MAX + 16], b_level[600], b_out[600];
 	pid_t bg; /* a nestbox started in the background, killed in teardown */
 };
 
 static int paths_setup(struct nest_paths *p)
 {
+	char real[PATH_MAX], real2[PATH_MAX];
+
 	p->dir = nbt_tempdir("nest");
 	if (!p->dir)
 		return -1;
@@ -50,8 +53,12 @@ static int paths_setup(struct nest_paths *p)
 	snprintf(p->log, sizeof(p->log), "%s/log", p->dir);
 	snprintf(p->script, sizeof(p->script), "%s/level.sh", p->dir);
 	snprintf(p->policy, sizeof(p->policy), "%s/clone3.policy", p->dir);
-	snprintf(p->b_rootfs, sizeof(p->b_rootfs), "%s:/nb/rootfs:ro", nbt_rootfs());
-	snprintf(p->b_nestbox, sizeof(p->b_nestbox), "%s:/nb/nestbox:ro", nbt_nestbox());
+	/* Bind sources are resolved inside the container's scratch root: no symlinks (the VMs'
+	 * /bin/nestbox links to /init). */
+	if (!realpath(nbt_rootfs(), real) || !realpath(nbt_nestbox(), real2))
+		return -1;
+	snprintf(p->b_rootfs, sizeof(p->b_rootfs), "%s:/nb/rootfs:ro", real);
+	snprintf(p->b_nestbox, sizeof(p->b_nestbox), "%s:/nb/nestbox:ro", real2);
 	snprintf(p->b_level, sizeof(p->b_level), "%s:/nb/level.sh:ro", p->script);
 	snprintf(p->b_out, sizeof(p->b_out), "%s:/nb/out", p->out);
 	p->bg = 0;
@@ -339,7 +346,9 @@ FIXTURE_VARIANT_ADD(nest_diag, seccomp_filter){
 FIXTURE_VARIANT_ADD(nest_diag, masked_proc_in_user_namespace){
 	.withhold = { "--cap-add", "SYS_ADMIN", NULL },
 	.grant = { "--privileged", NULL },
-	.inner_ns = "mnt,pid,uts,ipc,cgroup,user",
+	/* No cgroup namespace: on cgroup v2 (the VMs) a nested user namespace's cgroup view fails
+	 * with EBUSY after /proc, a separate matter (cgroup_layout.c). */
+	.inner_ns = "mnt,pid,uts,ipc,user",
 	.says = "mount /proc: /newroot/proc: the kernel refuses a new /proc in a user namespace "
 		"while the /proc nestbox was given has masked paths",
 };
@@ -392,6 +401,10 @@ TEST_F(nest_diag, missing_permission_is_named)
 	ASSERT_NE(NULL, strstr(r.out, "nested ok"));
 	/* ... without it, one line naming what is missing, exit 125 through the outer run. */
 	nested_once(&self->p, variant, variant->withhold, variant->seccomp_policy, &r);
+	if (variant->inner_ns && r.status == 0)
+		SKIP(return,
+			   "this kernel lets the user namespace mount a /proc over the masked one "
+			   "(the 6.1 and 6.12 guests do, 6.18 does not): nothing to say");
 	EXPECT_EQ(125, r.status);
 	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
 	EXPECT_EQ(0, strncmp(r.err, "nestbox: ", 9)) TH_LOG("%s", r.err);
