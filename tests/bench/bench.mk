@@ -6,7 +6,8 @@
 #   make bench-profile          where nestbox's time goes: ablation, perf, strace -c, callgrind
 # BENCH_SEQ: containers in sequence per tool (100); BENCH_ORPHANS (10000); BENCH_SIGNALS (1000);
 # BENCH_IDLE: seconds of the idle-wakeup window (10); BENCH_RSS_RUNS (20); BENCH_ORPHAN_REPS:
-# rounds of the init measurements (5).
+# rounds of the init measurements (5). BENCH_NICE=-10: run the whole bench at that nice level, on
+# a machine that other work keeps busy (results.md says so).
 # gnuplot-nox, not gnuplot: the latter pulls gnuplot-qt and X11; the PNG terminal is in both.
 BENCH_PKGS := runc crun bubblewrap tini dumb-init catatonit hyperfine gnuplot-nox time strace \
               valgrind linux-perf
@@ -19,6 +20,7 @@ BENCH_SIGNALS ?= 1000
 BENCH_IDLE ?= 10
 BENCH_RSS_RUNS ?= 20
 BENCH_ORPHAN_REPS ?= 5
+BENCH_NICE ?=
 BENCH_ENV  := BENCH_DIR=$(BENCH_DIR) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEQ=$(BENCH_SEQ) \
               BENCH_ORPHANS=$(BENCH_ORPHANS) BENCH_SIGNALS=$(BENCH_SIGNALS) \
               BENCH_IDLE=$(BENCH_IDLE) BENCH_RSS_RUNS=$(BENCH_RSS_RUNS) \
@@ -44,7 +46,8 @@ bench-bin: $(BENCH_BIN)
 
 bench: deps bench-deps $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs \
        $(BUILD)/helpers/net_bench_time bench-bin $(BENCH_DIR)/nestbox-sym
-	@$(BENCH_ENV) NESTBOX_SYM=$(BENCH_DIR)/nestbox-sym sh tests/bench/bench.sh
+	@$(BENCH_ENV) NESTBOX_SYM=$(BENCH_DIR)/nestbox-sym BENCH_NICE=$(BENCH_NICE) \
+		$(if $(BENCH_NICE),nice -n $(BENCH_NICE)) sh tests/bench/bench.sh
 
 # The same nestbox with its symbols, for callgrind.
 $(BENCH_DIR)/nestbox-sym: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile

@@ -330,6 +330,7 @@ nbi_size=$(size_of nestbox-init 3)
 	echo "\`make bench\` (BENCH_RUNS=$runs). Machine: $cpu, $(nproc) CPUs, $mem RAM, Debian $(cat /etc/debian_version),"
 	echo "kernel $(uname -r), cgroups $cg. Load average (1, 5, 15 min): $load_start at the start,"
 	echo "$load_inits before the init runs (whose orphans then add $orphans tasks each)."
+	[ -z "${BENCH_NICE:-}" ] || echo "Run at nice $BENCH_NICE (BENCH_NICE), every command measured at that level."
 	echo "Compared: runc $(ver runc --version), crun $(ver crun --version), bubblewrap $(ver bwrap --version),"
 	echo "util-linux unshare $(ver unshare --version), tini $(ver tini --version), dumb-init $(ver dumb-init --version),"
 	echo "catatonit $(ver catatonit --version), hyperfine $(ver hyperfine --version)."
