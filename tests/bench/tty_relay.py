@@ -52,6 +52,35 @@ def bench(label, argv):
           f"  ({size} bytes)")
 
 
+def keystroke_echo(argv, n=300):
+    """Median microseconds from a key written to the caller's terminal to its echo coming back
+    (with -t: relay in, the container pty's echo, relay out)."""
+    master, slave = pty.openpty()
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+        for fd in (0, 1, 2):
+            os.dup2(slave, fd)
+        os.execv(argv[0], argv)
+    while termios.tcgetattr(slave)[3] & termios.ICANON:  # until nestbox made it raw
+        time.sleep(0.001)
+    time.sleep(0.2)
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        os.write(master, b"k")
+        got = b""
+        while b"k" not in got:
+            got += os.read(master, 64)
+        samples.append((time.perf_counter() - start) * 1e6)
+    os.write(master, b"\n\x04")
+    os.waitpid(pid, 0)
+    os.close(master)
+    os.close(slave)
+    return statistics.median(samples)
+
+
 with tempfile.TemporaryDirectory(prefix="nb-ttybench-") as data:
     line = b"x" * 79 + b"\n"
     with open(os.path.join(data, "mib"), "wb") as f:
@@ -61,3 +90,4 @@ with tempfile.TemporaryDirectory(prefix="nb-ttybench-") as data:
     bench("cat 1 MiB, -t (through the relay)", run + ["-t", "--", "cat", "/data/mib"])
     bench("true, no -t", run + ["--", "true"])
     bench("true, -t", run + ["-t", "--", "true"])
+    print(f"{'keystroke to echo, -t, cat inside':44s} median {keystroke_echo(run + ['-t', '--', 'cat']):7.1f} us")
