@@ -19,7 +19,9 @@
 #include "kselftest_harness.h"
 #include "lib.h"
 
-/* level.sh N MAX CMD: say what this level sees, then start level N+1, or run CMD at MAX. */
+/* level.sh N MAX CMD: say what this level sees, then start level N+1, or run CMD at MAX. Each
+ * level's grace is one second longer than the next one's (3, 2, 1): a level that is told to stop
+ * gives the levels inside it the time their own grace periods take. */
 static const char level_sh[] =
     "n=$1 max=$2; shift 2\n"
     "root=$(awk '$5==\"/\"{for(i=7;i<NF;i++)if($i==\"-\")t=$(i+1)}END{print t}' "
@@ -27,7 +29,7 @@ static const char level_sh[] =
     "procs=$(ls /proc | grep -c '^[0-9]')\n"
     "echo \"level $n hostname=$(hostname) pid=$$ root=$root procs=$procs\"\n"
     "if [ \"$n\" -lt \"$max\" ]; then\n"
-    "  exec /nb/nestbox run --cap-add SYS_ADMIN --grace 1 --hostname level$((n+1)) \\\n"
+    "  exec /nb/nestbox run --cap-add SYS_ADMIN --grace $((max-n)) --hostname level$((n+1)) \\\n"
     "    --rootfs /nb/rootfs --bind /nb/rootfs:/nb/rootfs:ro --bind /nb/nestbox:/nb/nestbox:ro \\\n"
     "    --bind /nb/level.sh:/nb/level.sh:ro --bind /nb/out:/nb/out \\\n"
     "    -- /bin/sh /nb/level.sh $((n+1)) \"$max\" \"$@\"\n"
@@ -96,7 +98,7 @@ FIXTURE_TEARDOWN(nest)
 /* argv of the outermost level running level.sh 1 3 CMD; argv must hold 32. */
 static void three_levels(const struct nest_paths *p, const char **argv, const char *cmd)
 {
-	const char *a[] = { "run",	  "--cap-add", "SYS_ADMIN",  "--grace",	   "1",
+	const char *a[] = { "run",	  "--cap-add", "SYS_ADMIN",  "--grace",	   "3",
 			    "--hostname", "level1",    "--rootfs",   nbt_rootfs(), "--bind",
 			    p->b_rootfs,  "--bind",    p->b_nestbox, "--bind",	   p->b_level,
 			    "--bind",	  p->b_out,    "--",	     "/bin/sh",	   "/nb/level.sh",
@@ -201,13 +203,17 @@ TEST_F(nest, sigterm_to_outermost_reaches_innermost_and_all_is_gone)
 	int status;
 
 	/* The innermost workload exits 3 on TERM and leaves an orphan that ignores TERM: the
-	 * innermost reaper KILLs it after its 1 s grace, then every level exits in turn. */
+	 * innermost reaper KILLs it after its 1 s grace, then every level exits in turn, each
+	 * within its own grace. */
 	three_levels(&self->p, argv,
 		     "(trap '' TERM; exec sleep 987) & "
 		     "trap 'echo term > /nb/out/term; exit 3' TERM; "
 		     "echo ready; while :; do sleep 0.05; done");
 	self->p.bg = nbt_spawn(argv, self->p.log);
 	ASSERT_TRUE(wait_for_file(self->p.log, "ready")) TH_LOG("never ready");
+	/* "ready" may come before the orphan has exec'd sleep. */
+	for (int i = 0; i < 250 && nbt_count_procs("sleep 987") != 1; i++)
+		usleep(20000);
 	ASSERT_EQ(1, nbt_count_procs("sleep 987"));
 	start = now();
 	kill(self->p.bg, SIGTERM);
