@@ -409,8 +409,9 @@ TEST_F(nest_diag, missing_permission_is_named)
 	nested_once(&self->p, variant, variant->withhold, variant->seccomp_policy, &r);
 	if (variant->inner_ns && r.status == 0)
 		SKIP(return,
-			   "this kernel lets the user namespace mount a /proc over the masked one "
-			   "(the 6.1 and 6.12 guests do, 6.18 does not): nothing to say");
+			   "the kernel found a fully visible /proc in the mount namespace and let "
+			   "a new one be mounted (an initramfs host root, as in the VMs, stays "
+			   "beneath every container's root with the host's /proc on it)");
 	EXPECT_EQ(125, r.status);
 	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
 	EXPECT_EQ(0, strncmp(r.err, "nestbox: ", 9)) TH_LOG("%s", r.err);
