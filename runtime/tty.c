@@ -262,6 +262,12 @@ static void take_signals(int sfd, struct relay *r)
 			if (r->master >= 0)
 				copy_window_size(r->master);
 		} else {
+			/* Continued after a SIGSTOP: the caller's shell put its own modes back when
+			 * it saw us stop, and the window may have changed meanwhile. */
+			if (sig == SIGCONT && tty.raw) {
+				enter_raw_mode();
+				copy_window_size(r->master);
+			}
 			kill(r->child, sig);
 		}
 	}

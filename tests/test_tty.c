@@ -319,6 +319,25 @@ TEST_F(tty, output_written_just_before_exit_is_not_lost)
 	EXPECT_NE(NULL, strstr(self->t.out, "END\r\n"));
 }
 
+/* kill -STOP, the caller's shell restores its own modes (as shells do when a job stops), fg. */
+TEST_F(tty, raw_mode_comes_back_after_stop_and_continue)
+{
+	int ws;
+
+	term_run(&self->t, "-t", "--", "sh", "-c", "read x; echo GOT=$x", NULL);
+	ASSERT_EQ(0, wait_raw(&self->t));
+	kill(self->t.pid, SIGSTOP);
+	ASSERT_EQ(self->t.pid, waitpid(self->t.pid, &ws, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(ws));
+	ASSERT_EQ(0, tcsetattr(self->t.slave, TCSANOW, &self->t.before));
+	kill(self->t.pid, SIGCONT);
+	ASSERT_EQ(0, wait_raw(&self->t)) TH_LOG("the terminal stayed in the shell's modes");
+	term_type(&self->t, "abc\n");
+	ASSERT_EQ(0, term_expect(&self->t, "GOT=abc")) TH_LOG("output: %s", self->t.out);
+	EXPECT_EQ(0, term_wait(&self->t));
+	EXPECT_TRUE(termios_unchanged(&self->t));
+}
+
 TEST_F(tty, dash_it_is_accepted)
 {
 	term_run(&self->t, "-it", "--", "sh", "-c", "exit 3", NULL);
