@@ -51,11 +51,19 @@ static int term_open(struct term *t, unsigned short rows, unsigned short cols)
 
 	memset(t, 0, sizeof(*t));
 	t->pid = -1;
+	t->master = t->slave = -1;
 	t->out = calloc(1, OUT_MAX + 1);
 	if (!t->out || openpty(&t->master, &t->slave, NULL, NULL, &ws))
 		return -1;
 	return tcgetattr(t->slave, &t->before);
 }
+
+/* Every test here needs a terminal to hold, as a person's would be. */
+#define TERM_OPEN_OR_SKIP(t)                                                              \
+	do {                                                                              \
+		if (term_open(t, ROWS, COLS))                                             \
+			SKIP(return, "no pseudo-terminal to hold (/dev/ptmx, /dev/pts)"); \
+	} while (0)
 
 static void term_close(struct term *t)
 {
@@ -63,8 +71,10 @@ static void term_close(struct term *t)
 		kill(t->pid, SIGKILL);
 		waitpid(t->pid, NULL, 0);
 	}
-	close(t->master);
-	close(t->slave);
+	if (t->master >= 0)
+		close(t->master);
+	if (t->slave >= 0)
+		close(t->slave);
 	free(t->out);
 }
 
@@ -201,7 +211,7 @@ FIXTURE(tty)
 
 FIXTURE_SETUP(tty)
 {
-	ASSERT_EQ(0, term_open(&self->t, ROWS, COLS));
+	TERM_OPEN_OR_SKIP(&self->t);
 }
 
 FIXTURE_TEARDOWN(tty)
@@ -390,7 +400,7 @@ FIXTURE_VARIANT_ADD(restore, sighup_to_nestbox) { .cmd = "exec sleep 20", .signa
 
 FIXTURE_SETUP(restore)
 {
-	ASSERT_EQ(0, term_open(&self->t, ROWS, COLS));
+	TERM_OPEN_OR_SKIP(&self->t);
 }
 
 FIXTURE_TEARDOWN(restore)
@@ -464,7 +474,7 @@ FIXTURE_SETUP(tiocsti)
 {
 	struct termios raw;
 
-	ASSERT_EQ(0, term_open(&self->t, ROWS, COLS));
+	TERM_OPEN_OR_SKIP(&self->t);
 	/* Raw and silent: injected bytes are readable at once and not echoed. */
 	raw = self->t.before;
 	cfmakeraw(&raw);
@@ -482,6 +492,10 @@ FIXTURE_TEARDOWN(tiocsti)
 	close(self->report[1]);
 	term_close(&self->t);
 }
+
+/* EIO before any other check: the kernel refuses TIOCSTI to all but CAP_SYS_ADMIN
+ * (dev.tty.legacy_tiocsti=0, Linux 6.2); nestbox's session would then prove nothing. */
+#define TIOCSTI_DISABLED(self) (strstr((self)->report_text, "errno=5\n") != NULL)
 
 /* Run argv on the pty, wait, collect the helper's report and whatever reached the input queue. */
 static int tiocsti_run(FIXTURE_DATA(tiocsti) * self, const char *const *argv)
@@ -510,7 +524,7 @@ TEST_F(tiocsti, helper_injects_into_its_own_controlling_terminal)
 	const char *argv[] = { self->helper, "--drop-sys-admin", INJECT, NULL };
 	int status = tiocsti_run(self, argv);
 
-	if (strstr(self->report_text, "errno=5 ")) /* EIO: dev.tty.legacy_tiocsti=0 */
+	if (TIOCSTI_DISABLED(self))
 		SKIP(return, "TIOCSTI is disabled on this kernel (dev.tty.legacy_tiocsti=0)");
 	EXPECT_EQ(0, status) TH_LOG("report: %s", self->report_text);
 	EXPECT_STREQ(INJECT, self->injected);
@@ -524,7 +538,11 @@ TEST_F(tiocsti, new_session_keeps_the_workload_out_of_the_callers_terminal)
 			       "--bind",	   self->bind, "--",	   "/nbt/tty_tiocsti",
 			       "--drop-sys-admin", INJECT,     NULL };
 
-	EXPECT_EQ(1, tiocsti_run(self, argv)) TH_LOG("report: %s", self->report_text);
+	int status = tiocsti_run(self, argv);
+
+	if (TIOCSTI_DISABLED(self))
+		SKIP(return, "TIOCSTI is disabled on this kernel (dev.tty.legacy_tiocsti=0)");
+	EXPECT_EQ(1, status) TH_LOG("report: %s", self->report_text);
 	EXPECT_NE(NULL, strstr(self->report_text, "injected=0 errno=1\n"))
 	TH_LOG("report: %s", self->report_text);
 	EXPECT_STREQ("", self->injected);
@@ -541,6 +559,8 @@ TEST_F(tiocsti, default_container_cannot_type_into_the_callers_terminal)
 	if (strstr(self->report_text, "sys_admin=1"))
 		SKIP(return, "the workload still holds CAP_SYS_ADMIN (dropped by the security "
 			     "defaults, issue 7), with which TIOCSTI reaches any terminal");
+	if (TIOCSTI_DISABLED(self))
+		SKIP(return, "TIOCSTI is disabled on this kernel (dev.tty.legacy_tiocsti=0)");
 	EXPECT_EQ(1, status) TH_LOG("report: %s", self->report_text);
 	EXPECT_STREQ("", self->injected);
 }
