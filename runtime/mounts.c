@@ -93,8 +93,8 @@ int mounts_enter_scratch(const char *mount_point, struct nb_error *err)
 
 	if (pivot_into_scratch(mount_point) == 0)
 		return 0;
-	if (errno != EINVAL)
-		return nb_fail_errno(err, "scratch root", mount_point);
+	if (errno != EINVAL) /* EPERM: docker's default seccomp profile has no pivot_root */
+		return nested_fail(err, errno, "scratch root", mount_point, NB_NEED_SYS_ADMIN);
 	rc = reroot_initramfs(err);
 	if (rc)
 		return rc;
@@ -206,7 +206,7 @@ int mounts_pivot(struct nb_error *err)
 	if (chdir(NEWROOT))
 		return nb_fail_errno(err, "pivot_root", NEWROOT);
 	if (syscall(SYS_pivot_root, ".", "."))
-		return nb_fail_errno(err, "pivot_root", NEWROOT);
+		return nested_fail(err, errno, "pivot_root", NEWROOT, NB_NEED_SYS_ADMIN);
 	if (umount2(".", MNT_DETACH))
 		return nb_fail_errno(err, "detach old root", "/");
 	if (chdir("/"))

@@ -54,7 +54,7 @@ static int paths_setup(struct nest_paths *p)
 	snprintf(p->out, sizeof(p->out), "%s/out", p->dir);
 	snprintf(p->log, sizeof(p->log), "%s/log", p->dir);
 	snprintf(p->script, sizeof(p->script), "%s/level.sh", p->dir);
-	snprintf(p->policy, sizeof(p->policy), "%s/clone3.policy", p->dir);
+	snprintf(p->policy, sizeof(p->policy), "%s/seccomp.policy", p->dir);
 	/* Bind sources are resolved inside the container's scratch root: no symlinks (the VMs'
 	 * /bin/nestbox links to /init). */
 	if (!realpath(nbt_rootfs(), real) || !realpath(nbt_nestbox(), real2))
@@ -64,9 +64,7 @@ static int paths_setup(struct nest_paths *p)
 	snprintf(p->b_level, sizeof(p->b_level), "%s:/nb/level.sh:ro", p->script);
 	snprintf(p->b_out, sizeof(p->b_out), "%s:/nb/out", p->out);
 	p->bg = 0;
-	/* The policy allows everything but clone3, which nestbox makes its namespaces with. */
-	if (mkdir(p->out, 0755) || nbt_write_file(p->script, level_sh) ||
-	    nbt_write_file(p->policy, "default allow\nclone3 EPERM\n"))
+	if (mkdir(p->out, 0755) || nbt_write_file(p->script, level_sh))
 		return -1;
 	return 0;
 }
@@ -256,6 +254,38 @@ TEST_F(nest, sigkill_to_outermost_leaves_nothing)
 /* Under a cgroup it was not given (the common case in a pod), nestbox runs what needs no cgroup
  * of its own and says why it cannot apply a limit. nestbox shows its containers the cgroup tree
  * read-only, like docker and podman. */
+/* Seccomp profiles older than clone3 (containerd's) refuse it with EPERM, not ENOSYS: nestbox
+ * falls back to clone(2), which they allow with CAP_SYS_ADMIN. */
+TEST_F(nest, clone3_refused_with_eperm_falls_back_to_clone)
+{
+	static struct nbt_result r;
+	const char *argv[] = { "run",
+			       "--cap-add",
+			       "SYS_ADMIN",
+			       "--seccomp",
+			       self->p.policy,
+			       "--rootfs",
+			       nbt_rootfs(),
+			       "--bind",
+			       self->p.b_rootfs,
+			       "--bind",
+			       self->p.b_nestbox,
+			       "--",
+			       "/nb/nestbox",
+			       "run",
+			       "--rootfs",
+			       "/nb/rootfs",
+			       "--",
+			       "echo",
+			       "nested ok",
+			       NULL };
+
+	ASSERT_EQ(0, nbt_write_file(self->p.policy, "default allow\nclone3 EPERM\n"));
+	nbt_runv(&r, argv);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "nested ok"));
+}
+
 /* outer --cap-add SYS_ADMIN ... -- /nb/nestbox run [LIMIT VALUE] --rootfs /nb/rootfs -- echo */
 static void nested_with_limit(const struct nest_paths *p, const char *limit, const char *value,
 			      struct nbt_result *r)
@@ -320,7 +350,7 @@ FIXTURE_VARIANT(nest_diag)
 	const char *withhold[5];
 	const char *grant[5];
 	const char *inner_ns; /* --ns of the nested run, or NULL */
-	bool seccomp_policy;  /* --seccomp clone3.policy on the outer run */
+	const char *policy;   /* a --seccomp policy for the outer run, or NULL */
 	const char *says;
 };
 
@@ -345,8 +375,16 @@ FIXTURE_VARIANT_ADD(nest_diag, no_setpcap){
 FIXTURE_VARIANT_ADD(nest_diag, seccomp_filter){
 	.withhold = { "--cap-add", "SYS_ADMIN", NULL },
 	.grant = { "--cap-add", "SYS_ADMIN", NULL },
-	.seccomp_policy = true,
+	.policy = "default allow\nclone3 EPERM\nclone EPERM\n",
 	.says = "clone namespaces: Operation not permitted: refused by the seccomp filter",
+};
+
+/* Docker's default profile has no pivot_root. */
+FIXTURE_VARIANT_ADD(nest_diag, seccomp_no_pivot_root){
+	.withhold = { "--cap-add", "SYS_ADMIN", NULL },
+	.grant = { "--cap-add", "SYS_ADMIN", NULL },
+	.policy = "default allow\npivot_root EPERM\n",
+	.says = "scratch root: /nb/rootfs: Operation not permitted: refused by the seccomp filter",
 };
 
 FIXTURE_VARIANT_ADD(nest_diag, masked_proc_in_user_namespace){
@@ -361,7 +399,7 @@ FIXTURE_VARIANT_ADD(nest_diag, masked_proc_in_user_namespace){
 
 /* outer OPTS... --rootfs R --bind ... -- /nb/nestbox run [--ns NS] --rootfs /nb/rootfs -- echo */
 static void nested_once(const struct nest_paths *p, const FIXTURE_VARIANT(nest_diag) * variant,
-			const char *const *opts, bool policy, struct nbt_result *r)
+			const char *const *opts, const char *policy, struct nbt_result *r)
 {
 	const char *argv[40];
 	int n = 0;
@@ -370,6 +408,8 @@ static void nested_once(const struct nest_paths *p, const FIXTURE_VARIANT(nest_d
 	for (int i = 0; opts[i]; i++)
 		argv[n++] = opts[i];
 	if (policy) {
+		if (nbt_write_file(p->policy, policy))
+			return;
 		argv[n++] = "--seccomp";
 		argv[n++] = p->policy;
 	}
@@ -400,13 +440,13 @@ TEST_F(nest_diag, missing_permission_is_named)
 	    atoi(text) == 0)
 		SKIP(return, "user namespaces are disabled (user.max_user_namespaces = 0)");
 	/* With the permission, the nested run works ... */
-	nested_once(&self->p, variant, variant->grant, false, &r);
+	nested_once(&self->p, variant, variant->grant, NULL, &r);
 	if (variant->inner_ns && r.status == 125 && strstr(r.err, "user namespace"))
 		SKIP(return, "no user namespaces here: %.200s", r.err);
 	ASSERT_EQ(0, r.status) TH_LOG("granted: %s", r.err);
 	ASSERT_NE(NULL, strstr(r.out, "nested ok"));
 	/* ... without it, one line naming what is missing, exit 125 through the outer run. */
-	nested_once(&self->p, variant, variant->withhold, variant->seccomp_policy, &r);
+	nested_once(&self->p, variant, variant->withhold, variant->policy, &r);
 	if (variant->inner_ns && r.status == 0)
 		SKIP(return,
 			   "the kernel found a fully visible /proc in the mount namespace and let "
