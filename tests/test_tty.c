@@ -273,6 +273,23 @@ TEST_F(tty, workload_is_foreground_group_and_reaper_stays_pid1)
 	EXPECT_NE(pgrp, tpgid) TH_LOG("the reaper must not be in the foreground group");
 }
 
+/* --no-init: the workload is PID 1 and session leader itself, and has the terminal. */
+TEST_F(tty, no_init_workload_gets_the_terminal_too)
+{
+	int pid, ppid, pgrp, sid, tty_nr, tpgid;
+	char comm[32], state;
+
+	term_run(&self->t, "-t", "--no-init", "--", "cat", "/proc/self/stat", NULL);
+	ASSERT_EQ(0, term_wait(&self->t));
+	ASSERT_EQ(8, sscanf(self->t.out, "%d %31s %c %d %d %d %d %d", &pid, comm, &state, &ppid,
+			    &pgrp, &sid, &tty_nr, &tpgid))
+	TH_LOG("output: %s", self->t.out);
+	EXPECT_EQ(1, pid);
+	EXPECT_NE(0, tty_nr);
+	EXPECT_EQ(pgrp, tpgid);
+	EXPECT_TRUE(termios_unchanged(&self->t));
+}
+
 TEST_F(tty, ctrl_c_interrupts_the_foreground_command_inside)
 {
 	term_run(&self->t, "-t", "--", "sh", NULL);
@@ -422,15 +439,22 @@ TEST_F(restore, termios_identical_before_and_after)
 
 /* --- without -t -------------------------------------------------------------------------------- */
 
+/* Before anything is made: one line, 125, the host's mounts as they were. */
 TEST(tty_needs_a_terminal_on_stdin)
 {
-	static struct nbt_result r;
+	static struct nbt_result r; /* r.input NULL: stdin is /dev/null */
+	char *before = nbt_mountinfo(), *after;
 
-	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "-t", "--", "true",
-		NULL); /* stdin /dev/null */
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "-t", "--", "true", NULL);
+	after = nbt_mountinfo();
 	EXPECT_EQ(125, r.status);
 	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("stderr: %s", r.err);
 	EXPECT_NE(NULL, strstr(r.err, "-t needs a terminal on stdin")) TH_LOG("stderr: %s", r.err);
+	ASSERT_NE(NULL, before);
+	ASSERT_NE(NULL, after);
+	EXPECT_STREQ(before, after);
+	free(before);
+	free(after);
 }
 
 TEST(piped_stdin_reaches_cat)
