@@ -352,7 +352,8 @@ static void close_fds_from_3(void)
 
 int init_supervise(pid_t workload, const struct init_config *cfg)
 {
-	int pid1 = getpid() == 1, status = 0, workload_done = 0;
+	pid_t self = getpid();
+	int pid1 = self == 1, status = 0, workload_done = 0;
 	sigset_t set;
 
 	/* prctl(2): orphans of our descendants are reparented to us instead of the real init.
@@ -380,6 +381,10 @@ int init_supervise(pid_t workload, const struct init_config *cfg)
 			reap_exited(workload, &status, &workload_done);
 			continue;
 		}
+		/* Signals the kernel raised on us for our own doing (SIGPIPE from a verbose
+		 * write to a closed stderr) carry our pid: not the workload's business. */
+		if (info.si_code == SI_USER && info.si_pid == self)
+			continue;
 		say(cfg, "forwarding signal", sig);
 		kill(cfg->signal_group ? -workload : workload, sig);
 	}

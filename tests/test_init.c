@@ -34,6 +34,7 @@ struct launch {
 	int extra_fd;	      /* >= 3: the caller passes /dev/null at this fd */
 	bool record_expected; /* write the caller's SigBlk/SigIgn lines to self->expect */
 	bool tty;	      /* stdin is self->tty, the caller's controlling terminal */
+	bool stderr_broken;   /* stderr is a pipe whose reader has gone */
 };
 
 FIXTURE(init)
@@ -191,6 +192,13 @@ static void exec_init(FIXTURE_DATA(init) * self, bool pid1, const struct launch 
 	err = open(self->err, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
 	if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(EXEC_FAILED);
+	if (l->stderr_broken) {
+		int pp[2];
+
+		if (pipe(pp) < 0 || dup2(pp[1], 2) < 0)
+			_exit(EXEC_FAILED);
+		close(pp[0]);
+	}
 	for (i = 0; l->ignore && l->ignore[i]; i++)
 		signal(l->ignore[i], SIG_IGN);
 	sigemptyset(&empty);
@@ -490,6 +498,24 @@ TEST_F(init, forwards_signals_to_workload)
 		EXPECT_TRUE(wait_for_text(self->out, want, 3000)) TH_LOG("signal %d", sigs[i]);
 	}
 	EXPECT_EQ(0, wait_init(self, WAIT_MS)) TH_LOG("the recorder exits 0 after SIGTERM");
+}
+
+/* -v with stderr a pipe nobody reads: each message raises SIGPIPE on the init itself. It must
+ * not be forwarded (it would kill the workload) nor win over SIGCHLD forever (a busy loop). */
+TEST_F(init, own_sigpipe_not_forwarded)
+{
+	const char *argv[] = { "-v", helper(self, "init_sigrecord"), NULL };
+	struct launch l = { .argv = argv, .stderr_broken = true };
+	pid_t init;
+
+	init = launch(self, variant->pid1, &l);
+	ASSERT_LT(0, init);
+	ASSERT_TRUE(wait_for_text(self->out, "ready parent", 5000));
+	ASSERT_EQ(0, kill(init, SIGUSR1));
+	EXPECT_TRUE(wait_for_text(self->out, "parent 10\n", 3000));
+	sleep_ms(100);
+	ASSERT_EQ(0, kill(init, SIGTERM));
+	EXPECT_EQ(0, wait_init(self, 5000)) TH_LOG("128+13: the init forwarded its own SIGPIPE");
 }
 
 /* -g: the workload's whole process group gets the signal; without -g only the workload. */
