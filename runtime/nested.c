@@ -1,5 +1,6 @@
 /* Nested use: see include/nested.h. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
+#include "mounts.h"
 #include "nested.h"
 
 static const struct {
@@ -54,13 +56,35 @@ static void self_file(char *path, size_t size, const char *file)
 {
 	snprintf(path, size, "/proc/self/%s", file);
 	if (access(path, F_OK))
-		snprintf(path, size, "/oldroot/proc/self/%s", file);
+		snprintf(path, size, OLDROOT "/proc/self/%s", file);
+}
+
+/* Under a seccomp filter (Seccomp: 2 in /proc/self/status)? */
+static bool seccomp_filtered(void)
+{
+	char path[64], field[8];
+
+	self_file(path, sizeof(path), "status");
+	status_field(path, "Seccomp:", field, sizeof(field));
+	return !strcmp(field, "2");
+}
+
+/* The LSM label we run under when it confines us (AppArmor, SELinux), else "". */
+static void lsm_label(char *label, size_t size)
+{
+	char path[64];
+
+	self_file(path, sizeof(path), "attr/current");
+	status_field(path, "", label, size);
+	if (!strcmp(label, "unconfined") || !strncmp(label, "unconfined ", 11))
+		label[0] = '\0';
 }
 
 int nested_fail(struct nb_error *err, int code, const char *what, const char *value, uint64_t caps)
 {
 	uint64_t have = effective_caps();
-	char path[64], field[128], why[256];
+	char label[128], why[320];
+	bool filtered;
 
 	for (size_t i = 0; i < sizeof(needed_caps) / sizeof(needed_caps[0]); i++) {
 		if (!(caps & needed_caps[i].bit) || (have & needed_caps[i].bit))
@@ -73,26 +97,24 @@ int nested_fail(struct nb_error *err, int code, const char *what, const char *va
 	}
 	if (code != EPERM && code != EACCES)
 		return nb_fail(err, code, what, value, strerror(code));
-	self_file(path, sizeof(path), "status");
-	status_field(path, "Seccomp:", field, sizeof(field));
-	if (!strcmp(field, "2")) {
+	/* Seccomp filters refuse with EPERM (docker's, runc's default errno), AppArmor and
+	 * SELinux with EACCES: blame the one that fits the errno first. */
+	filtered = seccomp_filtered();
+	lsm_label(label, sizeof(label));
+	if (filtered && (code == EPERM || !label[0]))
 		snprintf(why, sizeof(why),
 			 "%s: refused by the seccomp filter nestbox runs under (run the outer "
-			 "container with seccomp unconfined)",
+			 "container with seccomp unconfined, or a profile that allows it)",
 			 strerror(code));
-		return nb_fail(err, code, what, value, why);
-	}
-	self_file(path, sizeof(path), "attr/current");
-	status_field(path, "", field, sizeof(field));
-	if (field[0] && strcmp(field, "unconfined") && strncmp(field, "unconfined ", 11)) {
+	else if (label[0])
 		snprintf(
 		    why, sizeof(why),
 		    "%s: refused by the security profile nestbox runs under (%s; run the outer "
 		    "container with AppArmor/SELinux unconfined)",
-		    strerror(code), field);
-		return nb_fail(err, code, what, value, why);
-	}
-	return nb_fail(err, code, what, value, strerror(code));
+		    strerror(code), label);
+	else
+		snprintf(why, sizeof(why), "%s", strerror(code));
+	return nb_fail(err, code, what, value, why);
 }
 
 /* Is anything mounted below proc_dir? mountinfo's 5th field is the mount point. */
