@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
@@ -295,6 +296,17 @@ int cgroup_enter_ns(const struct nb_container *c, struct nb_error *err)
 	return 0;
 }
 
+/* mount(2) EBUSY: the same filesystem is already mounted there at the same root. That is the
+ * view itself when /sys is a bind of the host's (a user namespace cannot mount sysfs) and the
+ * container has no group of its own, so its namespace's root is nestbox's group: keep it, if
+ * it is read-only. */
+static int same_view_there(const char *target)
+{
+	struct statvfs sv;
+
+	return errno == EBUSY && !statvfs(target, &sv) && (sv.f_flag & ST_RDONLY) ? 0 : -1;
+}
+
 int cgroup_mount_view(const struct nb_container *c, struct nb_error *err)
 {
 	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -309,8 +321,9 @@ int cgroup_mount_view(const struct nb_container *c, struct nb_error *err)
 		if ((size_t)snprintf(target, sizeof(target), "%s%s", NEWROOT CG_FS, v->target) >=
 			sizeof(target) ||
 		    (v->target[0] && mkdir(target, 0755) && errno != EEXIST) ||
-		    mount(tmpfs ? "cgroup" : v->type, target, v->type,
-			  flags | (tmpfs ? 0 : MS_RDONLY), tmpfs ? "mode=755" : v->opts))
+		    (mount(tmpfs ? "cgroup" : v->type, target, v->type,
+			   flags | (tmpfs ? 0 : MS_RDONLY), tmpfs ? "mode=755" : v->opts) &&
+		     same_view_there(target)))
 			return nb_fail_errno(err, "mount cgroup view", target);
 	}
 	/* The tmpfs holding the v1 hierarchies: read-only once its mount points exist. */

@@ -508,6 +508,21 @@ TEST_F(cgroup, unwritable_cgroup_fs_without_limits_still_runs)
 	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
 }
 
+/* A user namespace cannot mount sysfs, so /sys is the host's, bound, with the host's cgroup
+ * fs mounted in it; without a group of its own (here: read-only cgroup fs) the container's
+ * cgroup namespace is rooted where that mount is, and mounting the view there again is EBUSY. */
+TEST_F(cgroup, user_namespace_without_a_group_keeps_the_view)
+{
+	static struct nbt_result r;
+
+	cgroup_fs_read_only(_metadata);
+	RUN(&r, "--ns", "mnt,pid,uts,ipc,cgroup,user", "--", "sh", "-c",
+	    "cat /proc/self/cgroup; touch " CG_FS "/x 2>/dev/null && echo WRITABLE; echo done");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "done")) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "WRITABLE"));
+}
+
 TEST_F(cgroup, missing_controller_is_named)
 {
 	static struct nbt_result r;
