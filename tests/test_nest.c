@@ -390,8 +390,7 @@ FIXTURE_VARIANT_ADD(nest_diag, seccomp_no_pivot_root){
 FIXTURE_VARIANT_ADD(nest_diag, masked_proc_in_user_namespace){
 	.withhold = { "--cap-add", "SYS_ADMIN", NULL },
 	.grant = { "--privileged", NULL },
-	/* No cgroup namespace: on cgroup v2 (the VMs) a nested user namespace's cgroup view fails
-	 * with EBUSY after /proc, a separate matter (cgroup_layout.c). */
+	/* No cgroup namespace: this case is about /proc alone. */
 	.inner_ns = "mnt,pid,uts,ipc,user",
 	.says = "mount /proc: /newroot/proc: the kernel refuses a new /proc in a user namespace "
 		"while the /proc nestbox was given has masked paths",
