@@ -22,6 +22,7 @@
 
 #include "cgroup_impl.h"
 #include "cli.h"
+#include "guard.h"
 #include "container.h"
 #include "nested.h"
 #include "ns.h"
@@ -349,6 +350,7 @@ static int make_dir(struct cg_dir *d, struct nb_error *err)
 {
 	char *p = d->path;
 
+	guard_watch(d); /* a SIGKILL from here on must not leave the directory behind */
 	for (size_t i = d->base_len + 1;; i++) {
 		char saved = p[i];
 		size_t start;

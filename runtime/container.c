@@ -16,10 +16,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
 #include "dev.h"
+#include "faults.h"
+#include "guard.h"
 #include "init.h"
 #include "mounts.h"
 #include "nested.h"
@@ -31,10 +34,21 @@
 #include "security.h"
 #include "tty.h"
 
+/* A named setup step: logged with -v, and where the test build stops for `make faults`
+ * (faults.h; tests/faults/faults.mk lists the steps from the calls to step and done). */
 static void step(const struct nb_container *c, const char *name)
 {
 	if (c->verbosity > 0)
 		dprintf(STDERR_FILENO, "nestbox: %s: %s\n", c->name, name);
+	fault_point(name);
+}
+
+/* step() once the action returned 0; its result passed through. */
+static int done(const struct nb_container *c, const char *name, int rc)
+{
+	if (!rc)
+		step(c, name);
+	return rc;
 }
 
 /* The host side -> container side handshake, one pipe:
@@ -59,43 +73,52 @@ static int wait_for_host_side(int sync_fd)
 
 static int release_container_side(int sync_fd)
 {
+	static const struct timespec now = { 0, 0 };
 	const char go = SYNC_GO;
+	sigset_t pipe_set;
 
-	return write(sync_fd, &go, 1) == 1 ? 0 : -1;
+	if (write(sync_fd, &go, 1) == 1)
+		return 0;
+	/* EPIPE: the container side died. Take the SIGPIPE that came with it while it is still
+	 * blocked: restoring the caller's mask would kill nestbox before it says why. */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigtimedwait(&pipe_set, NULL, &now);
+	return -1;
 }
 
 static int build_root(const struct nb_container *c, struct nb_error *err)
 {
 	int rc;
 
-	step(c, "mounts: private");
-	rc = mounts_make_private(err);
+	rc = done(c, "mount: private", mounts_make_private(err));
 	if (rc)
 		return rc;
-	step(c, "mounts: scratch root");
-	rc = mounts_enter_scratch(c->layers[0], err);
+	rc = done(c, "mount: scratch root", mounts_enter_scratch(c->layers[0], err));
 	if (rc)
 		return rc;
-	step(c, "overlay");
-	rc = security_idmap_attach(c, err);
+	rc = done(c, "id-mapped layers", security_idmap_attach(c, err));
 	if (!rc)
-		rc = overlay_mount_root(c, err);
+		rc = done(c, "mount: overlay", overlay_mount_root(c, err));
 	if (!rc)
-		rc = net_write_etc(c, err);
-	for (int i = 0; !rc && i < c->n_binds; i++)
-		rc = mounts_bind(c->binds[i].src, c->binds[i].dst, c->binds[i].read_only, err);
+		rc = done(c, "etc files", net_write_etc(c, err));
+	for (int i = 0; !rc && i < c->n_binds; i++) {
+		const struct nb_bind *b = &c->binds[i];
+
+		rc = done(c, "mount: bind", mounts_bind(b->src, b->dst, b->read_only, err));
+	}
 	if (!rc)
-		rc = mounts_proc(err);
+		rc = done(c, "mount: proc", mounts_proc(err));
 	if (!rc)
-		rc = mounts_sys(err);
+		rc = done(c, "mount: sys", mounts_sys(err));
 	if (!rc)
-		rc = cgroup_mount_view(c, err);
+		rc = done(c, "mount: cgroup view", cgroup_mount_view(c, err));
 	if (!rc)
-		rc = security_mask_paths(c, err);
+		rc = done(c, "mount: masked paths", security_mask_paths(c, err));
 	if (!rc)
-		rc = dev_populate(err);
+		rc = done(c, "mount: dev", dev_populate(err));
 	if (!rc && c->read_only)
-		rc = mounts_root_read_only(err);
+		rc = done(c, "mount: read-only root", mounts_root_read_only(err));
 	return rc;
 }
 
@@ -123,8 +146,9 @@ static int start_workload(const struct nb_container *c, const sigset_t *saved)
 		sigprocmask(SIG_SETMASK, saved, NULL);
 		return process_exec(c);
 	}
-	step(c, "reaper");
 	pid = init_spawn(saved, exec_workload, (void *)c);
+	if (pid > 0)
+		step(c, "fork workload");
 	if (pid < 0) {
 		struct nb_error err;
 
@@ -145,31 +169,29 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 	if (wait_for_host_side(sync_fd))
 		return NB_EXIT_SETUP;
 	close(sync_fd);
-	if (cgroup_enter_ns(c, &err)) {
+	step(c, "go received");
+	if (done(c, "namespace: cgroup", cgroup_enter_ns(c, &err))) {
 		nb_error_print(&err);
 		return NB_EXIT_SETUP;
 	}
-	step(c, "network");
-	if (net_container_setup(c, &err)) {
+	if (done(c, "network: container", net_container_setup(c, &err))) {
 		nb_error_print(&err);
 		return NB_EXIT_SETUP;
 	}
 	/* A session of its own: the container can never take the caller's terminal as its
 	 * controlling terminal. */
 	setsid();
-	rc = security_enter(c, &err);
+	rc = done(c, "namespace: user, time", security_enter(c, &err));
 	if (!rc)
 		rc = build_root(c, &err);
 	if (!rc)
-		rc = set_hostname(c, &err);
-	if (!rc) {
-		step(c, "pivot_root");
-		rc = mounts_pivot(&err);
-	}
+		rc = done(c, "hostname", set_hostname(c, &err));
+	if (!rc)
+		rc = done(c, "pivot_root", mounts_pivot(&err));
 	if (!rc && c->tty)
-		rc = tty_container_setup(&err);
+		rc = done(c, "tty", tty_container_setup(&err));
 	if (!rc) /* the reaper: nothing it spawns can regain a capability */
-		rc = security_limit_caps(c, &err);
+		rc = done(c, "capabilities", security_limit_caps(c, &err));
 	if (rc) {
 		nb_error_print(&err);
 		return NB_EXIT_SETUP;
@@ -186,20 +208,42 @@ static int exit_status(int wstatus)
 	return NB_EXIT_SETUP;
 }
 
-/* The host side: forward every signal to the container's PID 1 until it exits. */
-static int host_side(pid_t child)
+static long long monotonic_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* The host side: forward every signal to the container's PID 1 until it exits. SIGTERM, SIGINT
+ * and SIGHUP ask the container to stop: if it has not exited --grace seconds later (a workload
+ * that ignores them, or a --no-init PID 1, which the kernel shields from them), PID 1 is
+ * SIGKILLed and the kernel ends its whole pid namespace. */
+static int host_side(pid_t child, unsigned grace_seconds)
+{
+	long long deadline = 0;
 	sigset_t all;
 	siginfo_t info;
 	int wstatus;
 
 	sigfillset(&all);
 	for (;;) {
-		int sig = sigwaitinfo(&all, &info);
+		long long left = deadline ? deadline - monotonic_ms() : 0;
+		struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
+		int sig;
 
+		if (deadline && left <= 0) {
+			kill(child, SIGKILL);
+			deadline = 0;
+			continue;
+		}
+		sig = deadline ? sigtimedwait(&all, &info, &ts) : sigwaitinfo(&all, &info);
 		if (sig < 0)
 			continue;
 		if (sig != SIGCHLD) {
+			if (!deadline && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP))
+				deadline = monotonic_ms() + grace_seconds * 1000LL + 1;
 			kill(child, sig);
 			continue;
 		}
@@ -231,15 +275,21 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		close(sync[1]);
 		return nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
 	}
+	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
+	guard_start();
 	rc = cgroup_setup(c, err);
 	if (rc) {
+		guard_end();
 		close(sync[0]);
 		close(sync[1]);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		return rc;
 	}
-	step(c, "clone");
+	guard_arm();
+	step(c, "cgroup: made");
 	child = cgroup_clone(ns_clone_flags(net_namespaces(c)));
+	if (child > 0)
+		step(c, "clone");
 	if (child == 0) {
 		close(sync[1]);
 		_exit(container_side(c, &saved, sync[0]));
@@ -249,28 +299,34 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		close(sync[1]);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		cgroup_remove();
+		guard_end();
 		errno = -child;
 		return nested_fail(err, errno, "clone namespaces", NULL, NB_NEED_SYS_ADMIN);
 	}
 	/* Host-side steps on the new child (maps, cgroups, veth) go here, before the go byte. */
-	rc = cgroup_join(child, err);
+	rc = done(c, "cgroup: joined", cgroup_join(child, err));
 	if (!rc)
-		rc = net_host_setup(c, child, err);
+		rc = done(c, "network: veth", net_host_setup(c, child, err));
 	if (!rc)
-		rc = security_host_setup(c, child, err);
+		rc = done(c, "id maps", security_host_setup(c, child, err));
 	if (!rc && release_container_side(sync[1]))
 		rc = nb_fail_errno(err, "start container", NULL);
+	if (!rc)
+		step(c, "go sent");
 	if (rc) {
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
 		net_host_teardown(c);
 		cgroup_remove();
+		guard_end();
 		close(sync[1]);
 		sigprocmask(SIG_SETMASK, &saved, NULL);
 		return rc;
 	}
-	rc = c->tty ? exit_status(tty_host_relay(child)) : host_side(child);
+	rc = c->tty ? exit_status(tty_host_relay(child)) : host_side(child, c->grace_seconds);
 	net_host_teardown(c);
 	close(sync[1]);
-	return cgroup_finish(c, rc);
+	rc = cgroup_finish(c, rc);
+	guard_end();
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "faults.h"
 #include "nb_error.h"
 #include "process.h"
 #include "security.h"
@@ -87,6 +88,7 @@ int process_exec(const struct nb_container *c)
 	/* Capabilities, no_new_privs, then seccomp: the last step before exec. */
 	if (security_before_exec(c, &serr))
 		return nb_error_print(&serr), NB_EXIT_SETUP;
+	fault_point("seccomp loaded, exec next"); /* faults.h */
 	environ = env;
 	execvp(c->argv[0], c->argv);
 	err = errno;

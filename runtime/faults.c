@@ -1,0 +1,34 @@
+/* Fault injection points of the test build (include/faults.h). Compiled to nothing unless
+ * -DNB_FAULTS: the shipped binary must not carry a way to stop itself. */
+#ifdef NB_FAULTS
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "faults.h"
+
+void fault_point(const char *step)
+{
+	const char *want = getenv("NESTBOX_FAULT_STEP");
+	sigset_t cont, old;
+
+	if (!want || strcmp(want, step))
+		return;
+	/* Once per process tree: a step inside a loop (each --bind) stops at its first pass, and a
+	 * child forked after the stop does not stop again. */
+	unsetenv("NESTBOX_FAULT_STEP");
+	sigemptyset(&cont);
+	sigaddset(&cont, SIGCONT);
+	sigprocmask(SIG_BLOCK, &cont, &old);
+	dprintf(STDERR_FILENO, "nestbox-fault: %s\n", step);
+	while (sigwaitinfo(&cont, NULL) < 0 && errno == EINTR)
+		;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+#else
+/* ISO C forbids an empty translation unit. */
+typedef int nb_faults_unused;
+#endif

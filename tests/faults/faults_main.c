@@ -1,0 +1,347 @@
+/* make faults (issue 11): the crash-safety matrix.
+ *
+ *   1. Every named step (NESTBOX_FAULT_STEPS, listed from the code by faults.mk) x (SIGKILL to
+ *      nestbox, SIGKILL to the container's PID 1), in the first profile that reaches the step.
+ *   2. --random N runs with a SIGKILL at a random moment (nestbox and PID 1 in turn).
+ *   3. SIGTERM and SIGINT to nestbox: a workload that ignores them (stopped after --grace), one
+ *      that dies of them, and at random moments during setup.
+ *   4. --sequential N and --parallel N plain runs of the shipped build/nestbox.
+ * After every run the host must be as before: mount table, cgroups, links (in a network
+ * namespace of the runner's own), processes, temp files. Exit status 1 if anything leaked. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib.h"
+#include "lib_faults.h"
+
+#define MAX_STEPS      128
+#define GRACE_SECONDS  1
+#define GRACE_SLACK_MS 1500 /* nestbox must be gone within grace + this */
+#define SHOW_LEAKS     10
+
+struct profile {
+	const char *name;
+	const char *args[16];
+	bool ok;
+	long run_us; /* a plain run's mean duration */
+};
+
+static char bind_arg[PATH_MAX + 8];
+static struct profile profiles[] = {
+	{ .name = "default",
+	  .args = { "--bind", bind_arg, "--memory", "64m", "--pids", "100", NULL } },
+	{ .name = "veth",
+	  .args = { "--net", "veth", "--ip", "10.213.0.2/24", "--host-ip", "10.213.0.1/24",
+		    "--gateway", "10.213.0.1", "--read-only", NULL } },
+	{ .name = "userns",
+	  .args = { "--ns", "mnt,pid,uts,ipc,cgroup,user,time", "--uidmap", "0:100000:65536",
+		    "--gidmap", "0:100000:65536", "--monotonic", "100", NULL } },
+	{ .name = "no-init", .args = { "--no-init", NULL } },
+};
+#define N_PROFILES (int)(sizeof(profiles) / sizeof(profiles[0]))
+
+static struct nbf f;
+static int failures;
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static const char *plain_nestbox(void)
+{
+	static char buf[PATH_MAX];
+	const char *env = getenv("NESTBOX_PLAIN");
+
+	if (env)
+		return env;
+	snprintf(buf, sizeof(buf), "%s", nbt_nestbox());
+	if (strrchr(buf, '/'))
+		snprintf(strrchr(buf, '/') + 1, sizeof(buf) - (size_t)(strrchr(buf, '/') + 1 - buf),
+			 "nestbox");
+	return buf;
+}
+
+static void check_profiles(void)
+{
+	printf("profiles:\n");
+	for (int i = 0; i < N_PROFILES; i++) {
+		struct profile *p = &profiles[i];
+		long long t0 = now_us();
+		int st = 0;
+
+		for (int k = 0; k < 5 && !st; k++)
+			st = nbf_run_plain(&f, nbt_nestbox(), p->args, "exit 0");
+		p->ok = st == 0;
+		p->run_us = (long)((now_us() - t0) / 5);
+		printf("  %-8s %s", p->name, p->ok ? "runs" : "UNAVAILABLE");
+		if (p->ok)
+			printf(", %ld us per run:", p->run_us);
+		else
+			printf(" (exit %d):", st);
+		for (int a = 0; p->args[a]; a++)
+			printf(" %s", p->args[a]);
+		printf("\n");
+	}
+}
+
+static int read_steps(const char *path, char steps[][64])
+{
+	FILE *in = fopen(path, "r");
+	int n = 0;
+
+	while (in && n < MAX_STEPS && fgets(steps[n], 64, in)) {
+		steps[n][strcspn(steps[n], "\n")] = '\0';
+		if (steps[n][0])
+			n++;
+	}
+	if (in)
+		fclose(in);
+	return n;
+}
+
+static void cell(const struct nbf_result *r, char *out, size_t size)
+{
+	switch (r->outcome) {
+	case NBF_KILLED:
+		if (r->leaks[0])
+			snprintf(out, size, "LEAK (%d): %s", r->status, r->leaks);
+		else
+			snprintf(out, size, "clean (exit %d)", r->status);
+		break;
+	case NBF_NO_TARGET:
+		snprintf(out, size, "n/a: no PID 1 yet%s%s", r->leaks[0] ? ", LEAK: " : "",
+			 r->leaks);
+		break;
+	case NBF_HUNG:
+		snprintf(out, size, "HUNG%s%s", r->leaks[0] ? ", LEAK: " : "", r->leaks);
+		break;
+	case NBF_NOT_REACHED:
+		snprintf(out, size, "not reached");
+		break;
+	default:
+		snprintf(out, size, "ERROR");
+	}
+	if ((r->outcome == NBF_KILLED || r->outcome == NBF_NO_TARGET) && !r->leaks[0])
+		return;
+	if (r->outcome != NBF_NOT_REACHED)
+		failures++;
+}
+
+static void step_matrix(const char *steps_file)
+{
+	static char steps[MAX_STEPS][64];
+	int n = read_steps(steps_file, steps), killed = 0, clean = 0;
+
+	printf("\nSIGKILL at each step (%d steps from %s):\n", n, steps_file);
+	printf("%-26s %-8s %-24s %s\n", "step", "profile", "nestbox killed", "PID 1 killed");
+	for (int s = 0; s < n; s++) {
+		struct nbf_result r1, r2;
+		char c1[NBF_LEAK_MAX + 64], c2[NBF_LEAK_MAX + 64];
+		const char *prof = "-";
+
+		r1.outcome = r2.outcome = NBF_NOT_REACHED;
+		for (int i = 0; i < N_PROFILES; i++) {
+			if (!profiles[i].ok)
+				continue;
+			nbf_run(&f, profiles[i].args, "exit 0", steps[s], 0, NBF_NESTBOX, SIGKILL,
+				&r1);
+			if (r1.outcome == NBF_NOT_REACHED)
+				continue;
+			prof = profiles[i].name;
+			nbf_run(&f, profiles[i].args, "exit 0", steps[s], 0, NBF_PID1, SIGKILL,
+				&r2);
+			break;
+		}
+		if (r1.leaks[0] || r2.leaks[0])
+			nbf_cleanup(&f);
+		cell(&r1, c1, sizeof(c1));
+		cell(&r2, c2, sizeof(c2));
+		for (const struct nbf_result *r = &r1; r; r = r == &r1 ? &r2 : NULL) {
+			killed += r->outcome == NBF_KILLED;
+			clean += r->outcome == NBF_KILLED && !r->leaks[0];
+		}
+		printf("%-26s %-8s %-24s %s\n", steps[s], prof, c1, c2);
+		fflush(stdout);
+	}
+	printf("steps: %d kills, %d clean\n", killed, clean);
+}
+
+static void random_kills(int n, int sig, enum nbf_target only, bool both, const char *script,
+			 const char *what)
+{
+	int clean = 0, leaked = 0, hung = 0, shown = 0, slow = 0;
+	long long worst = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct profile *p = &profiles[i % N_PROFILES];
+		enum nbf_target t = both && (i / N_PROFILES) % 2 ? NBF_PID1 : only;
+		const char *args[24];
+		struct nbf_result r;
+		long delay;
+		int a = 0;
+
+		if (!p->ok)
+			continue;
+		for (; p->args[a]; a++)
+			args[a] = p->args[a];
+		args[a++] = "--grace";
+		args[a++] = "1";
+		args[a] = NULL;
+		delay =
+		    (long)(((unsigned long)random() % 1000) * (unsigned long)p->run_us * 3 / 2000);
+		nbf_run(&f, args, script, NULL, delay, t, sig, &r);
+		if (r.exit_ms > worst)
+			worst = r.exit_ms;
+		if (sig != SIGKILL && r.exit_ms > GRACE_SECONDS * 1000 + GRACE_SLACK_MS)
+			slow++;
+		if (r.outcome == NBF_HUNG)
+			hung++;
+		else if (r.leaks[0])
+			leaked++;
+		else
+			clean++;
+		if ((r.leaks[0] || r.outcome == NBF_HUNG) && shown++ < SHOW_LEAKS)
+			printf("  run %d (%s, delay %ld us): %s%s (exit %d) %s\n", i, p->name,
+			       delay, r.outcome == NBF_HUNG ? "HUNG " : "", r.leaks, r.status,
+			       r.stderr_tail);
+	}
+	printf("%s: %d runs, %d clean, %d leaked, %d hung, %d over grace+%d ms, slowest exit "
+	       "%lld ms\n",
+	       what, clean + leaked + hung, clean, leaked, hung, slow, GRACE_SLACK_MS, worst);
+	failures += leaked + hung + slow;
+}
+
+static void signal_cases(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT };
+
+	printf("\nSIGTERM / SIGINT to nestbox (--grace %d):\n", GRACE_SECONDS);
+	for (int s = 0; s < 2; s++) {
+		char what[96];
+		int sig = sigs[s];
+		const char *name = sig == SIGTERM ? "SIGTERM" : "SIGINT";
+
+		for (int i = 0; i < N_PROFILES; i++) {
+			struct profile *p = &profiles[i];
+			const char *args[24];
+			struct nbf_result r;
+			int a = 0;
+
+			if (!p->ok)
+				continue;
+			for (; p->args[a]; a++)
+				args[a] = p->args[a];
+			args[a++] = "--grace";
+			args[a++] = "1";
+			args[a] = NULL;
+			/* Running, ignoring the signal: the reaper kills it after the grace period. */
+			nbf_run(&f, args, "trap '' TERM INT; sleep 30", NULL, p->run_us + 300000,
+				NBF_NESTBOX, sig, &r);
+			printf("  %-7s %-8s ignored: exit %d after %lld ms, %s\n", name, p->name,
+			       r.status, r.exit_ms, r.leaks[0] ? r.leaks : "clean");
+			failures += r.leaks[0] || r.outcome == NBF_HUNG ||
+				    r.exit_ms > GRACE_SECONDS * 1000 + GRACE_SLACK_MS;
+			nbf_run(&f, args, "sleep 30", NULL, p->run_us + 300000, NBF_NESTBOX, sig,
+				&r);
+			printf("  %-7s %-8s default: exit %d after %lld ms, %s\n", name, p->name,
+			       r.status, r.exit_ms, r.leaks[0] ? r.leaks : "clean");
+			failures += r.leaks[0] || r.outcome == NBF_HUNG ||
+				    r.exit_ms > GRACE_SECONDS * 1000 + GRACE_SLACK_MS;
+		}
+		snprintf(what, sizeof(what), "  %s at a random moment", name);
+		random_kills(50, sig, NBF_NESTBOX, false, "trap '' TERM INT; sleep 30", what);
+	}
+}
+
+static void sequential(int n)
+{
+	const char *const args[] = { "--memory", "64m", NULL };
+	char leaks[NBF_LEAK_MAX];
+	int fds = nbf_fd_count(), bad = 0;
+	long rss = nbf_rss_kib();
+	long long t0 = now_us();
+
+	for (int i = 0; i < n; i++)
+		bad += nbf_run_plain(&f, plain_nestbox(), args, "exit 0") != 0;
+	nbf_leaks(&f, leaks, sizeof(leaks), 2000);
+	printf("\nsequential: %d runs of %s in %.1f s (%.2f ms each), %d failed; parent fds %d -> "
+	       "%d, RSS %ld -> %ld KiB; host: %s\n",
+	       n, plain_nestbox(), (double)(now_us() - t0) / 1e6, (double)(now_us() - t0) / 1e3 / n,
+	       bad, fds, nbf_fd_count(), rss, nbf_rss_kib(), leaks[0] ? leaks : "as before");
+	failures += bad || leaks[0] || fds != nbf_fd_count();
+}
+
+static void parallel(int n)
+{
+	const char *const args[] = { "--memory", "64m", NULL };
+	char leaks[NBF_LEAK_MAX];
+	pid_t *pids = calloc((size_t)n, sizeof(*pids));
+	int bad = 0, fds = nbf_fd_count();
+	long long t0 = now_us();
+
+	for (int i = 0; i < n; i++)
+		pids[i] = nbf_spawn(&f, plain_nestbox(), args, "sleep 1");
+	for (int i = 0; i < n; i++) {
+		int ws;
+
+		if (pids[i] < 0 || waitpid(pids[i], &ws, 0) != pids[i] || !WIFEXITED(ws) ||
+		    WEXITSTATUS(ws))
+			bad++;
+	}
+	nbf_leaks(&f, leaks, sizeof(leaks), 5000);
+	printf("parallel: %d at once (sleep 1 each) in %.1f s, %d failed; parent fds %d -> %d; "
+	       "host: %s\n",
+	       n, (double)(now_us() - t0) / 1e6, bad, fds, nbf_fd_count(),
+	       leaks[0] ? leaks : "as before");
+	failures += bad || leaks[0];
+	free(pids);
+}
+
+int main(int argc, char **argv)
+{
+	const char *steps = getenv("NESTBOX_FAULT_STEPS");
+	int n_random = 1000, n_seq = 10000, n_par = 200;
+	char why[256];
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--random"))
+			n_random = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--sequential"))
+			n_seq = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--parallel"))
+			n_par = atoi(argv[i + 1]);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	srandom((unsigned)getpid());
+	if (nbf_init(&f, true, why, sizeof(why))) {
+		fprintf(stderr, "faults: %s\n", why);
+		return 1;
+	}
+	snprintf(bind_arg, sizeof(bind_arg), "%s:/mnt:ro", f.bind_dir);
+	printf("faults: %s, rootfs %s, tag %s\n", nbt_nestbox(), nbt_rootfs(), f.tag);
+	check_profiles();
+	if (steps)
+		step_matrix(steps);
+	printf("\n");
+	random_kills(n_random, SIGKILL, NBF_NESTBOX, true, "exit 0",
+		     "SIGKILL at a random moment (nestbox and PID 1 in turn)");
+	signal_cases();
+	if (n_seq)
+		sequential(n_seq);
+	if (n_par)
+		parallel(n_par);
+	nbf_fini(&f);
+	printf("\nfaults: %s\n", failures ? "FAILED" : "all clean");
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,570 @@
+/* Crash-safety helpers: see tests/lib_faults.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib.h"
+#include "lib_faults.h"
+
+#define CGROUP_FS	 "/sys/fs/cgroup"
+#define CGROUP_MAX_DEPTH 8
+#define STEP_TIMEOUT_MS	 10000
+#define EXIT_TIMEOUT_MS	 15000
+#define MAX_PROCS	 4096
+#define MARKER		 "nestbox-fault: "
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static void list_links(char *out, size_t size)
+{
+	struct if_nameindex *ifs = if_nameindex();
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; ifs && ifs[i].if_index && len < size; i++)
+		len += (size_t)snprintf(out + len, size - len, "%s ", ifs[i].if_name);
+	if (ifs)
+		if_freenameindex(ifs);
+}
+
+int nbf_init(struct nbf *f, bool own_netns, char *why, size_t why_size)
+{
+	memset(f, 0, sizeof(*f));
+	snprintf(f->tag, sizeof(f->tag), "nbf%d-", (int)getpid());
+	if (own_netns && unshare(CLONE_NEWNET)) {
+		snprintf(why, why_size, "unshare(CLONE_NEWNET): %s", strerror(errno));
+		return -1;
+	}
+	/* A mount namespace of our own: other suites' mounts on the host do not show here. */
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		snprintf(why, why_size, "private mount namespace: %s", strerror(errno));
+		return -1;
+	}
+	/* A killed nestbox's orphans (its PID 1, its guard) become ours: reaped, and seen. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	f->tmpdir = nbt_tempdir("faults");
+	f->bind_dir = nbt_tempdir("fbind");
+	if (!f->tmpdir || !f->bind_dir) {
+		snprintf(why, why_size, "mkdtemp: %s", strerror(errno));
+		return -1;
+	}
+	setenv("TMPDIR", f->tmpdir, 1);
+	f->mounts = nbt_mountinfo();
+	list_links(f->links, sizeof(f->links));
+	return 0;
+}
+
+void nbf_fini(struct nbf *f)
+{
+	nbt_rm_rf(f->tmpdir);
+	nbt_rm_rf(f->bind_dir);
+	free(f->tmpdir);
+	free(f->bind_dir);
+	free(f->mounts);
+	f->tmpdir = f->bind_dir = f->mounts = NULL;
+}
+
+/* --- what is left -------------------------------------------------------------------------- */
+
+static void __attribute__((format(printf, 3, 4))) add(char *out, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(out);
+	va_list ap;
+
+	if (len >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+static void first_new_line(const char *before, const char *now, char *line, size_t size)
+{
+	const char *p = now;
+
+	line[0] = '\0';
+	while (*p) {
+		size_t n = strcspn(p, "\n");
+
+		snprintf(line, size, "%.*s", (int)n, p);
+		if (!strstr(before, line))
+			return;
+		p += n + (p[n] == '\n');
+	}
+	snprintf(line, size, "(one gone)");
+}
+
+/* Directories named <tag>... under the cgroup fs; the first one's path goes to first. */
+static int cgroups_tagged(const char *dir, const char *tag, int depth, char *first, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!strncmp(e->d_name, tag, strlen(tag))) {
+			if (!first[0])
+				snprintf(first, size, "%s", path);
+			n++;
+		} else if (depth < CGROUP_MAX_DEPTH) {
+			n += cgroups_tagged(path, tag, depth + 1, first, size);
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+static char proc_state(int pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (nbt_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
+		return '?';
+	return p[2];
+}
+
+static int procs_tagged(const char *tag, char *first, size_t size)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0, self = getpid();
+
+	while (d && (e = readdir(d))) {
+		char path[64], cmd[1024];
+		int pid = atoi(e->d_name), len;
+
+		if (pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+		len = nbt_read_file(path, cmd, sizeof(cmd));
+		for (int i = 0; i < len; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		if (len > 0 && strstr(cmd, tag) && proc_state(pid) != 'Z' && !n++)
+			snprintf(first, size, "%d %.60s", pid, cmd);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void reap_orphans(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void leaks_now(struct nbf *f, char *out, size_t size)
+{
+	char *mounts = nbt_mountinfo(), links[4096], first[PATH_MAX];
+	DIR *d;
+	int n;
+
+	out[0] = '\0';
+	reap_orphans();
+	if (mounts && f->mounts && strcmp(mounts, f->mounts)) {
+		first_new_line(f->mounts, mounts, first, 120);
+		add(out, size, "mount: %s; ", first);
+	}
+	free(mounts);
+	first[0] = '\0';
+	n = cgroups_tagged(CGROUP_FS, f->tag, 0, first, sizeof(first));
+	if (n)
+		add(out, size, "cgroup x%d: %s; ", n, first);
+	list_links(links, sizeof(links));
+	if (strcmp(links, f->links))
+		add(out, size, "links: %s(before: %s); ", links, f->links);
+	n = procs_tagged(f->tag, first, sizeof(first));
+	if (n)
+		add(out, size, "process x%d: %s; ", n, first);
+	d = opendir(f->tmpdir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			add(out, size, "temp: %s/%s; ", f->tmpdir, e->d_name);
+	if (d)
+		closedir(d);
+}
+
+static void rmdir_tagged(const char *dir, const char *tag, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (depth < CGROUP_MAX_DEPTH)
+			rmdir_tagged(path, tag, depth + 1);
+		if (!strncmp(e->d_name, tag, strlen(tag)))
+			rmdir(path);
+	}
+	if (d)
+		closedir(d);
+}
+
+void nbf_cleanup(struct nbf *f)
+{
+	char first[PATH_MAX];
+	int pid;
+
+	for (int i = 0; i < 50 && procs_tagged(f->tag, first, sizeof(first)); i++) {
+		pid = atoi(first);
+		if (pid > 0)
+			kill(pid, SIGKILL);
+		sleep_ms(10);
+		reap_orphans();
+	}
+	rmdir_tagged(CGROUP_FS, f->tag, 0);
+}
+
+const char *nbf_leaks(struct nbf *f, char *out, size_t size, int wait_ms)
+{
+	long long until = now_ms() + wait_ms;
+
+	for (;;) {
+		leaks_now(f, out, size);
+		if (!out[0] || now_ms() >= until)
+			return out;
+		sleep_ms(5);
+	}
+}
+
+/* --- the process tree ---------------------------------------------------------------------- */
+
+struct proc_list {
+	int n;
+	pid_t pid[MAX_PROCS], ppid[MAX_PROCS];
+};
+
+static void scan_procs(struct proc_list *l)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	l->n = 0;
+	while (d && (e = readdir(d)) && l->n < MAX_PROCS) {
+		char path[64], buf[512], *p;
+		int pid = atoi(e->d_name);
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (nbt_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
+			continue;
+		l->pid[l->n] = pid;
+		l->ppid[l->n++] = atoi(p + 4);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* pid and its descendants, parents first. */
+static int tree(pid_t root, pid_t *out, int max)
+{
+	static struct proc_list l;
+	int n = 0;
+
+	scan_procs(&l);
+	out[n++] = root;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < l.n && n < max; j++)
+			if (l.ppid[j] == out[i])
+				out[n++] = l.pid[j];
+	return n;
+}
+
+static bool same_pid_ns(pid_t a, pid_t b)
+{
+	char pa[64], pb[64], la[64] = "", lb[64] = "";
+
+	snprintf(pa, sizeof(pa), "/proc/%d/ns/pid", a);
+	snprintf(pb, sizeof(pb), "/proc/%d/ns/pid", b);
+	if (readlink(pa, la, sizeof(la) - 1) < 0 || readlink(pb, lb, sizeof(lb) - 1) < 0)
+		return true;
+	return !strcmp(la, lb);
+}
+
+/* The container's PID 1: nestbox's child in another pid namespace (the guard shares nestbox's). */
+static pid_t container_pid1(pid_t nestbox)
+{
+	static struct proc_list l;
+
+	scan_procs(&l);
+	for (int i = 0; i < l.n; i++)
+		if (l.ppid[i] == nestbox && !same_pid_ns(nestbox, l.pid[i]))
+			return l.pid[i];
+	return 0;
+}
+
+/* --- runs ---------------------------------------------------------------------------------- */
+
+static void keep_tail(struct nbf_result *r, const char *buf, ssize_t n)
+{
+	size_t len = strlen(r->stderr_tail), cap = sizeof(r->stderr_tail) - 1;
+
+	if (n <= 0)
+		return;
+	if ((size_t)n >= cap) {
+		memcpy(r->stderr_tail, buf + n - cap, cap);
+		r->stderr_tail[cap] = '\0';
+		return;
+	}
+	if (len + (size_t)n > cap) {
+		memmove(r->stderr_tail, r->stderr_tail + len + n - cap, cap - (size_t)n);
+		len = cap - (size_t)n;
+	}
+	memcpy(r->stderr_tail + len, buf, (size_t)n);
+	r->stderr_tail[len + (size_t)n] = '\0';
+}
+
+/* Read stderr until the marker of step (1), EOF (0) or the timeout (-1). */
+static int wait_marker(int fd, const char *step, struct nbf_result *r)
+{
+	char want[256], seen[8192] = "";
+	size_t len = 0;
+	long long until = now_ms() + STEP_TIMEOUT_MS;
+
+	snprintf(want, sizeof(want), MARKER "%s\n", step);
+	while (now_ms() < until) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = read(fd, seen + len, sizeof(seen) - 1 - len);
+		if (n <= 0)
+			return 0;
+		keep_tail(r, seen + len, n);
+		len += (size_t)n;
+		seen[len] = '\0';
+		if (strstr(seen, want))
+			return 1;
+		if (len > sizeof(seen) / 2) {
+			memmove(seen, seen + len - 256, 256);
+			len = 256;
+		}
+	}
+	return -1;
+}
+
+/* Wait for pid while draining fd; 0, or -1 on timeout. */
+static int wait_exit(pid_t pid, int fd, int timeout_ms, int *status, struct nbf_result *r)
+{
+	long long until = now_ms() + timeout_ms;
+	int ws;
+
+	for (;;) {
+		pid_t w = waitpid(pid, &ws, WNOHANG);
+
+		if (w == pid) {
+			*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+			return 0;
+		}
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (now_ms() >= until)
+			return -1;
+		if (fd >= 0) {
+			struct pollfd p = { fd, POLLIN, 0 };
+			char buf[1024];
+
+			if (poll(&p, 1, 5) > 0) {
+				ssize_t n = read(fd, buf, sizeof(buf));
+
+				keep_tail(r, buf, n);
+				if (n <= 0)
+					fd = -1;
+			}
+		} else {
+			sleep_ms(2);
+		}
+	}
+}
+
+static int build_argv(struct nbf *f, const char *nestbox, const char *const *extra,
+		      const char *script, const char **argv, char *name, char *cmd, size_t cmd_size)
+{
+	int n = 0;
+
+	snprintf(name, 64, "%s%d", f->tag, f->seq++);
+	snprintf(cmd, cmd_size, ": %s; %s", f->tag, script);
+	argv[n++] = nestbox;
+	argv[n++] = "run";
+	argv[n++] = "--name";
+	argv[n++] = name;
+	argv[n++] = "--rootfs";
+	argv[n++] = nbt_rootfs();
+	for (int i = 0; extra && extra[i] && n < 56; i++)
+		argv[n++] = extra[i];
+	argv[n++] = "--";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = cmd;
+	argv[n] = NULL;
+	return n;
+}
+
+static pid_t start(const char *const *argv, const char *step, int err_fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (step)
+			setenv("NESTBOX_FAULT_STEP", step, 1);
+		else
+			unsetenv("NESTBOX_FAULT_STEP");
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(err_fd >= 0 ? err_fd : null, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(124);
+	}
+	return pid;
+}
+
+void nbf_run(struct nbf *f, const char *const *extra, const char *script, const char *step,
+	     long delay_us, enum nbf_target target, int sig, struct nbf_result *r)
+{
+	const char *argv[64];
+	char name[64], cmd[512];
+	pid_t pid, victim, procs[64];
+	int p[2], n_procs;
+	long long t0;
+
+	memset(r, 0, sizeof(*r));
+	r->outcome = NBF_ERROR;
+	build_argv(f, nbt_nestbox(), extra, script, argv, name, cmd, sizeof(cmd));
+	if (pipe2(p, O_CLOEXEC))
+		return;
+	pid = start(argv, step, p[1]);
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return;
+	}
+	if (step) {
+		int seen = wait_marker(p[0], step, r);
+
+		if (seen <= 0) {
+			r->outcome = seen == 0 ? NBF_NOT_REACHED : NBF_HUNG;
+			if (seen < 0)
+				kill(pid, SIGKILL);
+			wait_exit(pid, p[0], EXIT_TIMEOUT_MS, &r->status, r);
+			close(p[0]);
+			nbf_leaks(f, r->leaks, sizeof(r->leaks), 2000);
+			return;
+		}
+	} else if (delay_us > 0) {
+		usleep((useconds_t)delay_us);
+	}
+	victim = pid;
+	if (target == NBF_PID1) {
+		victim = container_pid1(pid);
+		if (!victim && step)
+			r->outcome = NBF_NO_TARGET;
+		if (!victim)
+			victim = step ? 0 : pid;
+	}
+	n_procs = tree(pid, procs, 64);
+	t0 = now_ms();
+	if (victim)
+		kill(victim, sig);
+	if (step) /* resume whichever process stopped at the step */
+		for (int i = 0; i < n_procs; i++)
+			kill(procs[i], SIGCONT);
+	if (wait_exit(pid, p[0], EXIT_TIMEOUT_MS, &r->status, r)) {
+		r->outcome = NBF_HUNG;
+		kill(pid, SIGKILL);
+		for (int i = 0; i < n_procs; i++)
+			kill(procs[i], SIGCONT);
+		wait_exit(pid, -1, EXIT_TIMEOUT_MS, &r->status, r);
+	} else if (r->outcome != NBF_NO_TARGET) {
+		r->outcome = NBF_KILLED;
+	}
+	r->exit_ms = now_ms() - t0;
+	close(p[0]);
+	nbf_leaks(f, r->leaks, sizeof(r->leaks), 2000);
+}
+
+pid_t nbf_spawn(struct nbf *f, const char *nestbox, const char *const *extra, const char *script)
+{
+	const char *argv[64];
+	char name[64], cmd[512];
+
+	build_argv(f, nestbox, extra, script, argv, name, cmd, sizeof(cmd));
+	return start(argv, NULL, -1);
+}
+
+int nbf_run_plain(struct nbf *f, const char *nestbox, const char *const *extra, const char *script)
+{
+	struct nbf_result r;
+	pid_t pid = nbf_spawn(f, nestbox, extra, script);
+	int status = -1;
+
+	if (pid < 0 || wait_exit(pid, -1, EXIT_TIMEOUT_MS, &status, &r))
+		return -1;
+	return status;
+}
+
+int nbf_fd_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n - 3; /* ., .. and the directory's own fd */
+}
+
+long nbf_rss_kib(void)
+{
+	char buf[4096], *p;
+
+	if (nbt_read_file("/proc/self/status", buf, sizeof(buf)) < 0 ||
+	    !(p = strstr(buf, "VmRSS:")))
+		return -1;
+	return atol(p + 6);
+}
