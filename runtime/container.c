@@ -217,9 +217,11 @@ static long long monotonic_ms(void)
 }
 
 /* The host side: forward every signal to the container's PID 1 until it exits. SIGTERM, SIGINT
- * and SIGHUP ask the container to stop: if it has not exited --grace seconds later (a workload
- * that ignores them, or a --no-init PID 1, which the kernel shields from them), PID 1 is
- * SIGKILLed and the kernel ends its whole pid namespace. */
+ * and SIGHUP ask the container to stop: if it has not exited in time (a workload that ignores
+ * them, or a --no-init PID 1, which the kernel shields from them), PID 1 is SIGKILLed and the
+ * kernel ends its whole pid namespace. In time means the workload's own --grace to stop, then
+ * the reaper's --grace for what it leaves, plus a second: the reaper's own TERM -> KILL must
+ * run first, or a nested nestbox inside is cut off before its own shutdown. */
 static int host_side(pid_t child, unsigned grace_seconds)
 {
 	long long deadline = 0;
@@ -243,7 +245,7 @@ static int host_side(pid_t child, unsigned grace_seconds)
 			continue;
 		if (sig != SIGCHLD) {
 			if (!deadline && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP))
-				deadline = monotonic_ms() + grace_seconds * 1000LL + 1;
+				deadline = monotonic_ms() + 2 * grace_seconds * 1000LL + 1000;
 			kill(child, sig);
 			continue;
 		}
@@ -252,6 +254,7 @@ static int host_side(pid_t child, unsigned grace_seconds)
 	}
 }
 
+/* Undo in reverse order of setup: one ladder, each label undoing one step. */
 int container_run(const struct nb_container *c, struct nb_error *err)
 {
 	sigset_t saved;
@@ -259,51 +262,38 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	pid_t child;
 	int rc;
 
-	if (c->tty) {
-		rc = tty_host_prepare(err);
-		if (rc)
-			return rc;
-	}
-	rc = security_prepare(c, err);
+	rc = c->tty ? tty_host_prepare(err) : 0;
+	if (!rc)
+		rc = security_prepare(c, err);
 	if (rc)
 		return rc;
 	if (pipe2(sync, O_CLOEXEC))
 		return nb_fail_errno(err, "pipe", NULL);
 	rc = init_block_signals(&saved);
 	if (rc) {
-		close(sync[0]);
-		close(sync[1]);
-		return nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
+		rc = nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
+		goto fail_pipe;
 	}
 	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
 	guard_start();
 	rc = cgroup_setup(c, err);
-	if (rc) {
-		guard_end();
-		close(sync[0]);
-		close(sync[1]);
-		sigprocmask(SIG_SETMASK, &saved, NULL);
-		return rc;
-	}
+	if (rc)
+		goto fail_guard;
 	guard_arm();
 	step(c, "cgroup: made");
 	child = cgroup_clone(ns_clone_flags(net_namespaces(c)));
-	if (child > 0)
-		step(c, "clone");
 	if (child == 0) {
 		close(sync[1]);
 		_exit(container_side(c, &saved, sync[0]));
 	}
-	close(sync[0]);
 	if (child < 0) {
-		close(sync[1]);
-		sigprocmask(SIG_SETMASK, &saved, NULL);
-		cgroup_remove();
-		guard_end();
-		errno = -child;
-		return nested_fail(err, errno, "clone namespaces", NULL, NB_NEED_SYS_ADMIN);
+		rc = nested_fail(err, -child, "clone namespaces", NULL, NB_NEED_SYS_ADMIN);
+		goto fail_cgroup;
 	}
-	/* Host-side steps on the new child (maps, cgroups, veth) go here, before the go byte. */
+	step(c, "clone");
+	close(sync[0]);
+	sync[0] = -1;
+	/* Host-side steps on the new child, all before the go byte. */
 	rc = done(c, "cgroup: joined", cgroup_join(child, err));
 	if (!rc)
 		rc = done(c, "network: veth", net_host_setup(c, child, err));
@@ -311,22 +301,28 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		rc = done(c, "id maps", security_host_setup(c, child, err));
 	if (!rc && release_container_side(sync[1]))
 		rc = nb_fail_errno(err, "start container", NULL);
-	if (!rc)
-		step(c, "go sent");
-	if (rc) {
-		kill(child, SIGKILL);
-		waitpid(child, NULL, 0);
-		net_host_teardown(c);
-		cgroup_remove();
-		guard_end();
-		close(sync[1]);
-		sigprocmask(SIG_SETMASK, &saved, NULL);
-		return rc;
-	}
+	if (rc)
+		goto fail_child;
+	step(c, "go sent");
 	rc = c->tty ? exit_status(tty_host_relay(child)) : host_side(child, c->grace_seconds);
 	net_host_teardown(c);
 	close(sync[1]);
 	rc = cgroup_finish(c, rc);
 	guard_end();
+	return rc;
+
+fail_child:
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	net_host_teardown(c);
+fail_cgroup:
+	cgroup_remove();
+fail_guard:
+	guard_end();
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+fail_pipe:
+	if (sync[0] >= 0)
+		close(sync[0]);
+	close(sync[1]);
 	return rc;
 }
