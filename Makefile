@@ -92,6 +92,7 @@ size: $(BUILD)/nestbox $(BUILD)/nestbox-init
 			"$$( [ $$n -le $$max ] || echo '  OVER BUDGET')"; \
 		[ $$n -le $$max ] || exit 1; \
 	done
+	@$(MAKE) --no-print-directory image-size
 
 # --- rootfs --------------------------------------------------------------------------------------
 rootfs: $(BUILD)/.rootfs-stamp
@@ -127,11 +128,10 @@ unit: $(UNIT_BIN)
 test: all rootfs
 	@sh tests/run.sh $(UNIT_BIN:%=) $(TEST_BIN)
 
-# The native suites, then the same binaries inside QEMU VMs over the kernel matrix.
+# The native suites, the images, then the same binaries inside QEMU VMs over the kernel matrix;
+# tests/check.sh ends with one line totalling them all.
 check: deps all rootfs size $(UNIT_BIN)
-	@sh tests/run.sh $(UNIT_BIN) $(TEST_BIN)
-	@$(MAKE) --no-print-directory image-test
-	@$(MAKE) --no-print-directory qemu-test
+	@sh tests/check.sh "$(UNIT_BIN) $(TEST_BIN)"
 
 demo: deps all rootfs
 	@sh rootfs/demo.sh $(BUILD)/nestbox $(ROOTFS)
