@@ -33,8 +33,14 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 static int split_layers(struct nb_container *c, const char *list, struct nb_error *err)
 {
 	char *copy = strdup(list), *save = NULL;
+	size_t n = 1;
 
-	if (!copy)
+	for (const char *p = list; (p = strchr(p, ':')); p++)
+		n++;
+	/* As many layers as the list has fields, not as argc (found by tests/fuzz/fuzz_cli). */
+	free(c->layers);
+	c->layers = copy ? calloc(n + 1, sizeof(*c->layers)) : NULL;
+	if (!c->layers)
 		return nb_fail_errno(err, "--rootfs", list);
 	c->n_layers = 0;
 	/* strtok_r would silently skip empty fields ("a::b"): an empty layer is an error. */

@@ -1,0 +1,30 @@
+/* What the cgroup code reads from the kernel (runtime/cgroup_layout.c): /proc/self/mountinfo
+ * lines (mount fields, v1 hierarchy options, the options a view mount takes) and "key value"
+ * cgroup files (memory.stat, pids.peak ...). The file is included so that its static parsers are
+ * reached without widening its interface; faults.mk links the rest of the runtime without it. */
+#include "../../runtime/cgroup_layout.c"
+
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = fuzz_string(data, size), *save = NULL, opts[256];
+	const char *path = fuzz_file(data, size);
+	const char *slash = strrchr(path, '/');
+	char dir[64];
+
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *root, *mnt, *type, *o;
+
+		if (mount_fields(line, &root, &mnt, &type, &o))
+			continue;
+		view_options(o, opts, sizeof(opts));
+		cg.n_dirs = 0;
+		add_v1_dir(mnt, root, o);
+	}
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	cg_read_value(dir, slash + 1, "oom_kill");
+	cg_read_value(dir, slash + 1, NULL);
+	free(text);
+	return 0;
+}
