@@ -2,7 +2,7 @@
 # make bench-profile: where the time of `nestbox run -- /bin/true` goes, against the unshare
 # floor. Writes $BENCH_DIR/profile.txt and prints it. Root. Environment as for bench.sh, plus
 # NESTBOX_SYM: an unstripped build of the same nestbox, for callgrind's function names.
-#   0. ablation: one hyperfine run of nestbox with one part of its setup turned off at a time
+#   0. ablation: nestbox with one part of its setup turned off at a time, in interleaved rounds
 #   1. perf stat: CPU time, context switches, page faults of nestbox and of the floor
 #   2. perf record -g over many runs: inclusive share of each syscall and of the cgroup code
 #   3. the cgroup's own cost (tests/bench/cgroup.sh: cgroup fs read-only versus default)
@@ -24,14 +24,18 @@ floor="unshare -mpui -f --mount-proc /bin/true"
 section() { printf '\n== %s\n' "$*"; }
 {
 	echo "nestbox profile, $(date -u '+%Y-%m-%d %H:%M UTC'), kernel $(uname -r), $(nproc) CPUs"
-	section "ablation: hyperfine, $runs runs each; ms saved = default - variant"
+	section "ablation: $runs rounds, each variant once per round (interleave); median ms," \
+		"and what turning that part off saves"
 	nbr="$NB run --rootfs $R -q"
 	tab=$(printf '\t')
 	# the variants this nestbox has (an option it lacks fails its probe run and is left out)
+	: >"$D/ablation.names"
 	set --
 	while IFS="$tab" read -r name cmd; do
 		if $cmd >/dev/null 2>&1 </dev/null; then
-			set -- "$@" -n "$name" "$cmd"
+			[ $# = 0 ] || set -- "$@" ";"
+			set -- "$@" $cmd
+			echo "$name" >>"$D/ablation.names"
 		else
 			echo "  $name: does not run here, left out"
 		fi
@@ -40,29 +44,31 @@ default${tab}$nb
 no cgroup (cgroup fs read-only)${tab}$D/bin/cg2wrap -r $nb
 (that wrapper alone)${tab}$D/bin/cg2wrap -r /bin/true
 no seccomp (--seccomp off)${tab}$nbr --seccomp off -- /bin/true
-no seccomp or caps or masks (--privileged)${tab}$nbr --privileged -- /bin/true
+no seccomp, caps, masks (--privileged)${tab}$nbr --privileged -- /bin/true
 no reaper (--no-init)${tab}$nbr --no-init -- /bin/true
 no tmpfs upper (--read-only)${tab}$nbr --read-only -- /bin/true
-no cgroup namespace${tab}$nbr --ns mnt,pid,uts,ipc -- /bin/true
+no cgroup namespace (--ns mnt,pid,uts,ipc)${tab}$nbr --ns mnt,pid,uts,ipc -- /bin/true
 /bin/true${tab}/bin/true
 unshare floor${tab}$floor
 EOF
-	hyperfine -N --style none --warmup 5 --runs "$runs" --export-csv "$D/ablation.csv" "$@" \
-		>/dev/null 2>&1 || echo "  hyperfine failed"
-	# "no cgroup" runs in cg2wrap -r: the wrapper's own cost is taken off
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		{ n[NR] = $c["command"]; m[n[NR]] = $c["median"] * 1000 }
-		END {
-			for (i = 2; i <= NR; i++) {
-				v = m[n[i]]
-				if (n[i] ~ /^no cgroup [(]/)
-					v -= m["(that wrapper alone)"] - m["/bin/true"]
-				if (n[i] ~ /^[(]/)
-					continue
-				printf "  %-44s %6.2f ms  %+6.2f\n", n[i], v, m["default"] - v
-			}
-		}' "$D/ablation.csv" 2>/dev/null
-	echo "  (no cgroup: the read-only wrapper's own cost, wrapper alone - /bin/true, taken off)"
+	if "$D/bin/interleave" "$runs" "$@" >"$D/ablation.out" 2>"$D/ablation.err"; then
+		# "no cgroup" runs in cg2wrap -r: the wrapper's own cost is taken off
+		paste "$D/ablation.names" "$D/ablation.out" | awk -F'\t' '
+			{ n[NR] = $1; split($2, v, " "); m[$1] = v[1] }
+			END {
+				for (i = 1; i <= NR; i++) {
+					x = m[n[i]]
+					if (n[i] ~ /^no cgroup [(]/)
+						x -= m["(that wrapper alone)"] - m["/bin/true"]
+					if (n[i] ~ /^[(]/)
+						continue
+					printf "  %-44s %6.2f ms  %+6.2f\n", n[i], x, m["default"] - x
+				}
+			}'
+		echo "  (no cgroup: the read-only wrapper's own cost, wrapper alone - /bin/true, taken off)"
+	else
+		echo "  interleave failed: $(cat "$D/ablation.err")"
+	fi
 	section "perf stat, $runs runs each"
 	for c in "$nb" "$floor"; do
 		perf stat -e task-clock,context-switches,cpu-migrations,page-faults -r "$runs" \
