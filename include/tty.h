@@ -27,9 +27,10 @@ int tty_host_prepare(struct nb_error *err);
 
 /* Host side, after the clone, instead of plain signal forwarding: relay between the caller's
  * terminal (raw while the container runs) and the master, copy the window size at start and on
- * SIGWINCH, forward every other signal to child, and return once child has exited and the
+ * SIGWINCH, forward every other signal to child (SIGTERM, SIGINT, SIGHUP not obeyed within
+ * 2 * grace_seconds + 1 s: SIGKILL, as without -t), and return once child has exited and the
  * master is drained, with the caller's terminal modes restored. Returns child's wait status. */
-int tty_host_relay(pid_t child);
+int tty_host_relay(pid_t child, unsigned grace_seconds);
 
 /* Container side, after pivot_root, in the session leader: the pty's slave becomes the
  * controlling terminal and fds 0, 1 and 2; the master goes to the host side. */

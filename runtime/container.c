@@ -304,7 +304,8 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	if (rc)
 		goto fail_child;
 	step(c, "go sent");
-	rc = c->tty ? exit_status(tty_host_relay(child)) : host_side(child, c->grace_seconds);
+	rc = c->tty ? exit_status(tty_host_relay(child, c->grace_seconds))
+		    : host_side(child, c->grace_seconds);
 	net_host_teardown(c);
 	close(sync[1]);
 	rc = cgroup_finish(c, rc);

@@ -3,6 +3,7 @@
  * caller's fds 0, 1, 2 as they are, in a session of its own (container.c). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -213,7 +215,9 @@ struct relay {
 	pid_t child;
 	int wstatus;
 	bool exited;
-	int master; /* -1 until the container side sends it */
+	unsigned grace_seconds;
+	long long kill_at; /* ms, CLOCK_MONOTONIC; 0: no stop asked */
+	int master;	   /* -1 until the container side sends it */
 	bool in_open, master_open;
 	struct relay_buf in, out; /* caller -> master, master -> caller */
 };
@@ -248,6 +252,14 @@ static bool flush(struct relay_buf *b, int fd)
 	return n > 0;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 static void take_signals(int sfd, struct relay *r)
 {
 	struct signalfd_siginfo si;
@@ -268,6 +280,10 @@ static void take_signals(int sfd, struct relay *r)
 				enter_raw_mode();
 				copy_window_size(r->master);
 			}
+			/* As host_side (container.c): a stop asked for and not done in time (an
+			 * interactive shell ignores SIGTERM) ends in SIGKILL of the container. */
+			if (!r->kill_at && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP))
+				r->kill_at = monotonic_ms() + 2 * r->grace_seconds * 1000LL + 1000;
 			kill(r->child, sig);
 		}
 	}
@@ -323,9 +339,11 @@ static void relay_step(struct relay *r, const struct pollfd *p)
 		flush(&r->out, STDOUT_FILENO);
 }
 
-int tty_host_relay(pid_t child)
+int tty_host_relay(pid_t child, unsigned grace_seconds)
 {
-	struct relay r = { .child = child, .master = -1, .in_open = true };
+	struct relay r = {
+		.child = child, .grace_seconds = grace_seconds, .master = -1, .in_open = true
+	};
 	sigset_t all;
 	int sfd;
 
@@ -340,6 +358,7 @@ int tty_host_relay(pid_t child)
 		return r.wstatus;
 	}
 	while (!r.exited) {
+		long long left = r.kill_at ? r.kill_at - monotonic_ms() : -1;
 		bool master_wanted = r.master_open && (!r.out.len || r.in.len);
 		struct pollfd p[5] = {
 			{ .fd = sfd, .events = POLLIN },
@@ -351,7 +370,12 @@ int tty_host_relay(pid_t child)
 			{ .fd = r.out.len ? STDOUT_FILENO : -1, .events = POLLOUT },
 		};
 
-		if (poll(p, 5, -1) < 0)
+		if (r.kill_at && left <= 0) {
+			kill(child, SIGKILL);
+			r.kill_at = 0;
+			continue;
+		}
+		if (poll(p, 5, left > INT_MAX ? INT_MAX : (int)left) < 0)
 			continue;
 		/* Signals first: a SIGWINCH sent before a keystroke resizes before it is relayed. */
 		if (p[0].revents)

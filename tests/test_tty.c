@@ -402,6 +402,7 @@ FIXTURE_VARIANT(restore)
 	const char *cmd;
 	int signal; /* sent to nestbox once its workload runs; 0: none */
 	int status;
+	const char *grace; /* --grace; NULL: the default */
 };
 
 /* clang-format off */
@@ -411,6 +412,8 @@ FIXTURE_VARIANT_ADD(restore, exec_fails_inside) { .cmd = "exec /no/such/cmd", .s
 FIXTURE_VARIANT_ADD(restore, sigterm_to_nestbox) { .cmd = "exec sleep 20", .signal = SIGTERM, .status = 143 };
 FIXTURE_VARIANT_ADD(restore, sigint_to_nestbox) { .cmd = "exec sleep 20", .signal = SIGINT, .status = 130 };
 FIXTURE_VARIANT_ADD(restore, sighup_to_nestbox) { .cmd = "exec sleep 20", .signal = SIGHUP, .status = 129 };
+/* An interactive shell ignores SIGTERM: after 2 * grace + 1 s nestbox SIGKILLs the container. */
+FIXTURE_VARIANT_ADD(restore, sigterm_ignored_inside) { .cmd = "exec sh -i", .signal = SIGTERM, .status = 137, .grace = "0" };
 /* clang-format on */
 
 FIXTURE_SETUP(restore)
@@ -425,7 +428,8 @@ FIXTURE_TEARDOWN(restore)
 
 TEST_F(restore, termios_identical_before_and_after)
 {
-	term_run(&self->t, "-t", "--", "sh", "-c", variant->cmd, NULL);
+	term_run(&self->t, "-t", "--grace", variant->grace ? variant->grace : "3", "--", "sh", "-c",
+		 variant->cmd, NULL);
 	if (variant->signal) {
 		ASSERT_EQ(0, wait_raw(&self->t)) TH_LOG("never went raw: %s", self->t.out);
 		usleep(200 * 1000); /* past the exec of sleep; the signal works either way */
