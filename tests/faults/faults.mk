@@ -38,3 +38,6 @@ faults: $(BUILD)/nestbox-faults $(BUILD)/faults $(FAULT_STEPS) faults-absent roo
 	@NESTBOX=$(BUILD)/nestbox-faults NESTBOX_ROOTFS=$(abspath $(ROOTFS)) \
 		NESTBOX_FAULT_STEPS=$(FAULT_STEPS) $(BUILD)/faults --random $(FAULT_RANDOM) \
 		--sequential $(FAULT_SEQ) --parallel $(FAULT_PAR)
+
+# tests/test_faults.c (make check) uses the test build when it is there.
+tests: $(BUILD)/nestbox-faults
