@@ -154,8 +154,11 @@ say "$seq_n containers in sequence per tool"
 while IFS="$tab" read -r name cmd; do
 	case "$name" in
 	"wrapper only" | "nestbox +net ns" | "nestbox --net veth" | "nestbox --memory 64m") continue ;;
-	crun+wrapper) us=$($BIN/cg2wrap sh "$0" --loop "$seq_n" ${cmd#"$BIN/cg2wrap "}); name=crun ;;
-	*) us=$(sh "$0" --loop "$seq_n" $cmd) ;;
+	crun+wrapper)
+		us=$($BIN/cg2wrap sh "$0" --loop "$seq_n" ${cmd#"$BIN/cg2wrap "}) || us=NA
+		name=crun
+		;;
+	*) us=$(sh "$0" --loop "$seq_n" $cmd) || us=NA ;;
 	esac
 	printf '%s\t%s\n' "$name" "$us" >>"$D/seq.tsv"
 done <"$D/commands.txt"
@@ -235,7 +238,7 @@ median_of() { # of the numbers on stdin ("NA" lines are not numbers)
 }
 # idle wakeups first, all inits at once (a quiet window, nothing else of ours running)
 while IFS="$tab" read -r name cmd; do
-	$BIN/initbench idle "$idle" $cmd >"$D/idle.$name" &
+	{ $BIN/initbench idle "$idle" $cmd >"$D/idle.$name" || echo NA >"$D/idle.$name"; } &
 done <"$D/inits.txt"
 wait
 : >"$D/init.tsv"
@@ -249,8 +252,10 @@ per_round=$((signals / orphan_reps))
 round=0
 while [ $round -lt "$orphan_reps" ]; do
 	while IFS="$tab" read -r name cmd; do
-		$BIN/initbench orphans "$orphans" $cmd >>"$D/reap.$name" </dev/null
-		[ "$cmd" = - ] || $BIN/initbench signal $per_round $cmd >>"$D/sig.$name" </dev/null
+		$BIN/initbench orphans "$orphans" $cmd >>"$D/reap.$name" </dev/null ||
+			say "$name: orphans run failed"
+		[ "$cmd" = - ] || $BIN/initbench signal $per_round $cmd >>"$D/sig.$name" </dev/null ||
+			say "$name: signal run failed"
 	done <"$D/rounds.txt"
 	round=$((round + 1))
 done
@@ -262,7 +267,7 @@ while IFS="$tab" read -r name cmd; do
 	else
 		sig="$(cut -d' ' -f1 "$D/sig.$name" | median_of)$tab$(cut -d' ' -f2 "$D/sig.$name" | median_of)"
 		wake=$(cat "$D/idle.$name")
-		rss=$($BIN/peakrss "$rss_runs" $cmd $BIN/nbtrue </dev/null)
+		rss=$($BIN/peakrss "$rss_runs" $cmd $BIN/nbtrue </dev/null) || rss=NA
 		rss=${rss%% *}
 	fi
 	reap="$(cut -d' ' -f1 "$D/reap.$name" | median_of)$tab$(cut -d' ' -f2 "$D/reap.$name" | median_of)"
