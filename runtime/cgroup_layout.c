@@ -296,15 +296,22 @@ int cgroup_enter_ns(const struct nb_container *c, struct nb_error *err)
 	return 0;
 }
 
-/* mount(2) EBUSY: the same filesystem is already mounted there at the same root. That is the
- * view itself when /sys is a bind of the host's (a user namespace cannot mount sysfs) and the
- * container has no group of its own, so its namespace's root is nestbox's group: keep it, if
- * it is read-only. */
-static int same_view_there(const char *target)
+/* mount(2) refuses the same filesystem on a mount point that is already the root of a mount of
+ * it (EBUSY). That happens when /sys is a bind of the host's (a user namespace cannot mount
+ * sysfs), which brings the host's cgroup mount along, locked: cover it with a tmpfs, then mount
+ * the container's view on that. */
+static int mount_view(const struct cg_view *v, const char *target, unsigned long flags)
 {
-	struct statvfs sv;
+	bool tmpfs = !strcmp(v->type, "tmpfs");
+	const char *source = tmpfs ? "cgroup" : v->type;
+	unsigned long view_flags = flags | (tmpfs ? 0 : MS_RDONLY);
+	const char *opts = tmpfs ? "mode=755" : v->opts;
 
-	return errno == EBUSY && !statvfs(target, &sv) && (sv.f_flag & ST_RDONLY) ? 0 : -1;
+	if (!mount(source, target, v->type, view_flags, opts))
+		return 0;
+	if (errno != EBUSY || mount("cgroup", target, "tmpfs", flags, "mode=755"))
+		return -1;
+	return mount(source, target, v->type, view_flags, opts);
 }
 
 int cgroup_mount_view(const struct nb_container *c, struct nb_error *err)
@@ -316,14 +323,11 @@ int cgroup_mount_view(const struct nb_container *c, struct nb_error *err)
 		return 0;
 	for (int i = 0; i < n_views; i++) {
 		const struct cg_view *v = &views[i];
-		bool tmpfs = !strcmp(v->type, "tmpfs");
 
 		if ((size_t)snprintf(target, sizeof(target), "%s%s", NEWROOT CG_FS, v->target) >=
 			sizeof(target) ||
 		    (v->target[0] && mkdir(target, 0755) && errno != EEXIST) ||
-		    (mount(tmpfs ? "cgroup" : v->type, target, v->type,
-			   flags | (tmpfs ? 0 : MS_RDONLY), tmpfs ? "mode=755" : v->opts) &&
-		     same_view_there(target)))
+		    mount_view(v, target, flags))
 			return nb_fail_errno(err, "mount cgroup view", target);
 	}
 	/* The tmpfs holding the v1 hierarchies: read-only once its mount points exist. */
