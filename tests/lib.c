@@ -64,6 +64,12 @@ static void exec_nestbox(const char *const *argv)
 	const char *full[256];
 	int n = 0;
 
+	/* nestbox passes the caller's ignored signals on to the workload, as tini does; a suite
+	 * started as a background job (`make check &`) inherits SIGINT and SIGQUIT ignored, so
+	 * give every run the dispositions an interactive caller would have. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 	full[n++] = nbt_nestbox();
 	for (int i = 0; argv[i] && n < 255; i++)
 		full[n++] = argv[i];
