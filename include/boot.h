@@ -17,6 +17,9 @@
 #define BOOT_DEFAULT_GRACE    5
 #define BOOT_RESTART_DELAY_MS 1000
 
+/* One console line from boot mode. */
+#define BOOT_LOG(fmt, ...) dprintf(STDERR_FILENO, "nestbox: boot: " fmt "\n", __VA_ARGS__)
+
 enum boot_kind {
 	BOOT_MODULE,
 	BOOT_CONTAINER,
@@ -64,5 +67,10 @@ int boot_main(int argc, char **argv);
 /* Parse text (NUL-terminated, modified in place) into conf. Bad lines are reported as
  * "<path>:LINE: reason" on stderr and skipped. Returns the number of bad lines. */
 int boot_conf_parse(struct boot_conf *conf, const char *path);
+
+/* Read path into conf->text (at most BOOT_CONF_MAX - 1 bytes). Returns 0 or -1 after a line. */
+int boot_conf_read(struct boot_conf *conf, const char *path);
+
+extern const char *const boot_action_names[];
 
 #endif

@@ -19,17 +19,11 @@
 
 #include "boot.h"
 
-#define LOG(fmt, ...) dprintf(STDERR_FILENO, "nestbox: boot: " fmt "\n", __VA_ARGS__)
-#define PATH_DEFAULT  "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+#define PATH_DEFAULT "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 
 static struct boot_conf conf;
 static sigset_t saved_mask;
 static char scratch[16384]; /* /proc/cmdline, /proc/cgroups, /proc/self/mounts: one at a time */
-
-static const char *const action_names[] = {
-	[BOOT_IGNORE] = "ignore", [BOOT_RESTART] = "restart", [BOOT_POWEROFF] = "poweroff",
-	[BOOT_REBOOT] = "reboot", [BOOT_HALT] = "halt",
-};
 
 static const char *const kind_names[] = {
 	[BOOT_MODULE] = "module",
@@ -54,262 +48,6 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* ---- boot.conf ------------------------------------------------------------------------------ */
-
-static void bad_line(struct boot_conf *c, int line, const char *reason)
-{
-	dprintf(STDERR_FILENO, "nestbox: %s:%d: %s\n", c->path, line, reason);
-	c->bad++;
-}
-
-/* Split a line into words in place: blanks separate, '...' and "..." quote (\" and \\ inside
- * double quotes), '#' outside a word starts a comment. Returns the count, -1 for an unclosed
- * quote, -2 when more than max words. */
-static int tokenize(char *r, char **tok, int max)
-{
-	int n = 0;
-
-	for (;;) {
-		char *w, q = 0;
-
-		while (*r == ' ' || *r == '\t' || *r == '\r')
-			r++;
-		if (!*r || *r == '#')
-			return n;
-		if (n == max)
-			return -2;
-		tok[n++] = w = r;
-		for (; *r; r++) {
-			if (q) {
-				if (*r == q) {
-					q = 0;
-					continue;
-				}
-				if (q == '"' && *r == '\\' && (r[1] == '"' || r[1] == '\\'))
-					r++;
-			} else if (*r == '"' || *r == '\'') {
-				q = *r;
-				continue;
-			} else if (*r == ' ' || *r == '\t' || *r == '\r') {
-				r++;
-				break;
-			}
-			*w++ = *r;
-		}
-		if (q)
-			return -1;
-		*w = '\0'; /* w never passes r: words only shrink */
-	}
-}
-
-static int parse_action(const char *s, enum boot_action *out)
-{
-	for (unsigned i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++) {
-		if (strcmp(s, action_names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-static int check_name(struct boot_conf *c, const char *name, char *why, size_t len)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > 64 ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789_.-") != n) {
-		snprintf(why, len, "bad name '%s': 1 to 64 of [A-Za-z0-9_.-]", name);
-		return -1;
-	}
-	for (int i = 0; i < c->n; i++) {
-		if (c->e[i].name && strcmp(c->e[i].name, name) == 0) {
-			snprintf(why, len, "name '%s' already used on line %d", name, c->e[i].line);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* `nestbox run` arguments: the rootfs must exist, the name is boot.conf's. */
-static int check_run_args(char **args, char *why, size_t len)
-{
-	struct stat st;
-
-	for (int i = 0; args[i] && strcmp(args[i], "--") != 0; i++) {
-		const char *dir = NULL;
-
-		if (strcmp(args[i], "--name") == 0 || strncmp(args[i], "--name=", 7) == 0) {
-			snprintf(why, len, "bad option '%s': the name is the NAME field", args[i]);
-			return -1;
-		}
-		if (strcmp(args[i], "--rootfs") == 0)
-			dir = args[i + 1];
-		else if (strncmp(args[i], "--rootfs=", 9) == 0)
-			dir = args[i] + 9;
-		if (dir && stat(dir, &st) != 0) {
-			snprintf(why, len, "rootfs '%s': %s", dir, strerror(errno));
-			return -1;
-		}
-		if (dir && !S_ISDIR(st.st_mode)) {
-			snprintf(why, len, "rootfs '%s': not a directory", dir);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* container NAME [on-exit=A] -- RUN-ARGS...  |  run NAME [on-exit=A] -- PROGRAM [ARGS...] */
-static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, int n, char *why,
-			 size_t len)
-{
-	int dd;
-
-	if (n < 2) {
-		snprintf(why, len, "%s: missing NAME", tok[0]);
-		return -1;
-	}
-	if (check_name(c, tok[1], why, len) != 0)
-		return -1;
-	e->name = tok[1];
-	e->on_exit = e->kind == BOOT_CONTAINER ? BOOT_RESTART : BOOT_IGNORE;
-	for (dd = 2; dd < n && strcmp(tok[dd], "--") != 0; dd++) {
-		if (strncmp(tok[dd], "on-exit=", 8) == 0) {
-			if (parse_action(tok[dd] + 8, &e->on_exit) != 0) {
-				snprintf(why, len,
-					 "bad option '%s': on-exit is restart, poweroff, reboot, "
-					 "halt or ignore",
-					 tok[dd]);
-				return -1;
-			}
-		} else {
-			snprintf(why, len, "unknown option '%s' (before '--')", tok[dd]);
-			return -1;
-		}
-	}
-	if (dd >= n - 1) {
-		snprintf(why, len, "%s %s: no command: write '-- %s'", tok[0], e->name,
-			 e->kind == BOOT_CONTAINER ? "--rootfs DIR -- CMD..." : "PROGRAM...");
-		return -1;
-	}
-	if (e->kind == BOOT_RUN) {
-		e->argv = &tok[dd + 1];
-		if (strchr(e->argv[0], '/') && access(e->argv[0], X_OK) != 0) {
-			snprintf(why, len, "program '%s': %s", e->argv[0], strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	if (check_run_args(&tok[dd + 1], why, len) != 0)
-		return -1;
-	/* Room for "nestbox run --name NAME": dd words before "--" plus the spare ones. */
-	e->argv = &tok[dd - 3];
-	e->argv[0] = "nestbox";
-	e->argv[1] = "run";
-	e->argv[2] = "--name";
-	e->argv[3] = (char *)e->name;
-	return 0;
-}
-
-static int parse_line(struct boot_conf *c, int line, char *text)
-{
-	enum { SPARE = 3 }; /* words kept free before each line's words (see parse_process) */
-	char why[200];
-	int room = BOOT_MAX_ARGS - c->nargs - SPARE - 1;
-	char **tok = &c->args[c->nargs + SPARE];
-	struct boot_entry *e = &c->e[c->n];
-	int n = room > 0 ? tokenize(text, tok, room) : -2;
-
-	if (n == 0)
-		return 0;
-	if (n < 0) {
-		bad_line(c, line, n == -1 ? "unclosed quote" : "too many words in boot.conf");
-		return -1;
-	}
-	tok[n] = NULL;
-	if (strcmp(tok[0], "grace") == 0) {
-		char *end = tok[0];
-		unsigned long v = n == 2 ? strtoul(tok[1], &end, 10) : 0;
-
-		if (n != 2 || !*tok[1] || *end || v > 3600) {
-			bad_line(c, line, "grace: want one number of seconds (0 to 3600)");
-			return -1;
-		}
-		c->grace_seconds = v;
-		return 0;
-	}
-	if (c->n == BOOT_MAX_ENTRIES) {
-		bad_line(c, line, "too many entries (at most 32)");
-		return -1;
-	}
-	memset(e, 0, sizeof(*e));
-	e->line = line;
-	e->last_status = -1;
-	if (strcmp(tok[0], "module") == 0) {
-		e->kind = BOOT_MODULE;
-		if (n < 2) {
-			bad_line(c, line, "module: missing PATH");
-			return -1;
-		}
-		e->argv = &tok[1];
-	} else if (strcmp(tok[0], "container") == 0 || strcmp(tok[0], "run") == 0) {
-		e->kind = tok[0][0] == 'c' ? BOOT_CONTAINER : BOOT_RUN;
-		if (parse_process(c, e, tok, n, why, sizeof(why)) != 0) {
-			bad_line(c, line, why);
-			return -1;
-		}
-	} else {
-		snprintf(why, sizeof(why),
-			 "unknown directive '%s' (want module, container, run or grace)", tok[0]);
-		bad_line(c, line, why);
-		return -1;
-	}
-	c->nargs += SPARE + n + 1;
-	c->n++;
-	return 0;
-}
-
-int boot_conf_parse(struct boot_conf *c, const char *path)
-{
-	char *p = c->text;
-
-	c->path = path;
-	c->grace_seconds = BOOT_DEFAULT_GRACE;
-	c->n = c->bad = c->nargs = 0;
-	for (int line = 1; *p; line++) {
-		char *nl = strchr(p, '\n');
-
-		if (nl)
-			*nl = '\0';
-		parse_line(c, line, p);
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	return c->bad;
-}
-
-static int conf_read(struct boot_conf *c, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = 0, r;
-
-	if (fd < 0) {
-		LOG("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((r = read(fd, c->text + n, sizeof(c->text) - 1 - n)) > 0)
-		n += r;
-	close(fd);
-	if (r < 0 || n == sizeof(c->text) - 1) {
-		LOG("%s: %s", path, r < 0 ? strerror(errno) : "larger than 16383 bytes");
-		return -1;
-	}
-	c->text[n] = '\0';
-	return 0;
 }
 
 /* ---- the machine ------------------------------------------------------------------------------ */
@@ -341,9 +79,9 @@ static void mount_one(const char *src, const char *dst, const char *type, unsign
 		      const char *data, mode_t mode)
 {
 	if (mkdir(dst, mode) != 0 && errno != EEXIST)
-		LOG("mkdir %s: %s", dst, strerror(errno));
+		BOOT_LOG("mkdir %s: %s", dst, strerror(errno));
 	if (mount(src, dst, type, flags, data) != 0 && errno != EBUSY)
-		LOG("mount %s on %s: %s", type, dst, strerror(errno));
+		BOOT_LOG("mount %s on %s: %s", type, dst, strerror(errno));
 }
 
 /* cgroup2 when the kernel has it; else one v1 hierarchy per enabled controller in
@@ -364,7 +102,7 @@ static void mount_cgroups(void)
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0) {
-		LOG("no cgroup2 and no /proc/cgroups: %s", "no cgroups mounted");
+		BOOT_LOG("no cgroup2 and no /proc/cgroups: %s", "no cgroups mounted");
 		return;
 	}
 	scratch[n] = '\0';
@@ -383,7 +121,7 @@ static void mount_api(void)
 			  api_mounts[i].flags, api_mounts[i].data, api_mounts[i].mode);
 	for (unsigned i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		if (symlink(dev_links[i][0], dev_links[i][1]) != 0 && errno != EEXIST)
-			LOG("symlink %s: %s", dev_links[i][1], strerror(errno));
+			BOOT_LOG("symlink %s: %s", dev_links[i][1], strerror(errno));
 	mount_cgroups();
 	mkdir("/run/nestbox", 0755);
 }
@@ -486,7 +224,7 @@ static void write_status(void)
 			e->pid		   ? "running"
 			: e->restart_at_ms ? "restarting"
 					   : "stopped",
-			e->pid, e->starts, action_names[e->on_exit], last);
+			e->pid, e->starts, boot_action_names[e->on_exit], last);
 	}
 	close(fd);
 	rename(BOOT_STATUS_FILE ".tmp", BOOT_STATUS_FILE);
@@ -499,7 +237,7 @@ static void start(struct boot_entry *e)
 	e->restart_at_ms = 0;
 	pid = fork();
 	if (pid < 0) {
-		LOG("%s: fork: %s", e->name, strerror(errno));
+		BOOT_LOG("%s: fork: %s", e->name, strerror(errno));
 		return;
 	}
 	if (pid == 0) {
@@ -515,7 +253,7 @@ static void start(struct boot_entry *e)
 	}
 	e->pid = pid;
 	e->starts++;
-	LOG("%s %s: started (pid %d)", kind_names[e->kind], e->name, pid);
+	BOOT_LOG("%s %s: started (pid %d)", kind_names[e->kind], e->name, pid);
 	write_status();
 }
 
@@ -553,18 +291,18 @@ static enum boot_action reap(bool stopping)
 		e->last_status = status;
 		describe(status, how, sizeof(how));
 		if (stopping) {
-			LOG("%s %s: stopped (%s)", kind_names[e->kind], e->name, how);
+			BOOT_LOG("%s %s: stopped (%s)", kind_names[e->kind], e->name, how);
 		} else if (e->on_exit == BOOT_RESTART && WIFEXITED(status) &&
 			   WEXITSTATUS(status) == 125 && e->kind == BOOT_CONTAINER) {
 			/* 125: nestbox run failed before the workload: retrying cannot help */
-			LOG("container %s: %s (setup failed): not restarted", e->name, how);
+			BOOT_LOG("container %s: %s (setup failed): not restarted", e->name, how);
 		} else if (e->on_exit == BOOT_RESTART) {
 			e->restart_at_ms = now_ms() + BOOT_RESTART_DELAY_MS;
-			LOG("%s %s: %s: restarting in %d ms", kind_names[e->kind], e->name, how,
-			    BOOT_RESTART_DELAY_MS);
+			BOOT_LOG("%s %s: %s: restarting in %d ms", kind_names[e->kind], e->name,
+				 how, BOOT_RESTART_DELAY_MS);
 		} else {
-			LOG("%s %s: %s: on-exit=%s", kind_names[e->kind], e->name, how,
-			    action_names[e->on_exit]);
+			BOOT_LOG("%s %s: %s: on-exit=%s", kind_names[e->kind], e->name, how,
+				 boot_action_names[e->on_exit]);
 			if (e->on_exit != BOOT_IGNORE)
 				want = e->on_exit;
 		}
@@ -606,7 +344,7 @@ static void unmount_all(void)
 	}
 	while (n-- > 0)
 		if (umount2(mnt[n], MNT_DETACH) != 0)
-			LOG("umount %s: %s", mnt[n], strerror(errno));
+			BOOT_LOG("umount %s: %s", mnt[n], strerror(errno));
 }
 
 static void __attribute__((noreturn)) shutdown_machine(const sigset_t *set, enum boot_action how)
@@ -616,8 +354,8 @@ static void __attribute__((noreturn)) shutdown_machine(const sigset_t *set, enum
 				    [BOOT_HALT] = RB_HALT_SYSTEM };
 	long long deadline = now_ms() + conf.grace_seconds * 1000LL;
 
-	LOG("%s: stopping %d containers and programs (grace %u s)", action_names[how], running(),
-	    conf.grace_seconds);
+	BOOT_LOG("%s: stopping %d containers and programs (grace %u s)", boot_action_names[how],
+		 running(), conf.grace_seconds);
 	for (int i = 0; i < conf.n; i++) {
 		conf.e[i].restart_at_ms = 0;
 		if (conf.e[i].pid)
@@ -630,8 +368,8 @@ static void __attribute__((noreturn)) shutdown_machine(const sigset_t *set, enum
 	}
 	for (int i = 0; i < conf.n; i++) {
 		if (conf.e[i].pid) {
-			LOG("%s %s: still running after %u s: SIGKILL", kind_names[conf.e[i].kind],
-			    conf.e[i].name, conf.grace_seconds);
+			BOOT_LOG("%s %s: still running after %u s: SIGKILL",
+				 kind_names[conf.e[i].kind], conf.e[i].name, conf.grace_seconds);
 			kill(conf.e[i].pid, SIGKILL);
 		}
 	}
@@ -643,12 +381,12 @@ static void __attribute__((noreturn)) shutdown_machine(const sigset_t *set, enum
 	reap(true);
 	while (waitpid(-1, NULL, WNOHANG) >= 0 && now_ms() < deadline)
 		wait_signal(set, 50);
-	LOG("%s", "all stopped; sync, unmount");
+	BOOT_LOG("%s", "all stopped; sync, unmount");
 	sync();
 	unmount_all();
-	LOG("%s", how == BOOT_POWEROFF ? "power off" : how == BOOT_HALT ? "halt" : "reboot");
+	BOOT_LOG("%s", how == BOOT_POWEROFF ? "power off" : how == BOOT_HALT ? "halt" : "reboot");
 	reboot(cmds[how]);
-	LOG("reboot(2): %s", strerror(errno));
+	BOOT_LOG("reboot(2): %s", strerror(errno));
 	for (;;)
 		pause();
 }
@@ -672,8 +410,8 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 	if (!path)
 		path = conf_path();
 	clock_gettime(CLOCK_BOOTTIME, &up);
-	LOG("PID 1 up at %ld.%03ld s, config %s", (long)up.tv_sec, up.tv_nsec / 1000000, path);
-	if (conf_read(&conf, path) == 0)
+	BOOT_LOG("PID 1 up at %ld.%03ld s, config %s", (long)up.tv_sec, up.tv_nsec / 1000000, path);
+	if (boot_conf_read(&conf, path) == 0)
 		boot_conf_parse(&conf, path);
 	load_modules();
 	for (int i = 0; i < conf.n; i++)
@@ -699,7 +437,8 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 		want = reap(false);
 		for (unsigned i = 0; i < sizeof(boot_signals) / sizeof(boot_signals[0]); i++) {
 			if (sig == boot_signals[i].sig) {
-				LOG("signal %d: %s", sig, action_names[boot_signals[i].action]);
+				BOOT_LOG("signal %d: %s", sig,
+					 boot_action_names[boot_signals[i].action]);
 				want = boot_signals[i].action;
 			}
 		}
@@ -710,7 +449,7 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 
 static int check_file(const char *path)
 {
-	if (conf_read(&conf, path) != 0)
+	if (boot_conf_read(&conf, path) != 0)
 		return 2;
 	boot_conf_parse(&conf, path);
 	for (int i = 0; i < conf.n; i++) {
@@ -718,7 +457,7 @@ static int check_file(const char *path)
 
 		printf("%d: %s", e->line, kind_names[e->kind]);
 		if (e->kind != BOOT_MODULE)
-			printf(" %s on-exit=%s:", e->name, action_names[e->on_exit]);
+			printf(" %s on-exit=%s:", e->name, boot_action_names[e->on_exit]);
 		for (char **a = e->argv; *a; a++)
 			printf(" %s", *a);
 		printf("\n");

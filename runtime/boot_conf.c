@@ -1,0 +1,273 @@
+/* boot.conf, the boot-mode configuration (include/boot.h, README "Boot mode"): one directive a
+ * line, read into static storage and checked line by line; a bad line is reported with its
+ * number and skipped, never fatal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boot.h"
+
+const char *const boot_action_names[] = {
+	[BOOT_IGNORE] = "ignore", [BOOT_RESTART] = "restart", [BOOT_POWEROFF] = "poweroff",
+	[BOOT_REBOOT] = "reboot", [BOOT_HALT] = "halt",
+};
+
+/* ---- boot.conf ------------------------------------------------------------------------------ */
+
+static void bad_line(struct boot_conf *c, int line, const char *reason)
+{
+	dprintf(STDERR_FILENO, "nestbox: %s:%d: %s\n", c->path, line, reason);
+	c->bad++;
+}
+
+/* Split a line into words in place: blanks separate, '...' and "..." quote (\" and \\ inside
+ * double quotes), '#' outside a word starts a comment. Returns the count, -1 for an unclosed
+ * quote, -2 when more than max words. */
+static int tokenize(char *r, char **tok, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		char *w, q = 0;
+
+		while (*r == ' ' || *r == '\t' || *r == '\r')
+			r++;
+		if (!*r || *r == '#')
+			return n;
+		if (n == max)
+			return -2;
+		tok[n++] = w = r;
+		for (; *r; r++) {
+			if (q) {
+				if (*r == q) {
+					q = 0;
+					continue;
+				}
+				if (q == '"' && *r == '\\' && (r[1] == '"' || r[1] == '\\'))
+					r++;
+			} else if (*r == '"' || *r == '\'') {
+				q = *r;
+				continue;
+			} else if (*r == ' ' || *r == '\t' || *r == '\r') {
+				r++;
+				break;
+			}
+			*w++ = *r;
+		}
+		if (q)
+			return -1;
+		*w = '\0'; /* w never passes r: words only shrink */
+	}
+}
+
+static int parse_action(const char *s, enum boot_action *out)
+{
+	for (unsigned i = 0; i < sizeof(boot_action_names) / sizeof(boot_action_names[0]); i++) {
+		if (strcmp(s, boot_action_names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int check_name(struct boot_conf *c, const char *name, char *why, size_t len)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 64 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789_.-") != n) {
+		snprintf(why, len, "bad name '%s': 1 to 64 of [A-Za-z0-9_.-]", name);
+		return -1;
+	}
+	for (int i = 0; i < c->n; i++) {
+		if (c->e[i].name && strcmp(c->e[i].name, name) == 0) {
+			snprintf(why, len, "name '%s' already used on line %d", name, c->e[i].line);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* `nestbox run` arguments: the rootfs must exist, the name is boot.conf's. */
+static int check_run_args(char **args, char *why, size_t len)
+{
+	struct stat st;
+
+	for (int i = 0; args[i] && strcmp(args[i], "--") != 0; i++) {
+		const char *dir = NULL;
+
+		if (strcmp(args[i], "--name") == 0 || strncmp(args[i], "--name=", 7) == 0) {
+			snprintf(why, len, "bad option '%s': the name is the NAME field", args[i]);
+			return -1;
+		}
+		if (strcmp(args[i], "--rootfs") == 0)
+			dir = args[i + 1];
+		else if (strncmp(args[i], "--rootfs=", 9) == 0)
+			dir = args[i] + 9;
+		if (dir && stat(dir, &st) != 0) {
+			snprintf(why, len, "rootfs '%s': %s", dir, strerror(errno));
+			return -1;
+		}
+		if (dir && !S_ISDIR(st.st_mode)) {
+			snprintf(why, len, "rootfs '%s': not a directory", dir);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* container NAME [on-exit=A] -- RUN-ARGS...  |  run NAME [on-exit=A] -- PROGRAM [ARGS...] */
+static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, int n, char *why,
+			 size_t len)
+{
+	int dd;
+
+	if (n < 2) {
+		snprintf(why, len, "%s: missing NAME", tok[0]);
+		return -1;
+	}
+	if (check_name(c, tok[1], why, len) != 0)
+		return -1;
+	e->name = tok[1];
+	e->on_exit = e->kind == BOOT_CONTAINER ? BOOT_RESTART : BOOT_IGNORE;
+	for (dd = 2; dd < n && strcmp(tok[dd], "--") != 0; dd++) {
+		if (strncmp(tok[dd], "on-exit=", 8) == 0) {
+			if (parse_action(tok[dd] + 8, &e->on_exit) != 0) {
+				snprintf(why, len,
+					 "bad option '%s': on-exit is restart, poweroff, reboot, "
+					 "halt or ignore",
+					 tok[dd]);
+				return -1;
+			}
+		} else {
+			snprintf(why, len, "unknown option '%s' (before '--')", tok[dd]);
+			return -1;
+		}
+	}
+	if (dd >= n - 1) {
+		snprintf(why, len, "%s %s: no command: write '-- %s'", tok[0], e->name,
+			 e->kind == BOOT_CONTAINER ? "--rootfs DIR -- CMD..." : "PROGRAM...");
+		return -1;
+	}
+	if (e->kind == BOOT_RUN) {
+		e->argv = &tok[dd + 1];
+		if (strchr(e->argv[0], '/') && access(e->argv[0], X_OK) != 0) {
+			snprintf(why, len, "program '%s': %s", e->argv[0], strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (check_run_args(&tok[dd + 1], why, len) != 0)
+		return -1;
+	/* Room for "nestbox run --name NAME": dd words before "--" plus the spare ones. */
+	e->argv = &tok[dd - 3];
+	e->argv[0] = "nestbox";
+	e->argv[1] = "run";
+	e->argv[2] = "--name";
+	e->argv[3] = (char *)e->name;
+	return 0;
+}
+
+static int parse_line(struct boot_conf *c, int line, char *text)
+{
+	enum { SPARE = 3 }; /* words kept free before each line's words (see parse_process) */
+	char why[200];
+	int room = BOOT_MAX_ARGS - c->nargs - SPARE - 1;
+	char **tok = &c->args[c->nargs + SPARE];
+	struct boot_entry *e = &c->e[c->n];
+	int n = room > 0 ? tokenize(text, tok, room) : -2;
+
+	if (n == 0)
+		return 0;
+	if (n < 0) {
+		bad_line(c, line, n == -1 ? "unclosed quote" : "too many words in boot.conf");
+		return -1;
+	}
+	tok[n] = NULL;
+	if (strcmp(tok[0], "grace") == 0) {
+		char *end = tok[0];
+		unsigned long v = n == 2 ? strtoul(tok[1], &end, 10) : 0;
+
+		if (n != 2 || !*tok[1] || *end || v > 3600) {
+			bad_line(c, line, "grace: want one number of seconds (0 to 3600)");
+			return -1;
+		}
+		c->grace_seconds = v;
+		return 0;
+	}
+	if (c->n == BOOT_MAX_ENTRIES) {
+		bad_line(c, line, "too many entries (at most 32)");
+		return -1;
+	}
+	memset(e, 0, sizeof(*e));
+	e->line = line;
+	e->last_status = -1;
+	if (strcmp(tok[0], "module") == 0) {
+		e->kind = BOOT_MODULE;
+		if (n < 2) {
+			bad_line(c, line, "module: missing PATH");
+			return -1;
+		}
+		e->argv = &tok[1];
+	} else if (strcmp(tok[0], "container") == 0 || strcmp(tok[0], "run") == 0) {
+		e->kind = tok[0][0] == 'c' ? BOOT_CONTAINER : BOOT_RUN;
+		if (parse_process(c, e, tok, n, why, sizeof(why)) != 0) {
+			bad_line(c, line, why);
+			return -1;
+		}
+	} else {
+		snprintf(why, sizeof(why),
+			 "unknown directive '%s' (want module, container, run or grace)", tok[0]);
+		bad_line(c, line, why);
+		return -1;
+	}
+	c->nargs += SPARE + n + 1;
+	c->n++;
+	return 0;
+}
+
+int boot_conf_parse(struct boot_conf *c, const char *path)
+{
+	char *p = c->text;
+
+	c->path = path;
+	c->grace_seconds = BOOT_DEFAULT_GRACE;
+	c->n = c->bad = c->nargs = 0;
+	for (int line = 1; *p; line++) {
+		char *nl = strchr(p, '\n');
+
+		if (nl)
+			*nl = '\0';
+		parse_line(c, line, p);
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return c->bad;
+}
+
+int boot_conf_read(struct boot_conf *c, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0, r;
+
+	if (fd < 0) {
+		BOOT_LOG("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((r = read(fd, c->text + n, sizeof(c->text) - 1 - n)) > 0)
+		n += r;
+	close(fd);
+	if (r < 0 || n == sizeof(c->text) - 1) {
+		BOOT_LOG("%s: %s", path, r < 0 ? strerror(errno) : "larger than 16383 bytes");
+		return -1;
+	}
+	c->text[n] = '\0';
+	return 0;
+}
