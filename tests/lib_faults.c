@@ -443,12 +443,34 @@ static int build_argv(struct nbf *f, const char *nestbox, const char *const *ext
 	return n;
 }
 
-static pid_t start(const char *const *argv, const char *step, int err_fd)
+static bool wants_tty(const char *const *extra)
 {
-	pid_t pid = fork();
+	for (int i = 0; extra && extra[i]; i++)
+		if (!strcmp(extra[i], "-t") || !strcmp(extra[i], "--tty"))
+			return true;
+	return false;
+}
 
+/* -t runs get a terminal: a pty whose slave is nestbox's controlling terminal, stdin and
+ * stdout (*master: its other end, closed by the caller after the run). */
+static pid_t start(const char *const *argv, const char *step, int err_fd, int *master)
+{
+	pid_t pid;
+
+	*master = -1;
+	if (wants_tty(argv)) {
+		*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (*master < 0 || grantpt(*master) || unlockpt(*master))
+			return -1;
+	}
+	pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+
+		if (*master >= 0) {
+			setsid();
+			null = open(ptsname(*master), O_RDWR);
+		}
 
 		if (step)
 			setenv("NESTBOX_FAULT_STEP", step, 1);
@@ -457,6 +479,12 @@ static pid_t start(const char *const *argv, const char *step, int err_fd)
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(err_fd >= 0 ? err_fd : null, 2);
+		/* The marker's own fd (a copy of stderr): -t makes stderr the container's
+		 * terminal. */
+		if (err_fd >= 0 && dup2(STDERR_FILENO, 3) == 3)
+			setenv("NESTBOX_FAULT_FD", "3", 1);
+		else
+			unsetenv("NESTBOX_FAULT_FD");
 		execv(argv[0], (char *const *)argv);
 		_exit(124);
 	}
@@ -469,7 +497,7 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 	const char *argv[64];
 	char name[64], cmd[512];
 	pid_t pid, victim, procs[64];
-	int p[2], n_procs;
+	int p[2], n_procs, master;
 	long long t0;
 
 	memset(r, 0, sizeof(*r));
@@ -477,10 +505,12 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 	build_argv(f, nbt_nestbox(), extra, script, argv, name, cmd, sizeof(cmd));
 	if (pipe2(p, O_CLOEXEC))
 		return;
-	pid = start(argv, step, p[1]);
+	pid = start(argv, step, p[1], &master);
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
+		if (master >= 0)
+			close(master);
 		return;
 	}
 	if (step) {
@@ -492,6 +522,8 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 				kill(pid, SIGKILL);
 			wait_exit(pid, p[0], EXIT_TIMEOUT_MS, &r->status, r);
 			close(p[0]);
+			if (master >= 0)
+				close(master);
 			nbf_leaks(f, r->leaks, sizeof(r->leaks), 2000);
 			return;
 		}
@@ -524,6 +556,8 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 	}
 	r->exit_ms = now_ms() - t0;
 	close(p[0]);
+	if (master >= 0)
+		close(master);
 	nbf_leaks(f, r->leaks, sizeof(r->leaks), 2000);
 }
 
@@ -532,19 +566,31 @@ pid_t nbf_spawn(struct nbf *f, const char *nestbox, const char *const *extra, co
 	const char *argv[64];
 	char name[64], cmd[512];
 
+	int master;
+	pid_t pid;
+
 	build_argv(f, nestbox, extra, script, argv, name, cmd, sizeof(cmd));
-	return start(argv, NULL, -1);
+	pid = start(argv, NULL, -1, &master);
+	if (master >= 0) /* no -t here: closing the master hangs the terminal up (SIGHUP) */
+		close(master);
+	return pid;
 }
 
 int nbf_run_plain(struct nbf *f, const char *nestbox, const char *const *extra, const char *script)
 {
+	const char *argv[64];
+	char name[64], cmd[512];
 	struct nbf_result r;
-	pid_t pid = nbf_spawn(f, nestbox, extra, script);
-	int status = -1;
+	int status = -1, master;
+	pid_t pid;
 
-	if (pid < 0 || wait_exit(pid, -1, EXIT_TIMEOUT_MS, &status, &r))
-		return -1;
-	return status;
+	build_argv(f, nestbox, extra, script, argv, name, cmd, sizeof(cmd));
+	pid = start(argv, NULL, -1, &master);
+	if (pid > 0 && wait_exit(pid, -1, EXIT_TIMEOUT_MS, &status, &r))
+		status = -1;
+	if (master >= 0)
+		close(master);
+	return pid < 0 ? -1 : status;
 }
 
 int nbf_fd_count(void)

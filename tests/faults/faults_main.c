@@ -3,8 +3,8 @@
  *   1. Every named step (NESTBOX_FAULT_STEPS, listed from the code by faults.mk) x (SIGKILL to
  *      nestbox, SIGKILL to the container's PID 1), in the first profile that reaches the step.
  *   2. --random N runs with a SIGKILL at a random moment (nestbox and PID 1 in turn).
- *   3. SIGTERM and SIGINT to nestbox: a workload that ignores them (stopped after --grace), one
- *      that dies of them, and at random moments during setup.
+ *   3. SIGTERM and SIGINT to nestbox: a workload that ignores them (stopped 2 x --grace + 1 s
+ *      later), one that dies of them, and --signals N at random moments (-1: this part off).
  *   4. --sequential N and --parallel N plain runs of the shipped build/nestbox.
  * After every run the host must be as before: mount table, cgroups, links (in a network
  * namespace of the runner's own), processes, temp files. Exit status 1 if anything leaked. */
@@ -47,6 +47,7 @@ static struct profile profiles[] = {
 	{ .name = "timens",
 	  .args = { "--ns", "mnt,pid,uts,ipc,cgroup,time", "--monotonic", "100", NULL } },
 	{ .name = "no-init", .args = { "--no-init", NULL } },
+	{ .name = "tty", .args = { "-t", NULL } },
 };
 #define N_PROFILES (int)(sizeof(profiles) / sizeof(profiles[0]))
 
@@ -223,13 +224,13 @@ static void random_kills(int n, int sig, enum nbf_target only, bool both, const 
 			       delay, r.outcome == NBF_HUNG ? "HUNG " : "", r.leaks, r.status,
 			       r.stderr_tail);
 	}
-	printf("%s: %d runs, %d clean, %d leaked, %d hung, %d over grace+%d ms, slowest exit "
+	printf("%s: %d runs, %d clean, %d leaked, %d hung, %d slower than %d ms, slowest exit "
 	       "%lld ms\n",
 	       what, clean + leaked + hung, clean, leaked, hung, slow, STOP_BOUND_MS, worst);
 	failures += leaked + hung + slow;
 }
 
-static void signal_cases(void)
+static void signal_cases(int n_random)
 {
 	static const int sigs[] = { SIGTERM, SIGINT };
 
@@ -267,7 +268,7 @@ static void signal_cases(void)
 			    r.leaks[0] || r.outcome == NBF_HUNG || r.exit_ms > STOP_BOUND_MS;
 		}
 		snprintf(what, sizeof(what), "  %s at a random moment", name);
-		random_kills(50, sig, NBF_NESTBOX, false, "trap '' TERM INT; sleep 30", what);
+		random_kills(n_random, sig, NBF_NESTBOX, false, "trap '' TERM INT; sleep 30", what);
 	}
 }
 
@@ -318,7 +319,7 @@ static void parallel(int n)
 int main(int argc, char **argv)
 {
 	const char *steps = getenv("NESTBOX_FAULT_STEPS");
-	int n_random = 1000, n_seq = 10000, n_par = 200;
+	int n_random = 1000, n_seq = 10000, n_par = 200, n_signals = 50;
 	char why[256];
 
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -328,6 +329,8 @@ int main(int argc, char **argv)
 			n_seq = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--parallel"))
 			n_par = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--signals"))
+			n_signals = atoi(argv[i + 1]);
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	srandom((unsigned)getpid());
@@ -343,7 +346,8 @@ int main(int argc, char **argv)
 	printf("\n");
 	random_kills(n_random, SIGKILL, NBF_NESTBOX, true, "exit 0",
 		     "SIGKILL at a random moment (nestbox and PID 1 in turn)");
-	signal_cases();
+	if (n_signals >= 0)
+		signal_cases(n_signals);
 	if (n_seq)
 		sequential(n_seq);
 	if (n_par)
