@@ -136,49 +136,85 @@ static void cell(const struct nbf_result *r, char *out, size_t size)
 	default:
 		snprintf(out, size, "ERROR");
 	}
-	if ((r->outcome == NBF_KILLED || r->outcome == NBF_NO_TARGET) && !r->leaks[0])
-		return;
-	if (r->outcome != NBF_NOT_REACHED)
-		failures++;
 }
 
+/* One column of the table: the step in every profile that reaches it, target killed. */
+struct column {
+	int reached, killed, no_target, bad;
+	char first_bad[NBF_LEAK_MAX + 160]; /* "<profile>: <cell>" */
+};
+
+static void add_result(struct column *col, const struct profile *p, const struct nbf_result *r)
+{
+	char c[NBF_LEAK_MAX + 64];
+
+	if (r->outcome == NBF_NOT_REACHED)
+		return;
+	col->reached++;
+	col->killed += r->outcome == NBF_KILLED && !r->leaks[0];
+	col->no_target += r->outcome == NBF_NO_TARGET && !r->leaks[0];
+	cell(r, c, sizeof(c));
+	if ((r->outcome == NBF_KILLED || r->outcome == NBF_NO_TARGET) && !r->leaks[0])
+		return;
+	if (!col->bad++)
+		snprintf(col->first_bad, sizeof(col->first_bad), "%s: %s", p->name, c);
+}
+
+static void column_text(const struct column *col, char *out, size_t size)
+{
+	if (!col->reached)
+		snprintf(out, size, "not reached");
+	else if (col->bad)
+		snprintf(out, size, "%d/%d clean, %s", col->reached - col->bad, col->reached,
+			 col->first_bad);
+	else if (col->no_target == col->reached)
+		snprintf(out, size, "n/a: no PID 1 yet");
+	else
+		snprintf(out, size, "clean (%d)", col->reached);
+}
+
+/* Every step in every profile that reaches it; a cell counts the profiles. */
 static void step_matrix(const char *steps_file)
 {
 	static char steps[MAX_STEPS][64];
-	int n = read_steps(steps_file, steps), killed = 0, clean = 0;
+	int n = read_steps(steps_file, steps), kills = 0, clean = 0;
 
-	printf("\nSIGKILL at each step (%d steps from %s):\n", n, steps_file);
-	printf("%-26s %-8s %-24s %s\n", "step", "profile", "nestbox killed", "PID 1 killed");
+	printf("\nSIGKILL at each step (%d steps from %s), in every profile that reaches it:\n", n,
+	       steps_file);
+	printf("%-26s %-44s %-16s %s\n", "step", "profiles", "nestbox killed", "PID 1 killed");
 	for (int s = 0; s < n; s++) {
-		struct nbf_result r1, r2;
-		char c1[NBF_LEAK_MAX + 64], c2[NBF_LEAK_MAX + 64];
-		const char *prof = "-";
+		struct column cols[2] = { { 0 } };
+		char names[128] = "", c1[NBF_LEAK_MAX + 256], c2[NBF_LEAK_MAX + 256];
 
-		r1.outcome = r2.outcome = NBF_NOT_REACHED;
 		for (int i = 0; i < N_PROFILES; i++) {
+			struct nbf_result r1, r2;
+
 			if (!profiles[i].ok)
 				continue;
+			/* sleep 2: PID 1 must still be there at the host's steps after the go byte */
 			nbf_run(&f, profiles[i].args, "sleep 2", steps[s], 0, NBF_NESTBOX, SIGKILL,
 				&r1);
 			if (r1.outcome == NBF_NOT_REACHED)
 				continue;
-			prof = profiles[i].name;
 			nbf_run(&f, profiles[i].args, "sleep 2", steps[s], 0, NBF_PID1, SIGKILL,
 				&r2);
-			break;
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+				 names[0] ? "," : "", profiles[i].name);
+			add_result(&cols[0], &profiles[i], &r1);
+			add_result(&cols[1], &profiles[i], &r2);
+			if (r1.leaks[0] || r2.leaks[0])
+				nbf_cleanup(&f);
 		}
-		if (r1.leaks[0] || r2.leaks[0])
-			nbf_cleanup(&f);
-		cell(&r1, c1, sizeof(c1));
-		cell(&r2, c2, sizeof(c2));
-		for (const struct nbf_result *r = &r1; r; r = r == &r1 ? &r2 : NULL) {
-			killed += r->outcome == NBF_KILLED;
-			clean += r->outcome == NBF_KILLED && !r->leaks[0];
+		for (int k = 0; k < 2; k++) {
+			kills += cols[k].reached - cols[k].no_target;
+			clean += cols[k].killed;
+			failures += cols[k].bad;
 		}
-		printf("%-26s %-8s %-24s %s\n", steps[s], prof, c1, c2);
-		fflush(stdout);
+		column_text(&cols[0], c1, sizeof(c1));
+		column_text(&cols[1], c2, sizeof(c2));
+		printf("%-26s %-44s %-16s %s\n", steps[s], names[0] ? names : "-", c1, c2);
 	}
-	printf("steps: %d kills, %d clean\n", killed, clean);
+	printf("steps: %d kills, %d clean\n", kills, clean);
 }
 
 static void random_kills(int n, int sig, enum nbf_target only, bool both, const char *script,

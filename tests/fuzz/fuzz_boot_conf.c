@@ -1,4 +1,4 @@
-/* The boot.conf reader (runtime/boot.c, boot mode: nestbox as the machine's PID 1). */
+/* The boot.conf reader (runtime/boot_conf.c; boot mode: nestbox as the machine's PID 1). */
 #include "boot.h"
 #include "fuzz.h"
 
