@@ -1,7 +1,15 @@
-/* The cleanup guard (guard.h). */
+/* The cleanup guard (guard.h).
+ *
+ * Two pipes from nestbox to the guard: the lifeline, which the guard blocks on (a 'D' byte:
+ * nestbox finished and cleaned up; EOF: it died), and the state pipe, which the guard reads only
+ * after a death. Until then the records stay in the pipe, not in the guard's memory: the guard
+ * shares nestbox's memory cgroup, and a guard with buffers of its own was the memory cgroup
+ * OOM killer's first choice (tests/test_limits.c out_of_memory), dying with the group it was to
+ * remove. By the time it reads, nestbox and the container are gone and their memory with them. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -10,16 +18,17 @@
 #include "cgroup_impl.h"
 #include "guard.h"
 
-#define GUARD_WATCH 'W' /* followed by a struct cg_dir about to be made */
-#define GUARD_ARM   'A' /* followed by the bytes of struct cg_state */
-#define GUARD_DONE  'D'
+#define GUARD_DONE 'D' /* lifeline: nestbox removed everything itself */
 
-/* Directories announced before their mkdir: at most one per hierarchy. */
-static struct cg_dir watched[CG_MAX_DIRS];
-static int n_watched;
-static struct cg_state armed; /* read here first: a partial read must not reach cg */
+/* State records: 'W' a directory about to be made; 'R' a directory of the group, then 'A' (arm)
+ * once every 'R' is sent. Incomplete records and uncommitted 'R's do not count. */
+struct guard_rec {
+	char kind;
+	uint8_t version, shared_parent;
+	uint16_t path_len, base_len, made_from;
+};
 
-static int guard_fd = -1; /* nestbox's write end */
+static int life_fd = -1, state_fd = -1; /* nestbox's write ends */
 
 static int read_all(int fd, void *buf, size_t len)
 {
@@ -49,6 +58,8 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* A directory announced before its mkdir and never armed: nothing was cloned into it. One rmdir
+ * each and no killing: a directory that is not empty is another container's of the same name. */
 static void unmake_watched(struct cg_dir *d)
 {
 	char *p = d->path;
@@ -62,10 +73,53 @@ static void unmake_watched(struct cg_dir *d)
 	}
 }
 
-static void __attribute__((noreturn)) guard_main(int fd)
+static int read_rec(int fd, struct guard_rec *r, struct cg_dir *d)
 {
-	char what;
+	if (read_all(fd, r, sizeof(*r)))
+		return -1;
+	if (r->kind == 'A')
+		return 0;
+	if (r->path_len >= sizeof(d->path) || read_all(fd, d->path, r->path_len))
+		return -1;
+	d->path[r->path_len] = '\0';
+	d->base_len = r->base_len;
+	d->made_from = r->made_from;
+	d->shared_parent = r->shared_parent;
+	return 0;
+}
+
+/* nestbox died: read what it made and remove it. cg is this process's copy (forked before
+ * cgroup_setup): free to overwrite. */
+static void clean_up(int fd)
+{
+	static struct cg_dir watched[CG_MAX_DIRS], d;
+	struct guard_rec r;
+	int n_watched = 0, n_pending = 0;
+
+	memset(&cg, 0, sizeof(cg));
+	cg.clone_fd = -1;
+	while (!read_rec(fd, &r, &d)) {
+		if (r.kind == 'W' && n_watched < CG_MAX_DIRS)
+			watched[n_watched++] = d;
+		else if (r.kind == 'R' && n_pending < CG_MAX_DIRS)
+			cg.dirs[n_pending++] = d;
+		else if (r.kind == 'A') {
+			cg.version = r.version;
+			cg.n_dirs = n_pending;
+		}
+	}
+	if (cg.version) {
+		cgroup_remove();
+		return;
+	}
+	for (int i = 0; i < n_watched; i++)
+		unmake_watched(&watched[i]);
+}
+
+static void __attribute__((noreturn)) guard_main(int life, int state)
+{
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	char what = 0;
 
 	/* Nobody waits on the caller's pipes for the guard, and it needs no other fd. */
 	if (null >= 0) {
@@ -73,87 +127,99 @@ static void __attribute__((noreturn)) guard_main(int fd)
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
 	}
-	if (fd > 3)
-		syscall(SYS_close_range, 3U, (unsigned)fd - 1, 0U);
-	syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U);
+	{
+		unsigned lo = (unsigned)(life < state ? life : state);
+		unsigned hi = (unsigned)(life < state ? state : life);
+
+		syscall(SYS_close_range, 3U, lo - 1, 0U); /* a range with first > last: EINVAL */
+		syscall(SYS_close_range, lo + 1, hi - 1, 0U);
+		syscall(SYS_close_range, hi + 1, ~0U, 0U);
+	}
 	prctl(PR_SET_NAME, "nestbox-guard");
-	cg.version = 0;
-	/* A message cut short by nestbox's death does not count: a watch is sent before its
-	 * mkdir, and an arm after every directory was watched. */
-	while (!read_all(fd, &what, 1)) {
-		if (what == GUARD_DONE)
-			_exit(0);
-		if (what == GUARD_ARM && !read_all(fd, &armed, sizeof(armed)))
-			cg = armed;
-		else if (what == GUARD_WATCH && n_watched < CG_MAX_DIRS &&
-			 !read_all(fd, &watched[n_watched], sizeof(watched[0])))
-			n_watched++;
-		else
-			break;
-	}
-	/* EOF: nestbox and the container's PID 1 are gone (the fd is not CLOEXEC-closed in the
-	 * clone: PID 1 holds it too, so the group is empty or emptying when this runs). */
-	if (cg.version) {
-		cg.clone_fd = -1;
-		cgroup_remove();
-		_exit(0);
-	}
-	/* Died while making the group (nothing was cloned into it yet): an empty directory at
-	 * most, and its shared parent. One rmdir each, no killing: a directory that is not empty is
-	 * another container's of the same name. */
-	for (int i = 0; i < n_watched; i++)
-		unmake_watched(&watched[i]);
+	/* EOF on the lifeline: nestbox and the container's PID 1 are gone (the fd is not closed in
+	 * the clone: PID 1 holds it too, so the group is empty or emptying when this runs). */
+	while (read(life, &what, 1) < 0 && errno == EINTR)
+		;
+	if (what != GUARD_DONE)
+		clean_up(state);
 	_exit(0);
 }
 
 int guard_start(void)
 {
-	int p[2];
+	int life[2], state[2];
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC))
+	if (pipe2(life, O_CLOEXEC))
 		return -errno;
+	if (pipe2(state, O_CLOEXEC)) {
+		int rc = -errno;
+
+		close(life[0]);
+		close(life[1]);
+		return rc;
+	}
 	pid = fork();
+	if (pid == 0) {
+		close(life[1]);
+		close(state[1]);
+		guard_main(life[0], state[0]);
+	}
+	close(life[0]);
+	close(state[0]);
 	if (pid < 0) {
 		int rc = -errno;
 
-		close(p[0]);
-		close(p[1]);
+		close(life[1]);
+		close(state[1]);
 		return rc;
 	}
-	if (pid == 0) {
-		close(p[1]);
-		guard_main(p[0]);
-	}
-	close(p[0]);
-	guard_fd = p[1];
+	life_fd = life[1];
+	state_fd = state[1];
 	return 0;
 }
 
-void guard_arm(void)
+static void send_rec(char kind, const struct cg_dir *d, int version)
 {
-	char what = GUARD_ARM;
+	struct guard_rec r = { kind, (uint8_t)version, 0, 0, 0, 0 };
+	size_t len = d ? strlen(d->path) : 0;
 
-	if (guard_fd >= 0 && cg.version &&
-	    (write_all(guard_fd, &what, 1) || write_all(guard_fd, &cg, sizeof(cg))))
+	if (state_fd < 0)
+		return;
+	if (d) {
+		r.shared_parent = d->shared_parent;
+		r.path_len = (uint16_t)len;
+		r.base_len = (uint16_t)d->base_len;
+		r.made_from = (uint16_t)d->made_from;
+	}
+	/* The state pipe is only read after a death: keep within its buffer (64 KiB; a record is
+	 * about a hundred bytes, a group at most CG_MAX_DIRS directories, each sent twice). */
+	if (write_all(state_fd, &r, sizeof(r)) || (len && write_all(state_fd, d->path, len)))
 		guard_end();
 }
 
 void guard_watch(const struct cg_dir *d)
 {
-	char what = GUARD_WATCH;
+	send_rec('W', d, 0);
+}
 
-	if (guard_fd >= 0 && (write_all(guard_fd, &what, 1) || write_all(guard_fd, d, sizeof(*d))))
-		guard_end();
+void guard_arm(void)
+{
+	if (!cg.version)
+		return;
+	for (int i = 0; i < cg.n_dirs; i++)
+		send_rec('R', &cg.dirs[i], 0);
+	send_rec('A', NULL, cg.version);
 }
 
 void guard_end(void)
 {
-	char what = GUARD_DONE;
+	const char what = GUARD_DONE;
 
-	if (guard_fd < 0)
+	if (life_fd < 0)
 		return;
-	write_all(guard_fd, &what, 1);
-	close(guard_fd);
-	guard_fd = -1;
+	write_all(life_fd, &what, 1);
+	close(life_fd);
+	close(state_fd);
+	life_fd = state_fd = -1;
 }
