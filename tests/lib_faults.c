@@ -356,8 +356,9 @@ static void keep_tail(struct nbf_result *r, const char *buf, ssize_t n)
 	r->stderr_tail[len + (size_t)n] = '\0';
 }
 
-/* Read stderr until the marker of step (1), EOF (0) or the timeout (-1). */
-static int wait_marker(int fd, const char *step, struct nbf_result *r)
+/* Read stderr (and a -t run's terminal, master >= 0: once the workload has closed every other
+ * fd, the marker can only go there) until the marker of step (1), EOF (0) or the timeout (-1). */
+static int wait_marker(int fd, int master, const char *step, struct nbf_result *r)
 {
 	char want[256], seen[8192] = "";
 	size_t len = 0;
@@ -365,14 +366,20 @@ static int wait_marker(int fd, const char *step, struct nbf_result *r)
 
 	snprintf(want, sizeof(want), MARKER "%s\n", step);
 	while (now_ms() < until) {
-		struct pollfd p = { fd, POLLIN, 0 };
+		struct pollfd p[2] = { { fd, POLLIN, 0 }, { master, POLLIN, 0 } };
 		ssize_t n;
 
-		if (poll(&p, 1, 100) <= 0)
+		if (poll(p, master >= 0 ? 2 : 1, 100) <= 0)
 			continue;
-		n = read(fd, seen + len, sizeof(seen) - 1 - len);
-		if (n <= 0)
-			return 0;
+		if (master >= 0 && (p[1].revents & POLLIN)) {
+			n = read(master, seen + len, sizeof(seen) - 1 - len);
+			if (n < 0)
+				n = 0;
+		} else {
+			n = read(fd, seen + len, sizeof(seen) - 1 - len);
+			if (n <= 0)
+				return 0;
+		}
 		keep_tail(r, seen + len, n);
 		len += (size_t)n;
 		seen[len] = '\0';
@@ -514,7 +521,7 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 		return;
 	}
 	if (step) {
-		int seen = wait_marker(p[0], step, r);
+		int seen = wait_marker(p[0], master, step, r);
 
 		if (seen <= 0) {
 			r->outcome = seen == 0 ? NBF_NOT_REACHED : NBF_HUNG;

@@ -26,6 +26,7 @@
 /* nestbox SIGKILLs PID 1 2 x grace + 1 s after SIGTERM/SIGINT; gone within that + 0.5 s. */
 #define STOP_BOUND_MS (2 * GRACE_SECONDS * 1000 + 1500)
 #define SHOW_LEAKS    10
+#define WORKLOAD_STEP "seccomp loaded, exec next" /* process.c, after close_range */
 
 struct profile {
 	const char *name;
@@ -190,6 +191,10 @@ static void step_matrix(const char *steps_file)
 			struct nbf_result r1, r2;
 
 			if (!profiles[i].ok)
+				continue;
+			/* -t: the workload's last step comes after it closed every fd but the
+			 * terminal's, where the marker is lost in the relay: not observable. */
+			if (!strcmp(profiles[i].name, "tty") && !strcmp(steps[s], WORKLOAD_STEP))
 				continue;
 			/* sleep 2: PID 1 must still be there at the host's steps after the go byte */
 			nbf_run(&f, profiles[i].args, "sleep 2", steps[s], 0, NBF_NESTBOX, SIGKILL,
