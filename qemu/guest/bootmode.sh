@@ -50,6 +50,11 @@ ok "container 'service' is running" [ "$(sed -n 's/^service container \([a-z]*\)
 ok "bad lines skipped: no entry for ghost, odd" sh -c '! grep -qE "^(ghost|odd) " /run/nestbox/status'
 ok "entries after the bad lines started (checks)" grep -q '^checks run running' /run/nestbox/status
 
+# Ctrl-Alt-Del: with reboot(RB_DISABLE_CAD) the kernel sends SIGINT to PID 1 instead of
+# rebooting at once, and says so in kernel.ctrl-alt-del (0); SIGINT -> reboot is test_boot's.
+ok "Ctrl-Alt-Del is a signal to PID 1 (kernel.ctrl-alt-del = 0)" \
+	[ "$(cat /proc/sys/kernel/ctrl-alt-del)" = 0 ]
+
 # Orphans are reaped by PID 1: a process whose parent died gets PID 1 as parent and, once it
 # exits, leaves no zombie.
 sh -c 'sleep 2 & echo $! >/tmp/orphan.pid'
