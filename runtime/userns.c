@@ -286,6 +286,11 @@ static int become_userns_root(const struct nb_container *c, struct nb_error *err
 	/* setgroups is denied for a rootless caller (security_host_setup): keep its groups. */
 	if (setgroups(0, NULL) && errno != EPERM)
 		return nb_fail_errno(err, "user namespace", "setgroups");
+	/* The uid change made the process non-dumpable (credentials(7)), and /proc/self then
+	 * belongs to the host's root, unmapped here: timens_offsets and the like could not be
+	 * opened. The reaper is made non-dumpable again once set up (security_limit_caps). */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return nb_fail_errno(err, "user namespace", "PR_SET_DUMPABLE");
 	return 0;
 }
 

@@ -307,4 +307,17 @@ TEST_F(userns, time_namespace_offsets)
 	TH_LOG("%s", r.out);
 }
 
+/* User and time namespaces together: the uid switch inside makes the process non-dumpable, and
+ * /proc/self/timens_offsets then belongs to an unmapped root (EACCES) unless nestbox undoes it. */
+TEST_F(userns, time_namespace_inside_a_user_namespace)
+{
+	if (!have("/proc/self/ns/time"))
+		SKIP(return, "kernel without time namespaces (5.6+)");
+	nbt_run(&r, "run", "--ns", "mnt,pid,user,time", "--uidmap", "0:100000:65536", "--gidmap",
+		"0:100000:65536", "--boottime", "86400", "--rootfs", nbt_rootfs(), "--", "sh", "-c",
+		"tr -s ' ' < /proc/self/timens_offsets; id -u", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("monotonic 0 0\nboottime 86400 0\n0\n", r.out);
+}
+
 TEST_HARNESS_MAIN
