@@ -39,4 +39,5 @@ fuzz: $(FUZZ_BIN)
 		printf '%-22s %10s executions in %ss, %s%s\n' $$t "$${execs:-?}" $(FUZZ_SECONDS) \
 			"$$cov" "$$( [ $$rc -eq 0 ] || echo ', CRASH: see '$(BUILD)/fuzz/$$t.log)"; \
 		[ $$rc -eq 0 ] || exit 1; \
-	done
+	done; \
+	echo "$(words $(FUZZ_BIN)) passed, 0 failed, 0 skipped"
