@@ -119,25 +119,14 @@ static bool has_token(const char *list, const char *token)
 	return false;
 }
 
-/* Our path in the hierarchy whose /proc/self/cgroup controller list has name ("" for v2). */
-static int own_path(const char *name, char *out, size_t size)
+/* In /proc/self/cgroup text ("ID:CONTROLLERS:PATH" lines), the path of the hierarchy whose
+ * controller list has name ("" for v2), "" for its root. */
+static int cgroup_file_path(const char *text, const char *name, char *out, size_t size)
 {
-	static char buf[4096];
+	char copy[4096];
 	char *save = NULL;
 
-	if (!buf[0]) {
-		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
-			return -1;
-		buf[n] = '\0';
-	}
-	char copy[sizeof(buf)];
-
-	memcpy(copy, buf, sizeof(buf));
+	snprintf(copy, sizeof(copy), "%s", text);
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *list = strchr(line, ':'), *path;
 
@@ -150,6 +139,24 @@ static int own_path(const char *name, char *out, size_t size)
 		}
 	}
 	return -1;
+}
+
+/* Our path in the hierarchy of controller name ("" for v2); /proc/self/cgroup is read once. */
+static int own_path(const char *name, char *out, size_t size)
+{
+	static char buf[4096];
+
+	if (!buf[0]) {
+		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return -1;
+		buf[n] = '\0';
+	}
+	return cgroup_file_path(buf, name, out, size);
 }
 
 /* One mountinfo line: root, mount point, fs type, super options. */

@@ -75,8 +75,9 @@ static int pivot_into_scratch(const char *mount_point)
 {
 	if (mount("nestbox", mount_point, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"))
 		return -1;
-	if (chdir(mount_point) || mkdir(OLDROOT + 1, 0700) || mkdir(NEWROOT + 1, 0755) ||
-	    syscall(SYS_pivot_root, ".", OLDROOT + 1) || chdir("/")) {
+	/* Relative to the scratch root we are in: OLDROOT and NEWROOT without their '/'. */
+	if (chdir(mount_point) || mkdir(&OLDROOT[1], 0700) || mkdir(&NEWROOT[1], 0755) ||
+	    syscall(SYS_pivot_root, ".", &OLDROOT[1]) || chdir("/")) {
 		int saved = errno;
 
 		if (chdir("/") == 0)

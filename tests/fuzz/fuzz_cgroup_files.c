@@ -1,6 +1,6 @@
 /* What the cgroup code reads from the kernel (runtime/cgroup_layout.c): /proc/self/mountinfo
  * lines (mount fields, v1 hierarchy options, the options a view mount takes) and "key value"
- * cgroup files (memory.stat, pids.peak ...). The file is included so that its static parsers are
+ * cgroup files (memory.stat, pids.peak ...), and /proc/self/cgroup's "ID:CONTROLLERS:PATH" lines. The file is included so that its static parsers are
  * reached without widening its interface; faults.mk links the rest of the runtime without it. */
 #include "../../runtime/cgroup_layout.c"
 
@@ -22,6 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cg.n_dirs = 0;
 		add_v1_dir(mnt, root, o);
 	}
+	char *proc_cgroup = fuzz_string(data, size);
+
+	for (size_t i = 0; i < N_CONTROLLERS; i++)
+		cgroup_file_path(proc_cgroup, controllers[i].name, opts, sizeof(opts));
+	cgroup_file_path(proc_cgroup, "", opts, sizeof(opts));
+	free(proc_cgroup);
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	cg_read_value(dir, slash + 1, "oom_kill");
 	cg_read_value(dir, slash + 1, NULL);
