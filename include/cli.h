@@ -2,6 +2,8 @@
 #ifndef NB_CLI_H
 #define NB_CLI_H
 
+#include <stdint.h>
+
 #include "container.h"
 #include "nb_error.h"
 
@@ -22,8 +24,12 @@ struct cli_option {
 /* Tables end with an entry whose name is NULL. */
 extern const struct cli_option cli_run_options[];
 extern const struct cli_option cli_security_options[]; /* security.c */
-extern const struct cli_option net_options[]; /* net.c */
-extern const struct cli_option cgroup_options[]; /* cgroup.c */
+extern const struct cli_option net_options[];	       /* net.c */
+extern const struct cli_option cgroup_options[];       /* cgroup.c */
+
+/* A whole decimal number, digits only, at most max: 0, or -1 for anything else. Every option
+ * handler that takes a count uses it. */
+int cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err);
 

@@ -63,7 +63,7 @@ struct nb_container {
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 
-	struct nb_cgroup_spec cgroup; /* --memory, --cpus, --pids ... (cgroup.c) */
+	struct nb_cgroup_spec cgroup;	  /* --memory, --cpus, --pids ... (cgroup.c) */
 	struct nb_security_spec security; /* caps, seccomp, rlimits, id maps (security.c) */
 };
 

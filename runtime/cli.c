@@ -15,15 +15,16 @@
 #include "tty.h"
 #include "security.h"
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+int cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	if (!*s || *s == '-' || *s == '+')
+	/* strtoull takes "-1", "+1" and " 1": a value here is digits only. */
+	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
-	v = strtoul(s, &end, 10);
+	v = strtoull(s, &end, 10);
 	if (errno || *end || v > max)
 		return -1;
 	*out = v;
@@ -173,15 +174,15 @@ static int opt_workdir(struct nb_container *c, const char *arg, struct nb_error 
 static int opt_user(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	char *copy = strdup(arg), *colon;
-	unsigned long uid, gid;
+	uint64_t uid, gid;
 
 	if (!copy)
 		return nb_fail_errno(err, "--user", arg);
 	colon = strchr(copy, ':');
 	if (colon)
 		*colon = '\0';
-	if (parse_uint(copy, UINT_MAX - 1, &uid) ||
-	    (colon && parse_uint(colon + 1, UINT_MAX - 1, &gid)))
+	if (cli_parse_u64(copy, UINT_MAX - 1, &uid) ||
+	    (colon && cli_parse_u64(colon + 1, UINT_MAX - 1, &gid)))
 		return nb_fail(err, EINVAL, "--user", arg, "expected numeric UID[:GID]");
 	c->uid = (uid_t)uid;
 	c->gid = colon ? (gid_t)gid : (gid_t)uid;
@@ -191,9 +192,9 @@ static int opt_user(struct nb_container *c, const char *arg, struct nb_error *er
 
 static int opt_grace(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	unsigned long v;
+	uint64_t v;
 
-	if (parse_uint(arg, 3600, &v))
+	if (cli_parse_u64(arg, 3600, &v))
 		return nb_fail(err, EINVAL, "--grace", arg, "expected whole seconds, 0 to 3600");
 	c->grace_seconds = (unsigned)v;
 	return 0;
@@ -245,11 +246,7 @@ const struct cli_option cli_run_options[] = {
 };
 
 static const struct cli_option *const cli_option_tables[] = {
-	cli_run_options,
-	tty_options,
-	cli_security_options,
-	net_options,
-	cgroup_options,
+	cli_run_options, tty_options, cli_security_options, net_options, cgroup_options,
 };
 #define N_TABLES    (sizeof(cli_option_tables) / sizeof(cli_option_tables[0]))
 #define MAX_OPTIONS 128

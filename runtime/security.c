@@ -177,28 +177,13 @@ static int opt_seccomp(struct nb_container *c, const char *arg, struct nb_error 
 }
 
 /* A decimal number that fits in max, or "unlimited" (-> RLIM_INFINITY when allowed). */
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_limit(const char *s, uint64_t *out)
 {
 	if (!strcmp(s, "unlimited") || !strcmp(s, "-1")) {
 		*out = RLIM_INFINITY;
 		return 0;
 	}
-	return parse_u64(s, RLIM_INFINITY - 1, out);
+	return cli_parse_u64(s, RLIM_INFINITY - 1, out);
 }
 
 static const char rlimit_names[][11] = {
@@ -264,7 +249,7 @@ static int idmap_option(const char *opt, const char *arg, struct nb_idmap *maps,
 			return nb_fail(err, EINVAL, opt, arg, "expected INSIDE:OUTSIDE:COUNT");
 		memcpy(num, p, len);
 		num[len] = '\0';
-		if (parse_u64(num, UINT32_MAX, &v[i]))
+		if (cli_parse_u64(num, UINT32_MAX, &v[i]))
 			return nb_fail(err, EINVAL, opt, arg, "ids are numbers below 2^32");
 		p += len + 1;
 	}
