@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -184,6 +185,31 @@ pid_t nbt_spawn(const char *const *argv, const char *log_path)
 		exec_nestbox(argv);
 	}
 	return pid;
+}
+
+int nbt_wait_for_text(const char *path, const char *text, int timeout_ms)
+{
+	static char buf[NBT_OUT_MAX];
+
+	for (int waited = 0; waited <= timeout_ms; waited += 20) {
+		if (nbt_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, text))
+			return 1;
+		usleep(20000);
+	}
+	return 0;
+}
+
+int nbt_wait_exit(pid_t pid)
+{
+	return wait_status(pid);
+}
+
+double nbt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 char *nbt_mountinfo(void)

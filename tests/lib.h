@@ -32,6 +32,12 @@ pid_t nbt_spawn(const char *const *argv, const char *log_path);
 
 /* Host mount table without the fields that differ between reads; caller frees. */
 char *nbt_mountinfo(void);
+/* Wait up to timeout_ms for the file at path to contain text: 1 when it did, 0 otherwise. */
+int nbt_wait_for_text(const char *path, const char *text, int timeout_ms);
+/* waitpid and the exit status as `nestbox run` reports it: code, or 128+N for signal N. */
+int nbt_wait_exit(pid_t pid);
+/* CLOCK_MONOTONIC in seconds. */
+double nbt_now(void);
 /* Number of processes whose command line starts with needle (excluding the caller). */
 int nbt_count_procs(const char *needle);
 /* Lines of stderr (to check "one clear line"). */

@@ -105,35 +105,6 @@ static void three_levels(const struct nest_paths *p, const char **argv, const ch
 	memcpy(argv, a, sizeof(a));
 }
 
-static int wait_for_file(const char *path, const char *text)
-{
-	static char buf[NBT_OUT_MAX];
-
-	for (int i = 0; i < 500; i++) {
-		if (nbt_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, text))
-			return 1;
-		usleep(20000);
-	}
-	return 0;
-}
-
-static int wait_exit(pid_t pid)
-{
-	int ws;
-
-	if (waitpid(pid, &ws, 0) != pid)
-		return -1;
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Processes of the nested containers still alive on the host. */
 static int leftovers(void)
 {
@@ -208,19 +179,19 @@ TEST_F(nest, sigterm_to_outermost_reaches_innermost_and_all_is_gone)
 		     "trap 'echo term > /nb/out/term; exit 3' TERM; "
 		     "echo ready; while :; do sleep 0.05; done");
 	self->p.bg = nbt_spawn(argv, self->p.log);
-	ASSERT_TRUE(wait_for_file(self->p.log, "ready")) TH_LOG("never ready");
+	ASSERT_TRUE(nbt_wait_for_text(self->p.log, "ready", 10000)) TH_LOG("never ready");
 	/* "ready" may come before the orphan has exec'd sleep. */
 	for (int i = 0; i < 250 && nbt_count_procs("sleep 987") != 1; i++)
 		usleep(20000);
 	ASSERT_EQ(1, nbt_count_procs("sleep 987"));
-	start = now();
+	start = nbt_now();
 	kill(self->p.bg, SIGTERM);
-	status = wait_exit(self->p.bg);
-	took = now() - start;
+	status = nbt_wait_exit(self->p.bg);
+	took = nbt_now() - start;
 	self->p.bg = 0;
 	EXPECT_EQ(3, status);
 	snprintf(marker, sizeof(marker), "%s/term", self->p.out);
-	EXPECT_TRUE(wait_for_file(marker, "term"));
+	EXPECT_TRUE(nbt_wait_for_text(marker, "term", 10000));
 	/* One grace period (1 s) is spent on the orphan; the levels add little. */
 	EXPECT_LT(0.9, took);
 	EXPECT_GT(4.0, took) TH_LOG("took %.2f s", took);
@@ -238,9 +209,9 @@ TEST_F(nest, sigkill_to_outermost_leaves_nothing)
 
 	three_levels(&self->p, argv, "sleep 987 & echo ready; wait");
 	self->p.bg = nbt_spawn(argv, self->p.log);
-	ASSERT_TRUE(wait_for_file(self->p.log, "ready"));
+	ASSERT_TRUE(nbt_wait_for_text(self->p.log, "ready", 10000));
 	kill(self->p.bg, SIGKILL);
-	wait_exit(self->p.bg);
+	nbt_wait_exit(self->p.bg);
 	self->p.bg = 0;
 	for (int i = 0; i < 100 && leftovers(); i++)
 		usleep(20000);

@@ -40,36 +40,6 @@ FIXTURE_TEARDOWN(run)
 	nbt_rm_rf(self->dir);
 }
 
-/* Wait until the background run's log contains text; returns 1 when it did. */
-static int wait_for_log(const char *log, const char *text)
-{
-	static char buf[NBT_OUT_MAX];
-
-	for (int i = 0; i < 250; i++) {
-		if (nbt_read_file(log, buf, sizeof(buf)) > 0 && strstr(buf, text))
-			return 1;
-		usleep(20000);
-	}
-	return 0;
-}
-
-static int wait_exit(pid_t pid)
-{
-	int ws;
-
-	if (waitpid(pid, &ws, 0) != pid)
-		return -1;
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 TEST_F(run, workload_is_pid_2_under_the_reaper)
 {
 	static struct nbt_result r;
@@ -228,33 +198,33 @@ TEST_F(run, signals_are_forwarded_to_the_workload)
 			 names[i], 40 + i, names[i]);
 		snprintf(log, sizeof(log), "%s.%s", self->log, names[i]);
 		self->bg = nbt_spawn(argv, log);
-		ASSERT_TRUE(wait_for_log(log, "ready"));
+		ASSERT_TRUE(nbt_wait_for_text(log, "ready", 5000));
 		kill(self->bg, sigs[i]);
-		EXPECT_EQ(40 + i, wait_exit(self->bg));
+		EXPECT_EQ(40 + i, nbt_wait_exit(self->bg));
 		self->bg = 0;
-		EXPECT_TRUE(wait_for_log(log, names[i]));
+		EXPECT_TRUE(nbt_wait_for_text(log, names[i], 5000));
 	}
 }
 
 TEST_F(run, remaining_processes_get_term_then_kill_after_grace)
 {
 	static struct nbt_result r;
-	double start = now(), took;
+	double start = nbt_now(), took;
 
 	/* The workload exits at once, leaving a child that ignores SIGTERM. */
 	nbt_run(&r, "run", "--grace", "1", "--rootfs", nbt_rootfs(), "--", "sh", "-c",
 		"(trap '' TERM; sleep 977) & sleep 0.1; exit 5", NULL);
-	took = now() - start;
+	took = nbt_now() - start;
 	EXPECT_EQ(5, r.status);
 	EXPECT_LT(0.9, took);
 	EXPECT_GT(5.0, took);
 	EXPECT_EQ(0, nbt_count_procs("sleep 977"));
 	/* A child that honours SIGTERM does not make anyone wait for the grace period. */
-	start = now();
+	start = nbt_now();
 	nbt_run(&r, "run", "--grace", "10", "--rootfs", nbt_rootfs(), "--", "sh", "-c",
 		"sleep 978 & sleep 0.1; exit 6", NULL);
 	EXPECT_EQ(6, r.status);
-	EXPECT_GT(5.0, now() - start);
+	EXPECT_GT(5.0, nbt_now() - start);
 }
 
 TEST_F(run, sigkill_mid_run_leaves_nothing_behind)
@@ -272,10 +242,10 @@ TEST_F(run, sigkill_mid_run_leaves_nothing_behind)
 	char *before = nbt_mountinfo(), *after;
 
 	self->bg = nbt_spawn(argv, self->log);
-	ASSERT_TRUE(wait_for_log(self->log, "ready"));
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "ready", 5000));
 	ASSERT_EQ(1, nbt_count_procs("sleep 979"));
 	kill(self->bg, SIGKILL);
-	wait_exit(self->bg);
+	nbt_wait_exit(self->bg);
 	self->bg = 0;
 	for (int i = 0; i < 100 && nbt_count_procs("sleep 979"); i++)
 		usleep(20000);
