@@ -153,6 +153,7 @@ static int run_in(struct nbt_result *r, const char *name, const char *const *arg
 FIXTURE(cgroup)
 {
 	char name[64];
+	char *tmp; /* a test's scratch directory, removed in teardown on every way out */
 };
 
 FIXTURE_SETUP(cgroup)
@@ -160,6 +161,7 @@ FIXTURE_SETUP(cgroup)
 	static int serial;
 
 	snprintf(self->name, sizeof(self->name), "nbt-cg-%d-%d", (int)getpid(), serial++);
+	self->tmp = NULL;
 	if (geteuid())
 		SKIP(return, "cgroups need root");
 	if (!layout())
@@ -171,6 +173,7 @@ FIXTURE_TEARDOWN(cgroup)
 	bool left = group_exists(self->name);
 
 	remove_groups(self->name);
+	nbt_rm_rf(self->tmp);
 	EXPECT_FALSE(left) TH_LOG("cgroup %s left behind", self->name);
 }
 
@@ -597,7 +600,7 @@ TEST_F(cgroup, v2_nestbox_alone_in_its_group_moves_into_a_leaf)
 	const char *args[] = { "run",	   "--rootfs",	      nbt_rootfs(), "--name",
 			       self->name, "--pids",	      "7",	    "--",
 			       "cat",	   CG_FS "/pids.max", NULL };
-	char *tmp = nbt_tempdir("cgleaf");
+	char *tmp = self->tmp = nbt_tempdir("cgleaf");
 
 	if (layout() != 2)
 		SKIP(return, "cgroup v2 only (this host: v1 or hybrid)");
@@ -645,7 +648,7 @@ TEST_F(cgroup, v2_controller_not_enabled_above_is_named)
 	char own[4096], group[4200], sub[4300], log[4400], buf[4096];
 	const char *args[] = { "run",	 "--rootfs", nbt_rootfs(), "--name", self->name,
 			       "--pids", "7",	     "--",	   "true",   NULL };
-	char *tmp = nbt_tempdir("cgmiss");
+	char *tmp = self->tmp = nbt_tempdir("cgmiss");
 
 	if (layout() != 2)
 		SKIP(return, "cgroup v2 only (this host: v1 or hybrid)");
