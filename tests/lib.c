@@ -274,6 +274,45 @@ int nbt_count_procs(const char *needle)
 	return count;
 }
 
+int nbt_count_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+int nbt_run_container(struct nbt_result *r, const char *helpers_at, const char *const *opts,
+		      const char *const *cmd)
+{
+	static char helpers[PATH_MAX + 64];
+	const char *argv[128];
+	int n = 0;
+
+	argv[n++] = "run";
+	argv[n++] = "--rootfs";
+	argv[n++] = nbt_rootfs();
+	if (helpers_at) {
+		snprintf(helpers, sizeof(helpers), "%s:%s:ro", nbt_helpers(), helpers_at);
+		argv[n++] = "--bind";
+		argv[n++] = helpers;
+	}
+	for (int i = 0; opts && opts[i] && n < 100; i++)
+		argv[n++] = opts[i];
+	argv[n++] = "--";
+	for (int i = 0; cmd[i] && n < 127; i++)
+		argv[n++] = cmd[i];
+	argv[n] = NULL;
+	return nbt_runv(r, argv);
+}
+
 int nbt_count_lines(const char *text)
 {
 	int n = 0;

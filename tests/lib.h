@@ -40,6 +40,12 @@ int nbt_wait_exit(pid_t pid);
 double nbt_now(void);
 /* Number of processes whose command line starts with needle (excluding the caller). */
 int nbt_count_procs(const char *needle);
+/* Entries in a directory, "." and ".." not counted; -1 when it cannot be read. */
+int nbt_count_entries(const char *path);
+/* nestbox run --rootfs <busybox rootfs> [--bind <helpers>:HELPERS_AT:ro] OPTS... -- CMD...
+ * opts may be NULL; both lists NULL-terminated; helpers_at NULL binds no helpers. */
+int nbt_run_container(struct nbt_result *r, const char *helpers_at, const char *const *opts,
+		      const char *const *cmd);
 /* Lines of stderr (to check "one clear line"). */
 int nbt_count_lines(const char *text);
 /* Read a whole small file into buf; returns bytes or -1. */

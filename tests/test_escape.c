@@ -26,25 +26,10 @@ static struct nbt_result r;
 /* escape_try ATTEMPT [ARG] in a container with the given options (NULL-terminated). */
 static void attempt(const char *const *opts, const char *what, const char *arg)
 {
-	static char helpers[512];
-	const char *argv[32];
-	int n = 0;
+	const char *const cmd[] = { "/root/escape_try", what, arg, NULL };
 
 	/* /root: a directory the rootfs has, so the bind works under --read-only too */
-	snprintf(helpers, sizeof(helpers), "%s:/root:ro", nbt_helpers());
-	argv[n++] = "run";
-	argv[n++] = "--rootfs";
-	argv[n++] = nbt_rootfs();
-	argv[n++] = "--bind";
-	argv[n++] = helpers;
-	for (int i = 0; opts && opts[i]; i++)
-		argv[n++] = opts[i];
-	argv[n++] = "--";
-	argv[n++] = "/root/escape_try";
-	argv[n++] = what;
-	argv[n++] = arg;
-	argv[n] = NULL;
-	nbt_runv(&r, argv);
+	nbt_run_container(&r, "/root", opts, cmd);
 }
 
 FIXTURE(escape)
