@@ -498,6 +498,30 @@ static int make_group(const struct nb_container *c, unsigned need, struct nb_err
 	return rc;
 }
 
+/* nestbox makes, joins and removes the group from inside its own memory cgroup. Under a limit
+ * too tight for that, the OOM killer takes nestbox, the container and the cleanup guard in turn
+ * (the charge does not go away with them) and the group stays behind: measured with nestbox
+ * itself under 512K (tests/test_limits.c). Refuse before anything exists instead. */
+#define NB_MIN_OWN_MEMORY (2LL << 20)
+
+static int check_own_memory(struct nb_error *err)
+{
+	const char *dir = cg_dir_of(CG_MEMORY);
+	long long limit, usage;
+	char free_kib[PATH_MAX + 48];
+
+	if (!dir)
+		return 0;
+	limit = cg_read_value(dir, cg.version == 2 ? "memory.max" : "memory.limit_in_bytes", NULL);
+	usage =
+	    cg_read_value(dir, cg.version == 2 ? "memory.current" : "memory.usage_in_bytes", NULL);
+	if (limit < 0 || usage < 0 || limit - usage >= NB_MIN_OWN_MEMORY)
+		return 0;
+	snprintf(free_kib, sizeof(free_kib), "%lld KiB free in %s", (limit - usage) / 1024, dir);
+	return nb_fail(err, ENOMEM, "memory", free_kib,
+		       "nestbox needs 2 MiB of its own cgroup's memory to set up and clean up");
+}
+
 int cgroup_setup(const struct nb_container *c, struct nb_error *err)
 {
 	const struct nb_cgroup_spec *s = &c->cgroup;
@@ -518,6 +542,9 @@ int cgroup_setup(const struct nb_container *c, struct nb_error *err)
 				       "no cgroup hierarchy with controllers is mounted")
 			     : 0;
 	}
+	rc = check_own_memory(err);
+	if (rc)
+		return rc;
 	rc = make_group(c, need, err);
 	if (rc && !asked) { /* best effort: e.g. a read-only /sys/fs/cgroup when nested */
 		if (c->verbosity > 0)
