@@ -295,7 +295,8 @@ TEST_F(net, no_gateway_no_default_route)
 	free(r);
 }
 
-TEST_F(net, tcp_round_trip_with_nc)
+/* Under TCG in the QEMU matrix a round of nc tries can outlast the default 30 s. */
+TEST_F_TIMEOUT(net, tcp_round_trip_with_nc, 60)
 {
 	const char *argv[] = { "run",
 			       "--rootfs",
