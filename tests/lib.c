@@ -274,6 +274,17 @@ int nbt_count_procs(const char *needle)
 	return count;
 }
 
+int nbt_wait_procs(const char *needle, int want, int timeout_ms)
+{
+	int n = nbt_count_procs(needle);
+
+	for (int waited = 0; n != want && waited < timeout_ms; waited += 20) {
+		usleep(20000);
+		n = nbt_count_procs(needle);
+	}
+	return n;
+}
+
 int nbt_count_entries(const char *path)
 {
 	DIR *d = opendir(path);

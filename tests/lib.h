@@ -40,6 +40,9 @@ int nbt_wait_exit(pid_t pid);
 double nbt_now(void);
 /* Number of processes whose command line starts with needle (excluding the caller). */
 int nbt_count_procs(const char *needle);
+/* Poll nbt_count_procs(needle) until it equals want or timeout_ms passes; the last count.
+ * "echo READY; exec sleep N" prints before the exec, so a count right after READY races. */
+int nbt_wait_procs(const char *needle, int want, int timeout_ms);
 /* Entries in a directory, "." and ".." not counted; -1 when it cannot be read. */
 int nbt_count_entries(const char *path);
 /* nestbox run --rootfs <busybox rootfs> [--bind <helpers>:HELPERS_AT:ro] OPTS... -- CMD...

@@ -183,7 +183,7 @@ TEST_F(nest, sigterm_to_outermost_reaches_innermost_and_all_is_gone)
 	/* "ready" may come before the orphan has exec'd sleep. */
 	for (int i = 0; i < 250 && nbt_count_procs("sleep 987") != 1; i++)
 		usleep(20000);
-	ASSERT_EQ(1, nbt_count_procs("sleep 987"));
+	ASSERT_EQ(1, nbt_wait_procs("sleep 987", 1, 5000));
 	start = nbt_now();
 	kill(self->p.bg, SIGTERM);
 	status = nbt_wait_exit(self->p.bg);

@@ -243,7 +243,7 @@ TEST_F(run, sigkill_mid_run_leaves_nothing_behind)
 
 	self->bg = nbt_spawn(argv, self->log);
 	ASSERT_TRUE(nbt_wait_for_text(self->log, "ready", 5000));
-	ASSERT_EQ(1, nbt_count_procs("sleep 979"));
+	ASSERT_EQ(1, nbt_wait_procs("sleep 979", 1, 5000));
 	kill(self->bg, SIGKILL);
 	nbt_wait_exit(self->bg);
 	self->bg = 0;
