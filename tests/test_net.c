@@ -322,9 +322,14 @@ TEST_F_TIMEOUT(net, tcp_round_trip_with_nc, 60)
 
 	ASSERT_GT(pid, 0);
 	ASSERT_TRUE(ready(self->log));
-	/* READY comes just before nc listens: retry the connection for a while */
-	for (int i = 0; i < 50 && !strstr(out, "HELLO"); i++) {
-		rc = bb_out(out, sizeof(out), "echo hello | $BB nc -w 3 10.77.0.2 7777");
+	/* READY comes just before nc listens: retry while the connection is refused. The listener
+	 * serves one connection, so the client must wait long enough for the answer (-w 10):
+	 * under TCG a 3 s wait missed it, and every later try then waited out an unanswered
+	 * connect to a container already gone, past the test's timeout. */
+	double start = nbt_now();
+
+	for (int i = 0; i < 50 && !strstr(out, "HELLO") && nbt_now() - start < 40; i++) {
+		rc = bb_out(out, sizeof(out), "echo hello | $BB nc -w 10 10.77.0.2 7777");
 		if (!strstr(out, "HELLO"))
 			sleep_ms(100);
 	}
