@@ -296,7 +296,7 @@ TEST_F(net, no_gateway_no_default_route)
 }
 
 /* Under TCG in the QEMU matrix a round of nc tries can outlast the default 30 s. */
-TEST_F_TIMEOUT(net, tcp_round_trip_with_nc, 60)
+TEST_F_TIMEOUT(net, tcp_round_trip_with_nc, 90)
 {
 	const char *argv[] = { "run",
 			       "--rootfs",
@@ -325,11 +325,13 @@ TEST_F_TIMEOUT(net, tcp_round_trip_with_nc, 60)
 	/* READY comes just before nc listens: retry while the connection is refused. The listener
 	 * serves one connection, so the client must wait long enough for the answer (-w 10):
 	 * under TCG a 3 s wait missed it, and every later try then waited out an unanswered
-	 * connect to a container already gone, past the test's timeout. */
+	 * connect to a container already gone, past the test's timeout. Each try is also bounded
+	 * by timeout(1): a connected nc whose peer never closes would otherwise wait forever. */
 	double start = nbt_now();
 
 	for (int i = 0; i < 50 && !strstr(out, "HELLO") && nbt_now() - start < 40; i++) {
-		rc = bb_out(out, sizeof(out), "echo hello | $BB nc -w 10 10.77.0.2 7777");
+		rc = bb_out(out, sizeof(out),
+			    "echo hello | $BB timeout 12 $BB nc -w 10 10.77.0.2 7777");
 		if (!strstr(out, "HELLO"))
 			sleep_ms(100);
 	}
