@@ -599,7 +599,7 @@ TEST_F(net, nothing_left_after_sigkill)
 	ASSERT_GT(pid, 0);
 	ASSERT_TRUE(ready(self->log));
 	ASSERT_NE(0, if_nametoindex("nbtkill"));
-	ASSERT_EQ(1, nbt_wait_procs("sleep 29", 1, 5000));
+	ASSERT_LE(1, nbt_wait_procs("sleep 29", 1, 5000));
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 	self->n_spawned = 0;
