@@ -59,6 +59,11 @@ int cgroup_finish(const struct nb_container *c, int status);
 /* Remove the group (kills what is left in it): error paths and cgroup_finish. */
 void cgroup_remove(void);
 
+/* The group as text lines for the run record, and back (for cgroup_remove in another process:
+ * `nestbox delete`). */
+void cgroup_record(char *buf, size_t size);
+int cgroup_restore(const char *lines);
+
 /* Container side: a cgroup namespace rooted at the container's group. */
 int cgroup_enter_ns(const struct nb_container *c, struct nb_error *err);
 

@@ -33,6 +33,9 @@ int cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err);
 
+/* `nestbox create [OPTIONS] ID [--] CMD [ARG...]`: as run, the name being the ID. */
+int cli_parse_create(int argc, char **argv, struct nb_container *c, struct nb_error *err);
+
 void cli_run_usage(int fd);
 
 #endif

@@ -8,8 +8,9 @@
 #ifndef NB_GUARD_H
 #define NB_GUARD_H
 
-/* Host side, signals blocked, before cgroup_setup. 0 or -errno (nothing to undo then). */
-int guard_start(void);
+/* Host side, signals blocked, before cgroup_setup. keep_fd (or -1): an fd the guard keeps open
+ * until it is done (the run's name lock). 0 or -errno (nothing to undo then). */
+int guard_start(int keep_fd);
 /* cgroup.c, before it makes a group directory: removed if nestbox dies before guard_arm. */
 struct cg_dir;
 void guard_watch(const struct cg_dir *d);

@@ -70,6 +70,9 @@ int net_host_setup(const struct nb_container *c, pid_t child, struct nb_error *e
  * gets around to the dead namespace. */
 void net_host_teardown(const struct nb_container *c);
 
+/* `nestbox delete`: the host end of a container this process did not make, by name. */
+void net_delete_host_end(const char *ifname);
+
 /* Container side, after the go byte: lo up, and eth0's addresses, state and route. */
 int net_container_setup(const struct nb_container *c, struct nb_error *err);
 

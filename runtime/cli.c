@@ -341,7 +341,8 @@ static int unknown_option(char **argv, int val, struct nb_error *err)
 	return nb_fail(err, EINVAL, "run", optopt ? shortopt : arg, "unknown option (see --help)");
 }
 
-int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err)
+/* The options, up to the first word that is not one; optind is left at that word. */
+static int parse_options(int argc, char **argv, struct nb_container *c, struct nb_error *err)
 {
 	const struct cli_option *all[MAX_OPTIONS];
 	size_t n = collect_options(all);
@@ -369,15 +370,45 @@ int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+static int finish(int argc, char **argv, struct nb_container *c, struct nb_error *err)
+{
 	if (optind >= argc)
-		return nb_fail(err, EINVAL, "run", NULL,
+		return nb_fail(err, EINVAL, argv[0], NULL,
 			       "no CMD given (nestbox run [OPTIONS] -- CMD)");
 	c->argv = &argv[optind];
 	if (!c->n_layers)
-		return nb_fail(err, EINVAL, "run", NULL, "--rootfs DIR is required");
+		return nb_fail(err, EINVAL, argv[0], NULL, "--rootfs DIR is required");
 	if (!c->name[0])
 		snprintf(c->name, sizeof(c->name), "nestbox-%d", (int)getpid());
 	if (!c->hostname[0])
 		memcpy(c->hostname, c->name, sizeof(c->name));
 	return 0;
+}
+
+int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err)
+{
+	int rc = parse_options(argc, argv, c, err);
+
+	return rc ? rc : finish(argc, argv, c, err);
+}
+
+/* `create [OPTIONS] ID [--] CMD [ARG...]`: the container's name is the ID. */
+int cli_parse_create(int argc, char **argv, struct nb_container *c, struct nb_error *err)
+{
+	int rc = parse_options(argc, argv, c, err);
+
+	if (rc)
+		return rc;
+	if (optind >= argc)
+		return nb_fail(err, EINVAL, "create", NULL,
+			       "no ID given (nestbox create [OPTIONS] ID -- CMD)");
+	if (c->name[0])
+		return nb_fail(err, EINVAL, "create", "--name", "the ID is the name");
+	rc = opt_name(c, argv[optind++], err);
+	if (!rc && optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	return rc ? rc : finish(argc, argv, c, err);
 }

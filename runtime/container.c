@@ -1,90 +1,73 @@
-/* A container's life, top to bottom:
+/* The container side of a run (include/container_side.h): PID 1 of the new pid namespace, from
+ * the clone to the workload. The host side is lifecycle.c.
  *
- *   host side (nestbox run)          container side (PID 1 of the new pid namespace)
- *   block signals                    die with the host side (PDEATHSIG), setsid
- *   clone into new namespaces  --->  private mounts, scratch root, overlay root,
- *   forward signals, wait            binds, /proc, /sys, /dev, hostname, pivot_root,
- *   exit with the status       <---  reaper (init/) with the workload as its child
+ *   wait for the go byte, die with the host side (PDEATHSIG), cgroup namespace, network,
+ *   session, user and time namespaces -> the root: private mounts, scratch root, overlay,
+ *   binds, /proc, /sys, /dev, masks -> hostname -> pivot_root -> ready byte -> start byte ->
+ *   terminal, capabilities -> the reaper (init/) with the workload as its child.
  *
  * Everything the container side creates lives in its own mount namespace, so a crash at any
  * point leaves nothing on the host: the kernel tears the namespaces down with their last
- * process, and the host side's death kills that process (PR_SET_PDEATHSIG). */
+ * process, and the host side's death kills that process (PR_SET_PDEATHSIG) until the container
+ * is created; a detached one (nestbox create) is then the state directory's to delete. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
-#include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "container_side.h"
 #include "dev.h"
-#include "faults.h"
-#include "guard.h"
 #include "init.h"
 #include "mounts.h"
-#include "nested.h"
 #include "net.h"
-#include "ns.h"
 #include "overlay.h"
 #include "process.h"
-#include "run.h"
 #include "security.h"
+#include "step.h"
 #include "tty.h"
 
-/* A named setup step: logged with -v, and where the test build stops for `make faults`
- * (faults.h; tests/faults/faults.mk lists the steps from the calls to step and done). */
-static void step(const struct nb_container *c, const char *name)
-{
-	if (c->verbosity > 0)
-		dprintf(STDERR_FILENO, "nestbox: %s: %s\n", c->name, name);
-	fault_point(name);
-}
-
-/* step() once the action returned 0; its result passed through. */
-static int done(const struct nb_container *c, const char *name, int rc)
-{
-	if (!rc)
-		step(c, name);
-	return rc;
-}
-
-/* The host side -> container side handshake, one pipe:
- *  - PR_SET_PDEATHSIG only covers a parent that dies after the prctl; the host side holds the
- *    write end for its whole life, so EOF means it is already gone.
- *  - The host side writes one SYNC_GO byte once every step it must take on the child from
- *    outside is done (uid/gid maps, cgroup membership, the veth pair): the container side
- *    does nothing before that byte arrives. */
-#define SYNC_GO 'G'
-
-static int wait_for_host_side(int sync_fd)
+/* One byte from fd; 0, or -1 on EOF or error (the other side is gone). */
+static int read_byte(int fd, char want)
 {
 	char byte = 0;
+	ssize_t n;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
-		return -1;
-	while (read(sync_fd, &byte, 1) < 0)
-		if (errno != EINTR)
-			return -1;
-	return byte == SYNC_GO ? 0 : -1;
+	while ((n = read(fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 && byte == want ? 0 : -1;
 }
 
-static int release_container_side(int sync_fd)
+/* PR_SET_PDEATHSIG only covers a parent that dies after the prctl; the host side holds its end
+ * of the socket for its whole life, so EOF means it is already gone. */
+static int wait_for_host_side(int sync_fd)
 {
-	static const struct timespec now = { 0, 0 };
-	const char go = SYNC_GO;
-	sigset_t pipe_set;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return -1;
+	return read_byte(sync_fd, SYNC_GO);
+}
 
-	if (write(sync_fd, &go, 1) == 1)
-		return 0;
-	/* EPIPE: the container side died. Take the SIGPIPE that came with it while it is still
-	 * blocked: restoring the caller's mask would kill nestbox before it says why. */
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigtimedwait(&pipe_set, NULL, &now);
-	return -1;
+/* The root is built: tell the host side, then wait for the start byte. A detached container
+ * (nestbox create) outlives the host side: it stops dying with it first. */
+static int report_ready_wait_start(int sync_fd, int start_fd, bool detached)
+{
+	const char ready = SYNC_READY;
+
+	if (detached && prctl(PR_SET_PDEATHSIG, 0))
+		return -1;
+	if (send(sync_fd, &ready, 1, MSG_NOSIGNAL) != 1)
+		return -1;
+	if (start_fd < 0) {
+		int rc = read_byte(sync_fd, SYNC_START);
+
+		close(sync_fd);
+		return rc;
+	}
+	close(sync_fd);
+	return read_byte(start_fd, SYNC_START) || close(start_fd) ? -1 : 0;
 }
 
 static int build_root(const struct nb_container *c, struct nb_error *err)
@@ -160,170 +143,54 @@ static int start_workload(const struct nb_container *c, const sigset_t *saved)
 	return init_supervise(pid, &cfg);
 }
 
-/* The container side: runs as PID 1 of the new pid namespace; returns its exit status. */
-static int container_side(const struct nb_container *c, const sigset_t *saved, int sync_fd)
+static int fail_setup(const struct nb_error *err)
+{
+	nb_error_print(err);
+	return NB_EXIT_SETUP;
+}
+
+/* Everything up to a container that is created: its root built and pivoted into. */
+static int create_side(const struct nb_container *c, struct nb_error *err)
+{
+	int rc = done(c, "namespace: cgroup", cgroup_enter_ns(c, err));
+
+	if (!rc)
+		rc = done(c, "network: container", net_container_setup(c, err));
+	if (rc)
+		return rc;
+	/* A session of its own: the container can never take the caller's terminal as its
+	 * controlling terminal. */
+	setsid();
+	rc = done(c, "namespace: user, time", security_enter(c, err));
+	if (!rc)
+		rc = build_root(c, err);
+	if (!rc)
+		rc = done(c, "hostname", set_hostname(c, err));
+	if (!rc)
+		rc = done(c, "pivot_root", mounts_pivot(err));
+	return rc;
+}
+
+int container_side(const struct nb_container *c, const sigset_t *saved, int sync_fd, int start_fd,
+		   bool detached)
 {
 	struct nb_error err = { 0 };
 	int rc;
 
 	if (wait_for_host_side(sync_fd))
 		return NB_EXIT_SETUP;
-	close(sync_fd);
 	step(c, "go received");
-	if (done(c, "namespace: cgroup", cgroup_enter_ns(c, &err))) {
-		nb_error_print(&err);
+	rc = create_side(c, &err);
+	if (rc)
+		return fail_setup(&err);
+	if (report_ready_wait_start(sync_fd, start_fd, detached))
 		return NB_EXIT_SETUP;
-	}
-	if (done(c, "network: container", net_container_setup(c, &err))) {
-		nb_error_print(&err);
-		return NB_EXIT_SETUP;
-	}
-	/* A session of its own: the container can never take the caller's terminal as its
-	 * controlling terminal. */
-	setsid();
-	rc = done(c, "namespace: user, time", security_enter(c, &err));
-	if (!rc)
-		rc = build_root(c, &err);
-	if (!rc)
-		rc = done(c, "hostname", set_hostname(c, &err));
-	if (!rc)
-		rc = done(c, "pivot_root", mounts_pivot(&err));
-	if (!rc && c->tty)
+	step(c, "start received");
+	if (c->tty)
 		rc = done(c, "tty", tty_container_setup(&err));
 	if (!rc) /* the reaper: nothing it spawns can regain a capability */
 		rc = done(c, "capabilities", security_limit_caps(c, &err));
-	if (rc) {
-		nb_error_print(&err);
-		return NB_EXIT_SETUP;
-	}
+	if (rc)
+		return fail_setup(&err);
 	return start_workload(c, saved);
-}
-
-static int exit_status(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return NB_EXIT_SETUP;
-}
-
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-/* The host side: forward every signal to the container's PID 1 until it exits. SIGTERM, SIGINT
- * and SIGHUP ask the container to stop: if it has not exited in time (a workload that ignores
- * them, or a --no-init PID 1, which the kernel shields from them), PID 1 is SIGKILLed and the
- * kernel ends its whole pid namespace. In time means the workload's own --grace to stop, then
- * the reaper's --grace for what it leaves, plus a second: the reaper's own TERM -> KILL must
- * run first, or a nested nestbox inside is cut off before its own shutdown. */
-static int host_side(pid_t child, unsigned grace_seconds)
-{
-	long long deadline = 0;
-	sigset_t all;
-	siginfo_t info;
-	int wstatus;
-
-	sigfillset(&all);
-	for (;;) {
-		long long left = deadline ? deadline - monotonic_ms() : 0;
-		struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
-		int sig;
-
-		if (deadline && left <= 0) {
-			kill(child, SIGKILL);
-			deadline = 0;
-			continue;
-		}
-		sig = deadline ? sigtimedwait(&all, &info, &ts) : sigwaitinfo(&all, &info);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			if (!deadline && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP))
-				deadline = monotonic_ms() + 2 * grace_seconds * 1000LL + 1000;
-			kill(child, sig);
-			continue;
-		}
-		if (waitpid(child, &wstatus, WNOHANG) == child)
-			return exit_status(wstatus);
-	}
-}
-
-/* Undo in reverse order of setup: one ladder, each label undoing one step. */
-int container_run(const struct nb_container *c, struct nb_error *err)
-{
-	sigset_t saved;
-	int sync[2];
-	pid_t child;
-	int rc;
-
-	rc = c->tty ? tty_host_prepare(err) : 0;
-	if (!rc)
-		rc = security_prepare(c, err);
-	if (rc)
-		return rc;
-	if (pipe2(sync, O_CLOEXEC))
-		return nb_fail_errno(err, "pipe", NULL);
-	rc = init_block_signals(&saved);
-	if (rc) {
-		rc = nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
-		goto fail_pipe;
-	}
-	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
-	guard_start();
-	rc = cgroup_setup(c, err);
-	if (rc)
-		goto fail_guard;
-	guard_arm();
-	step(c, "cgroup: made");
-	child = cgroup_clone(ns_clone_flags(net_namespaces(c)));
-	if (child == 0) {
-		close(sync[1]);
-		_exit(container_side(c, &saved, sync[0]));
-	}
-	if (child < 0) {
-		rc = nested_fail(err, -child, "clone namespaces", NULL, NB_NEED_SYS_ADMIN);
-		goto fail_cgroup;
-	}
-	step(c, "clone");
-	close(sync[0]);
-	sync[0] = -1;
-	/* Host-side steps on the new child, all before the go byte. */
-	rc = done(c, "cgroup: joined", cgroup_join(child, err));
-	if (!rc)
-		rc = done(c, "network: veth", net_host_setup(c, child, err));
-	if (!rc)
-		rc = done(c, "id maps", security_host_setup(c, child, err));
-	if (!rc && release_container_side(sync[1]))
-		rc = nb_fail_errno(err, "start container", NULL);
-	if (rc)
-		goto fail_child;
-	step(c, "go sent");
-	rc = c->tty ? exit_status(tty_host_relay(child, c->grace_seconds))
-		    : host_side(child, c->grace_seconds);
-	net_host_teardown(c);
-	close(sync[1]);
-	rc = cgroup_finish(c, rc);
-	guard_end();
-	return rc;
-
-fail_child:
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
-	net_host_teardown(c);
-fail_cgroup:
-	cgroup_remove();
-fail_guard:
-	guard_end();
-	sigprocmask(SIG_SETMASK, &saved, NULL);
-fail_pipe:
-	if (sync[0] >= 0)
-		close(sync[0]);
-	close(sync[1]);
-	return rc;
 }

@@ -116,7 +116,32 @@ static void clean_up(int fd)
 		unmake_watched(&watched[i]);
 }
 
-static void __attribute__((noreturn)) guard_main(int life, int state)
+/* Close every fd but the three given (sorted here; -1 for none). */
+static void close_all_but(int a, int b, int c)
+{
+	int keep[3] = { a, b, c }, lo = 3;
+
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				int t = keep[i];
+
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (int i = 0; i < 3; i++) {
+		if (keep[i] < lo)
+			continue;
+		if (keep[i] > lo) /* a range with first > last: EINVAL */
+			syscall(SYS_close_range, (unsigned)lo, (unsigned)keep[i] - 1, 0U);
+		lo = keep[i] + 1;
+	}
+	syscall(SYS_close_range, (unsigned)lo, ~0U, 0U);
+}
+
+/* keep: the run's name lock (state.h), held until the group is gone, so that the next run of
+ * the same name cannot make its group where this one is still removing ours. */
+static void __attribute__((noreturn)) guard_main(int life, int state, int keep)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	char what = 0;
@@ -127,14 +152,7 @@ static void __attribute__((noreturn)) guard_main(int life, int state)
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
 	}
-	{
-		unsigned lo = (unsigned)(life < state ? life : state);
-		unsigned hi = (unsigned)(life < state ? state : life);
-
-		syscall(SYS_close_range, 3U, lo - 1, 0U); /* a range with first > last: EINVAL */
-		syscall(SYS_close_range, lo + 1, hi - 1, 0U);
-		syscall(SYS_close_range, hi + 1, ~0U, 0U);
-	}
+	close_all_but(life, state, keep);
 	prctl(PR_SET_NAME, "nestbox-guard");
 	/* EOF on the lifeline: nestbox and the container's PID 1 are gone (the fd is not closed in
 	 * the clone: PID 1 holds it too, so the group is empty or emptying when this runs). */
@@ -145,7 +163,7 @@ static void __attribute__((noreturn)) guard_main(int life, int state)
 	_exit(0);
 }
 
-int guard_start(void)
+int guard_start(int keep_fd)
 {
 	int life[2], state[2];
 	pid_t pid;
@@ -163,7 +181,7 @@ int guard_start(void)
 	if (pid == 0) {
 		close(life[1]);
 		close(state[1]);
-		guard_main(life[0], state[0]);
+		guard_main(life[0], state[0], keep_fd);
 	}
 	close(life[0]);
 	close(state[0]);

@@ -1,14 +1,14 @@
-/* nestbox: dispatch to `run`, `init` (the reaper as a tini-like tool) or --version. */
+/* nestbox: the global options, then one verb: run, create, start, state, delete (verbs.c),
+ * init (the reaper as a tini-like tool), boot (boot.c), help, --version. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "boot.h"
-#include "cli.h"
 #include "init.h"
 #include "nb_error.h"
-#include "run.h"
-#include "validate.h"
+#include "state.h"
+#include "verbs.h"
 
 #ifndef NESTBOX_VERSION
 #define NESTBOX_VERSION "unknown"
@@ -16,50 +16,80 @@
 
 static void usage(int fd)
 {
-	dprintf(fd, "usage: nestbox run [OPTIONS] -- CMD [ARG...]   run a container (--help)\n"
-		    "       nestbox init [-g] [-s] [--grace SECONDS] [--] CMD [ARG...]\n"
-		    "       nestbox --version\n");
+	dprintf(
+	    fd,
+	    "usage: nestbox [--root DIR] COMMAND ...\n"
+	    "  run [OPTIONS] -- CMD [ARG...]        run a container (run --help: the options)\n"
+	    "  create [OPTIONS] ID -- CMD [ARG...]  set one up, stopped before CMD runs\n"
+	    "  start ID                             run a created container's CMD\n"
+	    "  state ID                             its OCI state as JSON\n"
+	    "  delete [--force] ID                  remove it (--force: also a running one)\n"
+	    "  init [-g] [-s] [--grace SECONDS] [--] CMD [ARG...]   the reaper alone\n"
+	    "  boot [--check [FILE]]                boot mode (nestbox as the machine's PID 1)\n"
+	    "  help, --version\n"
+	    "  --root DIR: the state directory (default %s)\n",
+	    state_default_root());
 }
 
-static int cmd_run(int argc, char **argv)
-{
-	struct nb_container c;
-	struct nb_error err = { 0 };
-	int rc = cli_parse_run(argc, argv, &c, &err);
+static const struct {
+	const char *name;
+	int (*fn)(const char *root, int argc, char **argv);
+} verbs[] = {
+	{ "run", verb_run },	 { "create", verb_create }, { "start", verb_start },
+	{ "state", verb_state }, { "delete", verb_delete },
+};
 
-	if (rc == 1)
-		return 0;
-	if (!rc)
-		rc = container_validate(&c, &err);
-	if (!rc)
-		rc = container_run(&c, &err);
-	if (rc < 0) {
-		nb_error_print(&err);
-		return NB_EXIT_SETUP;
+/* --root DIR / --root=DIR before the verb; returns how many words it took, or -1. */
+static int global_options(int argc, char **argv, const char **root)
+{
+	if (argc > 1 && !strncmp(argv[1], "--root=", 7)) {
+		*root = argv[1] + 7;
+		return 1;
 	}
-	return rc;
+	if (argc > 1 && !strcmp(argv[1], "--root")) {
+		if (argc < 3)
+			return -1;
+		*root = argv[2];
+		return 2;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	const char *root = state_default_root();
+	int skip;
+
 	if (boot_wanted(argc, argv)) /* the kernel's PID 1, or `nestbox boot` (boot.c) */
 		return boot_main(argc, argv);
+	skip = global_options(argc, argv, &root);
+	if (skip < 0 || (skip && root[0] != '/')) {
+		dprintf(STDERR_FILENO, "nestbox: --root: %s: want an absolute directory\n",
+			skip < 0 ? "\"\"" : root);
+		return NB_EXIT_SETUP;
+	}
+	argc -= skip;
+	argv += skip;
 	if (argc < 2) {
 		usage(STDERR_FILENO);
 		return NB_EXIT_SETUP;
 	}
-	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].fn(root, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "init"))
 		return init_main("nestbox init", argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
 		printf("nestbox %s\n", NESTBOX_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(STDOUT_FILENO);
 		return 0;
 	}
-	dprintf(STDERR_FILENO, "nestbox: command: %s: unknown (run, init, --version)\n", argv[1]);
+	dprintf(STDERR_FILENO,
+		"nestbox: command: %s: unknown (run, create, start, state, delete, init, boot, "
+		"help, --version)\n",
+		argv[1]);
 	return NB_EXIT_SETUP;
 }

@@ -499,6 +499,18 @@ void net_host_teardown(const struct nb_container *c)
 	nl_close(&s);
 }
 
+void net_delete_host_end(const char *ifname)
+{
+	unsigned index = ifname[0] ? if_nametoindex(ifname) : 0;
+	struct nb_error err;
+	struct nl_sock s;
+
+	if (!index || nl_open(&s, &err))
+		return;
+	del_link(&s, index);
+	nl_close(&s);
+}
+
 /* --- container side ------------------------------------------------------------------------ */
 
 int net_container_setup(const struct nb_container *c, struct nb_error *err)

@@ -1,0 +1,28 @@
+/* A named setup step: said with -v, and where the test build stops for `make faults`
+ * (faults.h; tests/faults/faults.mk lists the steps from the calls to step and done, so the
+ * container description is always called c at those calls). */
+#ifndef NB_STEP_H
+#define NB_STEP_H
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "faults.h"
+
+static inline void step(const struct nb_container *c, const char *name)
+{
+	if (c->verbosity > 0)
+		dprintf(STDERR_FILENO, "nestbox: %s: %s\n", c->name, name);
+	fault_point(name);
+}
+
+/* step() once the action returned 0; its result passed through. */
+static inline int done(const struct nb_container *c, const char *name, int rc)
+{
+	if (!rc)
+		step(c, name);
+	return rc;
+}
+
+#endif

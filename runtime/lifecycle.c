@@ -1,0 +1,342 @@
+/* The host side of a run (include/run.h):
+ *
+ *   host side (this file)               container side (container.c)
+ *   the name, block signals, guard,
+ *   cgroup, clone into namespaces  -->  wait for the go byte
+ *   cgroup join, veth, id maps, go -->  build the root, pivot_root
+ *   (create: wait for ready)       <--  ready; wait for the start byte
+ *   start                          -->  the reaper (init/) with the workload as its child
+ *   forward signals, wait          <--  exit status
+ *   veth, cgroup, the name: undone
+ *
+ * Everything the container side creates lives in its namespaces and goes with them. What this
+ * side makes outside them (the cgroup, the veth's host end, the state directory) it undoes in
+ * reverse order, through one ladder on failure and run_destroy at the end; the guard (guard.h)
+ * removes the cgroup if this process is SIGKILLed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "container_side.h"
+#include "guard.h"
+#include "init.h"
+#include "nested.h"
+#include "net.h"
+#include "ns.h"
+#include "run.h"
+#include "security.h"
+#include "step.h"
+#include "tty.h"
+
+enum { HOST_END, CONTAINER_END };
+
+static int send_byte(int fd, char byte)
+{
+	/* MSG_NOSIGNAL: a container side that died is an error to report, not a SIGPIPE. */
+	return send(fd, &byte, 1, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+static int exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return NB_EXIT_SETUP;
+}
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Forward every signal to the container's PID 1 until it exits. SIGTERM, SIGINT and SIGHUP ask
+ * the container to stop: if it has not exited in time (a workload that ignores them, or a
+ * --no-init PID 1, which the kernel shields from them), PID 1 is SIGKILLed and the kernel ends
+ * its whole pid namespace. In time means the workload's own --grace to stop, then the reaper's
+ * --grace for what it leaves, plus a second: the reaper's own TERM -> KILL must run first, or a
+ * nested nestbox inside is cut off before its own shutdown. */
+static int host_side(pid_t child, unsigned grace_seconds)
+{
+	long long deadline = 0;
+	sigset_t all;
+	siginfo_t info;
+	int wstatus;
+
+	sigfillset(&all);
+	for (;;) {
+		long long left = deadline ? deadline - monotonic_ms() : 0;
+		struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
+		int sig;
+
+		if (deadline && left <= 0) {
+			kill(child, SIGKILL);
+			deadline = 0;
+			continue;
+		}
+		sig = deadline ? sigtimedwait(&all, &info, &ts) : sigwaitinfo(&all, &info);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			if (!deadline && (sig == SIGTERM || sig == SIGINT || sig == SIGHUP))
+				deadline = monotonic_ms() + 2 * grace_seconds * 1000LL + 1000;
+			kill(child, sig);
+			continue;
+		}
+		if (waitpid(child, &wstatus, WNOHANG) == child)
+			return exit_status(wstatus);
+	}
+}
+
+static void fill_record(struct nb_run *r)
+{
+	const struct nb_container *c = r->c;
+	struct nb_record *rec = &r->record;
+	size_t used = 0;
+
+	memset(rec, 0, sizeof(*rec));
+	snprintf(rec->id, sizeof(rec->id), "%s", c->name);
+	rec->status = NB_STATUS_CREATING;
+	rec->detached = r->detached;
+	rec->created = (long long)time(NULL);
+	if (!getcwd(rec->bundle, sizeof(rec->bundle)))
+		rec->bundle[0] = '\0';
+	if (c->net.mode == NB_NET_VETH)
+		net_host_ifname(c, rec->veth);
+	for (int i = 0; c->argv[i] && used + 1 < sizeof(rec->command); i++)
+		used += (size_t)snprintf(rec->command + used, sizeof(rec->command) - used, "%s%s",
+					 i ? " " : "", c->argv[i]);
+}
+
+/* The record says what is made so far: once the child exists, its pid. */
+static int record_child(struct nb_run *r, struct nb_error *err)
+{
+	r->record.pid = r->pid;
+	r->record.pid_start = state_proc_start(r->pid);
+	cgroup_record(r->record.cgroup, sizeof(r->record.cgroup));
+	return state_write(&r->state, &r->record, err);
+}
+
+static int set_status(struct nb_run *r, enum nb_status st, struct nb_error *err)
+{
+	r->record.status = st;
+	return state_write(&r->state, &r->record, err);
+}
+
+/* Detached: the container side reports ready, or dies (EOF) after saying why. */
+static int wait_ready(struct nb_run *r)
+{
+	char byte = 0;
+	int wstatus;
+
+	while (read(r->sync_fd, &byte, 1) < 0 && errno == EINTR)
+		;
+	if (byte == SYNC_READY)
+		return 0;
+	if (waitpid(r->pid, &wstatus, 0) != r->pid)
+		return NB_EXIT_SETUP;
+	r->pid = 0;
+	return exit_status(wstatus) ? exit_status(wstatus) : NB_EXIT_SETUP;
+}
+
+/* Host-side steps on the new child, all before the go byte. */
+static int setup_child(struct nb_run *r, struct nb_error *err)
+{
+	const struct nb_container *c = r->c;
+	int rc = done(c, "cgroup: joined", cgroup_join(r->pid, err));
+
+	if (!rc)
+		rc = done(c, "network: veth", net_host_setup(c, r->pid, err));
+	if (!rc)
+		rc = done(c, "id maps", security_host_setup(c, r->pid, err));
+	if (!rc)
+		rc = done(c, "state: pid", record_child(r, err));
+	if (!rc && send_byte(r->sync_fd, SYNC_GO))
+		rc = nb_fail_errno(err, "start container", NULL);
+	return rc;
+}
+
+/* The clone: the child runs the container side and never returns. */
+static pid_t clone_container(struct nb_run *r, const int sock[2], int start_fd)
+{
+	const struct nb_container *c = r->c;
+	pid_t child = cgroup_clone(ns_clone_flags(net_namespaces(c)));
+
+	if (child == 0) {
+		close(sock[HOST_END]);
+		_exit(container_side(c, &r->saved, sock[CONTAINER_END], start_fd, r->detached));
+	}
+	return child;
+}
+
+/* Detached: created is the end of this process's part. The cgroup goes over to the record (the
+ * guard stops watching), the caller's signal mask comes back. */
+static int finish_detached(struct nb_run *r, struct nb_error *err)
+{
+	int rc = wait_ready(r);
+
+	if (rc)
+		return rc;
+	state_set_holder(&r->state, r->pid);
+	rc = set_status(r, NB_STATUS_CREATED, err);
+	if (rc)
+		return rc;
+	step(r->c, "created");
+	close(r->sync_fd);
+	r->sync_fd = -1;
+	guard_end();
+	sigprocmask(SIG_SETMASK, &r->saved, NULL);
+	return 0;
+}
+
+static int prepare(const struct nb_container *c, struct nb_error *err)
+{
+	int rc = c->tty ? tty_host_prepare(err) : 0;
+
+	if (!rc)
+		rc = security_prepare(c, err);
+	return rc;
+}
+
+/* Undo in reverse order of setup: one ladder, each label undoing one step. */
+int run_create(struct nb_run *r, const struct nb_container *c, const char *state_root,
+	       bool detached, struct nb_error *err)
+{
+	int sock[2], start_fd = -1;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	r->detached = detached;
+	r->sync_fd = -1;
+	rc = prepare(c, err);
+	if (!rc)
+		rc = done(c, "state: name", state_claim(state_root, c->name, &r->state, err));
+	if (rc)
+		return rc;
+	fill_record(r);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock)) {
+		rc = nb_fail_errno(err, "socketpair", NULL);
+		goto fail_state;
+	}
+	if (detached && (start_fd = state_make_fifo(&r->state, err)) < 0) {
+		rc = start_fd;
+		goto fail_sock;
+	}
+	rc = init_block_signals(&r->saved);
+	if (rc) {
+		rc = nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
+		goto fail_sock;
+	}
+	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
+	guard_start(r->state.lock_fd);
+	rc = cgroup_setup(c, err);
+	if (rc)
+		goto fail_guard;
+	guard_arm();
+	step(c, "cgroup: made");
+	r->pid = clone_container(r, sock, start_fd);
+	if (r->pid < 0) {
+		rc = nested_fail(err, -r->pid, "clone namespaces", NULL, NB_NEED_SYS_ADMIN);
+		goto fail_cgroup;
+	}
+	step(c, "clone");
+	close(sock[CONTAINER_END]);
+	sock[CONTAINER_END] = -1;
+	if (start_fd >= 0)
+		close(start_fd);
+	start_fd = -1;
+	r->sync_fd = sock[HOST_END];
+	rc = setup_child(r, err);
+	if (rc)
+		goto fail_child;
+	step(c, "go sent");
+	if (!detached)
+		return 0;
+	rc = finish_detached(r, err);
+	if (rc < 0) /* the container exists by now: run_destroy is the way back */
+		run_destroy(r, 0);
+	return rc;
+
+fail_child:
+	kill(r->pid, SIGKILL);
+	waitpid(r->pid, NULL, 0);
+	net_host_teardown(c);
+fail_cgroup:
+	cgroup_remove();
+fail_guard:
+	guard_end();
+	sigprocmask(SIG_SETMASK, &r->saved, NULL);
+fail_sock:
+	if (start_fd >= 0)
+		close(start_fd);
+	if (sock[CONTAINER_END] >= 0)
+		close(sock[CONTAINER_END]);
+	close(sock[HOST_END]);
+fail_state:
+	state_remove(&r->state);
+	return rc;
+}
+
+int run_start(struct nb_run *r, struct nb_error *err)
+{
+	const struct nb_container *c = r->c;
+
+	/* A container side that died during setup has said why: run_wait gets its status. */
+	if (!send_byte(r->sync_fd, SYNC_START))
+		step(c, "start sent");
+	return set_status(r, NB_STATUS_RUNNING, err);
+}
+
+int run_wait(struct nb_run *r)
+{
+	const struct nb_container *c = r->c;
+	int status = c->tty ? exit_status(tty_host_relay(r->pid, c->grace_seconds))
+			    : host_side(r->pid, c->grace_seconds);
+
+	r->pid = 0;
+	return status;
+}
+
+int run_destroy(struct nb_run *r, int status)
+{
+	if (r->pid > 0) { /* not waited for: it must not outlive the run */
+		kill(r->pid, SIGKILL);
+		waitpid(r->pid, NULL, 0);
+		r->pid = 0;
+	}
+	net_host_teardown(r->c);
+	if (r->sync_fd >= 0)
+		close(r->sync_fd);
+	r->sync_fd = -1;
+	status = cgroup_finish(r->c, status);
+	guard_end();
+	state_remove(&r->state);
+	return status;
+}
+
+int container_run(const struct nb_container *c, const char *state_root, struct nb_error *err)
+{
+	struct nb_run r;
+	int rc = run_create(&r, c, state_root, false, err);
+
+	if (rc < 0)
+		return rc;
+	if (!rc && run_start(&r, err)) {
+		nb_error_print(err);
+		rc = NB_EXIT_SETUP;
+	}
+	if (!rc)
+		rc = run_wait(&r);
+	return run_destroy(&r, rc);
+}

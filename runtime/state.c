@@ -1,0 +1,472 @@
+/* The state directory (include/state.h): name locks, run records and the start fifo. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "state.h"
+
+#define LOCK_FILE   "lock"
+#define RECORD_FILE "record"
+#define RECORD_TMP  "record.tmp"
+#define START_FIFO  "start"
+
+static const char *const status_names[] = {
+	[NB_STATUS_CREATING] = "creating",
+	[NB_STATUS_CREATED] = "created",
+	[NB_STATUS_RUNNING] = "running",
+	[NB_STATUS_STOPPED] = "stopped",
+};
+
+const char *state_status_name(enum nb_status st)
+{
+	return status_names[st];
+}
+
+const char *state_default_root(void)
+{
+	static char buf[PATH_MAX];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return NB_STATE_ROOT;
+	/* A user who cannot write /run: the runtime dir of its session, else one in /tmp that
+	 * open_root checks is its own. */
+	if (xdg && xdg[0] == '/' &&
+	    snprintf(buf, sizeof(buf), "%s/nestbox", xdg) < (int)sizeof(buf))
+		return buf;
+	snprintf(buf, sizeof(buf), "/tmp/nestbox-%u", (unsigned)geteuid());
+	return buf;
+}
+
+/* The root may be in a directory others can write (/tmp): it must be a directory of ours that
+ * nobody else can enter, not something planted there. */
+static int open_root(const char *root, struct nb_error *err)
+{
+	struct stat st;
+
+	if (mkdir(root, 0711) && errno != EEXIST)
+		return nb_fail_errno(err, "--root", root);
+	if (lstat(root, &st))
+		return nb_fail_errno(err, "--root", root);
+	if (!S_ISDIR(st.st_mode))
+		return nb_fail(err, ENOTDIR, "--root", root, "not a directory");
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return nb_fail(err, EPERM, "--root", root,
+			       "must be owned by this user and writable by nobody else");
+	return 0;
+}
+
+static int path_in(const struct nb_state *s, const char *file, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%s/%s", s->dir, file) >= (int)size ? -1 : 0;
+}
+
+static int set_dir(struct nb_state *s, const char *root, const char *id, struct nb_error *err)
+{
+	s->lock_fd = -1;
+	if (!id[0] || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
+		return nb_fail(err, EINVAL, "container", id, "not a valid name");
+	if (snprintf(s->dir, sizeof(s->dir), "%s/%s", root, id) >= (int)sizeof(s->dir) - 16)
+		return nb_fail(err, ENAMETOOLONG, "--root", root, "path too long");
+	return 0;
+}
+
+unsigned long long state_proc_start(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long start = 0;
+	char state = 0;
+	ssize_t n;
+	char *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold spaces and ')': the fields start after the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1,
+			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
+			 "%*d %*d %llu",
+			 &state, &start) != 2)
+		return 0;
+	/* A zombie has ended: only its parent's wait is still to come. */
+	return state == 'Z' || state == 'X' ? 0 : start;
+}
+
+static pid_t read_holder(int fd)
+{
+	char buf[32] = { 0 };
+
+	/* The winner writes its pid just after its flock: give it a moment. */
+	for (int i = 0; i < 20; i++) {
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+		if (n > 0) {
+			buf[n] = '\0';
+			return (pid_t)atoi(buf);
+		}
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	return 0;
+}
+
+void state_set_holder(const struct nb_state *s, pid_t pid)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+
+	if (s->lock_fd < 0 || ftruncate(s->lock_fd, 0) || pwrite(s->lock_fd, buf, len, 0) != len)
+		return;
+}
+
+/* The lock file we flock'ed must still be the one at the path: a holder that is done unlinks
+ * it before unlocking, and a lock on the unlinked file holds nothing. */
+static bool lock_is_current(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) && !stat(path, &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+static int in_use(const char *id, pid_t holder, struct nb_error *err)
+{
+	char what[NB_NAME_MAX + 16], why[64];
+
+	/* "nestbox: --name ID: in use by PID N", the line docker users look for. */
+	snprintf(what, sizeof(what), "--name %s", id);
+	if (holder > 0)
+		snprintf(why, sizeof(why), "in use by PID %d", (int)holder);
+	else
+		snprintf(why, sizeof(why), "in use");
+	return nb_fail(err, EBUSY, what, NULL, why);
+}
+
+static int read_record(const struct nb_state *s, struct nb_record *rec);
+
+/* A created container whose PID 1 execs the workload itself (--no-init) no longer holds the
+ * lock: its record still names it, and its pid still lives. (A run's PID 1 always holds it.) */
+static pid_t detached_alive(const struct nb_state *s)
+{
+	struct nb_record rec;
+
+	if (read_record(s, &rec) || !rec.detached || rec.pid <= 0)
+		return 0;
+	return state_proc_start(rec.pid) == rec.pid_start ? rec.pid : 0;
+}
+
+static int open_lock(struct nb_state *s, const char *root, struct nb_error *err)
+{
+	char path[PATH_MAX];
+	int rc = open_root(root, err);
+
+	if (rc)
+		return rc;
+	if (mkdir(s->dir, 0700) && errno != EEXIST)
+		return nb_fail_errno(err, "state directory", s->dir);
+	if (path_in(s, LOCK_FILE, path, sizeof(path)))
+		return nb_fail(err, ENAMETOOLONG, "state directory", s->dir, "path too long");
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (s->lock_fd < 0)
+		return nb_fail_errno(err, "state lock", path);
+	return 0;
+}
+
+int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_error *err)
+{
+	char path[PATH_MAX];
+	int rc = set_dir(s, root, id, err);
+
+	/* A few rounds: the previous holder may remove the directory between our steps. */
+	for (int round = 0; !rc && round < 100; round++) {
+		rc = open_lock(s, root, err);
+		if (rc == -ENOENT) {
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			return rc;
+		if (flock(s->lock_fd, LOCK_EX | LOCK_NB)) {
+			pid_t holder = errno == EWOULDBLOCK ? read_holder(s->lock_fd) : 0;
+
+			rc = errno == EWOULDBLOCK ? in_use(id, holder, err)
+						  : nb_fail_errno(err, "state lock", s->dir);
+			break;
+		}
+		path_in(s, LOCK_FILE, path, sizeof(path));
+		if (!lock_is_current(s->lock_fd, path)) {
+			close(s->lock_fd);
+			s->lock_fd = -1;
+			continue;
+		}
+		if (detached_alive(s)) {
+			rc = in_use(id, detached_alive(s), err);
+			break;
+		}
+		/* Ours: what a dead holder left goes. */
+		path_in(s, RECORD_FILE, path, sizeof(path));
+		unlink(path);
+		path_in(s, START_FIFO, path, sizeof(path));
+		unlink(path);
+		state_set_holder(s, getpid());
+		return 0;
+	}
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	s->lock_fd = -1;
+	return rc ? rc : nb_fail(err, EAGAIN, "--name", id, "could not take the name");
+}
+
+/* ---- the record ---------------------------------------------------------------------------- */
+
+/* Values are written as they are: none of them holds a newline (names are checked, paths with
+ * a newline are refused at parse time, the command is cut at one). */
+static void put(FILE *f, const char *key, const char *value)
+{
+	fputs(key, f);
+	fputc(' ', f);
+	for (const char *p = value; *p; p++)
+		fputc(*p == '\n' ? ' ' : *p, f);
+	fputc('\n', f);
+}
+
+static void write_fields(FILE *f, const struct nb_record *rec)
+{
+	char num[64];
+
+	put(f, "id", rec->id);
+	put(f, "status", status_names[rec->status]);
+	put(f, "detached", rec->detached ? "1" : "0");
+	snprintf(num, sizeof(num), "%d", (int)rec->pid);
+	put(f, "pid", num);
+	snprintf(num, sizeof(num), "%llu", rec->pid_start);
+	put(f, "pid_start", num);
+	snprintf(num, sizeof(num), "%lld", rec->created);
+	put(f, "created", num);
+	put(f, "bundle", rec->bundle);
+	put(f, "veth", rec->veth);
+	put(f, "command", rec->command);
+	/* The cgroup concern's lines, each behind "cgroup ". */
+	for (const char *p = rec->cgroup; *p;) {
+		size_t len = strcspn(p, "\n");
+
+		fprintf(f, "cgroup %.*s\n", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+int state_write(const struct nb_state *s, const struct nb_record *rec, struct nb_error *err)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	FILE *f;
+	int fd;
+
+	if (path_in(s, RECORD_TMP, tmp, sizeof(tmp)) || path_in(s, RECORD_FILE, path, sizeof(path)))
+		return nb_fail(err, ENAMETOOLONG, "state record", s->dir, "path too long");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
+		return nb_fail_errno(err, "state record", tmp);
+	}
+	write_fields(f, rec);
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return nb_fail_errno(err, "state record", path);
+	}
+	return 0;
+}
+
+static void set_field(struct nb_record *rec, const char *key, const char *v)
+{
+	if (!strcmp(key, "id"))
+		snprintf(rec->id, sizeof(rec->id), "%s", v);
+	else if (!strcmp(key, "detached"))
+		rec->detached = !strcmp(v, "1");
+	else if (!strcmp(key, "pid"))
+		rec->pid = (pid_t)atoi(v);
+	else if (!strcmp(key, "pid_start"))
+		rec->pid_start = strtoull(v, NULL, 10);
+	else if (!strcmp(key, "created"))
+		rec->created = strtoll(v, NULL, 10);
+	else if (!strcmp(key, "bundle"))
+		snprintf(rec->bundle, sizeof(rec->bundle), "%s", v);
+	else if (!strcmp(key, "veth"))
+		snprintf(rec->veth, sizeof(rec->veth), "%s", v);
+	else if (!strcmp(key, "command"))
+		snprintf(rec->command, sizeof(rec->command), "%s", v);
+	else if (!strcmp(key, "cgroup")) {
+		size_t used = strlen(rec->cgroup);
+
+		snprintf(rec->cgroup + used, sizeof(rec->cgroup) - used, "%s\n", v);
+	} else if (!strcmp(key, "status"))
+		for (unsigned i = 0; i < sizeof(status_names) / sizeof(status_names[0]); i++)
+			if (!strcmp(v, status_names[i]))
+				rec->status = i;
+}
+
+static int read_record(const struct nb_state *s, struct nb_record *rec)
+{
+	char path[PATH_MAX], line[PATH_MAX + 32];
+	FILE *f;
+
+	memset(rec, 0, sizeof(*rec));
+	if (path_in(s, RECORD_FILE, path, sizeof(path)))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *sp = strchr(line, ' ');
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!sp)
+			continue;
+		*sp = '\0';
+		set_field(rec, line, sp + 1);
+	}
+	fclose(f);
+	return 0;
+}
+
+int state_open(const char *root, const char *id, struct nb_state *s, struct nb_record *rec,
+	       struct nb_error *err)
+{
+	struct stat st;
+	int rc = set_dir(s, root, id, err);
+
+	if (rc)
+		return rc;
+	if (lstat(s->dir, &st) || !S_ISDIR(st.st_mode))
+		return nb_fail(err, ENOENT, "container", id, "does not exist");
+	rc = read_record(s, rec);
+	if (rc == -ENOENT) {
+		memset(rec, 0, sizeof(*rec));
+		snprintf(rec->id, sizeof(rec->id), "%s", id);
+		rec->status = NB_STATUS_CREATING;
+		return 0;
+	}
+	return rc ? nb_fail(err, -rc, "state record", s->dir, strerror(-rc)) : 0;
+}
+
+int state_try_lock(struct nb_state *s, pid_t *holder)
+{
+	char path[PATH_MAX];
+
+	*holder = 0;
+	path_in(s, LOCK_FILE, path, sizeof(path));
+	s->lock_fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (s->lock_fd < 0)
+		return errno == ENOENT ? 0 : -errno; /* no lock file: nobody holds it */
+	if (!flock(s->lock_fd, LOCK_EX | LOCK_NB))
+		return 0;
+	*holder = read_holder(s->lock_fd);
+	close(s->lock_fd);
+	s->lock_fd = -1;
+	return -EBUSY;
+}
+
+static bool pid_alive(const struct nb_record *rec)
+{
+	return rec->pid > 0 && state_proc_start(rec->pid) == rec->pid_start;
+}
+
+enum nb_status state_status(const struct nb_state *s, const struct nb_record *rec)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (rec->status == NB_STATUS_CREATING) {
+		struct nb_state probe = *s;
+		pid_t holder;
+
+		if (state_try_lock(&probe, &holder) == -EBUSY)
+			return NB_STATUS_CREATING;
+		if (probe.lock_fd >= 0)
+			close(probe.lock_fd);
+		return pid_alive(rec) ? NB_STATUS_CREATING : NB_STATUS_STOPPED;
+	}
+	if (!pid_alive(rec))
+		return NB_STATUS_STOPPED;
+	path_in(s, START_FIFO, path, sizeof(path));
+	return lstat(path, &st) == 0 ? NB_STATUS_CREATED : NB_STATUS_RUNNING;
+}
+
+int state_make_fifo(const struct nb_state *s, struct nb_error *err)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	path_in(s, START_FIFO, path, sizeof(path));
+	unlink(path);
+	if (mkfifo(path, 0600))
+		return nb_fail_errno(err, "start fifo", path);
+	/* fifo(7): a read-write open never blocks; the container side reads its byte. */
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		int rc = nb_fail_errno(err, "start fifo", path);
+
+		unlink(path);
+		return rc;
+	}
+	return fd;
+}
+
+int state_signal_start(const struct nb_state *s, struct nb_error *err)
+{
+	const char start = 'S';
+	char path[PATH_MAX];
+	int fd;
+
+	path_in(s, START_FIFO, path, sizeof(path));
+	/* fifo(7): a write-only non-blocking open fails with ENXIO when nobody reads: the
+	 * container's PID 1 is gone. */
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENXIO || errno == ENOENT
+			   ? nb_fail(err, ESRCH, "start", s->dir, "the container is not waiting")
+			   : nb_fail_errno(err, "start fifo", path);
+	if (write(fd, &start, 1) != 1) {
+		int rc = nb_fail_errno(err, "start fifo", path);
+
+		close(fd);
+		return rc;
+	}
+	close(fd);
+	unlink(path);
+	return 0;
+}
+
+void state_remove(struct nb_state *s)
+{
+	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, LOCK_FILE };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!path_in(s, files[i], path, sizeof(path)))
+			unlink(path);
+	rmdir(s->dir);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	s->lock_fd = -1;
+	/* The root too, once nothing else is in it (a claim that races this makes it again). */
+	snprintf(path, sizeof(path), "%s", s->dir);
+	if (strrchr(path, '/') && strrchr(path, '/') != path) {
+		*strrchr(path, '/') = '\0';
+		rmdir(path);
+	}
+}

@@ -1,0 +1,320 @@
+/* The lifecycle verbs on the state directory: create stops before the workload, start releases
+ * it, state prints the OCI state, delete removes everything (also after a SIGKILLed create);
+ * and a name belongs to one run at a time. Each test has a --root of its own. */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+FIXTURE(lc)
+{
+	char *dir;
+	char root[512];
+	char out[512]; /* a directory the workload writes to (bound at /out) */
+	char bind[600];
+	char id[64];
+	char *mounts;
+};
+
+FIXTURE_SETUP(lc)
+{
+	self->dir = nbt_tempdir("lc");
+	ASSERT_NE(NULL, self->dir);
+	snprintf(self->root, sizeof(self->root), "%s/root", self->dir);
+	snprintf(self->out, sizeof(self->out), "%s/out", self->dir);
+	ASSERT_EQ(0, mkdir(self->out, 0755));
+	snprintf(self->bind, sizeof(self->bind), "%s:/out", self->out);
+	snprintf(self->id, sizeof(self->id), "nbtlc%d", (int)getpid());
+	self->mounts = nbt_mountinfo();
+}
+
+FIXTURE_TEARDOWN(lc)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
+	free(self->mounts);
+	nbt_rm_rf(self->dir);
+}
+
+static int file_exists(const char *dir, const char *name)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* The "status" value of `nestbox state`'s JSON, into buf. */
+static const char *state_of(const char *root, const char *id, char *buf, size_t size)
+{
+	static struct nbt_result r;
+	const char *p;
+
+	nbt_run(&r, "--root", root, "state", id, NULL);
+	p = r.status == 0 ? strstr(r.out, "\"status\":\"") : NULL;
+	if (!p)
+		return "";
+	p += strlen("\"status\":\"");
+	snprintf(buf, size, "%.*s", (int)strcspn(p, "\""), p);
+	return buf;
+}
+
+/* create's stdout and stderr stay open in the container it leaves (as with runc), so it is not
+ * run through nbt_run's pipes, which would wait for them to close. */
+static int create(const char *root, const char *bind, const char *id, const char *script)
+{
+	const char *argv[] = { "--root", root, "create", "--rootfs", nbt_rootfs(), "--bind", bind,
+			       id,	 "--", "sh",	 "-c",	     script,	   NULL };
+	pid_t pid = nbt_spawn(argv, "/dev/null");
+
+	return pid > 0 ? nbt_wait_exit(pid) : -1;
+}
+
+/* Is there a directory named name below dir, at most depth levels down? */
+static int dir_named(const char *dir, const char *name, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		char sub[1024];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		if (!strcmp(e->d_name, name)) {
+			found = 1;
+			break;
+		}
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		if (depth > 1)
+			found = dir_named(sub, name, depth - 1);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Is there a cgroup directory named id in any hierarchy? */
+static int cgroup_named(const char *id)
+{
+	return dir_named("/sys/fs/cgroup", id, 7);
+}
+
+TEST_F(lc, create_stops_before_the_workload_and_start_releases_it)
+{
+	static struct nbt_result r;
+	char st[32];
+
+	ASSERT_EQ(0, create(self->root, self->bind, self->id, "echo ran > /out/ran; sleep 1"));
+	usleep(300 * 1000);
+	EXPECT_FALSE(file_exists(self->out, "ran")) TH_LOG("the workload ran before start");
+	EXPECT_STREQ("created", state_of(self->root, self->id, st, sizeof(st)));
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	for (int i = 0; i < 100 && !file_exists(self->out, "ran"); i++)
+		usleep(20 * 1000);
+	EXPECT_TRUE(file_exists(self->out, "ran")) TH_LOG("start did not run the workload");
+	EXPECT_STREQ("running", state_of(self->root, self->id, st, sizeof(st)));
+	/* A second start is refused: it is running, not created. */
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+}
+
+TEST_F(lc, state_prints_the_oci_state_through_the_lifecycle)
+{
+	static struct nbt_result r;
+	char st[32], want[640], cwd[512];
+
+	ASSERT_EQ(0, create(self->root, self->bind, self->id, "exit 3"));
+	nbt_run(&r, "--root", self->root, "state", self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "\"ociVersion\":\"1.")) TH_LOG("%s", r.out);
+	snprintf(want, sizeof(want), "\"id\":\"%s\"", self->id);
+	EXPECT_NE(NULL, strstr(r.out, want)) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "\"status\":\"created\"")) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "\"pid\":0"))
+	TH_LOG("a created container has a pid: %s", r.out);
+	ASSERT_NE(NULL, getcwd(cwd, sizeof(cwd)));
+	snprintf(want, sizeof(want), "\"bundle\":\"%s\"", cwd);
+	EXPECT_NE(NULL, strstr(r.out, want)) TH_LOG("%s", r.out);
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	for (int i = 0;
+	     i < 200 && strcmp(state_of(self->root, self->id, st, sizeof(st)), "stopped"); i++)
+		usleep(20 * 1000);
+	EXPECT_STREQ("stopped", st);
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	nbt_run(&r, "--root", self->root, "state", self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "does not exist")) TH_LOG("%s", r.err);
+}
+
+TEST_F(lc, delete_refuses_a_running_container_without_force)
+{
+	static struct nbt_result r;
+	char path[700];
+
+	char needle[128], script[96];
+
+	snprintf(script, sizeof(script), "sleep 30; : %s", self->id);
+	snprintf(needle, sizeof(needle), "sh -c %s", script);
+	ASSERT_EQ(0, create(self->root, self->bind, self->id, script));
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_EQ(1, nbt_wait_procs(needle, 1, 3000));
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "is running")) TH_LOG("%s", r.err);
+	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	snprintf(path, sizeof(path), "%s/%s", self->root, self->id);
+	EXPECT_NE(0, access(path, F_OK)) TH_LOG("the state directory is still there");
+	EXPECT_FALSE(cgroup_named(self->id)) TH_LOG("a cgroup %s is left", self->id);
+	EXPECT_EQ(0, nbt_wait_procs(needle, 0, 3000));
+}
+
+/* SIGKILL the create at moments spread over its whole life; delete --force must leave no
+ * state, cgroup, process or mount each time. */
+TEST_F_TIMEOUT(lc, delete_after_a_sigkilled_create_leaves_nothing, 120)
+{
+	static const int delays_us[] = {
+		0, 500, 1000, 2000, 3000, 5000, 8000, 12000, 20000, 40000
+	};
+	static struct nbt_result r;
+	char id[96], path[700], script[128], needle[160];
+
+	for (size_t i = 0; i < sizeof(delays_us) / sizeof(delays_us[0]); i++) {
+		const char *argv[16];
+		char *after;
+		pid_t pid;
+		int n = 0;
+
+		snprintf(id, sizeof(id), "%s-k%zu", self->id, i);
+		/* Two commands: sh stays, its command line tagged with the ID. */
+		snprintf(script, sizeof(script), "sleep 40; : %s", id);
+		argv[n++] = "--root";
+		argv[n++] = self->root;
+		argv[n++] = "create";
+		argv[n++] = "--rootfs";
+		argv[n++] = nbt_rootfs();
+		argv[n++] = id;
+		argv[n++] = "--";
+		argv[n++] = "sh";
+		argv[n++] = "-c";
+		argv[n++] = script;
+		argv[n] = NULL;
+		pid = nbt_spawn(argv, "/dev/null");
+		ASSERT_GT(pid, 0);
+		usleep((useconds_t)delays_us[i]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		nbt_run(&r, "--root", self->root, "delete", "--force", id, NULL);
+		EXPECT_TRUE(r.status == 0 || strstr(r.err, "does not exist")) TH_LOG("%s", r.err);
+		snprintf(path, sizeof(path), "%s/%s", self->root, id);
+		EXPECT_NE(0, access(path, F_OK)) TH_LOG("%zu: state directory left", i);
+		snprintf(needle, sizeof(needle), "sh -c %s", script);
+		EXPECT_EQ(0, nbt_wait_procs(needle, 0, 3000)) TH_LOG("%zu: process left", i);
+		for (int w = 0; w < 100 && cgroup_named(id); w++)
+			usleep(20 * 1000); /* the guard removes a killed create's group */
+		EXPECT_FALSE(cgroup_named(id)) TH_LOG("%zu: cgroup %s left", i, id);
+		after = nbt_mountinfo();
+		EXPECT_STREQ(self->mounts, after);
+		free(after);
+	}
+}
+
+TEST_F(lc, a_name_is_held_by_one_run_at_a_time)
+{
+	static struct nbt_result r;
+	const char *argv[] = { "--root",
+			       self->root,
+			       "run",
+			       "--rootfs",
+			       nbt_rootfs(),
+			       "--bind",
+			       self->bind,
+			       "--name",
+			       self->id,
+			       "--",
+			       "sh",
+			       "-c",
+			       "echo up > /out/up; sleep 3",
+			       NULL };
+	char want[128], path[700];
+	pid_t pid = nbt_spawn(argv, "/dev/null");
+
+	ASSERT_GT(pid, 0);
+	for (int i = 0; i < 250 && !file_exists(self->out, "up"); i++)
+		usleep(20 * 1000);
+	ASSERT_TRUE(file_exists(self->out, "up"));
+	nbt_run(&r, "--root", self->root, "run", "--rootfs", nbt_rootfs(), "--name", self->id, "--",
+		"true", NULL);
+	EXPECT_EQ(125, r.status);
+	snprintf(want, sizeof(want), "nestbox: --name %s: in use by PID %d\n", self->id, (int)pid);
+	EXPECT_STREQ(want, r.err);
+	/* SIGKILLed, the run frees its name once what it made is gone (the guard holds the lock
+	 * while it removes the group): the kernel drops the lock with the last holder. */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (int i = 0; i < 100; i++) {
+		nbt_run(&r, "--root", self->root, "run", "--rootfs", nbt_rootfs(), "--name",
+			self->id, "--", "true", NULL);
+		if (r.status != 125 || !strstr(r.err, "in use"))
+			break;
+		usleep(50 * 1000);
+	}
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	snprintf(path, sizeof(path), "%s/%s", self->root, self->id);
+	EXPECT_NE(0, access(path, F_OK)) TH_LOG("the run left its state directory");
+}
+
+/* Six runs of one name at once: exactly one runs, every other exits 125 with the in-use line
+ * having made nothing. */
+TEST_F_TIMEOUT(lc, same_name_storm_has_one_winner, 60)
+{
+	enum { RUNS = 6 };
+	pid_t pids[RUNS];
+	char logs[RUNS][700], buf[512];
+	int won = 0, lost = 0;
+
+	for (int i = 0; i < RUNS; i++) {
+		const char *argv[] = { "--root",     self->root, "run",	   "--rootfs",
+				       nbt_rootfs(), "--name",	 self->id, "--",
+				       "sleep",	     "1",	 NULL };
+
+		snprintf(logs[i], sizeof(logs[i]), "%s/storm%d", self->dir, i);
+		pids[i] = nbt_spawn(argv, logs[i]);
+		ASSERT_GT(pids[i], 0);
+	}
+	for (int i = 0; i < RUNS; i++) {
+		int status = nbt_wait_exit(pids[i]);
+
+		if (status == 0) {
+			won++;
+			continue;
+		}
+		EXPECT_EQ(125, status);
+		buf[0] = '\0';
+		nbt_read_file(logs[i], buf, sizeof(buf));
+		EXPECT_NE(NULL, strstr(buf, "in use by PID")) TH_LOG("%d: %s", i, buf);
+		EXPECT_EQ(1, nbt_count_lines(buf)) TH_LOG("%d: %s", i, buf);
+		lost++;
+	}
+	EXPECT_EQ(1, won);
+	EXPECT_EQ(RUNS - 1, lost);
+	EXPECT_FALSE(cgroup_named(self->id));
+}
+
+TEST_HARNESS_MAIN
