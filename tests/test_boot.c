@@ -326,6 +326,19 @@ TEST_F(boot, check_parses_each_line_afresh)
 	EXPECT_NE(NULL, strstr(res.out, "1 entries, 1 bad lines")) TH_LOG("%s", res.out);
 }
 
+/* `run --help` prints help and runs nothing: as a container line it would start a container
+ * that never runs, restarted every second. */
+TEST_F(boot, check_refuses_help_in_a_container_line)
+{
+	write_conf(_metadata, self->conf, "container h -- --rootfs %s --help -- /bin/true\n",
+		   nbt_rootfs());
+	ASSERT_LE(0, nbt_run(&res, "boot", "--check", self->conf, NULL));
+	EXPECT_EQ(125, res.status);
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:1: --help: prints help, starts no container"))
+	TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "0 entries, 1 bad lines")) TH_LOG("%s", res.out);
+}
+
 /* A NUL byte is an error on its line; it neither cuts the line nor ends the file there. */
 TEST_F(boot, check_refuses_a_nul_byte_and_reads_on)
 {
