@@ -424,6 +424,25 @@ TEST_F(boot, restart_then_poweroff_on_exit_past_a_bad_line)
 	TH_LOG("%s", res.out);
 }
 
+/* As PID 1 too, a container line run's parser refuses is reported with its number and never
+ * started; the lines after it still run. */
+TEST_F(boot, pid1_skips_a_line_run_refuses)
+{
+	write_conf(_metadata, self->conf,
+		   "container bad -- --rootfs %s --memory lots -- /bin/true\n"
+		   "run last on-exit=poweroff -- /bin/true\n",
+		   nbt_rootfs());
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL, strstr(res.out, "boot.conf:1: --memory: lots: ")) TH_LOG("%s", res.out);
+	EXPECT_EQ(NULL, strstr(res.out, "container bad")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "run last: exited with status 0: on-exit=poweroff"))
+	TH_LOG("%s", res.out);
+}
+
 /* Boot mode mounts cgroup2 over /sys/fs/cgroup when the kernel has it, so its containers get
  * limits only where the host's cgroup2 holds those controllers (not on a hybrid v1 host). */
 static bool cgroup2_has(const char *controllers)
