@@ -121,7 +121,7 @@ else
 	check "bad line reported: unknown directive" bad_line_reported '^frobnicate' \
 		"unknown directive 'frobnicate'"
 	check "bad line reported: missing rootfs" bad_line_reported '^container ghost' \
-		"rootfs '/nonexistent': No such file"
+		"--rootfs: /nonexistent: No such file"
 	check "bad line reported: bad option" bad_line_reported '^container odd' \
 		"bad option 'on-exit=sometimes'"
 	check "poweroff signal taken by PID 1" console_has 'nestbox: boot: signal 12: poweroff'

@@ -18,18 +18,17 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "boot_conf.h"
+#include "nb_error.h"
 
 #define PATH_DEFAULT "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* One console line from boot mode. */
+#define BOOT_LOG(fmt, ...) dprintf(STDERR_FILENO, "nestbox: boot: " fmt "\n", __VA_ARGS__)
 
 static struct boot_conf conf;
 static sigset_t saved_mask;
 static char scratch[16384]; /* /proc/cmdline, /proc/cgroups, /proc/self/mounts: one at a time */
-
-static const char *const kind_names[] = {
-	[BOOT_MODULE] = "module",
-	[BOOT_CONTAINER] = "container",
-	[BOOT_RUN] = "run",
-};
 
 /* Signals PID 1 takes synchronously. Like busybox init (what its halt/poweroff/reboot applets
  * send): USR1 halt, USR2 poweroff, TERM reboot; INT is Ctrl-Alt-Del (reboot(RB_DISABLE_CAD))
@@ -220,7 +219,7 @@ static void write_status(void)
 		if (e->last_status != -1)
 			describe(e->last_status, last, sizeof(last));
 		dprintf(fd, "%s %s %s pid=%d starts=%u on-exit=%s last=\"%s\"\n", e->name,
-			kind_names[e->kind],
+			boot_kind_names[e->kind],
 			e->pid		   ? "running"
 			: e->restart_at_ms ? "restarting"
 					   : "stopped",
@@ -253,7 +252,7 @@ static void start(struct boot_entry *e)
 	}
 	e->pid = pid;
 	e->starts++;
-	BOOT_LOG("%s %s: started (pid %d)", kind_names[e->kind], e->name, pid);
+	BOOT_LOG("%s %s: started (pid %d)", boot_kind_names[e->kind], e->name, pid);
 	write_status();
 }
 
@@ -291,17 +290,17 @@ static enum boot_action reap(bool stopping)
 		e->last_status = status;
 		describe(status, how, sizeof(how));
 		if (stopping) {
-			BOOT_LOG("%s %s: stopped (%s)", kind_names[e->kind], e->name, how);
+			BOOT_LOG("%s %s: stopped (%s)", boot_kind_names[e->kind], e->name, how);
 		} else if (e->on_exit == BOOT_RESTART && WIFEXITED(status) &&
 			   WEXITSTATUS(status) == 125 && e->kind == BOOT_CONTAINER) {
 			/* 125: nestbox run failed before the workload: retrying cannot help */
 			BOOT_LOG("container %s: %s (setup failed): not restarted", e->name, how);
 		} else if (e->on_exit == BOOT_RESTART) {
 			e->restart_at_ms = now_ms() + BOOT_RESTART_DELAY_MS;
-			BOOT_LOG("%s %s: %s: restarting in %d ms", kind_names[e->kind], e->name,
-				 how, BOOT_RESTART_DELAY_MS);
+			BOOT_LOG("%s %s: %s: restarting in %d ms", boot_kind_names[e->kind],
+				 e->name, how, BOOT_RESTART_DELAY_MS);
 		} else {
-			BOOT_LOG("%s %s: %s: on-exit=%s", kind_names[e->kind], e->name, how,
+			BOOT_LOG("%s %s: %s: on-exit=%s", boot_kind_names[e->kind], e->name, how,
 				 boot_action_names[e->on_exit]);
 			if (e->on_exit != BOOT_IGNORE)
 				want = e->on_exit;
@@ -369,7 +368,8 @@ static void __attribute__((noreturn)) shutdown_machine(const sigset_t *set, enum
 	for (int i = 0; i < conf.n; i++) {
 		if (conf.e[i].pid) {
 			BOOT_LOG("%s %s: still running after %u s: SIGKILL",
-				 kind_names[conf.e[i].kind], conf.e[i].name, conf.grace_seconds);
+				 boot_kind_names[conf.e[i].kind], conf.e[i].name,
+				 conf.grace_seconds);
 			kill(conf.e[i].pid, SIGKILL);
 		}
 	}
@@ -393,6 +393,7 @@ static void __attribute__((noreturn)) shutdown_machine(const sigset_t *set, enum
 
 static void __attribute__((noreturn)) boot_pid1(const char *path)
 {
+	struct nb_error err = { 0 };
 	sigset_t set;
 	struct timespec up;
 
@@ -411,8 +412,10 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 		path = conf_path();
 	clock_gettime(CLOCK_BOOTTIME, &up);
 	BOOT_LOG("PID 1 up at %ld.%03ld s, config %s", (long)up.tv_sec, up.tv_nsec / 1000000, path);
-	if (boot_conf_read(&conf, path) == 0)
+	if (boot_conf_read(&conf, path, &err) == 0)
 		boot_conf_parse(&conf, path);
+	else
+		nb_error_print(&err);
 	load_modules();
 	for (int i = 0; i < conf.n; i++)
 		if (conf.e[i].kind != BOOT_MODULE)
@@ -447,15 +450,24 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 	}
 }
 
+#define BOOT_USAGE                                                                              \
+	"usage: nestbox boot [FILE]       as PID 1: boot from FILE (default " BOOT_CONF_DEFAULT \
+	")\n       nestbox boot --check [FILE]   check FILE, print what it starts\n"
+
+/* Exit 0 for a clean file; a file with bad lines, or none, is bad input like any other: 125. */
 static int check_file(const char *path)
 {
-	if (boot_conf_read(&conf, path) != 0)
-		return 2;
+	struct nb_error err = { 0 };
+
+	if (boot_conf_read(&conf, path, &err) != 0) {
+		nb_error_print(&err);
+		return NB_EXIT_SETUP;
+	}
 	boot_conf_parse(&conf, path);
 	for (int i = 0; i < conf.n; i++) {
 		const struct boot_entry *e = &conf.e[i];
 
-		printf("%d: %s", e->line, kind_names[e->kind]);
+		printf("%d: %s", e->line, boot_kind_names[e->kind]);
 		if (e->kind != BOOT_MODULE)
 			printf(" %s on-exit=%s:", e->name, boot_action_names[e->on_exit]);
 		for (char **a = e->argv; *a; a++)
@@ -463,7 +475,7 @@ static int check_file(const char *path)
 		printf("\n");
 	}
 	printf("grace %u\n%d entries, %d bad lines\n", conf.grace_seconds, conf.n, conf.bad);
-	return conf.bad ? 1 : 0;
+	return conf.bad ? NB_EXIT_SETUP : 0;
 }
 
 bool boot_wanted(int argc, char **argv)
@@ -478,21 +490,37 @@ bool boot_wanted(int argc, char **argv)
 	return argc == 1 || strcmp(base ? base + 1 : argv[0], "init") == 0;
 }
 
+/* Bad arguments to `nestbox boot`: one line, 125, as for every other bad input. */
+static int usage_error(const char *value, const char *why)
+{
+	dprintf(STDERR_FILENO, "nestbox: boot: %s: %s (see nestbox boot --help)\n", value, why);
+	return NB_EXIT_SETUP;
+}
+
 /* nestbox boot --check [FILE] | nestbox boot [FILE] (as PID 1 of a pid namespace) | /init */
 int boot_main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "boot") == 0) {
-		if (argc > 2 && strcmp(argv[2], "--check") == 0)
-			return check_file(argc > 3 ? argv[3] : BOOT_CONF_DEFAULT);
-		if (argc > 2 && argv[2][0] == '-') {
-			dprintf(STDERR_FILENO, "usage: nestbox boot [--check] [FILE]\n");
-			return 2;
+		const char *opt = argc > 2 ? argv[2] : "";
+
+		if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
+			printf("%s", BOOT_USAGE);
+			return 0;
 		}
+		if (!strcmp(opt, "--check")) {
+			if (argc > 4)
+				return usage_error(argv[4], "one FILE at most");
+			return check_file(argc > 3 ? argv[3] : BOOT_CONF_DEFAULT);
+		}
+		if (opt[0] == '-')
+			return usage_error(opt, "unknown option");
+		if (argc > 3)
+			return usage_error(argv[3], "one FILE at most");
 		if (getpid() != 1) {
 			dprintf(STDERR_FILENO,
 				"nestbox: boot: must run as PID 1 (the kernel's, or a "
 				"pid namespace's); --check FILE validates a file\n");
-			return 125;
+			return NB_EXIT_SETUP;
 		}
 		boot_pid1(argc > 2 ? argv[2] : NULL);
 	}

@@ -1,19 +1,27 @@
-/* boot.conf, the boot-mode configuration (include/boot.h, README "Boot mode"): one directive a
- * line, read into static storage and checked line by line; a bad line is reported with its
- * number and skipped, never fatal. */
+/* boot.conf, the boot-mode configuration (include/boot_conf.h, README "Boot mode"): one directive
+ * a line, read into static storage and checked line by line; a bad line is reported with its
+ * number and skipped, never fatal. Container lines are checked by the run front end itself. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "boot.h"
+#include "boot_conf.h"
+#include "cli.h"
+#include "validate.h"
 
 const char *const boot_action_names[] = {
 	[BOOT_IGNORE] = "ignore", [BOOT_RESTART] = "restart", [BOOT_POWEROFF] = "poweroff",
 	[BOOT_REBOOT] = "reboot", [BOOT_HALT] = "halt",
+};
+
+const char *const boot_kind_names[] = {
+	[BOOT_MODULE] = "module",
+	[BOOT_CONTAINER] = "container",
+	[BOOT_RUN] = "run",
 };
 
 /* ---- boot.conf ------------------------------------------------------------------------------ */
@@ -94,32 +102,28 @@ static int check_name(struct boot_conf *c, const char *name, char *why, size_t l
 	return 0;
 }
 
-/* `nestbox run` arguments: the rootfs must exist, the name is boot.conf's. */
-static int check_run_args(char **args, char *why, size_t len)
+/* The line's `nestbox run` argv ("run --name NAME ARGS...") through run's own parser and
+ * checks, so a line is refused exactly when `nestbox run` would refuse it, in run's words.
+ * The description is only looked at: the child that boot mode starts parses the same argv. */
+static int check_with_run_parser(struct boot_entry *e, char *why, size_t len)
 {
-	struct stat st;
+	struct nb_container c;
+	struct nb_error err = { 0 };
+	int argc = 0, rc;
 
-	for (int i = 0; args[i] && strcmp(args[i], "--") != 0; i++) {
-		const char *dir = NULL;
-
-		if (strcmp(args[i], "--name") == 0 || strncmp(args[i], "--name=", 7) == 0) {
-			snprintf(why, len, "bad option '%s': the name is the NAME field", args[i]);
-			return -1;
-		}
-		if (strcmp(args[i], "--rootfs") == 0)
-			dir = args[i + 1];
-		else if (strncmp(args[i], "--rootfs=", 9) == 0)
-			dir = args[i] + 9;
-		if (dir && stat(dir, &st) != 0) {
-			snprintf(why, len, "rootfs '%s': %s", dir, strerror(errno));
-			return -1;
-		}
-		if (dir && !S_ISDIR(st.st_mode)) {
-			snprintf(why, len, "rootfs '%s': not a directory", dir);
-			return -1;
-		}
-	}
-	return 0;
+	while (e->argv[argc])
+		argc++;
+	rc = cli_parse_run(argc - 1, e->argv + 1, &c, &err);
+	if (rc == 1) /* run printed its usage */
+		rc = nb_fail(&err, EINVAL, "--help", NULL, "prints help, starts no container");
+	/* boot puts "--name NAME" first: a later --name in ARGS (any spelling) would win. */
+	if (!rc && strcmp(c.name, e->name) != 0)
+		rc = nb_fail(&err, EINVAL, "--name", c.name, "the name is the NAME field");
+	if (!rc)
+		rc = container_validate(&c, &err);
+	if (rc)
+		snprintf(why, len, "%s", err.msg);
+	return rc ? -1 : 0;
 }
 
 /* container NAME [on-exit=A] -- RUN-ARGS...  |  run NAME [on-exit=A] -- PROGRAM [ARGS...] */
@@ -163,21 +167,19 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 		}
 		return 0;
 	}
-	if (check_run_args(&tok[dd + 1], why, len) != 0)
-		return -1;
 	/* Room for "nestbox run --name NAME": dd words before "--" plus the spare ones. */
 	e->argv = &tok[dd - 3];
 	e->argv[0] = "nestbox";
 	e->argv[1] = "run";
 	e->argv[2] = "--name";
 	e->argv[3] = (char *)e->name;
-	return 0;
+	return check_with_run_parser(e, why, len);
 }
 
 static int parse_line(struct boot_conf *c, int line, char *text)
 {
 	enum { SPARE = 3 }; /* words kept free before each line's words (see parse_process) */
-	char why[200];
+	char why[sizeof(((struct nb_error *)0)->msg) + 64];
 	int room = BOOT_MAX_ARGS - c->nargs - SPARE - 1;
 	char **tok = &c->args[c->nargs + SPARE];
 	struct boot_entry *e = &c->e[c->n];
@@ -232,19 +234,33 @@ static int parse_line(struct boot_conf *c, int line, char *text)
 	return 0;
 }
 
+/* A NUL byte would end the line early and hide the rest of it from the checks. */
+static bool has_nul(const char *line, size_t len)
+{
+	return memchr(line, '\0', len) != NULL;
+}
+
 int boot_conf_parse(struct boot_conf *c, const char *path)
 {
-	char *p = c->text;
+	char *p = c->text, *end;
 
+	if (c->len > sizeof(c->text) - 1)
+		c->len = sizeof(c->text) - 1;
+	end = c->text + c->len;
+	*end = '\0';
 	c->path = path;
 	c->grace_seconds = BOOT_DEFAULT_GRACE;
 	c->n = c->bad = c->nargs = 0;
-	for (int line = 1; *p; line++) {
-		char *nl = strchr(p, '\n');
+	for (int line = 1; p < end; line++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
 
 		if (nl)
 			*nl = '\0';
-		parse_line(c, line, p);
+		if (has_nul(p, n))
+			bad_line(c, line, "NUL byte in the line (boot.conf is text)");
+		else
+			parse_line(c, line, p);
 		if (!nl)
 			break;
 		p = nl + 1;
@@ -252,22 +268,24 @@ int boot_conf_parse(struct boot_conf *c, const char *path)
 	return c->bad;
 }
 
-int boot_conf_read(struct boot_conf *c, const char *path)
+int boot_conf_read(struct boot_conf *c, const char *path, struct nb_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = 0, r;
+	ssize_t r = 0;
+	size_t n = 0;
 
-	if (fd < 0) {
-		BOOT_LOG("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((r = read(fd, c->text + n, sizeof(c->text) - 1 - n)) > 0)
-		n += r;
+	if (fd < 0)
+		return nb_fail_errno(err, "boot", path);
+	while (n < sizeof(c->text) - 1 && (r = read(fd, c->text + n, sizeof(c->text) - 1 - n)) > 0)
+		n += (size_t)r;
+	if (r < 0)
+		r = nb_fail_errno(err, "boot", path);
+	else if (n == sizeof(c->text) - 1 && read(fd, &(char){ 0 }, 1) > 0)
+		r = nb_fail(err, EFBIG, "boot", path, "larger than 16383 bytes");
 	close(fd);
-	if (r < 0 || n == sizeof(c->text) - 1) {
-		BOOT_LOG("%s: %s", path, r < 0 ? strerror(errno) : "larger than 16383 bytes");
-		return -1;
-	}
+	if (r < 0)
+		return (int)r;
 	c->text[n] = '\0';
+	c->len = n;
 	return 0;
 }

@@ -355,7 +355,9 @@ static int parse_options(int argc, char **argv, struct nb_container *c, struct n
 	if (rc)
 		return rc;
 	build_getopt_tables(all, n, longs, shorts);
-	optind = 1;
+	/* 0, not 1: also forgets the place inside a "-abc" cluster where an earlier parse stopped
+	 * (musl's __optpos, glibc's __nextchar); boot.conf parses one argv per container line. */
+	optind = 0;
 	opterr = 0;
 	while ((val = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const struct cli_option *o = option_for(all, n, val);
