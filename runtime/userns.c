@@ -19,7 +19,6 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "cli.h"
 #include "container.h"
 #include "mounts.h"
 #include "nested.h"
