@@ -70,6 +70,11 @@ FIXTURE_VARIANT_ADD(bad_input, bad_name) {
 	.args = { "run", "--rootfs", ROOTFS, "--name", "a/b", "--", "true" }, .says = "--name" };
 FIXTURE_VARIANT_ADD(bad_input, unknown_option) {
 	.args = { "run", "--rootfs", ROOTFS, "--frobnicate", "--", "true" }, .says = "--frobnicate" };
+/* getopt_long would take a prefix of --pids (issue 28.7): long options match only exactly */
+FIXTURE_VARIANT_ADD(bad_input, abbreviated_long_option) {
+	.args = { "run", "--rootfs", ROOTFS, "--pid", "host", "--", "true" }, .says = "--pid: unknown option" };
+FIXTURE_VARIANT_ADD(bad_input, abbreviated_long_option_with_value) {
+	.args = { "run", "--rootfs", ROOTFS, "--mem=1m", "--", "true" }, .says = "--mem=1m: unknown option" };
 FIXTURE_VARIANT_ADD(bad_input, option_without_value) {
 	.args = { "run", "--rootfs" }, .says = "needs a value" };
 FIXTURE_VARIANT_ADD(bad_input, no_command) {
