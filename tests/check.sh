@@ -1,5 +1,5 @@
 #!/bin/sh
-# make check's test phases: the native suites (unit + kselftest), a short fuzzing pass (10 s a
+# make check's test phases: the toolchain check (tests/toolchain.sh), the native suites (unit + kselftest), a short fuzzing pass (10 s a
 # target: a parser regression shows up), the images, the QEMU kernel matrix. Each phase ends with "N passed, N failed, N skipped"; this adds them up into one
 # closing line of the same form (the line CI reads) and exits non-zero if any phase failed.
 # A phase that fails without a failing test counted (a VM that did not boot, a phase that
@@ -28,6 +28,7 @@ phase() {
 	echo "### $name: $p passed, $f failed, $s skipped"
 }
 
+phase toolchain sh tests/toolchain.sh
 # shellcheck disable=SC2086 # the binaries are a word list
 phase native sh tests/run.sh $native
 phase fuzz make --no-print-directory fuzz FUZZ_SECONDS=10
