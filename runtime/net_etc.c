@@ -88,12 +88,13 @@ static int bind_over(const char *file, const char *text, bool required, struct n
 	snprintf(scratch, sizeof(scratch), "/.nestbox-%s", file);
 	snprintf(target, sizeof(target), NEWROOT "/etc/%s", file);
 	fd = open(scratch, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* messages name the container's file, not the scratch copy it is bound from */
 	if (fd < 0)
-		return nb_fail_errno(err, "write", scratch);
+		return nb_fail_errno(err, "write /etc", file);
 	rc = write_all(fd, text);
 	close(fd);
 	if (rc)
-		return nb_fail(err, -rc, "write", scratch, strerror(-rc));
+		return nb_fail(err, -rc, "write /etc", file, strerror(-rc));
 	if (mount(scratch, target, NULL, MS_BIND, NULL) ||
 	    mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
 		return nb_fail_errno(err, "bind /etc", file);
