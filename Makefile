@@ -41,7 +41,7 @@ UNIT_BIN     := $(UNIT_SRC:tests/%.c=$(BUILD)/unit/%)
 
 DEB_PKGS := musl-tools linux-libc-dev busybox-static file cpio xz-utils gcc make qemu-system-x86
 
-.PHONY: all deps rootfs demo test unit check size format clean
+.PHONY: all deps toolchain rootfs demo test unit check size format clean
 all: $(BUILD)/nestbox $(BUILD)/nestbox-init tests
 
 # --- dependencies -------------------------------------------------------------------------------
@@ -67,8 +67,19 @@ $(KSFT)/kselftest_harness.h:
 		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
 		linux-source-6.12/tools/testing/selftests/kselftest.h
 
+# A fresh machine has no musl-gcc: say what to do before the first compile fails with a bare
+# "musl-gcc: No such file or directory" (issue 20.5). Every static build goes through
+# $(UAPI)/.stamp, whose order-only prerequisite this is; make deps needs none of it.
+.PHONY: toolchain
+toolchain:
+	@for t in $(CC) $(HOSTCC); do command -v $$t >/dev/null 2>&1 || \
+		{ echo "make: $$t not found: run make deps (it installs what is missing with apt-get)" >&2; \
+		  exit 1; }; done
+	@[ -e /usr/include/linux/types.h ] || \
+		{ echo "make: kernel headers (/usr/include/linux) not found: run make deps" >&2; exit 1; }
+
 # musl-gcc's -nostdinc hides the kernel UAPI headers: show them through three links.
-$(UAPI)/.stamp:
+$(UAPI)/.stamp: | toolchain
 	@mkdir -p $(UAPI)
 	ln -sfn /usr/include/linux $(UAPI)/linux
 	ln -sfn /usr/include/asm-generic $(UAPI)/asm-generic

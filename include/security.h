@@ -60,9 +60,12 @@ void security_defaults(struct nb_container *c);
  * map, root makes idmapped clones of the layers for the container side. */
 int security_prepare(const struct nb_container *c, struct nb_error *err);
 
-/* Container side, on the scratch root before the overlay: the idmapped layers over OLDROOT's
- * layer paths. */
+/* Container side, on the scratch root before the overlay: the idmapped layers, persistent
+ * upper layer and bind sources over their paths under OLDROOT. */
 int security_idmap_attach(const struct nb_container *c, struct nb_error *err);
+/* The same for c->binds[i] alone, for a mount step that binds it from OLDROOT: 0 when its
+ * source is now the idmapped clone, or needs none; a second call does nothing. */
+int security_idmap_bind(const struct nb_container *c, int i, struct nb_error *err);
 
 /* Host side, after the clone and before the go byte: the child's uid/gid maps. */
 int security_host_setup(const struct nb_container *c, pid_t child, struct nb_error *err);

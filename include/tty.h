@@ -15,7 +15,7 @@
 
 #include <sys/types.h>
 
-#include "cli.h"
+#include "option.h"
 #include "nb_error.h"
 
 /* -t/--tty and -i/--interactive. */

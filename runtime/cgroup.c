@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "cgroup_impl.h"
-#include "cli.h"
+#include "option.h"
 #include "guard.h"
 #include "container.h"
 #include "nested.h"

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +15,6 @@
 #include "ns.h"
 #include "tty.h"
 #include "security.h"
-
-int cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	/* strtoull takes "-1", "+1" and " 1": a value here is digits only. */
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static int split_layers(struct nb_container *c, const char *list, struct nb_error *err)
 {
@@ -341,6 +326,25 @@ static int unknown_option(char **argv, int val, struct nb_error *err)
 	return nb_fail(err, EINVAL, "run", optopt ? shortopt : arg, "unknown option (see --help)");
 }
 
+/* getopt_long(3) takes any unambiguous prefix of a long option ("--pid" for --pids, "--mem" for
+ * --memory): a typo then means something else without a word. Long options match only by
+ * their whole name, as docker's do. Called before getopt_long looks at argv[optind]; a token
+ * that starts with "--" is always a long option there (a cluster of short options and a
+ * separate value of the option before are already consumed). */
+static bool long_option_is_exact(const char *token, const struct cli_option **all, size_t n)
+{
+	size_t len;
+
+	if (strncmp(token, "--", 2) || !token[2])
+		return true;
+	token += 2;
+	len = strcspn(token, "=");
+	for (size_t i = 0; i < n; i++)
+		if (strlen(all[i]->name) == len && !strncmp(all[i]->name, token, len))
+			return true;
+	return false;
+}
+
 /* The options, up to the first word that is not one; optind is left at that word. */
 static int parse_options(int argc, char **argv, struct nb_container *c, struct nb_error *err)
 {
@@ -359,8 +363,16 @@ static int parse_options(int argc, char **argv, struct nb_container *c, struct n
 	 * (musl's __optpos, glibc's __nextchar); boot.conf parses one argv per container line. */
 	optind = 0;
 	opterr = 0;
-	while ((val = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-		const struct cli_option *o = option_for(all, n, val);
+	for (;;) {
+		const struct cli_option *o;
+
+		if (optind < argc && !long_option_is_exact(argv[optind], all, n))
+			return nb_fail(err, EINVAL, "run", argv[optind],
+				       "unknown option (see --help)");
+		val = getopt_long(argc, argv, shorts, longs, NULL);
+		if (val == -1)
+			break;
+		o = option_for(all, n, val);
 
 		if (!o)
 			return unknown_option(argv, val, err);

@@ -4,7 +4,33 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mounts.h"
 #include "nb_error.h"
+
+/* While the root is built, the host's paths are seen under OLDROOT and the container's under
+ * NEWROOT (mounts.h); a message names the paths as the user knows them: "/oldroot/srv/x" is
+ * the host's /srv/x, "/newroot/proc" the container's /proc. Every prefix that starts a path
+ * (start of the message, or after ' ', '=', ':' or ',') and ends a component goes. */
+static void strip_internal_roots(char *msg)
+{
+	static const char *const roots[] = { OLDROOT, NEWROOT };
+
+	for (char *p = msg; *p; p++) {
+		if (p != msg && !strchr(" =:,", p[-1]))
+			continue;
+		for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+			size_t len = strlen(roots[i]);
+
+			if (strncmp(p, roots[i], len) || (p[len] && !strchr("/:, ", p[len])))
+				continue;
+			if (p[len] == '/') /* the path goes on: drop the prefix */
+				memmove(p, p + len, strlen(p + len) + 1);
+			else /* the root itself */
+				memmove(p + 1, p + len, strlen(p + len) + 1);
+			break;
+		}
+	}
+}
 
 int nb_fail(struct nb_error *err, int code, const char *what, const char *value, const char *why)
 {
@@ -15,6 +41,7 @@ int nb_fail(struct nb_error *err, int code, const char *what, const char *value,
 		snprintf(err->msg, sizeof(err->msg), "%s: %s: %s", what, value, why);
 	else
 		snprintf(err->msg, sizeof(err->msg), "%s: %s", what, why);
+	strip_internal_roots(err->msg);
 	return -code;
 }
 

@@ -12,7 +12,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
-#include "cli.h"
+#include "option.h"
 #include "container.h"
 #include "net.h"
 #include "netlink.h"

@@ -2,12 +2,14 @@
  * root is assembled at NEWROOT, before pivot_root. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -86,12 +88,13 @@ static int bind_over(const char *file, const char *text, bool required, struct n
 	snprintf(scratch, sizeof(scratch), "/.nestbox-%s", file);
 	snprintf(target, sizeof(target), NEWROOT "/etc/%s", file);
 	fd = open(scratch, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* messages name the container's file, not the scratch copy it is bound from */
 	if (fd < 0)
-		return nb_fail_errno(err, "write", scratch);
+		return nb_fail_errno(err, "write /etc", file);
 	rc = write_all(fd, text);
 	close(fd);
 	if (rc)
-		return nb_fail(err, -rc, "write", scratch, strerror(-rc));
+		return nb_fail(err, -rc, "write /etc", file, strerror(-rc));
 	if (mount(scratch, target, NULL, MS_BIND, NULL) ||
 	    mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
 		return nb_fail_errno(err, "bind /etc", file);
@@ -113,30 +116,140 @@ static int put_etc(const struct nb_container *c, const char *file, const char *t
 	return 0;
 }
 
-int net_write_etc(const struct nb_container *c, struct nb_error *err)
+/* /etc/hosts, as docker writes it: localhost, and the container's hostname on each of its
+ * addresses (127.0.1.1, Debian's convention, when it has none of its own). Every mode: the
+ * hostname is the container's (its own UTS namespace), whatever network it has. */
+static int write_hosts(const struct nb_container *c, struct nb_error *err)
 {
 	char text[1024], addr[INET6_ADDRSTRLEN];
 	size_t len;
-	int rc = 0;
 
-	if (net_namespaces(c) & NB_NS_NET) {
-		len = (size_t)snprintf(text, sizeof(text),
-				       "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
-				       "ip6-loopback\n");
-		for (int i = 0; i < c->net.n_ip && len < sizeof(text); i++) {
-			inet_ntop(c->net.ip[i].family, c->net.ip[i].addr, addr, sizeof(addr));
-			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\t%s\n", addr,
-						c->hostname);
-		}
-		if (!c->net.n_ip)
-			snprintf(text + len, sizeof(text) - len, "127.0.1.1\t%s\n", c->hostname);
-		rc = put_etc(c, "hosts", text, false, err);
+	len = (size_t)snprintf(text, sizeof(text),
+			       "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+	for (int i = 0; i < c->net.n_ip && len < sizeof(text); i++) {
+		inet_ntop(c->net.ip[i].family, c->net.ip[i].addr, addr, sizeof(addr));
+		len +=
+		    (size_t)snprintf(text + len, sizeof(text) - len, "%s\t%s\n", addr, c->hostname);
 	}
-	if (rc || !c->net.n_dns)
-		return rc;
-	len = 0;
-	for (int i = 0; i < c->net.n_dns; i++)
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "nameserver %s\n",
-					c->net.dns[i]);
-	return put_etc(c, "resolv.conf", text, true, err);
+	if (!c->net.n_ip)
+		snprintf(text + len, sizeof(text) - len, "127.0.1.1\t%s\n", c->hostname);
+	return put_etc(c, "hosts", text, false, err);
+}
+
+struct nb_open_how { /* linux/openat2.h, which musl's headers do not have */
+	uint64_t flags, mode, resolve;
+};
+#define NB_RESOLVE_IN_ROOT 0x10
+
+/* The host's /etc/resolv.conf into buf (NUL-terminated); bytes read, or -1. It is often a
+ * symlink (systemd-resolved: ../run/systemd/resolve/stub-resolv.conf, or an absolute one):
+ * resolved inside OLDROOT (openat2(2) RESOLVE_IN_ROOT, 5.6+), never in the scratch root. */
+static ssize_t read_host_resolv(char *buf, size_t size)
+{
+	struct nb_open_how how = { O_RDONLY | O_CLOEXEC, 0, NB_RESOLVE_IN_ROOT };
+	int root = open(OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+	ssize_t n = 0, got;
+
+	if (root >= 0)
+		fd = (int)syscall(SYS_openat2, root, "etc/resolv.conf", &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(OLDROOT "/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+	if (root >= 0)
+		close(root);
+	if (fd < 0)
+		return -1;
+	while ((size_t)n < size - 1 && (got = read(fd, buf + n, size - 1 - (size_t)n)) > 0)
+		n += got;
+	close(fd);
+	buf[n] = '\0';
+	return n;
+}
+
+/* 127.0.0.0/8 or ::1: a server on the host's loopback. */
+static bool is_loopback(const char *addr)
+{
+	unsigned char a[16];
+	static const unsigned char v6_loopback[16] = { [15] = 1 };
+
+	if (inet_pton(AF_INET, addr, a) == 1)
+		return a[0] == 127;
+	return inet_pton(AF_INET6, addr, a) == 1 && !memcmp(a, v6_loopback, sizeof(a));
+}
+
+static void warn(const struct nb_container *c, const char *what, const char *value, const char *why)
+{
+	if (c->verbosity >= 0)
+		dprintf(STDERR_FILENO, "nestbox: warning: %s: %s: %s\n", what, value, why);
+}
+
+/* The host's resolv.conf without its loopback nameservers (each dropped with a warning), in
+ * out; the number of nameservers kept. search, options and comments stay as they are. */
+static int drop_loopback_servers(const struct nb_container *c, char *text, char *out, size_t size)
+{
+	size_t len = 0;
+	int kept = 0;
+
+	out[0] = '\0';
+	for (char *line = text, *next; *line; line = next) {
+		char server[INET6_ADDRSTRLEN + 1] = "";
+
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (sscanf(line, " nameserver %46s", server) == 1 && is_loopback(server)) {
+			warn(c, "resolv.conf", server,
+			     "the host's loopback server is not reachable from the container's "
+			     "network namespace: dropped (give --dns)");
+			continue;
+		}
+		kept += server[0] != '\0';
+		len += (size_t)snprintf(out + len, size - len, "%s\n", line);
+		if (len >= size)
+			break;
+	}
+	return kept;
+}
+
+/* /etc/resolv.conf, as docker makes it:
+ *  - --dns given: those servers, whatever the network;
+ *  - the host's network namespace (--net host): the host's file as it is, loopback servers
+ *    too (a stub resolver such as 127.0.0.53 is on this very loopback; docker keeps them in
+ *    host mode, moby/libnetwork#887);
+ *  - --net veth: the host's file without its loopback servers, which the container's own
+ *    loopback does not reach (docker's bridge mode). Docker then falls back to Google's
+ *    8.8.8.8; nestbox sends nothing anywhere it was not told to: with no server left it warns
+ *    and writes no file (--dns gives one);
+ *  - a network namespace with only lo (--net none): no file; no server can be reached, and a
+ *    resolver without one fails at once (it tries 127.0.0.1) instead of timing out. */
+static int write_resolv(const struct nb_container *c, struct nb_error *err)
+{
+	char host[4096], text[4096];
+	size_t len = 0;
+
+	if (c->net.n_dns) {
+		for (int i = 0; i < c->net.n_dns; i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "nameserver %s\n",
+						c->net.dns[i]);
+		return put_etc(c, "resolv.conf", text, true, err);
+	}
+	if ((net_namespaces(c) & NB_NS_NET) && c->net.mode != NB_NET_VETH)
+		return 0;
+	if (read_host_resolv(host, sizeof(host)) <= 0)
+		return 0;
+	if (!(net_namespaces(c) & NB_NS_NET))
+		return put_etc(c, "resolv.conf", host, false, err);
+	if (!drop_loopback_servers(c, host, text, sizeof(text))) {
+		warn(c, "resolv.conf", "/etc/resolv.conf",
+		     "no nameserver of the host's is reachable from the container: none written "
+		     "(give --dns)");
+		return 0;
+	}
+	return put_etc(c, "resolv.conf", text, false, err);
+}
+
+int net_write_etc(const struct nb_container *c, struct nb_error *err)
+{
+	int rc = write_hosts(c, err);
+
+	return rc ? rc : write_resolv(c, err);
 }

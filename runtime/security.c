@@ -25,7 +25,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "cli.h"
+#include "option.h"
 #include "container.h"
 #include "mounts.h"
 #include "nested.h"

@@ -19,7 +19,6 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "cli.h"
 #include "container.h"
 #include "mounts.h"
 #include "nested.h"
@@ -126,7 +125,19 @@ struct nb_mount_attr { /* linux/mount.h's struct mount_attr (that header clashes
 	uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
 
-static int *idmapped; /* per layer: a detached idmapped clone, or -1 */
+/* Idmapped clones made on the host side, each to be moved over OLDROOT "/<path>" by the
+ * container side: the layers, the persistent upper layer's directory, the binds' sources.
+ * Plain binds and the overlay mount then take the paths under OLDROOT as before and get the
+ * idmapped mounts, so no other code needs to know about them. */
+struct idmapped_mount {
+	int fd;		  /* detached clone, -1 once moved (or when none was made) */
+	const char *path; /* the host path it covers */
+	char *owned;	  /* path, when allocated here */
+};
+
+static struct idmapped_mount *idmapped;
+static int n_idmapped;
+static int bind_slot0 = -1; /* idmapped[] index of c->binds[0]'s clone */
 
 static int write_map(pid_t pid, const char *file, const struct nb_idmap *maps, int n, uint32_t self,
 		     struct nb_error *err);
@@ -163,14 +174,14 @@ static int maps_userns(const struct nb_container *c, struct nb_error *err)
 	return rc ? rc : fd;
 }
 
-/* A layer whose top directory belongs to the map's outside ids was made for it (chowned, as
- * with docker's userns-remap): idmapping it again would shift it twice. */
-static bool already_shifted(const struct nb_container *c, const char *layer)
+/* A directory whose owner is one of the map's outside ids was made for it (chowned, as with
+ * docker's userns-remap): idmapping it again would shift it twice. */
+static bool already_shifted(const struct nb_container *c, const char *path)
 {
 	const struct nb_security_spec *s = &c->security;
 	struct stat st;
 
-	if (stat(layer, &st))
+	if (stat(path, &st))
 		return false;
 	for (int i = 0; i < s->n_uidmap; i++)
 		if (st.st_uid >= s->uidmap[i].outside &&
@@ -179,61 +190,170 @@ static bool already_shifted(const struct nb_container *c, const char *layer)
 	return false;
 }
 
-static int idmap_layers(const struct nb_container *c, struct nb_error *err)
+/* An open_tree(2) clone of path idmapped with userns (mount_setattr(2) MOUNT_ATTR_IDMAP);
+ * recursive: with every mount below path, each of which must support idmapping. The fd, or
+ * -errno (EINVAL, EPERM or ENOSYS: the filesystem or the kernel cannot idmap). */
+static int idmapped_clone(const char *path, int userns, bool recursive)
 {
-	int userns;
+	struct nb_mount_attr attr = { MOUNT_ATTR_IDMAP_FLAG, 0, 0, (uint64_t)userns };
+	unsigned rec = recursive ? AT_RECURSIVE : 0;
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | O_CLOEXEC | rec);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	if (!syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)))
+		return fd;
+	rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* What a mount that cannot be idmapped lacks, and what to do instead. */
+#define NO_IDMAP                                                                              \
+	"its filesystem cannot be idmapped (mount_setattr(2) MOUNT_ATTR_IDMAP: Linux 5.12+, " \
+	"tmpfs 6.3+) and its owner is not mapped: chown it to the mapped ids"
+
+/* The directory both --upper and --work are in ("/a/b" for /a/b/up and /a/b/wk): overlayfs
+ * wants them on one mount ("workdir and upperdir must reside under the same mount"), so one
+ * clone covers both. "" when it is / itself. */
+static char *common_parent(const char *a, const char *b)
+{
+	size_t n = 0, cut = 0;
+
+	while (a[n] && a[n] == b[n])
+		if (a[n++] == '/')
+			cut = n - 1;
+	if ((!a[n] || a[n] == '/') && (!b[n] || b[n] == '/'))
+		cut = n;
+	while (cut && a[cut - 1] == '/')
+		cut--;
+	return strndup(a, cut);
+}
+
+/* A persistent upper layer owned by ids the map does not cover (root's, typically) could not
+ * take the container's copy-ups (EOVERFLOW): idmapped like the layers, or refused here. */
+static int idmap_upper(const struct nb_container *c, int userns, struct nb_error *err)
+{
+	struct idmapped_mount *m = &idmapped[n_idmapped];
+	int fd;
+
+	if (c->read_only || !c->upper || already_shifted(c, c->upper))
+		return 0;
+	m->owned = common_parent(c->upper, c->work);
+	if (!m->owned)
+		return nb_fail_errno(err, "--upper", c->upper);
+	if (!m->owned[0])
+		return nb_fail(err, EINVAL, "--upper", c->upper,
+			       "under --uidmap, --upper and --work need a common parent directory "
+			       "below / (it is idmapped for them)");
+	/* recursive where it can be, so that the clone hides no mount below it */
+	fd = idmapped_clone(m->owned, userns, true);
+	if (fd < 0)
+		fd = idmapped_clone(m->owned, userns, false);
+	if (fd < 0)
+		return nb_fail(err, -fd, "--upper", c->upper, NO_IDMAP " or leave out --upper");
+	m->fd = fd;
+	m->path = m->owned;
+	n_idmapped++;
+	return 0;
+}
+
+/* The layers: where one cannot be idmapped it stays as it is (the image is only read). */
+static void idmap_lower_layers(const struct nb_container *c, int userns)
+{
+	for (int i = 0; i < c->n_layers; i++) {
+		struct idmapped_mount *m = &idmapped[n_idmapped];
+
+		if (already_shifted(c, c->layers[i]))
+			continue;
+		m->fd = idmapped_clone(c->layers[i], userns, false);
+		m->path = c->layers[i];
+		if (m->fd >= 0)
+			n_idmapped++;
+	}
+}
+
+/* Binds, recursive as MS_REC binds are. A read-only one that cannot be idmapped stays as it
+ * is, as the layers do; a writable one would fail every write (EOVERFLOW): refused. */
+static int idmap_binds(const struct nb_container *c, int userns, struct nb_error *err)
+{
+	bind_slot0 = n_idmapped;
+	for (int i = 0; i < c->n_binds; i++) {
+		const struct nb_bind *b = &c->binds[i];
+		struct idmapped_mount *m = &idmapped[n_idmapped++];
+
+		m->fd = -1;
+		m->path = b->src;
+		if (already_shifted(c, b->src))
+			continue;
+		m->fd = idmapped_clone(b->src, userns, true);
+		if (m->fd < 0 && !b->read_only)
+			return nb_fail(err, -m->fd, "--bind", b->src, NO_IDMAP " or bind it :ro");
+	}
+	return 0;
+}
+
+static int idmap_mounts(const struct nb_container *c, struct nb_error *err)
+{
+	int userns, rc;
 
 	if (!(c->namespaces & NB_NS_USER) || !c->security.n_uidmap || geteuid())
 		return 0;
-	idmapped = calloc((size_t)c->n_layers, sizeof(*idmapped));
+	idmapped = calloc((size_t)(c->n_layers + c->n_binds + 1), sizeof(*idmapped));
 	if (!idmapped)
 		return nb_fail_errno(err, "idmapped layers", NULL);
 	userns = maps_userns(c, err);
 	if (userns < 0)
 		return userns;
-	for (int i = 0; i < c->n_layers; i++) {
-		struct nb_mount_attr attr = { MOUNT_ATTR_IDMAP_FLAG, 0, 0, (uint64_t)userns };
-		int fd = -1;
-
-		idmapped[i] = -1;
-		if (already_shifted(c, c->layers[i]))
-			continue;
-		fd = (int)syscall(SYS_open_tree, AT_FDCWD, c->layers[i],
-				  OPEN_TREE_CLONE | O_CLOEXEC);
-
-		if (fd >= 0 &&
-		    syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr))) {
-			close(fd);
-			fd = -1;
-		}
-		idmapped[i] = fd;
+	/* in the order they are attached: a later one covers what an earlier one has below it */
+	rc = idmap_upper(c, userns, err);
+	if (!rc) {
+		idmap_lower_layers(c, userns);
+		rc = idmap_binds(c, userns, err);
 	}
 	close(userns);
+	return rc;
+}
+
+/* Move clone m over OLDROOT "/<path>", in the container's own mount namespace. */
+static int attach(struct idmapped_mount *m, const char *what, struct nb_error *err)
+{
+	char target[PATH_MAX];
+
+	if (m->fd < 0)
+		return 0;
+	snprintf(target, sizeof(target), OLDROOT "%s", m->path);
+	if (syscall(SYS_move_mount, m->fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
+		return nb_fail_errno(err, what, m->path);
+	close(m->fd);
+	m->fd = -1;
 	return 0;
+}
+
+int security_idmap_bind(const struct nb_container *c, int i, struct nb_error *err)
+{
+	if (bind_slot0 < 0 || i < 0 || i >= c->n_binds)
+		return 0;
+	return attach(&idmapped[bind_slot0 + i], "idmapped bind", err);
 }
 
 int security_idmap_attach(const struct nb_container *c, struct nb_error *err)
 {
-	char target[PATH_MAX];
+	int end = bind_slot0 < 0 ? n_idmapped : bind_slot0, rc = 0;
 
-	for (int i = 0; idmapped && i < c->n_layers; i++) {
-		if (idmapped[i] < 0)
-			continue;
-		snprintf(target, sizeof(target), OLDROOT "%s", c->layers[i]);
-		if (syscall(SYS_move_mount, idmapped[i], "", AT_FDCWD, target,
-			    MOVE_MOUNT_F_EMPTY_PATH))
-			return nb_fail_errno(err, "idmapped layer", c->layers[i]);
-		close(idmapped[i]);
-		idmapped[i] = -1;
-	}
-	return 0;
+	for (int i = 0; !rc && i < end; i++)
+		rc = attach(&idmapped[i], "idmapped layer", err);
+	for (int i = 0; !rc && i < c->n_binds; i++)
+		rc = security_idmap_bind(c, i, err);
+	return rc;
 }
 
 int security_prepare(const struct nb_container *c, struct nb_error *err)
 {
 	int rc = check(c, err);
 
-	return rc ? rc : idmap_layers(c, err);
+	return rc ? rc : idmap_mounts(c, err);
 }
 
 /* No map given: map the caller itself to root inside, as `unshare -r` does. */
@@ -256,10 +376,10 @@ int security_host_setup(const struct nb_container *c, pid_t child, struct nb_err
 	const struct nb_security_spec *s = &c->security;
 	int rc;
 
-	/* the idmapped layers went to the child with the clone: the host side holds none */
-	for (int i = 0; idmapped && i < c->n_layers; i++)
-		if (idmapped[i] >= 0)
-			close(idmapped[i]);
+	/* the idmapped mounts went to the child with the clone: the host side holds none */
+	for (int i = 0; i < n_idmapped; i++)
+		if (idmapped[i].fd >= 0)
+			close(idmapped[i].fd);
 	if (!(c->namespaces & NB_NS_USER))
 		return 0;
 	rc = write_map(child, "uid_map", s->uidmap, s->n_uidmap, geteuid(), err);

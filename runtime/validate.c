@@ -45,6 +45,22 @@ static int check_layers(const struct nb_container *c, struct nb_error *err)
 	return 0;
 }
 
+/* overlayfs(5): "The workdir needs to be an empty directory on the same filesystem as
+ * upperdir"; the kernel refuses it only at mount time with a bare EINVAL. */
+static int check_same_filesystem(const char *upper, const char *work, struct nb_error *err)
+{
+	struct stat u, w;
+
+	if (stat(upper, &u))
+		return nb_fail_errno(err, "--upper", upper);
+	if (stat(work, &w))
+		return nb_fail_errno(err, "--work", work);
+	if (u.st_dev != w.st_dev)
+		return nb_fail(err, EXDEV, "--work", work,
+			       "must be on the same filesystem as --upper (overlayfs)");
+	return 0;
+}
+
 static int check_writable_layer(const struct nb_container *c, struct nb_error *err)
 {
 	int rc;
@@ -66,6 +82,8 @@ static int check_writable_layer(const struct nb_container *c, struct nb_error *e
 		rc = check_overlay_path("--work", c->work, err);
 	if (!rc && !strcmp(c->upper, c->work))
 		rc = nb_fail(err, EINVAL, "--work", c->work, "must differ from --upper");
+	if (!rc)
+		rc = check_same_filesystem(c->upper, c->work, err);
 	return rc;
 }
 

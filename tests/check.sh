@@ -1,6 +1,8 @@
 #!/bin/sh
-# make check's test phases: the native suites (unit + kselftest), a short fuzzing pass (10 s a
-# target: a parser regression shows up), the images, the QEMU kernel matrix. Each phase ends with "N passed, N failed, N skipped"; this adds them up into one
+# make check's test phases: the toolchain check (tests/toolchain.sh), the native suites (unit +
+# kselftest), every command of README.md (tests/readme.sh), a short fuzzing pass (10 s a
+# target: a parser regression shows up), the images, the QEMU kernel matrix. Each phase ends
+# with "N passed, N failed, N skipped"; this adds them up into one
 # closing line of the same form (the line CI reads) and exits non-zero if any phase failed.
 # A phase that fails without a failing test counted (a VM that did not boot, a phase that
 # died) counts as one failure, so it can never pass silently.
@@ -28,8 +30,10 @@ phase() {
 	echo "### $name: $p passed, $f failed, $s skipped"
 }
 
+phase toolchain sh tests/toolchain.sh
 # shellcheck disable=SC2086 # the binaries are a word list
 phase native sh tests/run.sh $native
+phase readme sh tests/readme.sh
 phase fuzz make --no-print-directory fuzz FUZZ_SECONDS=10
 phase image make --no-print-directory image-test
 phase qemu make --no-print-directory qemu-test

@@ -1,8 +1,12 @@
 /* Command line contract and bad input: every bad input gives one clear line on stderr and
  * exit 125, and leaves nothing behind (host mounts identical, no process, no temp dir). */
 #include <dirent.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "kselftest_harness.h"
 #include "lib.h"
@@ -70,6 +74,11 @@ FIXTURE_VARIANT_ADD(bad_input, bad_name) {
 	.args = { "run", "--rootfs", ROOTFS, "--name", "a/b", "--", "true" }, .says = "--name" };
 FIXTURE_VARIANT_ADD(bad_input, unknown_option) {
 	.args = { "run", "--rootfs", ROOTFS, "--frobnicate", "--", "true" }, .says = "--frobnicate" };
+/* getopt_long would take a prefix of --pids (issue 28.7): long options match only exactly */
+FIXTURE_VARIANT_ADD(bad_input, abbreviated_long_option) {
+	.args = { "run", "--rootfs", ROOTFS, "--pid", "host", "--", "true" }, .says = "--pid: unknown option" };
+FIXTURE_VARIANT_ADD(bad_input, abbreviated_long_option_with_value) {
+	.args = { "run", "--rootfs", ROOTFS, "--mem=1m", "--", "true" }, .says = "--mem=1m: unknown option" };
 FIXTURE_VARIANT_ADD(bad_input, option_without_value) {
 	.args = { "run", "--rootfs" }, .says = "needs a value" };
 FIXTURE_VARIANT_ADD(bad_input, no_command) {
@@ -136,6 +145,64 @@ TEST_F(cli, run_help_lists_every_option)
 
 		EXPECT_NE(NULL, strstr(r.out, opt)) TH_LOG("missing %s", opt);
 	}
+}
+
+/* A fixture of its own for writable layers: a temp dir, and a tmpfs inside it mounted in a
+ * mount namespace of the test's own (the host never sees it). */
+FIXTURE(layers)
+{
+	char *dir;
+	char upper[256], work[256], other_fs[256];
+};
+
+FIXTURE_SETUP(layers)
+{
+	self->dir = nbt_tempdir("layers");
+	ASSERT_NE(NULL, self->dir);
+	snprintf(self->upper, sizeof(self->upper), "%s/upper", self->dir);
+	snprintf(self->work, sizeof(self->work), "%s/upper/work", self->dir);
+	snprintf(self->other_fs, sizeof(self->other_fs), "%s/other", self->dir);
+	ASSERT_EQ(0, mkdir(self->upper, 0755));
+	ASSERT_EQ(0, mkdir(self->work, 0755));
+	ASSERT_EQ(0, mkdir(self->other_fs, 0755));
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, mount("nbt", self->other_fs, "tmpfs", 0, NULL));
+}
+
+FIXTURE_TEARDOWN(layers)
+{
+	umount2(self->other_fs, MNT_DETACH);
+	nbt_rm_rf(self->dir);
+	free(self->dir);
+}
+
+/* overlayfs(5) wants workdir on upperdir's filesystem; the kernel says only EINVAL, late
+ * (issue 28.6): refused up front, by name. */
+TEST_F(layers, upper_and_work_on_different_filesystems_refused_early)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "run", "-v", "--rootfs", nbt_rootfs(), "--upper", self->upper, "--work",
+		self->other_fs, "--", "true", NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "must be on the same filesystem")) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, self->other_fs)) TH_LOG("%s", r.err);
+}
+
+/* A failure inside the container side (work inside upper: the overlay mount refuses it)
+ * names the user's paths, not where nestbox sees them while it builds the root. */
+TEST_F(layers, late_error_names_the_users_paths)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--upper", self->upper, "--work", self->work,
+		"--", "true", NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, self->upper)) TH_LOG("%s", r.err);
+	EXPECT_EQ(NULL, strstr(r.err, "/oldroot")) TH_LOG("%s", r.err);
+	EXPECT_EQ(NULL, strstr(r.err, "/newroot")) TH_LOG("%s", r.err);
 }
 
 TEST_F(cli, init_help)

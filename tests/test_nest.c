@@ -363,7 +363,7 @@ FIXTURE_VARIANT_ADD(nest_diag, masked_proc_in_user_namespace){
 	.grant = { "--privileged", NULL },
 	/* No cgroup namespace: this case is about /proc alone. */
 	.inner_ns = "mnt,pid,uts,ipc,user",
-	.says = "mount /proc: /newroot/proc: the kernel refuses a new /proc in a user namespace "
+	.says = "mount /proc: /proc: the kernel refuses a new /proc in a user namespace "
 		"while the /proc nestbox was given has masked paths",
 };
 

@@ -1,0 +1,36 @@
+/* One option of a command line, and the value parsers every option table shares. The lowest
+ * layer of option handling: each concern (security.c, net.c, cgroup.c, tty.c ...) defines its
+ * table with these and includes only this header; cli.c, the front end above them, lists the
+ * tables and parses argv. */
+#ifndef NB_OPTION_H
+#define NB_OPTION_H
+
+#include <stdint.h>
+
+#include "nb_error.h"
+
+struct nb_container;
+
+/* Each concern owns a table of these next to the code that acts on them (run_options in
+ * cli.c; --memory in cgroup.c, --ip in net.c ...), and cli.c lists the tables in
+ * cli_option_tables[]. A handler parses its value into the container description, or fails
+ * with err filled. Tables are const and end with an entry whose name is NULL. */
+struct cli_option {
+	const char *name;
+	int short_name; /* 0 for none */
+	int has_arg;
+	int (*handler)(struct nb_container *c, const char *arg, struct nb_error *err);
+	const char *help; /* "ARG   what it does" */
+};
+
+/* The concerns' tables, declared here so that each definition is checked against its const
+ * declaration by the file that defines it (tty_options: tty.h). */
+extern const struct cli_option cli_security_options[]; /* security.c */
+extern const struct cli_option net_options[];	       /* net.c */
+extern const struct cli_option cgroup_options[];       /* cgroup.c */
+
+/* A whole decimal number, digits only, at most max: 0, or -1 for anything else. Every option
+ * handler that takes a count uses it. */
+int cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+#endif

@@ -1,0 +1,49 @@
+#!/bin/sh
+# `make` on a machine without the toolchain says "run make deps" before any compile fails
+# (issue 20.5). Runs make with PATH lacking musl-gcc, and with CC/HOSTCC naming nothing; a
+# check that fails stops make before a single compile, so this is fast and builds nothing.
+# Ends with "N passed, N failed, N skipped"; exits non-zero when anything failed.
+set -u
+make=$(command -v make)
+pass=0 fail=0
+out=${TMPDIR:-/tmp}/nestbox-toolchain.$$
+
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+not_ok() {
+	echo "not ok - $1"
+	sed 's/^/#   /' "$out"
+	fail=$((fail + 1))
+}
+
+# expect NAME WANT-TEXT MAKE-ARGS...: make fails, says WANT-TEXT, and runs no compiler.
+expect_refusal() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		not_ok "$name: make exited 0"
+	elif ! grep -qF "$want" "$out"; then
+		not_ok "$name: no \"$want\""
+	elif grep -q 'No such file or directory\|-static' "$out"; then
+		not_ok "$name: a compile ran or failed bare"
+	else
+		ok "$name"
+	fi
+}
+
+expect_refusal "no musl-gcc on PATH" "musl-gcc not found: run make deps" \
+	env PATH=/nonexistent "$make" --no-print-directory build/nestbox
+expect_refusal "CC names nothing" "nb-no-such-cc not found: run make deps" \
+	"$make" --no-print-directory CC=nb-no-such-cc all
+expect_refusal "HOSTCC names nothing" "nb-no-such-hostcc not found: run make deps" \
+	"$make" --no-print-directory HOSTCC=nb-no-such-hostcc build/nestbox-init
+
+if "$make" --no-print-directory -s toolchain >"$out" 2>&1 && [ ! -s "$out" ]; then
+	ok "the installed toolchain passes, silently"
+else
+	not_ok "the installed toolchain passes, silently"
+fi
+rm -f "$out"
+echo "$pass passed, $fail failed, 0 skipped"
+[ "$fail" -eq 0 ]
