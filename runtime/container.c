@@ -26,6 +26,7 @@
 #include "net.h"
 #include "overlay.h"
 #include "process.h"
+#include "proctitle.h"
 #include "security.h"
 #include "step.h"
 #include "tty.h"
@@ -175,6 +176,7 @@ int container_side(const struct nb_container *c, const sigset_t *saved, int sync
 		   bool detached)
 {
 	struct nb_error err = { 0 };
+	struct nb_container workload = *c;
 	int rc;
 
 	if (wait_for_host_side(sync_fd))
@@ -186,7 +188,9 @@ int container_side(const struct nb_container *c, const sigset_t *saved, int sync
 	if (report_ready_wait_start(sync_fd, start_fd, detached))
 		return NB_EXIT_SETUP;
 	step(c, "start received");
-	if (c->tty)
+	rc = done(c, "command line hidden", proctitle_hide(&workload, NB_PID1_NAME, &err));
+	c = &workload;
+	if (!rc && c->tty)
 		rc = done(c, "tty", tty_container_setup(&err));
 	if (!rc) /* the reaper: nothing it spawns can regain a capability */
 		rc = done(c, "capabilities", security_limit_caps(c, &err));

@@ -48,7 +48,31 @@ TEST_F(run, workload_is_pid_2_under_the_reaper)
 		"echo $$; tr '\\0' ' ' < /proc/1/cmdline", NULL);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_EQ(0, strncmp(r.out, "2\n", 2)) TH_LOG("%s", r.out);
-	EXPECT_NE(NULL, strstr(r.out, "nestbox run")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "nestbox-init")) TH_LOG("%s", r.out);
+}
+
+/* Issue 28.2: PID 1 is the clone of nestbox; nothing of the host's command line (rootfs path,
+ * bind sources, -e values) or environment is readable inside, by PID 1's files or by ps. */
+TEST_F(run, host_command_line_is_not_visible_inside)
+{
+	static struct nbt_result r;
+	char bind[600];
+
+	snprintf(bind, sizeof(bind), "%s:/mnt/hostdir:ro", self->dir);
+	setenv("NBT_HOST_SECRET", "host-env-value-42", 1);
+	nbt_run(&r, "run", "--privileged", "--rootfs", nbt_rootfs(), "--bind", bind, "-e",
+		"GIVEN=env-value-43", "--", "sh", "-c",
+		"tr '\\0' ' ' < /proc/1/cmdline; echo; tr '\\0' ' ' < /proc/1/environ; echo; "
+		"cat /proc/1/comm",
+		NULL);
+	unsetenv("NBT_HOST_SECRET");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "nestbox-init")) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, nbt_rootfs())) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, self->dir)) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "env-value-43")) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "host-env-value-42")) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "NBT_HOST_SECRET")) TH_LOG("%s", r.out);
 }
 
 TEST_F(run, no_init_makes_the_workload_pid_1)
