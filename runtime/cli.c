@@ -114,6 +114,7 @@ static int opt_hostname(struct nb_container *c, const char *arg, struct nb_error
 
 static int opt_ns(struct nb_container *c, const char *arg, struct nb_error *err)
 {
+	c->net.ns_listed = true; /* --net host conflicts with a net asked for here (net.c) */
 	return ns_parse_list(arg, &c->namespaces, err);
 }
 
