@@ -24,6 +24,8 @@
  *   capset and prctl are allowed too. A later rule for the same syscall wins. Mistakes (unknown
  *   syscall or errno, a bad line) stop `nestbox run` with the file, the line number and why. */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -303,7 +305,7 @@ static int line_error(struct nb_error *err, const char *path, int line, const ch
 
 /* One rule line, comment already cut: "NAME ACTION" or "default ACTION". */
 static int parse_line(char *text, const char *path, int line, struct nb_security_spec *s,
-		      struct nb_error *err)
+		      struct nb_error *err, bool *has_default)
 {
 	char *save = NULL, *name = strtok_r(text, " \t\r", &save);
 	char *word = name ? strtok_r(NULL, " \t\r", &save) : NULL;
@@ -321,6 +323,7 @@ static int parse_line(char *text, const char *path, int line, struct nb_security
 			return line_error(err, path, line, "'default' must come before the rules",
 					  NULL);
 		s->seccomp_default = action;
+		*has_default = true;
 		return 0;
 	}
 	nr = seccomp_syscall_number(name);
@@ -330,15 +333,44 @@ static int parse_line(char *text, const char *path, int line, struct nb_security
 	return 0;
 }
 
+/* The policy file, opened: a regular file or a pipe (--seccomp <(...)). A directory opens and
+ * reads as nothing (EISDIR, which getline takes for the end), a device may never end: either
+ * would give an empty policy, and an empty policy allows everything. */
+static FILE *open_policy(const char *path, struct nb_error *err)
+{
+	struct stat st;
+	FILE *f;
+
+	if (strlen(path) >= PATH_MAX) {
+		nb_fail(err, ENAMETOOLONG, "--seccomp", NULL,
+			"the policy file's path is longer than PATH_MAX");
+		return NULL;
+	}
+	f = fopen(path, "re");
+	if (!f) {
+		nb_fail_errno(err, "--seccomp", path);
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+		nb_fail(err, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "--seccomp", path,
+			S_ISDIR(st.st_mode) ? "a directory, not a policy file"
+					    : "not a regular file or a pipe");
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 int seccomp_parse_file(const char *path, struct nb_security_spec *s, struct nb_error *err)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = open_policy(path, err);
+	bool has_default = false;
 	char *text = NULL;
 	size_t cap = 0;
 	int line = 0, rc = 0;
 
 	if (!f)
-		return nb_fail_errno(err, "--seccomp", path);
+		return -err->code;
 	s->n_rules = 0;
 	s->seccomp_default = 0;
 	while (!rc && getline(&text, &cap, f) >= 0) {
@@ -354,8 +386,16 @@ int seccomp_parse_file(const char *path, struct nb_security_spec *s, struct nb_e
 			}
 			s->rules = more;
 		}
-		rc = parse_line(text, path, line, s, err);
+		rc = parse_line(text, path, line, s, err, &has_default);
 	}
+	/* getline(3) returns -1 at the end and on a read error alike: a policy cut short by an
+	 * I/O error must not load as what was read so far. */
+	if (!rc && ferror(f))
+		rc = nb_fail_errno(err, "--seccomp", path);
+	if (!rc && !s->n_rules && !has_default)
+		rc = nb_fail(err, EINVAL, "--seccomp", path,
+			     "no rules (an empty policy would allow everything: write 'default "
+			     "allow' to mean that, or --seccomp off)");
 	free(text);
 	fclose(f);
 	return rc;

@@ -2,6 +2,7 @@
  * policies, masked and read-only /proc and /sys paths, rlimits; and bad input for each option
  * (one line, exit 125, nothing left). The escapes these defaults stop are test_escape.c's. */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,6 +247,13 @@ FIXTURE_VARIANT(bad)
 
 #define BAD_POLICY   "@BAD_POLICY"   /* replaced by a policy file with mistakes */
 #define UNKNOWN_CALL "@UNKNOWN_CALL" /* replaced by a policy file with an unknown syscall */
+#define POLICY_DIR   "@POLICY_DIR"   /* replaced by the directory of the policy files */
+#define EMPTY_POLICY "@EMPTY_POLICY" /* an empty file */
+#define COMMENTS     "@COMMENTS"     /* a file of comments and blank lines only */
+#define LONG_PATH    "@LONG_PATH"    /* "/d/d/.../d": 4091 bytes, every component short */
+#define LONG_SUFFIX  "@LONG_SUFFIX"  /* the rootfs, then "/." until 4091 bytes: exists */
+
+static char long_path[PATH_MAX], long_suffix[PATH_MAX];
 
 FIXTURE_SETUP(bad)
 {
@@ -260,6 +268,41 @@ FIXTURE_SETUP(bad)
 	ASSERT_EQ(0, nbt_write_file(path, "default allow\n# fine\nkeyctl\n"));
 	snprintf(path, sizeof(path), "%s/unknown", self->policies);
 	ASSERT_EQ(0, nbt_write_file(path, "default allow\nkeyctl EPERM\n\nfrobnicate EPERM\n"));
+	snprintf(path, sizeof(path), "%s/empty", self->policies);
+	ASSERT_EQ(0, nbt_write_file(path, ""));
+	snprintf(path, sizeof(path), "%s/comments", self->policies);
+	ASSERT_EQ(0, nbt_write_file(path, "# nothing but comments\n\n   # and blanks\n"));
+	/* Before 19.8 a bind target or workdir this long was cut to PATH_MAX without a word. */
+	memset(long_path, 0, sizeof(long_path));
+	for (size_t n = 0; n + 2 <= 4091; n += 2)
+		memcpy(long_path + n, "/d", 2);
+	long_path[4090] = 'd';
+	snprintf(long_suffix, sizeof(long_suffix), "%s", nbt_rootfs());
+	for (size_t n = strlen(long_suffix); n + 2 <= 4091; n += 2)
+		memcpy(long_suffix + n, "/.", 2);
+	if (strlen(long_suffix) < 4091)
+		strcat(long_suffix, "/");
+}
+
+/* The file a placeholder of the variants stands for, or arg itself. */
+static const char *placeholder(FIXTURE_DATA(bad) * self, const char *arg, char *buf, size_t size)
+{
+	static const char *const files[][2] = { { BAD_POLICY, "bad" },
+						{ UNKNOWN_CALL, "unknown" },
+						{ EMPTY_POLICY, "empty" },
+						{ COMMENTS, "comments" },
+						{ POLICY_DIR, "" } };
+
+	if (!strcmp(arg, LONG_PATH))
+		return long_path;
+	if (!strcmp(arg, LONG_SUFFIX))
+		return long_suffix;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!strcmp(arg, files[i][0])) {
+			snprintf(buf, size, "%s/%s", self->policies, files[i][1]);
+			return buf;
+		}
+	return arg;
 }
 
 FIXTURE_TEARDOWN(bad)
@@ -308,18 +351,40 @@ FIXTURE_VARIANT_ADD(bad, seccomp_bad_syntax) {
 	.args = { "--seccomp", BAD_POLICY }, .says = "bad:3: expected 'SYSCALL ACTION'" };
 FIXTURE_VARIANT_ADD(bad, seccomp_unknown_syscall) {
 	.args = { "--seccomp", UNKNOWN_CALL }, .says = "unknown:4: unknown syscall 'frobnicate'" };
+/* Issue 19.8: each of these loaded an allow-all filter before. */
+FIXTURE_VARIANT_ADD(bad, seccomp_directory) {
+	.args = { "--seccomp", POLICY_DIR }, .says = "a directory, not a policy file" };
+FIXTURE_VARIANT_ADD(bad, seccomp_empty_file) {
+	.args = { "--seccomp", EMPTY_POLICY }, .says = "empty: no rules (an empty policy would allow" };
+FIXTURE_VARIANT_ADD(bad, seccomp_only_comments) {
+	.args = { "--seccomp", COMMENTS }, .says = "comments: no rules" };
+FIXTURE_VARIANT_ADD(bad, seccomp_read_error) { /* opens, then read(2) fails with EIO at 0 */
+	.args = { "--seccomp", "/proc/self/mem" }, .says = "--seccomp: /proc/self/mem: I/O error" };
+FIXTURE_VARIANT_ADD(bad, seccomp_device) { /* would never end */
+	.args = { "--seccomp", "/dev/zero" }, .says = "/dev/zero: not a regular file or a pipe" };
+FIXTURE_VARIANT_ADD(bad, hostname_with_newline) { /* would add a line to /etc/hosts */
+	.args = { "--hostname", "box\n10.0.0.1 evil" },
+	.says = "--hostname: box\\x0a10.0.0.1 evil: control characters and blanks" };
+FIXTURE_VARIANT_ADD(bad, hostname_with_escape) {
+	.args = { "--hostname", "box\033[2J" }, .says = "--hostname: box\\x1b[2J: control" };
+FIXTURE_VARIANT_ADD(bad, name_with_newline) {
+	.args = { "--name", "box\nx" }, .says = "--name: box\\x0ax: use letters" };
+FIXTURE_VARIANT_ADD(bad, bind_target_too_long) {
+	.args = { "--bind", "/tmp:" LONG_PATH }, .says = "longer than PATH_MAX allows" };
+FIXTURE_VARIANT_ADD(bad, workdir_too_long) {
+	.args = { "-w", LONG_PATH }, .says = "--workdir: /d/d/d" };
+FIXTURE_VARIANT_ADD(bad, rootfs_too_long) { /* a path to the rootfs that exists */
+	.args = { "--rootfs", LONG_SUFFIX }, .says = "--rootfs: " };
 /* clang-format on */
 
 TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 {
 	static struct nbt_result r;
-	static char bad[512], unknown[512], tag[64];
+	static char files[8][512], bind[PATH_MAX + 8], tag[64];
 	const char *argv[16];
 	char *after;
 	int n = 0;
 
-	snprintf(bad, sizeof(bad), "%s/bad", self->policies);
-	snprintf(unknown, sizeof(unknown), "%s/unknown", self->policies);
 	argv[n++] = "run";
 	argv[n++] = "--rootfs";
 	argv[n++] = nbt_rootfs();
@@ -328,9 +393,13 @@ TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 	argv[n++] = "--hostname";
 	argv[n++] = tag;
 	for (int i = 0; variant->args[i]; i++)
-		argv[n++] = !strcmp(variant->args[i], BAD_POLICY)     ? bad
-			    : !strcmp(variant->args[i], UNKNOWN_CALL) ? unknown
-								      : variant->args[i];
+		argv[n++] = placeholder(self, variant->args[i], files[i], sizeof(files[i]));
+	/* --bind SRC:@LONG_PATH */
+	for (int i = 0; i < n; i++)
+		if (strstr(argv[i], ":" LONG_PATH)) {
+			snprintf(bind, sizeof(bind), "/tmp:%s", long_path);
+			argv[i] = bind;
+		}
 	argv[n++] = "--";
 	argv[n++] = "true";
 	argv[n] = NULL;
@@ -339,6 +408,8 @@ TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("stderr: %s", r.err);
 	EXPECT_EQ(0, strncmp(r.err, "nestbox: ", 9)) TH_LOG("stderr: %s", r.err);
 	EXPECT_NE(NULL, strstr(r.err, variant->says)) TH_LOG("stderr: %s", r.err);
+	if (strstr(variant->args[1] ? variant->args[1] : "", "@LONG"))
+		EXPECT_NE(NULL, strstr(r.err, "longer than PATH_MAX allows")) TH_LOG("%s", r.err);
 	EXPECT_EQ(0, r.out[0]);
 	after = nbt_mountinfo();
 	ASSERT_NE(NULL, after);
