@@ -3,6 +3,7 @@
  * (one line, exit 125, nothing left). The escapes these defaults stop are test_escape.c's. */
 #include <dirent.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,100 @@ TEST_F(sec, rlimit_that_cannot_be_set_is_an_error)
 	EXPECT_EQ(125, r.status);
 	EXPECT_EQ(0, r.out[0]);
 	EXPECT_NE(NULL, strstr(r.err, "--rlimit: nofile")) TH_LOG("%s", r.err);
+}
+
+/* --- what the default filter refuses beyond the old list (issue 19.9) ----------------------
+ * Each call fails in a default container with the filter's errno and works (or at least gets
+ * past the filter to the kernel, which may refuse it for its own reasons) with --seccomp off,
+ * with --privileged, and with the capability Docker ties it to. The calls are
+ * tests/helpers/syscall_try.c's, each on the caller itself. */
+
+FIXTURE(refused){};
+
+FIXTURE_VARIANT(refused)
+{
+	const char *call;
+	const char *hardened;  /* after "CALL: " */
+	const char *lift;      /* --cap-add that lifts the refusal, or NULL */
+	bool relaxed_may_fail; /* the kernel itself refuses the call here: the errno must differ */
+};
+
+FIXTURE_SETUP(refused)
+{
+}
+
+FIXTURE_TEARDOWN(refused)
+{
+}
+
+#define REFUSED_EPERM "errno 1 ("
+/* clang-format off */
+FIXTURE_VARIANT_ADD(refused, socket_af_vsock) { /* moby: EPERM (default errno) */
+	.call = "vsock", .hardened = REFUSED_EPERM, .relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, socket_af_alg) {
+	.call = "alg", .hardened = REFUSED_EPERM, .relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, kcmp) {
+	.call = "kcmp", .hardened = REFUSED_EPERM, .lift = "SYS_PTRACE" };
+FIXTURE_VARIANT_ADD(refused, pidfd_getfd) {
+	.call = "pidfd_getfd", .hardened = REFUSED_EPERM, .lift = "SYS_PTRACE" };
+FIXTURE_VARIANT_ADD(refused, process_vm_readv) {
+	.call = "process_vm_readv", .hardened = REFUSED_EPERM, .lift = "SYS_PTRACE" };
+FIXTURE_VARIANT_ADD(refused, process_vm_writev) {
+	.call = "process_vm_writev", .hardened = REFUSED_EPERM, .lift = "SYS_PTRACE" };
+FIXTURE_VARIANT_ADD(refused, get_mempolicy) { /* ENOSYS relaxed on a kernel without NUMA */
+	.call = "get_mempolicy", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, set_mempolicy) {
+	.call = "set_mempolicy", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, mbind) {
+	.call = "mbind", .hardened = REFUSED_EPERM, .lift = "SYS_NICE", .relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, migrate_pages) {
+	.call = "migrate_pages", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, move_pages) {
+	.call = "move_pages", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, set_mempolicy_home_node) {
+	.call = "set_mempolicy_home_node", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+/* Newer than the kernel headers nestbox was built with: ENOSYS, so the C library falls back. */
+FIXTURE_VARIANT_ADD(refused, syscall_newer_than_the_headers) {
+	.call = "newer", .hardened = "errno 38 (", .relaxed_may_fail = true };
+/* clang-format on */
+
+static void try_call(struct nbt_result *r, const char *const *opts, const char *call)
+{
+	const char *const cmd[] = { "/nbt/syscall_try", call, NULL };
+
+	nbt_run_container(r, "/nbt", opts, cmd);
+}
+
+TEST_F(refused, fails_by_default_works_with_the_filter_off)
+{
+	static struct nbt_result r;
+	const char *const *relaxed[] = { OPTS("--seccomp", "off"), OPTS("--privileged"),
+					 OPTS("--cap-add", variant->lift ? variant->lift : "") };
+	char hardened[128], ok[128];
+
+	snprintf(hardened, sizeof(hardened), "%s: %s", variant->call, variant->hardened);
+	snprintf(ok, sizeof(ok), "%s: ok\n", variant->call);
+	try_call(&r, NULL, variant->call);
+	ASSERT_EQ(0, strncmp(r.out, hardened, strlen(hardened))) TH_LOG("%s %s", r.out, r.err);
+	for (int i = 0; i < (variant->lift ? 3 : 2); i++) {
+		try_call(&r, relaxed[i], variant->call);
+		if (!strcmp(variant->call, "newer") && strstr(r.out, "errno 38 ("))
+			SKIP(return, "this kernel has no syscall above the headers' newest either");
+		if (variant->relaxed_may_fail && strcmp(r.out, ok)) {
+			EXPECT_EQ(NULL, strstr(r.out, hardened))
+			TH_LOG("%s: %s", relaxed[i][0], r.out);
+			EXPECT_NE(NULL, strstr(r.out, ": errno "))
+			TH_LOG("%s: %s", relaxed[i][0], r.out);
+		} else {
+			EXPECT_STREQ(ok, r.out)
+			TH_LOG("%s %s: %s", relaxed[i][0], relaxed[i][1], r.err);
+		}
+	}
 }
 
 /* --- bad input ---------------------------------------------------------------------------- */
