@@ -390,7 +390,11 @@ static FILE *open_policy(const char *path, struct nb_error *err)
 	}
 	f = fopen(path, "re");
 	if (!f) {
-		nb_fail_errno(err, "--seccomp", path);
+		char start[64];
+
+		/* a long path shown whole would push the reason out of the message */
+		snprintf(start, sizeof(start), strlen(path) > 200 ? "%.40s..." : "%s", path);
+		nb_fail_errno(err, "--seccomp", start);
 		return NULL;
 	}
 	if (fstat(fileno(f), &st) || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
