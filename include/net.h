@@ -8,10 +8,10 @@
 
 #include "nb_error.h"
 
-#define NET_MAX_ADDRS	 4  /* --ip and --host-ip, each */
-#define NET_MAX_DNS	 3  /* resolv.conf(5): MAXNS */
-#define NET_IFNAME_SIZE	 16 /* IFNAMSIZ */
-#define NET_CONTAINER_IF "eth0"
+#define NET_MAX_ADDRS	     4	/* --ip and --host-ip, each */
+#define NET_MAX_DNS	     3	/* resolv.conf(5): MAXNS */
+#define NET_IFNAME_SIZE	     16 /* IFNAMSIZ */
+#define NET_CONTAINER_IF     "eth0"
 #define NET_LOOPBACK_IFINDEX 1 /* lo in every namespace (loopback_net_init) */
 
 enum nb_net_mode {
