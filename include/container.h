@@ -25,7 +25,8 @@ enum nb_ns {
 	NB_NS_USER = 1 << 6,
 	NB_NS_TIME = 1 << 7,
 };
-#define NB_NS_DEFAULT (NB_NS_MNT | NB_NS_PID | NB_NS_UTS | NB_NS_IPC | NB_NS_CGROUP)
+/* Docker's set: a network namespace of its own too (lo only; --net host shares the caller's). */
+#define NB_NS_DEFAULT (NB_NS_MNT | NB_NS_PID | NB_NS_UTS | NB_NS_IPC | NB_NS_NET | NB_NS_CGROUP)
 
 struct nb_bind {
 	const char *src; /* absolute host path */

@@ -12,6 +12,7 @@
 #define NB_CAPBIT(n)	     (1ULL << (n))
 #define NB_NEED_DAC_OVERRIDE NB_CAPBIT(1)
 #define NB_NEED_SETPCAP	     NB_CAPBIT(8)
+#define NB_NEED_NET_ADMIN    NB_CAPBIT(12)
 #define NB_NEED_SYS_ADMIN    NB_CAPBIT(21)
 
 /* A step failed with errno value code. Fill err with "<what>: <value>: <why>", where why names

@@ -8,13 +8,14 @@
 
 #include "nb_error.h"
 
-#define NET_MAX_ADDRS	 4  /* --ip and --host-ip, each */
-#define NET_MAX_DNS	 3  /* resolv.conf(5): MAXNS */
-#define NET_IFNAME_SIZE	 16 /* IFNAMSIZ */
-#define NET_CONTAINER_IF "eth0"
+#define NET_MAX_ADDRS	     4	/* --ip and --host-ip, each */
+#define NET_MAX_DNS	     3	/* resolv.conf(5): MAXNS */
+#define NET_IFNAME_SIZE	     16 /* IFNAMSIZ */
+#define NET_CONTAINER_IF     "eth0"
+#define NET_LOOPBACK_IFINDEX 1 /* lo in every namespace (loopback_net_init) */
 
 enum nb_net_mode {
-	NB_NET_DEFAULT = 0, /* none when net is in --ns, else the host's */
+	NB_NET_DEFAULT = 0, /* as the namespace set says: own (lo only) with net in it */
 	NB_NET_NONE,
 	NB_NET_HOST,
 	NB_NET_VETH,
@@ -38,6 +39,7 @@ struct nb_net_spec {
 	unsigned mtu;	    /* 0: the kernel's default */
 	const char *dns[NET_MAX_DNS];
 	int n_dns;
+	bool ns_listed; /* --ns was given: net in the set was asked for, not only the default */
 };
 
 /* The options --net ... --dns are net.c's net_options[], declared in cli.h (cli.h includes
@@ -45,7 +47,7 @@ struct nb_net_spec {
  * struct cli_option). */
 struct nb_container;
 
-/* c->namespaces with the net bit as --net decides. */
+/* c->namespaces with the net bit as --net decides: host takes it out of the default set. */
 unsigned net_namespaces(const struct nb_container *c);
 
 /* Checks before anything is made: option combinations, names, the bridge. */

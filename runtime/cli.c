@@ -70,17 +70,32 @@ static int opt_read_only(struct nb_container *c, const char *arg, struct nb_erro
 	return 0;
 }
 
+/* arg for an error message, on one line: control bytes as \xNN, cut to fit out. */
+static const char *shown(const char *arg, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)arg; *p && n + 5 < size; p++)
+		n += (size_t)snprintf(out + n, size - n, *p < ' ' || *p == 0x7f ? "\\x%02x" : "%c",
+				      *p);
+	out[n] = '\0';
+	return out;
+}
+
 static int opt_name(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	size_t len = strlen(arg);
+	char text[128];
 
 	if (!len || len > NB_NAME_MAX)
-		return nb_fail(err, EINVAL, "--name", arg, "must be 1 to 64 characters");
-	/* The name becomes a cgroup and interface-name component: keep it to a safe alphabet. */
+		return nb_fail(err, EINVAL, "--name", shown(arg, text, sizeof(text)),
+			       "must be 1 to 64 characters");
+	/* The name becomes a cgroup and interface-name component: keep it to a safe alphabet
+	 * (no control character, no blank, no '/'). */
 	if (arg[0] == '.' || arg[0] == '-' ||
 	    strspn(arg, "abcdefghijklmnopqrstuvwxyz"
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
-		return nb_fail(err, EINVAL, "--name", arg,
+		return nb_fail(err, EINVAL, "--name", shown(arg, text, sizeof(text)),
 			       "use letters, digits, '_', '.', '-' (not first)");
 	memcpy(c->name, arg, len + 1);
 	return 0;
@@ -89,16 +104,24 @@ static int opt_name(struct nb_container *c, const char *arg, struct nb_error *er
 static int opt_hostname(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	size_t len = strlen(arg);
+	char text[128];
 
 	if (!len || len > NB_HOSTNAME_MAX)
-		return nb_fail(err, EINVAL, "--hostname", arg,
+		return nb_fail(err, EINVAL, "--hostname", shown(arg, text, sizeof(text)),
 			       "must be 1 to 64 bytes (sethostname(2) limit)");
+	/* sethostname(2) takes any byte, but the name is written into /etc/hosts and shown by
+	 * every tool: a newline there would add a line of the caller's choosing. */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)arg[i] <= ' ' || arg[i] == 0x7f)
+			return nb_fail(err, EINVAL, "--hostname", shown(arg, text, sizeof(text)),
+				       "control characters and blanks are not allowed");
 	memcpy(c->hostname, arg, len + 1);
 	return 0;
 }
 
 static int opt_ns(struct nb_container *c, const char *arg, struct nb_error *err)
 {
+	c->net.ns_listed = true; /* --net host conflicts with a net asked for here (net.c) */
 	return ns_parse_list(arg, &c->namespaces, err);
 }
 

@@ -18,6 +18,7 @@ static const struct {
 	{ NB_NEED_SYS_ADMIN, "SYS_ADMIN" },
 	{ NB_NEED_DAC_OVERRIDE, "DAC_OVERRIDE" },
 	{ NB_NEED_SETPCAP, "SETPCAP" },
+	{ NB_NEED_NET_ADMIN, "NET_ADMIN" },
 };
 
 static uint64_t effective_caps(void)

@@ -15,6 +15,7 @@
 #include "option.h"
 #include "container.h"
 #include "net.h"
+#include "nested.h"
 #include "netlink.h"
 
 #define MTU_MIN 68 /* RFC 791: every IPv4 host must take 68-byte datagrams */
@@ -122,7 +123,7 @@ static int opt_dns(struct nb_container *c, const char *arg, struct nb_error *err
 }
 
 const struct cli_option net_options[] = {
-	{ "net", 0, 1, opt_net, "MODE          none|host|veth (default: none with --ns net)" },
+	{ "net", 0, 1, opt_net, "MODE          none|host|veth (default none: own namespace, lo)" },
 	{ "ip", 0, 1, opt_ip, "ADDR/PREFIX   eth0's address (--net veth), IPv4/IPv6, repeatable" },
 	{ "gateway", 0, 1, opt_gateway,
 	  "ADDR          default route via ADDR, inside an --ip subnet" },
@@ -321,16 +322,13 @@ static int add_address(struct nl_sock *s, unsigned index, const struct nb_net_ad
 	return 0;
 }
 
-static int link_up(struct nl_sock *s, const char *ifname, struct nb_error *err)
+static int link_up(struct nl_sock *s, unsigned index, const char *ifname, struct nb_error *err)
 {
 	char buf[NL_BUF_SIZE], why[128];
-	unsigned index = if_nametoindex(ifname);
 	struct ifinfomsg *ifi;
 	struct nl_msg m;
 	int rc;
 
-	if (!index)
-		return nb_fail_errno(err, "network interface", ifname);
 	ifi = link_msg(&m, buf, RTM_NEWLINK, NLM_F_ACK, (int)index);
 	if (ifi) {
 		ifi->ifi_flags = IFF_UP;
@@ -430,7 +428,7 @@ int net_validate(const struct nb_container *c, struct nb_error *err)
 
 	if (n->mode != NB_NET_VETH && veth_only)
 		return nb_fail(err, EINVAL, veth_only, NULL, "needs --net veth");
-	if (n->mode == NB_NET_HOST && (c->namespaces & NB_NS_NET))
+	if (n->mode == NB_NET_HOST && n->ns_listed && (c->namespaces & NB_NS_NET))
 		return nb_fail(err, EINVAL, "--net", "host", "conflicts with --ns net");
 	if (n->mode != NB_NET_VETH)
 		return 0;
@@ -513,6 +511,25 @@ void net_delete_host_end(const char *ifname)
 
 /* --- container side ------------------------------------------------------------------------ */
 
+/* lo up in the container's new namespace, where it is always ifindex 1 (loopback_net_init():
+ * LOOPBACK_IFINDEX). Changing a link takes CAP_NET_ADMIN over the user namespace that owns the
+ * network namespace (rtnetlink_rcv_msg: netlink_net_capable), the caller's one unless --ns user:
+ * a nestbox nested in docker, podman or runc made the namespace with CAP_SYS_ADMIN but is not
+ * granted CAP_NET_ADMIN by their defaults. Say so, and the way without it. */
+static int loopback_up(struct nl_sock *s, struct nb_error *err)
+{
+	int rc = link_up(s, NET_LOOPBACK_IFINDEX, "lo", err);
+	size_t len;
+
+	if (rc != -EPERM)
+		return rc;
+	nested_fail(err, EPERM, "link up", "lo", NB_NEED_NET_ADMIN);
+	len = strlen(err->msg);
+	snprintf(err->msg + len, sizeof(err->msg) - len,
+		 "; or --net host, to share the network of the container nestbox runs in");
+	return rc;
+}
+
 int net_container_setup(const struct nb_container *c, struct nb_error *err)
 {
 	struct nl_sock s;
@@ -522,8 +539,9 @@ int net_container_setup(const struct nb_container *c, struct nb_error *err)
 	if (!(net_namespaces(c) & NB_NS_NET))
 		return 0;
 	rc = nl_open(&s, err);
-	if (!rc)
-		rc = link_up(&s, "lo", err);
+	if (rc)
+		return rc;
+	rc = loopback_up(&s, err);
 	if (rc || c->net.mode != NB_NET_VETH)
 		goto out;
 	eth = if_nametoindex(NET_CONTAINER_IF);
@@ -534,7 +552,7 @@ int net_container_setup(const struct nb_container *c, struct nb_error *err)
 	for (int i = 0; !rc && i < c->net.n_ip; i++)
 		rc = add_address(&s, eth, &c->net.ip[i], NET_CONTAINER_IF, err);
 	if (!rc)
-		rc = link_up(&s, NET_CONTAINER_IF, err);
+		rc = link_up(&s, eth, NET_CONTAINER_IF, err);
 	/* After the link is up: a gateway must be reachable through a connected route. */
 	for (int i = 0; !rc && i < c->net.n_gateway; i++)
 		rc = add_default_route(&s, eth, &c->net.gateway[i], err);

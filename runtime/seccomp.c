@@ -2,7 +2,10 @@
  *
  * Every program starts the same way: the architecture is checked first (a syscall made through
  * another ABI has other numbers and would slip past every rule: kill), then x32 calls (same
- * architecture, numbers with bit 30 set) are refused. Then:
+ * architecture, numbers with bit 30 set) are refused, then every number above the newest syscall
+ * of the kernel headers nestbox was built with (SYSCALL_NR_MAX) fails with ENOSYS: a syscall
+ * newer than the rules can never pass a rule it would need, and the C library falls back to an
+ * older call on ENOSYS, as it does on an older kernel (runc does the same). Then:
  *
  *   default   (no --seccomp)   Docker's default refusals, as EPERM; a refusal that Docker ties to a
  *                              capability is lifted when the container keeps that capability
@@ -24,6 +27,8 @@
  *   capset and prctl are allowed too. A later rule for the same syscall wins. Mistakes (unknown
  *   syscall or errno, a bad line) stop `nestbox run` with the file, the line number and why. */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <asm/unistd.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -50,13 +56,18 @@
 #else
 #error "seccomp: add this architecture's AUDIT_ARCH, ARG_LOW and name table (gen-syscalls.sh)"
 #endif
-/* The SYS_* numbers below come from the C library's <sys/syscall.h> for the target. */
+/* The SYS_* numbers below come from the C library's <sys/syscall.h> for the target, the few it
+ * is too old for from the kernel's <asm/unistd.h> (__NR_*). */
 /* ============================================================================================ */
 
 #define NEVER		   0xff /* no capability lifts the refusal */
 #define OR_USERNS	   0x80 /* also lifted inside a user namespace */
 #define CAP_MASK	   0x3f
 #define CLONE_NEWUSER_FLAG 0x10000000u
+#define CAP_SYS_PTRACE	   19
+#define CAP_SYS_NICE	   23
+#define AF_ALG_FAMILY	   38 /* <linux/socket.h> */
+#define AF_VSOCK_FAMILY	   40
 
 /* Docker's default profile (moby profiles/seccomp/default.json): what it refuses, and the
  * capability that makes Docker allow it. */
@@ -88,6 +99,7 @@ static const struct {
 	{ SYS_clock_settime, 25 },
 	{ SYS_clock_adjtime, 25 },
 	{ SYS_quotactl, 21 },
+	{ __NR_quotactl_fd, 21 },
 	{ SYS_lookup_dcookie, 21 },
 	{ SYS_userfaultfd, 19 },
 	{ SYS_fanotify_init, 21 },
@@ -111,6 +123,22 @@ static const struct {
 	{ SYS_fsconfig, 21 | OR_USERNS },
 	{ SYS_fspick, 21 | OR_USERNS },
 	{ SYS_mount_setattr, 21 | OR_USERNS },
+	/* Another process's memory, files and state, also in the container: Docker ties these to
+	 * CAP_SYS_PTRACE. (Since 4.8 it allows ptrace and process_vm_readv/writev to everyone,
+	 * as nestbox allows ptrace; the reaper is not dumpable either way.) */
+	{ SYS_kcmp, CAP_SYS_PTRACE },
+	{ SYS_pidfd_getfd, CAP_SYS_PTRACE },
+	{ SYS_process_madvise, CAP_SYS_PTRACE },
+	{ SYS_process_vm_readv, CAP_SYS_PTRACE },
+	{ SYS_process_vm_writev, CAP_SYS_PTRACE },
+	/* NUMA placement can starve the host's other users of a node's memory: CAP_SYS_NICE, as
+	 * Docker (which never allows migrate_pages and move_pages). */
+	{ SYS_get_mempolicy, CAP_SYS_NICE },
+	{ SYS_set_mempolicy, CAP_SYS_NICE },
+	{ SYS_mbind, CAP_SYS_NICE },
+	{ SYS_migrate_pages, CAP_SYS_NICE },
+	{ SYS_move_pages, CAP_SYS_NICE },
+	{ __NR_set_mempolicy_home_node, CAP_SYS_NICE },
 };
 
 /* personality(2) values Docker allows: PER_LINUX, PER_LINUX32, UNAME26, both, and the query. */
@@ -149,6 +177,8 @@ static void prologue(struct prog *p)
 	LD(p, offsetof(struct seccomp_data, nr));
 	emit(p, BPF_JMP | BPF_JGE | BPF_K, SECCOMP_X32_BIT, 0, 1);
 	RET(p, RET_ERRNO(EPERM));
+	emit(p, BPF_JMP | BPF_JGT | BPF_K, SYSCALL_NR_MAX, 0, 1);
+	RET(p, RET_ERRNO(ENOSYS));
 }
 
 /* if (nr == N) return (arg0 & CLONE_NEWUSER) ? EPERM : allow; */
@@ -169,6 +199,19 @@ static void refuse_device_nodes(struct prog *p, unsigned nr, unsigned mode_arg)
 	emit(p, BPF_ALU | BPF_AND | BPF_K, S_IFMT, 0, 0);
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFBLK, 2, 0);
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFCHR, 1, 0);
+	RET(p, SECCOMP_RET_ALLOW);
+	RET(p, RET_ERRNO(EPERM));
+}
+
+/* if (nr == socket) return (family is AF_VSOCK or AF_ALG) ? EPERM : allow; as Docker: vsock
+ * reaches the hypervisor and other VMs, AF_ALG the kernel's crypto code, neither of them
+ * namespaced. The family is an int: its low 32 bits are all of it. */
+static void refuse_socket_families(struct prog *p)
+{
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 5);
+	LD(p, ARG_LOW(0));
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, AF_VSOCK_FAMILY, 2, 0);
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, AF_ALG_FAMILY, 1, 0);
 	RET(p, SECCOMP_RET_ALLOW);
 	RET(p, RET_ERRNO(EPERM));
 }
@@ -212,6 +255,7 @@ static void build_default(const struct nb_container *c, struct prog *p)
 	 * host's disk or terminal opened in the container is a way out: no device nodes at all. */
 	refuse_device_nodes(p, SYS_mknod, 1);
 	refuse_device_nodes(p, SYS_mknodat, 2);
+	refuse_socket_families(p);
 	refuse_personalities(p);
 	RET(p, SECCOMP_RET_ALLOW);
 }
@@ -303,7 +347,7 @@ static int line_error(struct nb_error *err, const char *path, int line, const ch
 
 /* One rule line, comment already cut: "NAME ACTION" or "default ACTION". */
 static int parse_line(char *text, const char *path, int line, struct nb_security_spec *s,
-		      struct nb_error *err)
+		      struct nb_error *err, bool *has_default)
 {
 	char *save = NULL, *name = strtok_r(text, " \t\r", &save);
 	char *word = name ? strtok_r(NULL, " \t\r", &save) : NULL;
@@ -321,6 +365,7 @@ static int parse_line(char *text, const char *path, int line, struct nb_security
 			return line_error(err, path, line, "'default' must come before the rules",
 					  NULL);
 		s->seccomp_default = action;
+		*has_default = true;
 		return 0;
 	}
 	nr = seccomp_syscall_number(name);
@@ -330,15 +375,48 @@ static int parse_line(char *text, const char *path, int line, struct nb_security
 	return 0;
 }
 
+/* The policy file, opened: a regular file or a pipe (--seccomp <(...)). A directory opens and
+ * reads as nothing (EISDIR, which getline takes for the end), a device may never end: either
+ * would give an empty policy, and an empty policy allows everything. */
+static FILE *open_policy(const char *path, struct nb_error *err)
+{
+	struct stat st;
+	FILE *f;
+
+	if (strlen(path) >= PATH_MAX) {
+		nb_fail(err, ENAMETOOLONG, "--seccomp", NULL,
+			"the policy file's path is longer than PATH_MAX");
+		return NULL;
+	}
+	f = fopen(path, "re");
+	if (!f) {
+		char start[64];
+
+		/* a long path shown whole would push the reason out of the message */
+		snprintf(start, sizeof(start), strlen(path) > 200 ? "%.40s..." : "%s", path);
+		nb_fail_errno(err, "--seccomp", start);
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+		nb_fail(err, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "--seccomp", path,
+			S_ISDIR(st.st_mode) ? "a directory, not a policy file"
+					    : "not a regular file or a pipe");
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
 int seccomp_parse_file(const char *path, struct nb_security_spec *s, struct nb_error *err)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = open_policy(path, err);
+	bool has_default = false;
 	char *text = NULL;
 	size_t cap = 0;
 	int line = 0, rc = 0;
 
 	if (!f)
-		return nb_fail_errno(err, "--seccomp", path);
+		return -err->code;
 	s->n_rules = 0;
 	s->seccomp_default = 0;
 	while (!rc && getline(&text, &cap, f) >= 0) {
@@ -354,8 +432,16 @@ int seccomp_parse_file(const char *path, struct nb_security_spec *s, struct nb_e
 			}
 			s->rules = more;
 		}
-		rc = parse_line(text, path, line, s, err);
+		rc = parse_line(text, path, line, s, err, &has_default);
 	}
+	/* getline(3) returns -1 at the end and on a read error alike: a policy cut short by an
+	 * I/O error must not load as what was read so far. */
+	if (!rc && ferror(f))
+		rc = nb_fail_errno(err, "--seccomp", path);
+	if (!rc && !s->n_rules && !has_default)
+		rc = nb_fail(err, EINVAL, "--seccomp", path,
+			     "no rules (an empty policy would allow everything: write 'default "
+			     "allow' to mean that, or --seccomp off)");
 	free(text);
 	fclose(f);
 	return rc;

@@ -1,10 +1,13 @@
 /* Checks of a container description against the host, before anything is created, so bad
  * input fails with one clear line and leaves nothing behind. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mounts.h"
 #include "net.h"
 #include "validate.h"
 
@@ -118,9 +121,51 @@ static int check_binds(const struct nb_container *c, struct nb_error *err)
 	return 0;
 }
 
+/* The container side prefixes host paths with OLDROOT and container paths with NEWROOT
+ * (mounts.h) in PATH_MAX buffers: refuse what would not fit rather than cut it. The message
+ * shows the path's start only, so that the reason still fits the one line. */
+#define LONGEST_PREFIX (sizeof(OLDROOT) > sizeof(NEWROOT) ? sizeof(OLDROOT) : sizeof(NEWROOT))
+#define PATH_LEN_MAX   (PATH_MAX - LONGEST_PREFIX) /* sizeof counts the NUL */
+
+static int check_length(const char *what, const char *path, struct nb_error *err)
+{
+	char start[64], why[96];
+	size_t len = strlen(path);
+
+	if (len <= PATH_LEN_MAX)
+		return 0;
+	snprintf(start, sizeof(start), "%.40s...", path);
+	snprintf(why, sizeof(why), "a path of %zu bytes, longer than PATH_MAX allows (%zu)", len,
+		 (size_t)PATH_LEN_MAX);
+	return nb_fail(err, ENAMETOOLONG, what, start, why);
+}
+
+static int check_lengths(const struct nb_container *c, struct nb_error *err)
+{
+	int rc = 0;
+
+	for (int i = 0; !rc && i < c->n_layers; i++)
+		rc = check_length("--rootfs", c->layers[i], err);
+	if (!rc && c->upper)
+		rc = check_length("--upper", c->upper, err);
+	if (!rc && c->work)
+		rc = check_length("--work", c->work, err);
+	for (int i = 0; !rc && i < c->n_binds; i++) {
+		rc = check_length("--bind", c->binds[i].src, err);
+		if (!rc)
+			rc = check_length("--bind", c->binds[i].dst, err);
+	}
+	if (!rc && c->workdir)
+		rc = check_length("--workdir", c->workdir, err);
+	return rc;
+}
+
 int container_validate(const struct nb_container *c, struct nb_error *err)
 {
-	int rc = check_layers(c, err);
+	int rc = check_lengths(c, err);
+
+	if (!rc)
+		rc = check_layers(c, err);
 
 	if (!rc)
 		rc = check_writable_layer(c, err);

@@ -21,7 +21,9 @@
 
 /* level.sh N MAX CMD: say what this level sees, then start level N+1, or run CMD at MAX. Each
  * level's grace is one second longer than the next one's (3, 2, 1): a level that is told to stop
- * gives the levels inside it the time their own grace periods take. */
+ * gives the levels inside it the time their own grace periods take. Inner levels share the
+ * outermost level's network namespace (--net host): a namespace of their own would need
+ * CAP_NET_ADMIN for lo (nest_diag.no_net_admin). */
 static const char level_sh[] =
     "n=$1 max=$2; shift 2\n"
     "root=$(awk '$5==\"/\"{for(i=7;i<NF;i++)if($i==\"-\")t=$(i+1)}END{print t}' "
@@ -29,7 +31,8 @@ static const char level_sh[] =
     "procs=$(ls /proc | grep -c '^[0-9]')\n"
     "echo \"level $n hostname=$(hostname) pid=$$ root=$root procs=$procs\"\n"
     "if [ \"$n\" -lt \"$max\" ]; then\n"
-    "  exec /nb/nestbox run --cap-add SYS_ADMIN --grace $((max-n)) --hostname level$((n+1)) \\\n"
+    "  exec /nb/nestbox run --cap-add SYS_ADMIN --net host --grace $((max-n)) \\\n"
+    "    --hostname level$((n+1)) \\\n"
     "    --rootfs /nb/rootfs --bind /nb/rootfs:/nb/rootfs:ro --bind /nb/nestbox:/nb/nestbox:ro \\\n"
     "    --bind /nb/level.sh:/nb/level.sh:ro --bind /nb/out:/nb/out \\\n"
     "    -- /bin/sh /nb/level.sh $((n+1)) \"$max\" \"$@\"\n"
@@ -244,6 +247,8 @@ TEST_F(nest, clone3_refused_with_eperm_falls_back_to_clone)
 			       "--",
 			       "/nb/nestbox",
 			       "run",
+			       "--net",
+			       "host",
 			       "--rootfs",
 			       "/nb/rootfs",
 			       "--",
@@ -257,14 +262,16 @@ TEST_F(nest, clone3_refused_with_eperm_falls_back_to_clone)
 	EXPECT_NE(NULL, strstr(r.out, "nested ok"));
 }
 
-/* outer --cap-add SYS_ADMIN ... -- /nb/nestbox run [LIMIT VALUE] --rootfs /nb/rootfs -- echo */
+/* outer --cap-add SYS_ADMIN ... -- /nb/nestbox run --net host [LIMIT VALUE] --rootfs /nb/rootfs
+ * -- echo */
 static void nested_with_limit(const struct nest_paths *p, const char *limit, const char *value,
 			      struct nbt_result *r)
 {
 	const char *argv[24] = { "run",	       "--cap-add", "SYS_ADMIN",   "--rootfs",
 				 nbt_rootfs(), "--bind",    p->b_rootfs,   "--bind",
-				 p->b_nestbox, "--",	    "/nb/nestbox", "run" };
-	int n = 12;
+				 p->b_nestbox, "--",	    "/nb/nestbox", "run",
+				 "--net",      "host" };
+	int n = 14;
 
 	if (limit) {
 		argv[n++] = limit;
@@ -321,7 +328,8 @@ FIXTURE_VARIANT(nest_diag)
 	const char *withhold[5];
 	const char *grant[5];
 	const char *inner_ns; /* --ns of the nested run, or NULL */
-	const char *policy;   /* a --seccomp policy for the outer run, or NULL */
+	bool inner_own_net; /* the nested run without --net host: a network namespace of its own */
+	const char *policy; /* a --seccomp policy for the outer run, or NULL */
 	const char *says;
 };
 
@@ -358,6 +366,16 @@ FIXTURE_VARIANT_ADD(nest_diag, seccomp_no_pivot_root){
 	.says = "scratch root: /nb/rootfs: Operation not permitted: refused by the seccomp filter",
 };
 
+/* A network namespace of its own (the default) is made with SYS_ADMIN, but lo is brought up
+ * with NET_ADMIN, which docker's, podman's and nestbox's default capabilities lack. */
+FIXTURE_VARIANT_ADD(nest_diag, no_net_admin){
+	.withhold = { "--cap-add", "SYS_ADMIN", NULL },
+	.grant = { "--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", NULL },
+	.inner_own_net = true,
+	.says = "link up: lo: Operation not permitted: needs CAP_NET_ADMIN, which the runtime that "
+		"started nestbox did not grant (e.g. --cap-add NET_ADMIN); or --net host",
+};
+
 FIXTURE_VARIANT_ADD(nest_diag, masked_proc_in_user_namespace){
 	.withhold = { "--cap-add", "SYS_ADMIN", NULL },
 	.grant = { "--privileged", NULL },
@@ -367,7 +385,8 @@ FIXTURE_VARIANT_ADD(nest_diag, masked_proc_in_user_namespace){
 		"while the /proc nestbox was given has masked paths",
 };
 
-/* outer OPTS... --rootfs R --bind ... -- /nb/nestbox run [--ns NS] --rootfs /nb/rootfs -- echo */
+/* outer OPTS... --rootfs R --bind ... -- /nb/nestbox run [--net host] [--ns NS] --rootfs
+ * /nb/rootfs -- echo */
 static void nested_once(const struct nest_paths *p, const FIXTURE_VARIANT(nest_diag) * variant,
 			const char *const *opts, const char *policy, struct nbt_result *r)
 {
@@ -387,6 +406,10 @@ static void nested_once(const struct nest_paths *p, const FIXTURE_VARIANT(nest_d
 			       p->b_nestbox, "--",	   "/nb/nestbox", "run",       NULL };
 	for (int i = 0; rest[i]; i++)
 		argv[n++] = rest[i];
+	if (!variant->inner_own_net) {
+		argv[n++] = "--net";
+		argv[n++] = "host";
+	}
 	if (variant->inner_ns) {
 		argv[n++] = "--ns";
 		argv[n++] = variant->inner_ns;

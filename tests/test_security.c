@@ -2,6 +2,8 @@
  * policies, masked and read-only /proc and /sys paths, rlimits; and bad input for each option
  * (one line, exit 125, nothing left). The escapes these defaults stop are test_escape.c's. */
 #include <dirent.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +231,100 @@ TEST_F(sec, rlimit_that_cannot_be_set_is_an_error)
 	EXPECT_NE(NULL, strstr(r.err, "--rlimit: nofile")) TH_LOG("%s", r.err);
 }
 
+/* --- what the default filter refuses beyond the old list (issue 19.9) ----------------------
+ * Each call fails in a default container with the filter's errno and works (or at least gets
+ * past the filter to the kernel, which may refuse it for its own reasons) with --seccomp off,
+ * with --privileged, and with the capability Docker ties it to. The calls are
+ * tests/helpers/syscall_try.c's, each on the caller itself. */
+
+FIXTURE(refused){};
+
+FIXTURE_VARIANT(refused)
+{
+	const char *call;
+	const char *hardened;  /* after "CALL: " */
+	const char *lift;      /* --cap-add that lifts the refusal, or NULL */
+	bool relaxed_may_fail; /* the kernel itself refuses the call here: the errno must differ */
+};
+
+FIXTURE_SETUP(refused)
+{
+}
+
+FIXTURE_TEARDOWN(refused)
+{
+}
+
+#define REFUSED_EPERM "errno 1 ("
+/* clang-format off */
+FIXTURE_VARIANT_ADD(refused, socket_af_vsock) { /* moby: EPERM (default errno) */
+	.call = "vsock", .hardened = REFUSED_EPERM, .relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, socket_af_alg) {
+	.call = "alg", .hardened = REFUSED_EPERM, .relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, kcmp) {
+	.call = "kcmp", .hardened = REFUSED_EPERM, .lift = "SYS_PTRACE" };
+FIXTURE_VARIANT_ADD(refused, pidfd_getfd) {
+	.call = "pidfd_getfd", .hardened = REFUSED_EPERM, .lift = "SYS_PTRACE" };
+FIXTURE_VARIANT_ADD(refused, process_vm_readv) {
+	.call = "process_vm_readv", .hardened = REFUSED_EPERM, .lift = "SYS_PTRACE" };
+FIXTURE_VARIANT_ADD(refused, process_vm_writev) {
+	.call = "process_vm_writev", .hardened = REFUSED_EPERM, .lift = "SYS_PTRACE" };
+FIXTURE_VARIANT_ADD(refused, get_mempolicy) { /* ENOSYS relaxed on a kernel without NUMA */
+	.call = "get_mempolicy", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, set_mempolicy) {
+	.call = "set_mempolicy", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, mbind) {
+	.call = "mbind", .hardened = REFUSED_EPERM, .lift = "SYS_NICE", .relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, migrate_pages) {
+	.call = "migrate_pages", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, move_pages) {
+	.call = "move_pages", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+FIXTURE_VARIANT_ADD(refused, set_mempolicy_home_node) {
+	.call = "set_mempolicy_home_node", .hardened = REFUSED_EPERM, .lift = "SYS_NICE",
+	.relaxed_may_fail = true };
+/* Newer than the kernel headers nestbox was built with: ENOSYS, so the C library falls back. */
+FIXTURE_VARIANT_ADD(refused, syscall_newer_than_the_headers) {
+	.call = "newer", .hardened = "errno 38 (", .relaxed_may_fail = true };
+/* clang-format on */
+
+static void try_call(struct nbt_result *r, const char *const *opts, const char *call)
+{
+	const char *const cmd[] = { "/nbt/syscall_try", call, NULL };
+
+	nbt_run_container(r, "/nbt", opts, cmd);
+}
+
+TEST_F(refused, fails_by_default_works_with_the_filter_off)
+{
+	static struct nbt_result r;
+	const char *const *relaxed[] = { OPTS("--seccomp", "off"), OPTS("--privileged"),
+					 OPTS("--cap-add", variant->lift ? variant->lift : "") };
+	char hardened[128], ok[128];
+
+	snprintf(hardened, sizeof(hardened), "%s: %s", variant->call, variant->hardened);
+	snprintf(ok, sizeof(ok), "%s: ok\n", variant->call);
+	try_call(&r, NULL, variant->call);
+	ASSERT_EQ(0, strncmp(r.out, hardened, strlen(hardened))) TH_LOG("%s %s", r.out, r.err);
+	for (int i = 0; i < (variant->lift ? 3 : 2); i++) {
+		try_call(&r, relaxed[i], variant->call);
+		if (!strcmp(variant->call, "newer") && strstr(r.out, "errno 38 ("))
+			SKIP(return, "this kernel has no syscall above the headers' newest either");
+		if (variant->relaxed_may_fail && strcmp(r.out, ok)) {
+			EXPECT_EQ(NULL, strstr(r.out, hardened))
+			TH_LOG("%s: %s", relaxed[i][0], r.out);
+			EXPECT_NE(NULL, strstr(r.out, ": errno "))
+			TH_LOG("%s: %s", relaxed[i][0], r.out);
+		} else {
+			EXPECT_STREQ(ok, r.out)
+			TH_LOG("%s %s: %s", relaxed[i][0], relaxed[i][1], r.err);
+		}
+	}
+}
+
 /* --- bad input ---------------------------------------------------------------------------- */
 
 FIXTURE(bad)
@@ -246,6 +342,13 @@ FIXTURE_VARIANT(bad)
 
 #define BAD_POLICY   "@BAD_POLICY"   /* replaced by a policy file with mistakes */
 #define UNKNOWN_CALL "@UNKNOWN_CALL" /* replaced by a policy file with an unknown syscall */
+#define POLICY_DIR   "@POLICY_DIR"   /* replaced by the directory of the policy files */
+#define EMPTY_POLICY "@EMPTY_POLICY" /* an empty file */
+#define COMMENTS     "@COMMENTS"     /* a file of comments and blank lines only */
+#define LONG_PATH    "@LONG_PATH"    /* "/d/d/.../d": 4091 bytes, every component short */
+#define LONG_SUFFIX  "@LONG_SUFFIX"  /* the rootfs, then "/." until 4091 bytes: exists */
+
+static char long_path[PATH_MAX], long_suffix[PATH_MAX];
 
 FIXTURE_SETUP(bad)
 {
@@ -260,6 +363,41 @@ FIXTURE_SETUP(bad)
 	ASSERT_EQ(0, nbt_write_file(path, "default allow\n# fine\nkeyctl\n"));
 	snprintf(path, sizeof(path), "%s/unknown", self->policies);
 	ASSERT_EQ(0, nbt_write_file(path, "default allow\nkeyctl EPERM\n\nfrobnicate EPERM\n"));
+	snprintf(path, sizeof(path), "%s/empty", self->policies);
+	ASSERT_EQ(0, nbt_write_file(path, ""));
+	snprintf(path, sizeof(path), "%s/comments", self->policies);
+	ASSERT_EQ(0, nbt_write_file(path, "# nothing but comments\n\n   # and blanks\n"));
+	/* Before 19.8 a bind target or workdir this long was cut to PATH_MAX without a word. */
+	memset(long_path, 0, sizeof(long_path));
+	for (size_t n = 0; n + 2 <= 4091; n += 2)
+		memcpy(long_path + n, "/d", 2);
+	long_path[4090] = 'd';
+	snprintf(long_suffix, sizeof(long_suffix), "%s", nbt_rootfs());
+	for (size_t n = strlen(long_suffix); n + 2 <= 4091; n += 2)
+		memcpy(long_suffix + n, "/.", 2);
+	if (strlen(long_suffix) < 4091)
+		strcat(long_suffix, "/");
+}
+
+/* The file a placeholder of the variants stands for, or arg itself. */
+static const char *placeholder(FIXTURE_DATA(bad) * self, const char *arg, char *buf, size_t size)
+{
+	static const char *const files[][2] = { { BAD_POLICY, "bad" },
+						{ UNKNOWN_CALL, "unknown" },
+						{ EMPTY_POLICY, "empty" },
+						{ COMMENTS, "comments" },
+						{ POLICY_DIR, "" } };
+
+	if (!strcmp(arg, LONG_PATH))
+		return long_path;
+	if (!strcmp(arg, LONG_SUFFIX))
+		return long_suffix;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!strcmp(arg, files[i][0])) {
+			snprintf(buf, size, "%s/%s", self->policies, files[i][1]);
+			return buf;
+		}
+	return arg;
 }
 
 FIXTURE_TEARDOWN(bad)
@@ -308,18 +446,44 @@ FIXTURE_VARIANT_ADD(bad, seccomp_bad_syntax) {
 	.args = { "--seccomp", BAD_POLICY }, .says = "bad:3: expected 'SYSCALL ACTION'" };
 FIXTURE_VARIANT_ADD(bad, seccomp_unknown_syscall) {
 	.args = { "--seccomp", UNKNOWN_CALL }, .says = "unknown:4: unknown syscall 'frobnicate'" };
+/* Issue 19.8: each of these loaded an allow-all filter before. */
+FIXTURE_VARIANT_ADD(bad, seccomp_directory) {
+	.args = { "--seccomp", POLICY_DIR }, .says = "a directory, not a policy file" };
+FIXTURE_VARIANT_ADD(bad, seccomp_empty_file) {
+	.args = { "--seccomp", EMPTY_POLICY }, .says = "empty: no rules (an empty policy would allow" };
+FIXTURE_VARIANT_ADD(bad, seccomp_only_comments) {
+	.args = { "--seccomp", COMMENTS }, .says = "comments: no rules" };
+FIXTURE_VARIANT_ADD(bad, seccomp_read_error) { /* opens, then read(2) fails with EIO at 0 */
+	.args = { "--seccomp", "/proc/self/mem" }, .says = "--seccomp: /proc/self/mem: I/O error" };
+FIXTURE_VARIANT_ADD(bad, seccomp_device) { /* would never end */
+	.args = { "--seccomp", "/dev/zero" }, .says = "/dev/zero: not a regular file or a pipe" };
+FIXTURE_VARIANT_ADD(bad, hostname_with_newline) { /* would add a line to /etc/hosts */
+	.args = { "--hostname", "box\n10.0.0.1 evil" },
+	.says = "--hostname: box\\x0a10.0.0.1 evil: control characters and blanks" };
+FIXTURE_VARIANT_ADD(bad, hostname_with_escape) {
+	.args = { "--hostname", "box\033[2J" }, .says = "--hostname: box\\x1b[2J: control" };
+FIXTURE_VARIANT_ADD(bad, name_with_newline) {
+	.args = { "--name", "box\nx" }, .says = "--name: box\\x0ax: use letters" };
+FIXTURE_VARIANT_ADD(bad, bind_target_too_long) {
+	.args = { "--bind", "/tmp:" LONG_PATH }, .says = "longer than PATH_MAX allows" };
+FIXTURE_VARIANT_ADD(bad, bind_source_too_long) {
+	.args = { "--bind", LONG_PATH ":/mnt" }, .says = "--bind: /d/d/d" };
+FIXTURE_VARIANT_ADD(bad, seccomp_long_path) { /* the reason stays in the one line */
+	.args = { "--seccomp", LONG_PATH }, .says = "/d/d/d...: No such file or directory" };
+FIXTURE_VARIANT_ADD(bad, workdir_too_long) {
+	.args = { "-w", LONG_PATH }, .says = "--workdir: /d/d/d" };
+FIXTURE_VARIANT_ADD(bad, rootfs_too_long) { /* a path to the rootfs that exists */
+	.args = { "--rootfs", LONG_SUFFIX }, .says = "--rootfs: " };
 /* clang-format on */
 
 TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 {
 	static struct nbt_result r;
-	static char bad[512], unknown[512], tag[64];
+	static char files[8][512], bind[PATH_MAX + 8], tag[64];
 	const char *argv[16];
 	char *after;
 	int n = 0;
 
-	snprintf(bad, sizeof(bad), "%s/bad", self->policies);
-	snprintf(unknown, sizeof(unknown), "%s/unknown", self->policies);
 	argv[n++] = "run";
 	argv[n++] = "--rootfs";
 	argv[n++] = nbt_rootfs();
@@ -328,9 +492,17 @@ TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 	argv[n++] = "--hostname";
 	argv[n++] = tag;
 	for (int i = 0; variant->args[i]; i++)
-		argv[n++] = !strcmp(variant->args[i], BAD_POLICY)     ? bad
-			    : !strcmp(variant->args[i], UNKNOWN_CALL) ? unknown
-								      : variant->args[i];
+		argv[n++] = placeholder(self, variant->args[i], files[i], sizeof(files[i]));
+	/* --bind SRC:@LONG_PATH, --bind @LONG_PATH:DST */
+	for (int i = 0; i < n; i++)
+		if (strstr(argv[i], ":" LONG_PATH)) {
+			snprintf(bind, sizeof(bind), "/tmp:%s", long_path);
+			argv[i] = bind;
+		} else if (!strncmp(argv[i], LONG_PATH ":", strlen(LONG_PATH ":"))) {
+			snprintf(bind, sizeof(bind), "%s%s", long_path,
+				 argv[i] + strlen(LONG_PATH));
+			argv[i] = bind;
+		}
 	argv[n++] = "--";
 	argv[n++] = "true";
 	argv[n] = NULL;
@@ -339,6 +511,9 @@ TEST_F(bad, exits_125_with_one_line_and_leaves_nothing)
 	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("stderr: %s", r.err);
 	EXPECT_EQ(0, strncmp(r.err, "nestbox: ", 9)) TH_LOG("stderr: %s", r.err);
 	EXPECT_NE(NULL, strstr(r.err, variant->says)) TH_LOG("stderr: %s", r.err);
+	if (strstr(variant->args[1] ? variant->args[1] : "", "@LONG") &&
+	    strcmp(variant->args[0], "--seccomp"))
+		EXPECT_NE(NULL, strstr(r.err, "longer than PATH_MAX")) TH_LOG("%s", r.err);
 	EXPECT_EQ(0, r.out[0]);
 	after = nbt_mountinfo();
 	ASSERT_NE(NULL, after);

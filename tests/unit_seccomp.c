@@ -9,17 +9,24 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <asm/unistd.h>
+#include <linux/kcmp.h>
 #include <linux/keyctl.h>
 
 #include "kselftest_harness.h"
 #include "container.h"
 #include "seccomp.h"
 #include "security.h"
+
+/* The filter's table: SYSCALL_NR_MAX, the newest syscall it knows. */
+#include "../runtime/syscalls_x86_64.h"
+#define SEC_NR_MAX SYSCALL_NR_MAX
 
 TEST(syscall_names_match_the_c_library)
 {
@@ -28,8 +35,22 @@ TEST(syscall_names_match_the_c_library)
 	EXPECT_EQ(SYS_keyctl, seccomp_syscall_number("keyctl"));
 	EXPECT_EQ(SYS_clone3, seccomp_syscall_number("clone3"));
 	EXPECT_EQ(SYS_mount_setattr, seccomp_syscall_number("mount_setattr"));
+	/* from the kernel headers, newer than musl 1.2.3's table */
+	EXPECT_EQ(__NR_quotactl_fd, seccomp_syscall_number("quotactl_fd"));
+	EXPECT_EQ(__NR_set_mempolicy_home_node, seccomp_syscall_number("set_mempolicy_home_node"));
 	EXPECT_EQ(-1, seccomp_syscall_number("frobnicate"));
 	EXPECT_EQ(-1, seccomp_syscall_number(""));
+}
+
+/* The last name of the table is SYSCALL_NR_MAX's, and the kernel headers' newest. */
+TEST(table_ends_at_the_newest_syscall_of_the_headers)
+{
+	const char *last = syscall_names;
+
+	for (int nr = 0; nr < SYSCALL_NR_MAX; nr++)
+		last += strlen(last) + 1;
+	EXPECT_EQ(SYSCALL_NAMES_COUNT - 1, SYSCALL_NR_MAX);
+	EXPECT_EQ(SYSCALL_NR_MAX, seccomp_syscall_number(last)) TH_LOG("%s", last);
 }
 
 static int parse(const char *text, struct nb_security_spec *s, struct nb_error *err)
@@ -126,6 +147,21 @@ static int default_probes(void)
 	node[strlen(node) - 2] = '\0';
 	rmdir(node);
 	PROBE(9, errno_of(syscall(SYS_mount, "x", "/tmp", "tmpfs", 0, NULL)) == EPERM);
+	/* issue 19.9: moby's current refusals */
+	PROBE(10, errno_of(socket(40 /* AF_VSOCK */, SOCK_STREAM, 0)) == EPERM);
+	PROBE(10, errno_of(socket(38 /* AF_ALG */, SOCK_SEQPACKET, 0)) == EPERM);
+	PROBE(11, errno_of(syscall(SYS_kcmp, getpid(), getpid(), KCMP_VM, 0, 0)) == EPERM);
+	PROBE(11, errno_of(syscall(SYS_pidfd_getfd, 0, 0, 0)) == EPERM);
+	PROBE(11, errno_of(syscall(SYS_process_vm_readv, getpid(), NULL, 0, NULL, 0, 0)) == EPERM);
+	PROBE(11, errno_of(syscall(SYS_process_vm_writev, getpid(), NULL, 0, NULL, 0, 0)) == EPERM);
+	PROBE(12, errno_of(syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 0)) == EPERM);
+	PROBE(12, errno_of(syscall(SYS_mbind, NULL, 0, 0, NULL, 0, 0)) == EPERM);
+	PROBE(12, errno_of(syscall(SYS_move_pages, 0, 0, NULL, NULL, NULL, 0)) == EPERM);
+	PROBE(12, errno_of(syscall(__NR_set_mempolicy_home_node, 0, 0, 0, 0)) == EPERM);
+	/* above the newest syscall of the headers: ENOSYS; a socket of another family works */
+	PROBE(13, errno_of(syscall(SEC_NR_MAX + 1, -1, 0, 0, -1, 0, 0)) == ENOSYS);
+	PROBE(13, errno_of(syscall(SEC_NR_MAX + 300, 0, 0, 0, 0, 0, 0)) == ENOSYS);
+	PROBE(14, socket(AF_UNIX, SOCK_STREAM, 0) >= 0);
 	return bad;
 }
 
@@ -137,6 +173,28 @@ TEST(default_filter)
 	c.namespaces = NB_NS_DEFAULT;
 	c.security.caps = NB_CAPS_DEFAULT;
 	EXPECT_EQ(0, run_child(&c, default_probes));
+}
+
+/* Ptrace-class and NUMA calls lifted with the capability Docker ties them to; the others stay. */
+static int ptrace_nice_probes(void)
+{
+	int bad = 0;
+
+	PROBE(0, errno_of(syscall(SYS_kcmp, getpid(), getpid(), KCMP_VM, 0, 0)) == 0);
+	PROBE(1, errno_of(syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 0)) != EPERM);
+	PROBE(2, errno_of(socket(40 /* AF_VSOCK */, SOCK_STREAM, 0)) == EPERM);
+	PROBE(3, errno_of(syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, -3, 0)) == EPERM);
+	return bad;
+}
+
+TEST(default_filter_lifts_ptrace_and_numa_calls_with_their_caps)
+{
+	struct nb_container c;
+
+	memset(&c, 0, sizeof(c));
+	c.namespaces = NB_NS_DEFAULT;
+	c.security.caps = NB_CAPS_DEFAULT | 1ULL << 19 /* SYS_PTRACE */ | 1ULL << 23 /* SYS_NICE */;
+	EXPECT_EQ(0, run_child(&c, ptrace_nice_probes));
 }
 
 static int admin_probes(void)
@@ -167,6 +225,57 @@ static int policy_probes(void)
 	PROBE(1, errno_of(syscall(SYS_getpid)) == 0);
 	PROBE(2, errno_of(syscall(SYS_getuid)) == EACCES); /* the later rule wins */
 	return bad;
+}
+
+/* A deny-list policy cannot name what nestbox does not know: numbers above it are ENOSYS. */
+static int deny_list_probes(void)
+{
+	int bad = 0;
+
+	PROBE(0, errno_of(syscall(SYS_getppid)) == 0);
+	PROBE(1, errno_of(syscall(SYS_getpid)) == EACCES);
+	PROBE(2, errno_of(syscall(SEC_NR_MAX + 1, -1, 0, 0, -1, 0, 0)) == ENOSYS);
+	return bad;
+}
+
+TEST(policy_filter_newer_syscalls_enosys)
+{
+	struct nb_container c;
+	struct nb_error err;
+
+	memset(&c, 0, sizeof(c));
+	ASSERT_EQ(0, parse("default allow\ngetpid EACCES\n", &c.security, &err));
+	c.security.seccomp = NB_SECCOMP_FILE;
+	EXPECT_EQ(0, run_child(&c, deny_list_probes));
+	free(c.security.rules);
+}
+
+static int empty_policy(const char *text)
+{
+	struct nb_security_spec s;
+	struct nb_error err;
+	int rc = parse(text, &s, &err);
+
+	free(s.rules);
+	return rc == -EINVAL && strstr(err.msg, "no rules") ? 0 : -1;
+}
+
+/* Issue 19.8: nothing to load is an error, never an allow-all filter; 'default allow' alone
+ * says allow-all on purpose. */
+TEST(policy_without_rules_is_refused)
+{
+	struct nb_security_spec s;
+	struct nb_error err;
+
+	EXPECT_EQ(0, empty_policy(""));
+	EXPECT_EQ(0, empty_policy("# nothing\n\n  \t\n"));
+	memset(&s, 0, sizeof(s));
+	EXPECT_EQ(-EISDIR, seccomp_parse_file("/tmp", &s, &err));
+	EXPECT_NE(NULL, strstr(err.msg, "/tmp: a directory")) TH_LOG("%s", err.msg);
+	EXPECT_EQ(-EINVAL, seccomp_parse_file("/dev/null", &s, &err));
+	EXPECT_EQ(-EIO, seccomp_parse_file("/proc/self/mem", &s, &err)) TH_LOG("%s", err.msg);
+	EXPECT_EQ(0, parse("default allow\n", &s, &err));
+	free(s.rules);
 }
 
 TEST(policy_filter)

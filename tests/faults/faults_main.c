@@ -43,10 +43,10 @@ static struct profile profiles[] = {
 	  .args = { "--net", "veth", "--ip", "10.213.0.2/24", "--host-ip", "10.213.0.1/24",
 		    "--gateway", "10.213.0.1", "--read-only", NULL } },
 	{ .name = "userns",
-	  .args = { "--ns", "mnt,pid,uts,ipc,cgroup,user", "--uidmap", "0:100000:65536", "--gidmap",
-		    "0:100000:65536", NULL } },
+	  .args = { "--ns", "mnt,pid,uts,ipc,net,cgroup,user", "--uidmap", "0:100000:65536",
+		    "--gidmap", "0:100000:65536", NULL } },
 	{ .name = "timens",
-	  .args = { "--ns", "mnt,pid,uts,ipc,cgroup,time", "--monotonic", "100", NULL } },
+	  .args = { "--ns", "mnt,pid,uts,ipc,net,cgroup,time", "--monotonic", "100", NULL } },
 	{ .name = "no-init", .args = { "--no-init", NULL } },
 	{ .name = "tty", .args = { "-t", NULL } },
 };

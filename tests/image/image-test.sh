@@ -164,8 +164,8 @@ RUNC_CAPS='["CAP_SYS_ADMIN","CAP_DAC_OVERRIDE","CAP_SETPCAP"]'
 runc_bundle() { # runc_bundle CAPS_JSON SCRIPT: the bundle's config.json for one run
 	jq --argjson caps "$1" --arg script "$2" '
 		.process.terminal = false |
-		.process.args = ["/nestbox-init", "--", "/usr/bin/nestbox", "run", "--rootfs", "/rootfs",
-			"--hostname", "inner", "--", "/bin/sh", "-c", $script] |
+		.process.args = ["/nestbox-init", "--", "/usr/bin/nestbox", "run", "--net", "host",
+			"--rootfs", "/rootfs", "--hostname", "inner", "--", "/bin/sh", "-c", $script] |
 		.process.capabilities |= map_values((. + $caps) | unique) |
 		.hostname = "outer"' "$work/bundle/config.orig.json" >"$work/bundle/config.json"
 }
@@ -240,8 +240,9 @@ else
 		not_ok "podman: nestbox-init as ENTRYPOINT (rc $rc)" "$(cat "$work/podman.out" "$work/podman.err")"
 	fi
 	# nestbox in podman: --cap-add SYS_ADMIN is all it needs (podman's default caps have
-	# DAC_OVERRIDE and SETPCAP, its seccomp profile allows namespaces with SYS_ADMIN).
-	podman_run --cap-add SYS_ADMIN "localhost/nestbox:$tag" /usr/bin/nestbox run \
+	# DAC_OVERRIDE and SETPCAP, its seccomp profile allows namespaces with SYS_ADMIN; --net host:
+	# the podman container's network is its own already, and lo in a new one needs NET_ADMIN).
+	podman_run --cap-add SYS_ADMIN "localhost/nestbox:$tag" /usr/bin/nestbox run --net host \
 		--rootfs /rootfs --hostname inner -- sh -c 'echo "hostname=$(hostname) pid=$$"; exit 3'
 	rc=$?
 	if [ $rc = 3 ] && grep -q '^hostname=inner pid=2$' "$work/podman.out"; then

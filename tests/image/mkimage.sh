@@ -121,5 +121,5 @@ chmod 0755 "$root/usr/bin/nestbox"
 ln -f "$root/usr/bin/nestbox" "$root/rootfs/usr/bin/nestbox"
 cp "$NESTBOX_INIT" "$root/nestbox-init"
 mkimage nestbox "$root" '["/nestbox-init","--"]' \
-	"$(json_array /usr/bin/nestbox run --rootfs /rootfs -- /bin/sh)" nestbox
+	"$(json_array /usr/bin/nestbox run --net host --rootfs /rootfs -- /bin/sh)" nestbox
 rm -rf "$stage"
