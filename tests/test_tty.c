@@ -268,7 +268,7 @@ TEST_F(tty, workload_is_foreground_group_and_reaper_stays_pid1)
 	ASSERT_EQ(8, sscanf(line2 + 1, "%d %31s %c %d %d %d %d %d", &pid, comm, &state, &ppid,
 			    &pgrp, &sid, &tty_nr, &tpgid));
 	EXPECT_EQ(1, pid);
-	EXPECT_STREQ("(nestbox)", comm);
+	EXPECT_STREQ("(nestbox-init)", comm);
 	EXPECT_EQ(1, sid) TH_LOG("PID 1 leads the session that owns the terminal");
 	EXPECT_NE(pgrp, tpgid) TH_LOG("the reaper must not be in the foreground group");
 }
