@@ -138,15 +138,17 @@ static int exec_workload(void *arg)
 
 static int start_workload(const struct nb_container *c, const sigset_t *saved)
 {
+	/* --privileged keeps the reaper's privileges too (as it keeps the workload's) */
 	const struct init_config cfg = { .grace_seconds = c->grace_seconds,
-					 .verbose = c->verbosity > 0 };
+					 .verbose = c->verbosity > 0,
+					 .harden = !c->security.privileged };
 	pid_t pid;
 
 	if (c->no_init) {
 		sigprocmask(SIG_SETMASK, saved, NULL);
 		return process_exec(c);
 	}
-	pid = init_spawn(saved, exec_workload, (void *)c);
+	pid = init_spawn(exec_workload, (void *)c, INIT_SPAWN_CLOSE_FDS);
 	if (pid > 0)
 		step(c, "fork workload");
 	if (pid < 0) {
@@ -229,7 +231,7 @@ static int host_side(pid_t child, unsigned grace_seconds)
 	siginfo_t info;
 	int wstatus;
 
-	sigfillset(&all);
+	init_signal_set(&all); /* 1..64: sigfillset leaves out 32..34 */
 	for (;;) {
 		long long left = deadline ? deadline - monotonic_ms() : 0;
 		struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
@@ -240,7 +242,7 @@ static int host_side(pid_t child, unsigned grace_seconds)
 			deadline = 0;
 			continue;
 		}
-		sig = deadline ? sigtimedwait(&all, &info, &ts) : sigwaitinfo(&all, &info);
+		sig = init_wait_signal(&all, &info, deadline ? &ts : NULL);
 		if (sig < 0)
 			continue;
 		if (sig != SIGCHLD) {
