@@ -92,8 +92,8 @@ $(BUILD)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.st
 
 # The linker's separate-code layout pads a 9 KB program to 17 KB (an empty main is 13 KB):
 # nestbox-init shares one page between code and read-only data to stay within 16 KiB.
-$(BUILD)/nestbox-init: init/main.c $(INIT_SRC) include/init.h $(UAPI)/.stamp Makefile
-	$(CC) $(CFLAGS) -o $@ init/main.c $(INIT_SRC) $(LDFLAGS) -Wl,-z,noseparate-code
+$(BUILD)/nestbox-init: init/main.c $(INIT_SRC) include/init.h include/version.h $(UAPI)/.stamp Makefile
+	$(CC) $(CFLAGS) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ init/main.c $(INIT_SRC) $(LDFLAGS) -Wl,-z,noseparate-code
 
 size: $(BUILD)/nestbox $(BUILD)/nestbox-init
 	@for b in nestbox-init:$(INIT_BUDGET) nestbox:$(NESTBOX_BUDGET); do \

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #define INIT_DEFAULT_GRACE_SECONDS 3
 
@@ -15,15 +16,41 @@ struct init_config {
 	unsigned grace_seconds; /* TERM -> KILL delay for what remains after the workload exits */
 	bool signal_group;	/* -g: forward signals to the workload's process group */
 	bool verbose;
+	bool harden; /* after the fork: CAP_KILL at most, no_new_privs, seccomp allowlist */
 };
 
-/* Block every forwardable signal; the previous mask goes to *saved (restored in the child). */
+/* init_spawn flags */
+#define INIT_SPAWN_CLOSE_FDS 1u /* the reaper closes fds above 2 before the fork */
+
+/* Every signal the kernel lets a process block: 1..64 but SIGKILL and SIGSTOP, 32..34 included
+ * (musl's sigfillset leaves them out). For rt_sigprocmask, rt_sigtimedwait and signalfd. */
+void init_signal_set(sigset_t *set);
+
+/* rt_sigtimedwait(2) over init_signal_set's kind of set; timeout NULL waits for ever. Returns
+ * the signal, or -1 with errno. */
+int init_wait_signal(const sigset_t *set, siginfo_t *info, const struct timespec *timeout);
+
+/* Every catchable signal, 1..64, to SIG_DFL (what the caller ignored included). */
+void init_default_signals(void);
+
+/* Empty the signal mask (raw rt_sigprocmask: musl's would keep 32..34 as they were). */
+void init_unblock_all(void);
+
+/* Block init_signal_set; the previous mask goes to *saved. */
 int init_block_signals(sigset_t *saved);
 
-/* Fork the workload: in the child, make it a process group leader, restore *saved, then call
- * exec_fn(arg), which execs or returns an exit status (126/127/125). Returns the child's pid or
- * -errno. */
-pid_t init_spawn(const sigset_t *saved, int (*exec_fn)(void *arg), void *arg);
+/* Fork the workload. Every disposition goes back to SIG_DFL first (the reaper's own too), so
+ * the child starts as a daemon-spawned process does: all signals default, none blocked. In the
+ * child: a process group of its own, the terminal's foreground if fd 0 is the controlling
+ * terminal, then exec_fn(arg), which execs or returns an exit status (126/127/125). flags:
+ * INIT_SPAWN_*. Returns the child's pid or -errno. */
+pid_t init_spawn(int (*exec_fn)(void *arg), void *arg, unsigned flags);
+
+/* The reaper's own privileges once the workload is forked (issue 19.3): every capability but
+ * CAP_KILL (to signal a workload of another uid) out of every set, PR_SET_NO_NEW_PRIVS, and a
+ * seccomp allowlist of the syscalls the supervise loop makes. Returns 0 or -errno of the first
+ * step that failed (the steps after it are still taken). */
+int init_harden(void);
 
 /* Supervise until the workload has exited and everything else is reaped. Returns the
  * workload's exit status as a process exit code: its code, or 128+N if it died of signal N.
@@ -31,7 +58,7 @@ pid_t init_spawn(const sigset_t *saved, int (*exec_fn)(void *arg), void *arg);
 int init_supervise(pid_t workload, const struct init_config *cfg);
 
 /* Entry point shared by nestbox-init and `nestbox init`: parses
- * [-g] [-s] [-v] [--grace SECONDS] [--] CMD [ARG...] and runs. prog names the tool in messages. */
+ * [-g] [-s] [-v] [--grace SECONDS] [--] CMD [ARG...] (or --help, --version) and runs. prog names the tool in messages. */
 int init_main(const char *prog, int argc, char **argv);
 
 #endif

@@ -4,6 +4,10 @@
 
 #include "container.h"
 
+/* c->gid when --user gave no group: process_exec takes the image's /etc/passwd entry's group
+ * for the uid, or 0 when it has none (docker's rule). No --user GID can be this value. */
+#define NB_GID_UNSET ((gid_t)-1)
+
 /* Set up the workload's process and exec it. Returns only on failure, with the exit status to
  * use: 125 (setup failed), 126 (cannot execute), 127 (not found), after one line on stderr. */
 int process_exec(const struct nb_container *c);

@@ -2,6 +2,7 @@
  * overlaps. Messages are written with writev(2): no stdio is linked into the init. */
 #include "init.h"
 #include "nb_error.h"
+#include "version.h"
 
 #include <errno.h>
 #include <string.h>
@@ -34,6 +35,18 @@ static void err_line(const char *prog, const char *what, const char *value, cons
 	}
 	if (writev(STDERR_FILENO, iov, sizeof(iov) / sizeof(iov[0])) < 0)
 		return;
+}
+
+/* "<prog> 0.4.0 (git 02979a3)", as tini and crun give a release number with the commit. */
+static int version(const char *prog)
+{
+	static const char rest[] = " " NB_RELEASE " (git " NESTBOX_VERSION ")\n";
+	struct iovec iov[] = {
+		{ .iov_base = (void *)prog, .iov_len = strlen(prog) },
+		{ .iov_base = (void *)rest, .iov_len = sizeof(rest) - 1 },
+	};
+
+	return writev(STDOUT_FILENO, iov, 2) < 0 ? NB_EXIT_SETUP : 0;
 }
 
 static int usage(const char *prog)
@@ -162,7 +175,8 @@ static int exec_workload(void *arg)
 
 int init_main(const char *prog, int argc, char **argv)
 {
-	struct init_config cfg = { .grace_seconds = INIT_DEFAULT_GRACE_SECONDS };
+	/* harden: the reaper's own privileges go once the workload is forked (init/harden.c) */
+	struct init_config cfg = { .grace_seconds = INIT_DEFAULT_GRACE_SECONDS, .harden = true };
 	struct exec_args ea = { .prog = prog };
 	const char *why;
 	sigset_t saved;
@@ -180,6 +194,8 @@ int init_main(const char *prog, int argc, char **argv)
 		}
 		if (strcmp(a, "--help") == 0)
 			return usage(prog);
+		if (strcmp(a, "--version") == 0)
+			return version(prog);
 		if (memcmp(a, "--grace", 7) == 0 && (a[7] == '\0' || a[7] == '=')) {
 			const char *v = a[7] == '=' ? a + 8 : argv[++i];
 
@@ -226,7 +242,9 @@ int init_main(const char *prog, int argc, char **argv)
 		err_line(prog, "signals", "block", "cannot block signals");
 		return NB_EXIT_SETUP;
 	}
-	pid = init_spawn(&saved, exec_workload, &ea);
+	/* The workload keeps the caller's fds (as tini's does); the reaper closes its own in
+	 * init_supervise. */
+	pid = init_spawn(exec_workload, &ea, 0);
 	if (pid < 0) {
 		err_line(prog, "fork", argv[i], errno_text((int)-pid));
 		return NB_EXIT_SETUP;

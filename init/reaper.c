@@ -1,5 +1,5 @@
 /* The PID-1 reaper, modelled on tini (src/tini.c): every forwardable signal is blocked once and
- * taken synchronously in one sigwaitinfo loop; no handlers, no threads, no heap, no stdio.
+ * taken synchronously in one rt_sigtimedwait loop; no handlers, no threads, no heap, no stdio.
  * init_spawn/init_supervise keep no globals: `nestbox run` calls them in process. */
 #include "init.h"
 
@@ -16,9 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The kernel's sigset is 64 bits. Raw rt_sigprocmask with that size saves and restores the
- * caller's mask exactly: musl's sigprocmask hides its internal signals 32..34 from the old mask. */
+/* The kernel's sigset is 64 bits: rt_sigprocmask(2) and rt_sigtimedwait(2) take that size. The
+ * sets are built bit by bit (init_signal_set): musl's sigfillset and sigaddset leave out 32..34,
+ * which musl keeps for itself, and its sigprocmask hides them from the old mask. */
 #define KERNEL_SIGSET_SIZE (_NSIG / 8)
+#define KERNEL_NSIG	   64
 /* How deep the /proc children walk recurses; deeper processes are reached after their
  * ancestors die and they are reparented to us (the SIGKILL loop walks again after each reap). */
 #define WALK_MAX_DEPTH	 32
@@ -46,22 +48,53 @@ static void monotonic_now(struct timespec *ts)
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts);
 }
 
-static void forwardable_set(sigset_t *set)
+static unsigned long long sig_bit(int sig)
 {
-	sigemptyset(set);
-	for (int sig = 1; sig < 32; sig++)
+	return 1ULL << (sig - 1);
+}
+
+/* signal(7): SIGKILL and SIGSTOP can be neither blocked nor caught. The word is stored as the
+ * kernel reads it (little-endian or 64-bit: every architecture nestbox builds for). */
+void init_signal_set(sigset_t *set)
+{
+	unsigned long long bits = ~(sig_bit(SIGKILL) | sig_bit(SIGSTOP));
+
+	memset(set, 0, sizeof(*set));
+	memcpy(set, &bits, sizeof(bits));
+}
+
+int init_wait_signal(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
+{
+	return (int)syscall(SYS_rt_sigtimedwait, set, info, timeout, KERNEL_SIGSET_SIZE);
+}
+
+/* sigaction(2): SIG_IGN survives fork and execve; a handler becomes SIG_DFL at execve. Every
+ * catchable signal back to SIG_DFL, so nothing the caller ignored reaches the workload, and the
+ * reaper itself gets SIGCHLD (ignored, the kernel would reap for us) and every signal it
+ * forwards. While they are blocked nothing pending is lost (only SIG_IGN discards). */
+void init_default_signals(void)
+{
+	struct ksigaction dfl = { .handler = SIG_DFL };
+
+	for (int sig = 1; sig <= KERNEL_NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaddset(set, sig);
-	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
-		sigaddset(set, sig);
+			ksigaction(sig, &dfl, NULL);
+}
+
+void init_unblock_all(void)
+{
+	sigset_t none;
+
+	memset(&none, 0, sizeof(none));
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, KERNEL_SIGSET_SIZE);
 }
 
 int init_block_signals(sigset_t *saved)
 {
 	sigset_t set;
 
-	forwardable_set(&set);
-	sigemptyset(saved);
+	init_signal_set(&set);
+	memset(saved, 0, sizeof(*saved));
 	if (syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, saved, KERNEL_SIGSET_SIZE) < 0)
 		return -errno;
 	return 0;
@@ -130,20 +163,19 @@ static void claim_terminal(void)
 	ksigaction(SIGTTOU, &old, NULL);
 }
 
-pid_t init_spawn(const sigset_t *saved, int (*exec_fn)(void *arg), void *arg)
+/* The caller's fds and dispositions stay with the caller: a container's process starts as a
+ * daemon-spawned one does (docker), every disposition default and nothing blocked. */
+static void close_fds_from_3(void);
+
+pid_t init_spawn(int (*exec_fn)(void *arg), void *arg, unsigned flags)
 {
-	struct ksigaction chld, dfl = { .handler = SIG_DFL };
-	int chld_reset = 0;
 	pid_t pid;
 
-	/* sigaction(2): with SIGCHLD ignored or SA_NOCLDWAIT the kernel reaps children itself and
-	 * waitpid never sees the workload's status. The init needs the default; the workload gets
-	 * the caller's disposition back. */
-	if (ksigaction(SIGCHLD, NULL, &chld) == 0 &&
-	    (chld.handler == SIG_IGN || (chld.flags & SA_NOCLDWAIT))) {
-		ksigaction(SIGCHLD, &dfl, NULL);
-		chld_reset = 1;
-	}
+	init_default_signals();
+	/* CVE-2024-21626: a caller's fd left open in the reaper is reachable as /proc/1/fd/N
+	 * from the workload until init_supervise closes it; close before the workload exists. */
+	if (flags & INIT_SPAWN_CLOSE_FDS)
+		close_fds_from_3();
 	/* prctl(2) PR_SET_CHILD_SUBREAPER before the fork, not only in init_supervise: a workload
 	 * that double-forks at once would otherwise orphan its grandchildren to the machine's init
 	 * while we are still between init_spawn and init_supervise (seen under load). */
@@ -152,19 +184,12 @@ pid_t init_spawn(const sigset_t *saved, int (*exec_fn)(void *arg), void *arg)
 	/* _Fork (musl >= 1.2.2) is fork without the atfork handlers and libc-wide locks, which only
 	 * matter to threaded callers; the init and `nestbox run` are single-threaded. */
 	pid = _Fork();
-	if (pid < 0) {
-		int err = errno;
-
-		if (chld_reset)
-			ksigaction(SIGCHLD, &chld, NULL);
-		return -err;
-	}
+	if (pid < 0)
+		return -errno;
 	if (pid == 0) {
 		setpgid(0, 0);
 		claim_terminal();
-		if (chld_reset)
-			ksigaction(SIGCHLD, &chld, NULL);
-		syscall(SYS_rt_sigprocmask, SIG_SETMASK, saved, NULL, KERNEL_SIGSET_SIZE);
+		init_unblock_all();
 		_exit(exec_fn(arg));
 	}
 	/* Also from the parent: a -g forward to -pid must not race the child's own setpgid.
@@ -300,7 +325,7 @@ static int reap_until(const struct timespec *deadline, const sigset_t *set)
 		}
 		if (left.tv_sec < 0)
 			return 0;
-		sigtimedwait(set, NULL, &left);
+		init_wait_signal(set, NULL, &left);
 	}
 }
 
@@ -350,6 +375,15 @@ static void close_fds_from_3(void)
 		close((int)fd);
 }
 
+/* "workload exited 127" or "workload killed by signal 9": words, not a raw wait status. */
+static void say_status(const struct init_config *cfg, int status)
+{
+	if (WIFSIGNALED(status))
+		say(cfg, "workload killed by signal", WTERMSIG(status));
+	else
+		say(cfg, "workload exited", WEXITSTATUS(status));
+}
+
 int init_supervise(pid_t workload, const struct init_config *cfg)
 {
 	pid_t self = getpid();
@@ -365,15 +399,21 @@ int init_supervise(pid_t workload, const struct init_config *cfg)
 	close_fds_from_3();
 	/* signal(7): an unblocked SIGCHLD at SIG_DFL is discarded, never queued: make sure it is
 	 * blocked even if the caller skipped init_block_signals. */
-	forwardable_set(&set);
+	init_signal_set(&set);
 	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, KERNEL_SIGSET_SIZE);
+	if (cfg->harden) {
+		int err = init_harden();
+
+		if (err)
+			say(cfg, "hardening incomplete, errno", -err);
+	}
 	say(cfg, "supervising workload pid", workload);
 
 	/* The workload may have exited before we got here; its SIGCHLD is pending anyway. */
 	reap_exited(workload, &status, &workload_done);
 	while (!workload_done) {
 		siginfo_t info;
-		int sig = sigwaitinfo(&set, &info);
+		int sig = init_wait_signal(&set, &info, NULL);
 
 		if (sig < 0)
 			continue;
@@ -388,7 +428,7 @@ int init_supervise(pid_t workload, const struct init_config *cfg)
 		say(cfg, "forwarding signal", sig);
 		kill(cfg->signal_group ? -workload : workload, sig);
 	}
-	say(cfg, "workload exited, wait status", status);
+	say_status(cfg, status);
 	shutdown_remaining(pid1, workload, cfg, &set);
 	if (WIFSIGNALED(status))
 		return EXIT_SIGNAL_BASE + WTERMSIG(status);

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "init.h"
 #include "ns.h"
+#include "process.h"
 #include "tty.h"
 #include "security.h"
 
@@ -193,7 +194,7 @@ static int opt_user(struct nb_container *c, const char *arg, struct nb_error *er
 	    (colon && cli_parse_u64(colon + 1, UINT_MAX - 1, &gid)))
 		return nb_fail(err, EINVAL, "--user", arg, "expected numeric UID[:GID]");
 	c->uid = (uid_t)uid;
-	c->gid = colon ? (gid_t)gid : (gid_t)uid;
+	c->gid = colon ? (gid_t)gid : NB_GID_UNSET; /* process.c: the passwd entry's, or 0 */
 	free(copy);
 	return 0;
 }

@@ -122,15 +122,17 @@ static int exec_workload(void *arg)
 
 static int start_workload(const struct nb_container *c, const sigset_t *saved)
 {
+	/* --privileged keeps the reaper's privileges too (as it keeps the workload's) */
 	const struct init_config cfg = { .grace_seconds = c->grace_seconds,
-					 .verbose = c->verbosity > 0 };
+					 .verbose = c->verbosity > 0,
+					 .harden = !c->security.privileged };
 	pid_t pid;
 
 	if (c->no_init) {
 		sigprocmask(SIG_SETMASK, saved, NULL);
 		return process_exec(c);
 	}
-	pid = init_spawn(saved, exec_workload, (void *)c);
+	pid = init_spawn(exec_workload, (void *)c, INIT_SPAWN_CLOSE_FDS);
 	if (pid > 0)
 		step(c, "fork workload");
 	if (pid < 0) {

@@ -73,7 +73,7 @@ static int host_side(pid_t child, unsigned grace_seconds)
 	siginfo_t info;
 	int wstatus;
 
-	sigfillset(&all);
+	init_signal_set(&all); /* 1..64: sigfillset leaves out 32..34 */
 	for (;;) {
 		long long left = deadline ? deadline - monotonic_ms() : 0;
 		struct timespec ts = { (time_t)(left / 1000), (long)(left % 1000) * 1000000L };
@@ -84,7 +84,7 @@ static int host_side(pid_t child, unsigned grace_seconds)
 			deadline = 0;
 			continue;
 		}
-		sig = deadline ? sigtimedwait(&all, &info, &ts) : sigwaitinfo(&all, &info);
+		sig = init_wait_signal(&all, &info, deadline ? &ts : NULL);
 		if (sig < 0)
 			continue;
 		if (sig != SIGCHLD) {

@@ -1,18 +1,32 @@
 /* The workload process: a clean environment, its user, its working directory, then exec. */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "faults.h"
+#include "init.h"
 #include "nb_error.h"
 #include "process.h"
 #include "security.h"
 
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define WORKDIR_MODE  0755 /* docker makes a missing -w directory root's, 0755 */
+#define FD_SCAN_LIMIT 65536u
+
+/* Who the workload runs as: --user's uid, the group and HOME from the image's passwd. */
+struct workload_user {
+	uid_t uid;
+	gid_t gid;
+	char *home; /* "HOME=..." */
+};
 
 extern char **environ;
 
@@ -30,7 +44,7 @@ static void env_set(char **env, int *n, const char *kv)
 }
 
 /* The caller's environment is not passed in: only sensible defaults and what --env gives. */
-static char **build_env(const struct nb_container *c)
+static char **build_env(const struct nb_container *c, const struct workload_user *u)
 {
 	char **env = calloc((size_t)c->n_env + 5, sizeof(*env));
 	char *hostname = NULL, *term = NULL;
@@ -40,7 +54,7 @@ static char **build_env(const struct nb_container *c)
 	if (!env || asprintf(&hostname, "HOSTNAME=%s", c->hostname) < 0)
 		return NULL;
 	env_set(env, &n, DEFAULT_PATH);
-	env_set(env, &n, c->uid == 0 ? "HOME=/root" : "HOME=/");
+	env_set(env, &n, u->home);
 	env_set(env, &n, hostname);
 	if (caller_term && asprintf(&term, "TERM=%s", caller_term) >= 0)
 		env_set(env, &n, term);
@@ -59,37 +73,136 @@ static int fail(const char *what, const char *value, int status)
 	return status;
 }
 
-static int switch_user(const struct nb_container *c)
+/* docker: HOME and, when --user gave none, the group come from the image's /etc/passwd entry
+ * for the uid; without one, HOME is / (/root for root) and the group 0. Read with fgetpwent on
+ * the container's own file: getpwuid would also ask a host's nscd. */
+static int lookup_user(const struct nb_container *c, struct workload_user *u)
 {
-	if (c->uid == 0 && c->gid == 0)
+	const char *home = c->uid == 0 ? "/root" : "/";
+	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd *pw = NULL;
+
+	u->uid = c->uid;
+	u->gid = c->gid == NB_GID_UNSET ? 0 : c->gid;
+	while (f && (pw = fgetpwent(f)))
+		if (pw->pw_uid == c->uid)
+			break;
+	if (pw) {
+		if (c->gid == NB_GID_UNSET)
+			u->gid = pw->pw_gid;
+		if (pw->pw_dir && pw->pw_dir[0])
+			home = pw->pw_dir;
+	}
+	if (asprintf(&u->home, "HOME=%s", home) < 0)
+		u->home = NULL;
+	if (f)
+		fclose(f);
+	return u->home ? 0 : -1;
+}
+
+static int switch_user(const struct workload_user *u)
+{
+	if (u->uid == 0 && u->gid == 0)
 		return setgroups(0, NULL) && errno != EPERM ? -1 : 0;
-	if (setgroups(0, NULL) || setgid(c->gid) || setuid(c->uid))
+	if (setgroups(0, NULL) || setgid(u->gid) || setuid(u->uid))
 		return -1;
+	return 0;
+}
+
+/* CVE-2024-21626: a caller's fd left open is a way out of the root (/proc/self/fd/N of a host
+ * directory, as a -w or a cwd). Every fd above stderr goes before any path is resolved.
+ * close_range(2) is Linux 5.9 (and has no musl 1.2.3 wrapper); older kernels get the loop. */
+static void close_fds_above_stderr(void)
+{
+	struct rlimit rl;
+	unsigned max = 1024;
+
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < FD_SCAN_LIMIT)
+		max = (unsigned)rl.rlim_cur;
+	else if (!getrlimit(RLIMIT_NOFILE, &rl))
+		max = FD_SCAN_LIMIT;
+	for (unsigned fd = 3; fd < max; fd++)
+		close((int)fd);
+}
+
+/* mkdir -p of an absolute path, each missing directory WORKDIR_MODE. */
+static int make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return errno = ENAMETOOLONG, -1;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+
+		*p = '\0';
+		if (mkdir(buf, WORKDIR_MODE) && errno != EEXIST)
+			return -1;
+		*p = saved;
+		if (!saved)
+			return 0;
+	}
+}
+
+/* docker: a -w directory that does not exist is made in the writable layer, as root, before the
+ * user switch. With --read-only there is no layer to make it in: say so. Anything else wrong
+ * with the path (not a directory, no permission) is chdir's to report, as the user. */
+static int ensure_workdir(const struct nb_container *c, const char *dir)
+{
+	struct nb_error err;
+	struct stat st;
+
+	if (!stat(dir, &st) || errno != ENOENT)
+		return 0;
+	if (c->read_only) {
+		nb_fail(&err, ENOENT, "--workdir", dir,
+			"does not exist, and the root is read-only (--read-only): make it in the "
+			"image or bind a directory there");
+		return nb_error_print(&err), -1;
+	}
+	if (make_dirs(dir)) {
+		nb_fail_errno(&err, "--workdir", dir);
+		return nb_error_print(&err), -1;
+	}
 	return 0;
 }
 
 int process_exec(const struct nb_container *c)
 {
 	const char *workdir = c->workdir ? c->workdir : "/";
-	char **env = build_env(c);
+	struct workload_user user;
 	struct nb_error serr;
+	char **env;
 	int err;
 
-	if (!env)
+	/* Only stdin, stdout and stderr cross into the workload, and nothing else is open while
+	 * a path of the container is resolved. */
+	close_fds_above_stderr();
+	/* Whatever the caller ignored, the workload starts with every disposition default
+	 * (issue 28.1); the mask is emptied last, just before execve. */
+	init_default_signals();
+	if (lookup_user(c, &user) || !(env = build_env(c, &user)))
 		return fail("environment", NULL, NB_EXIT_SETUP);
 	if (security_before_user(c, &serr))
 		return nb_error_print(&serr), NB_EXIT_SETUP;
-	if (switch_user(c))
+	if (ensure_workdir(c, workdir))
+		return NB_EXIT_SETUP;
+	if (switch_user(&user))
 		return fail("--user", "switch", NB_EXIT_SETUP);
 	if (chdir(workdir))
 		return fail("--workdir", workdir, NB_EXIT_SETUP);
-	/* Only stdin, stdout and stderr cross into the workload. */
-	syscall(SYS_close_range, 3U, ~0U, 0U);
 	/* Capabilities, no_new_privs, then seccomp: the last step before exec. */
 	if (security_before_exec(c, &serr))
 		return nb_error_print(&serr), NB_EXIT_SETUP;
 	fault_point("seccomp loaded, exec next"); /* faults.h */
 	environ = env;
+	init_unblock_all();
 	execvp(c->argv[0], c->argv);
 	err = errno;
 	return fail("exec", c->argv[0], err == ENOENT ? NB_EXIT_NOT_FOUND : NB_EXIT_CANNOT_EXEC);

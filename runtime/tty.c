@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "init.h"
 #include "tty.h"
 
 #define RELAY_BUF 16384
@@ -350,7 +351,7 @@ int tty_host_relay(pid_t child, unsigned grace_seconds)
 	close(tty.sock[CONTAINER_END]);
 	/* Every signal is already blocked (init_block_signals): take them from a signalfd so one
 	 * poll waits for the terminal, the master and the signals together. */
-	sigfillset(&all);
+	init_signal_set(&all); /* 1..64: sigfillset leaves out 32..34 */
 	sfd = signalfd(-1, &all, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sfd < 0) {
 		kill(child, SIGKILL);

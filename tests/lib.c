@@ -66,9 +66,9 @@ static void exec_nestbox(const char *const *argv)
 	const char *full[256];
 	int n = 0;
 
-	/* nestbox passes the caller's ignored signals on to the workload, as tini does; a suite
-	 * started as a background job (`make check &`) inherits SIGINT and SIGQUIT ignored, so
-	 * give every run the dispositions an interactive caller would have. */
+	/* Since issue 28.1 nestbox gives the workload every disposition default whatever its
+	 * caller ignored (it used to pass them on, as tini does); a suite started as a background
+	 * job (`make check &`) still runs nestbox itself as an interactive caller would. */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);

@@ -91,8 +91,9 @@ FIXTURE_VARIANT_ADD(bad_input, bad_grace) {
 	.args = { "run", "--rootfs", ROOTFS, "--grace", "-1", "--", "true" }, .says = "--grace" };
 FIXTURE_VARIANT_ADD(bad_input, relative_workdir) {
 	.args = { "run", "--rootfs", ROOTFS, "--workdir", "tmp", "--", "true" }, .says = "absolute" };
-FIXTURE_VARIANT_ADD(bad_input, missing_workdir) {
-	.args = { "run", "--rootfs", ROOTFS, "--workdir", "/does/not/exist", "--", "true" }, .says = "/does/not/exist" };
+/* a missing -w is made in the writable layer (issue 28.7): under --read-only it cannot be */
+FIXTURE_VARIANT_ADD(bad_input, missing_workdir_read_only) {
+	.args = { "run", "--rootfs", ROOTFS, "--read-only", "--workdir", "/does/not/exist", "--", "true" }, .says = "/does/not/exist" };
 FIXTURE_VARIANT_ADD(bad_input, unknown_command) {
 	.args = { "frobnicate" }, .says = "frobnicate" };
 /* clang-format on */

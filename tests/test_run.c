@@ -1,6 +1,7 @@
 /* `nestbox run` as a process: namespaces (pid, uts, ipc), the in-process reaper as PID 1,
  * exit statuses, signals, the workload's environment, user and working directory, and
  * nothing left on the host when nestbox is SIGKILLed mid-run. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,39 @@ FIXTURE_TEARDOWN(run)
 		waitpid(self->bg, NULL, 0);
 	}
 	nbt_rm_rf(self->dir);
+}
+
+#define LEAKED_FD 9 /* spawn_as_job leaves a host directory open here */
+
+/* nestbox started the way a script's background job starts it: SIGINT and SIGQUIT ignored,
+ * SIGUSR1 and SIGRTMIN+2 blocked, and a host directory (dir) left open, without O_CLOEXEC, at
+ * LEAKED_FD. stdout and stderr go to log. */
+static pid_t spawn_as_job(const char *const *argv, const char *log, const char *dir)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		const char *full[64] = { nbt_nestbox() };
+		int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644),
+		    null = open("/dev/null", 0);
+		int leak = open(dir, O_RDONLY | O_DIRECTORY);
+		sigset_t set;
+
+		if (out < 0 || null < 0 || leak < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 ||
+		    dup2(out, 2) < 0 || dup2(leak, LEAKED_FD) < 0)
+			_exit(124);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigaddset(&set, SIGRTMIN + 2);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		for (int i = 0; argv[i] && i < 62; i++)
+			full[i + 1] = argv[i];
+		execv(full[0], (char *const *)full);
+		_exit(124);
+	}
+	return pid;
 }
 
 TEST_F(run, workload_is_pid_2_under_the_reaper)
@@ -179,7 +213,109 @@ TEST_F(run, workdir_and_user)
 	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--workdir", "/tmp", "--user", "1000:1001",
 		"--", "sh", "-c", "pwd; id -u; id -g; id -G; echo $HOME", NULL);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_STREQ("/tmp\n1000\n1001\n1001\n/\n", r.out);
+	/* HOME from the image's /etc/passwd (user:x:1000:1000:user:/tmp), issue 28.7 */
+	EXPECT_STREQ("/tmp\n1000\n1001\n1001\n/tmp\n", r.out);
+}
+
+/* Issue 28.7, docker's habits: -u UID without a group takes the passwd entry's group, or 0
+ * when the image has no entry (not gid = uid); HOME likewise, / without an entry. */
+TEST_F(run, user_group_and_home_from_image_passwd)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--user", "1000", "--", "sh", "-c",
+		"id -g; echo $HOME", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("1000\n/tmp\n", r.out);
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--user", "4321", "--", "sh", "-c",
+		"id -u; id -g; echo $HOME", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("4321\n0\n/\n", r.out);
+}
+
+/* Issue 28.7: a -w directory that does not exist is made in the writable layer (docker); with
+ * --read-only there is none, and the message says so. */
+TEST_F(run, missing_workdir_is_made_unless_read_only)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "-w", "/new/deep/dir", "--", "sh", "-c",
+		"pwd; stat -c '%u %a' .", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("/new/deep/dir\n0 755\n", r.out);
+	EXPECT_NE(0, access("/new/deep/dir", F_OK)) TH_LOG("made on the host");
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--read-only", "-w", "/new/dir", "--", "pwd",
+		NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_STREQ("nestbox: --workdir: /new/dir: does not exist, and the root is read-only "
+		     "(--read-only): make it in the image or bind a directory there\n",
+		     r.err);
+}
+
+/* Issue 19.7 (CVE-2024-21626): a directory the caller left open is reachable neither as the
+ * workload's fd, nor as PID 1's, nor as -w /proc/self/fd/N (which would be a cwd on the host). */
+TEST_F(run, leaked_caller_fd_is_not_reachable_inside)
+{
+	char want[64], log[600];
+	const char *probe[] = { "run",
+				"--rootfs",
+				nbt_rootfs(),
+				"--bind",
+				self->helpers,
+				"--cap-add",
+				"SYS_PTRACE",
+				"--",
+				"sh",
+				"-c",
+				"/nbt/init_probe status; ls /proc/1/fd | tr '\\n' ' '",
+				NULL };
+	const char *workdir[] = { "run", "--rootfs", nbt_rootfs(), "-w", want, "--", "pwd", NULL };
+	pid_t pid;
+
+	snprintf(log, sizeof(log), "%s.probe", self->log);
+	pid = spawn_as_job(probe, log, self->dir);
+	ASSERT_EQ(0, nbt_wait_exit(pid));
+	EXPECT_TRUE(nbt_wait_for_text(log, "fds: 0 1 2\n0 1 2 ", 0));
+	snprintf(want, sizeof(want), "/proc/self/fd/%d", LEAKED_FD);
+	pid = spawn_as_job(workdir, self->log, self->dir);
+	EXPECT_EQ(125, nbt_wait_exit(pid));
+	EXPECT_FALSE(nbt_wait_for_text(self->log, self->dir, 0)) TH_LOG("cwd on the host");
+}
+
+/* Issue 28.1: started from a job that ignores SIGINT and SIGQUIT and blocks others, the
+ * workload still starts with SigIgn and SigBlk 0 (with and without the reaper), and SIGINT to
+ * nestbox ends it at once: 130, not 137 after the grace. */
+TEST_F(run, workload_signals_default_whatever_the_caller_ignored)
+{
+	const char *with_init[] = { "run", "--rootfs",	      nbt_rootfs(), "--bind", self->helpers,
+				    "--",  "/nbt/init_probe", "status",	    NULL };
+	const char *no_init[] = { "run",    "--no-init",   "--rootfs", nbt_rootfs(),
+				  "--bind", self->helpers, "--",       "/nbt/init_probe",
+				  "status", NULL };
+	const char *const *modes[] = { with_init, no_init };
+
+	for (int m = 0; m < 2; m++) {
+		self->bg = spawn_as_job(modes[m], self->log, self->dir);
+		EXPECT_EQ(0, nbt_wait_exit(self->bg));
+		self->bg = 0;
+		EXPECT_TRUE(nbt_wait_for_text(
+		    self->log, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", 0))
+		TH_LOG("%s", m ? "--no-init" : "with the reaper");
+	}
+	{
+		const char *argv[] = { "run",	      "--rootfs", nbt_rootfs(),	     "--bind",
+				       self->helpers, "--",	  "/nbt/init_probe", "status-wait",
+				       NULL };
+		double start;
+
+		self->bg = spawn_as_job(argv, self->log, self->dir);
+		ASSERT_TRUE(nbt_wait_for_text(self->log, "fds:", 5000));
+		start = nbt_now();
+		kill(self->bg, SIGINT);
+		EXPECT_EQ(130, nbt_wait_exit(self->bg));
+		self->bg = 0;
+		EXPECT_GT(2.0, nbt_now() - start);
+	}
 }
 
 TEST_F(run, workload_gets_only_stdio_and_reaper_pins_nothing)
@@ -228,6 +364,52 @@ TEST_F(run, signals_are_forwarded_to_the_workload)
 		self->bg = 0;
 		EXPECT_TRUE(nbt_wait_for_text(log, names[i], 5000));
 	}
+}
+
+/* Issue 20.1: every signal 1..64 but SIGKILL, SIGSTOP and SIGCHLD crosses nestbox (host side)
+ * and the reaper (PID 1) to the workload, 32..34 included. One at a time: a stop signal
+ * discards a pending SIGCONT (signal(7)). */
+TEST_F(run, every_catchable_signal_reaches_the_workload)
+{
+	const char *argv[] = { "run",	      "--grace",    "10",
+			       "--rootfs",    nbt_rootfs(), "--bind",
+			       self->helpers, "--",	    "/nbt/sig_record_all",
+			       "61",	      NULL };
+	static char buf[8192];
+
+	self->bg = nbt_spawn(argv, self->log);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "ready", 5000));
+	for (int sig = 1; sig <= 64; sig++) {
+		char want[16];
+
+		if (sig == SIGKILL || sig == SIGSTOP || sig == SIGCHLD)
+			continue;
+		snprintf(want, sizeof(want), "got %d\n", sig);
+		ASSERT_EQ(0, kill(self->bg, sig)) TH_LOG("signal %d: nestbox is gone", sig);
+		EXPECT_TRUE(nbt_wait_for_text(self->log, want, 3000))
+		TH_LOG("signal %d not forwarded: %s", sig,
+		       nbt_read_file(self->log, buf, sizeof(buf)) > 0 ? buf : "");
+	}
+	EXPECT_EQ(0, nbt_wait_exit(self->bg));
+	self->bg = 0;
+}
+
+/* The reaper keeps CAP_KILL (issue 19.3): without it, root could not signal a workload that
+ * runs as another uid (kill(2)). */
+TEST_F(run, signals_reach_a_workload_of_another_uid)
+{
+	const char *argv[] = { "run",	 "--rootfs",	nbt_rootfs(),
+			       "--bind", self->helpers, "--user",
+			       "1000",	 "--",		"/nbt/init_sigrecord",
+			       NULL };
+
+	self->bg = nbt_spawn(argv, self->log);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "ready parent", 5000));
+	kill(self->bg, SIGUSR1);
+	EXPECT_TRUE(nbt_wait_for_text(self->log, "parent 10\n", 3000));
+	kill(self->bg, SIGTERM);
+	EXPECT_EQ(0, nbt_wait_exit(self->bg));
+	self->bg = 0;
 }
 
 TEST_F(run, remaining_processes_get_term_then_kill_after_grace)

@@ -135,6 +135,44 @@ TEST_F(sec, privileged_has_every_cap_we_have_and_no_filter)
 	EXPECT_NE(NULL, strstr(r.out, "NoNewPrivs:\t0\n")) TH_LOG("%s", r.out);
 }
 
+/* Issue 19.3: once the workload is forked, PID 1 (the reaper) keeps CAP_KILL only, has
+ * no_new_privs and a filter of its own; --privileged keeps the reaper as privileged as its
+ * workload (the hardening off). */
+TEST_F(sec, reaper_keeps_only_cap_kill)
+{
+	static struct nbt_result r;
+	const char *script = "sleep 0.2; grep -E '^(CapPrm|CapEff|CapBnd|NoNewPrivs|Seccomp):' "
+			     "/proc/1/status";
+
+	sec_run(&r, NULL, script);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("CapPrm:\t0000000000000020\nCapEff:\t0000000000000020\n"
+		     "CapBnd:\t0000000000000020\nNoNewPrivs:\t1\nSeccomp:\t2\n",
+		     r.out);
+	sec_run(&r, OPTS("--privileged"), script);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_EQ(NULL, strstr(r.out, "CapEff:\t0000000000000020\n")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "Seccomp:\t0\n")) TH_LOG("%s", r.out);
+}
+
+/* Issue 19.3, as an attacker: a workload given --cap-add SYS_PTRACE (the kernel lets it attach
+ * to PID 1, non-dumpable or not: ptrace(2) access mode checking) makes the reaper run
+ * unshare(CLONE_NEWUTS), which needs CAP_SYS_ADMIN the workload lacks. The hardened reaper
+ * refuses it (EPERM); with the hardening off (--privileged) it is done. */
+TEST_F(sec, ptrace_attached_reaper_cannot_act_as_root)
+{
+	static struct nbt_result r;
+
+	sec_run(&r, OPTS("--cap-add", "SYS_PTRACE"), "/nbt/reaper_inject");
+	if (r.status == 3)
+		SKIP(return, "the injection is written for x86_64");
+	ASSERT_EQ(0, r.status) TH_LOG("%s %s", r.out, r.err);
+	EXPECT_STREQ("injected: errno 1\n", r.out);
+	sec_run(&r, OPTS("--cap-add", "SYS_PTRACE", "--privileged"), "/nbt/reaper_inject");
+	ASSERT_EQ(0, r.status) TH_LOG("%s %s", r.out, r.err);
+	EXPECT_STREQ("injected: 0\n", r.out) TH_LOG("the relaxed run must show the attack works");
+}
+
 TEST_F(sec, seccomp_filter_by_default_off_on_request)
 {
 	static struct nbt_result r;

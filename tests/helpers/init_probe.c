@@ -9,6 +9,10 @@
  *                   (so only a walk of the init's descendants finds them) that ignore SIGTERM
  *                   (ignore) or exit on it (handle); write "CHILD GRANDCHILD" to PIDFILE and
  *                   exit 0 once both are ready
+ *   leave-stopped PIDFILE
+ *                   leave behind a child in a process group of its own that exits on SIGTERM
+ *                   but has stopped itself (SIGSTOP): only a SIGCONT lets it see the TERM;
+ *                   write its pid to PIDFILE and exit 0 once it is stopped
  * Anything that waits gives up after 20 s so that a broken test leaves nothing behind. */
 #include <dirent.h>
 #include <fcntl.h>
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define GIVE_UP_SECONDS 20
@@ -99,6 +104,29 @@ static int leave_child(const char *how, const char *pidfile)
 	return read(ready[0], &c, 1) == 1 ? 0 : 2;
 }
 
+static int leave_stopped(const char *pidfile)
+{
+	pid_t child = fork();
+	int st;
+
+	if (child < 0)
+		return 2;
+	if (child == 0) {
+		setpgid(0, 0);
+		signal(SIGTERM, exit_now);
+		alarm(GIVE_UP_SECONDS);
+		raise(SIGSTOP);
+		wait_forever();
+	}
+	if (waitpid(child, &st, WUNTRACED) != child || !WIFSTOPPED(st))
+		return 2;
+	FILE *f = fopen(pidfile, "w");
+
+	if (!f || fprintf(f, "%d\n", (int)child) < 0 || fclose(f))
+		return 2;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -131,7 +159,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(mode, "leave-child") && argc > 3)
 		return leave_child(argv[2], argv[3]);
+	if (!strcmp(mode, "leave-stopped") && argc > 2)
+		return leave_stopped(argv[2]);
 	fprintf(stderr,
-		"usage: init_probe status|status-wait|pause|raise N|tty|leave-child HOW FILE\n");
+		"usage: init_probe status|status-wait|pause|raise N|tty|leave-child HOW FILE|"
+		"leave-stopped FILE\n");
 	return 2;
 }
