@@ -155,16 +155,19 @@ static int fail_setup(const struct nb_error *err)
 /* Everything up to a container that is created: its root built and pivoted into. */
 static int create_side(const struct nb_container *c, struct nb_error *err)
 {
-	int rc = done(c, "namespace: cgroup", cgroup_enter_ns(c, err));
+	unsigned ns = net_namespaces(c);
+	int rc = ns & NB_NS_CGROUP ? done(c, "namespace: cgroup", cgroup_enter_ns(c, err)) : 0;
 
-	if (!rc)
+	/* -v says only what was done (issue 28.5): each step named where it applies. */
+	if (!rc && (ns & NB_NS_NET))
 		rc = done(c, "network: container", net_container_setup(c, err));
 	if (rc)
 		return rc;
 	/* A session of its own: the container can never take the caller's terminal as its
 	 * controlling terminal. */
 	setsid();
-	rc = done(c, "namespace: user, time", security_enter(c, err));
+	if (ns & (NB_NS_USER | NB_NS_TIME))
+		rc = done(c, "namespace: user, time", security_enter(c, err));
 	if (!rc)
 		rc = build_root(c, err);
 	if (!rc)

@@ -155,10 +155,13 @@ static int setup_child(struct nb_run *r, struct nb_error *err)
 	const struct nb_container *c = r->c;
 	int rc = done(c, "cgroup: joined", cgroup_join(r->pid, err));
 
-	if (!rc)
+	/* -v says only what was done (issue 28.5): each step named where it applies. */
+	if (!rc && c->net.mode == NB_NET_VETH)
 		rc = done(c, "network: veth", net_host_setup(c, r->pid, err));
 	if (!rc)
-		rc = done(c, "id maps", security_host_setup(c, r->pid, err));
+		rc = security_host_setup(c, r->pid, err); /* also drops idmapped clones' fds */
+	if (!rc && (c->namespaces & NB_NS_USER))
+		step(c, "id maps");
 	if (!rc)
 		rc = done(c, "state: pid", record_child(r, err));
 	if (!rc && send_byte(r->sync_fd, SYNC_GO))

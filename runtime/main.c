@@ -9,6 +9,7 @@
 #include "nb_error.h"
 #include "state.h"
 #include "verbs.h"
+#include "version.h"
 
 #ifndef NESTBOX_VERSION
 #define NESTBOX_VERSION "unknown"
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "init"))
 		return init_main("nestbox init", argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("nestbox %s\n", NESTBOX_VERSION);
+		printf("nestbox %s (git %s)\n", NB_RELEASE, NESTBOX_VERSION);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
