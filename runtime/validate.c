@@ -82,20 +82,22 @@ static int check_binds(const struct nb_container *c, struct nb_error *err)
 {
 	struct stat st;
 
-	for (int i = 0; i < c->n_binds; i++) {
-		const struct nb_bind *b = &c->binds[i];
+	for (int i = 0; i < c->n_mounts; i++) {
+		const struct nb_mount *b = &c->mounts[i];
 
-		if (b->src[0] != '/')
-			return nb_fail(err, EINVAL, "--bind", b->src,
+		if (b->op != NB_MOUNT_BIND)
+			continue;
+		if (b->source[0] != '/')
+			return nb_fail(err, EINVAL, "--bind", b->source,
 				       "source must be an absolute path");
-		if (b->dst[0] != '/')
-			return nb_fail(err, EINVAL, "--bind", b->dst,
+		if (b->target[0] != '/')
+			return nb_fail(err, EINVAL, "--bind", b->target,
 				       "target must be an absolute path");
-		if (has_dotdot(b->dst))
-			return nb_fail(err, EINVAL, "--bind", b->dst,
+		if (has_dotdot(b->target))
+			return nb_fail(err, EINVAL, "--bind", b->target,
 				       "target may not contain '..'");
-		if (stat(b->src, &st))
-			return nb_fail_errno(err, "--bind", b->src);
+		if (stat(b->source, &st))
+			return nb_fail_errno(err, "--bind", b->source);
 	}
 	return 0;
 }
