@@ -54,7 +54,7 @@ static int mask_one(struct nb_masks *mk, int root, const struct nb_mount *m, str
 	int target, tree, rc = mounts_open_target(root, m, false, &target, err);
 
 	if (rc || target < 0)
-		return rc;
+		return rc ? rc : NB_MASK_SKIPPED;
 	rc = prepare(mk, err);
 	if (!rc && fstat(target, &st))
 		rc = nb_fail_errno(err, "mask", m->target);
@@ -86,7 +86,7 @@ static int mask_each_cpu(struct nb_masks *mk, int root, const struct nb_mount *m
 	snprintf(path, sizeof(path), "%s/cpu0%s", base, star + 1);
 	fd = mounts_open_in_root(root, path);
 	if (fd == -ENOENT)
-		return 0;
+		return NB_MASK_SKIPPED;
 	if (fd >= 0)
 		close(fd);
 	fd = mounts_open_in_root(root, base);
@@ -106,6 +106,7 @@ static int mask_each_cpu(struct nb_masks *mk, int root, const struct nb_mount *m
 			continue;
 		snprintf(path, sizeof(path), "/%s/%s%s", base, e->d_name, star + 1);
 		rc = mask_one(mk, root, &one, err);
+		rc = rc == NB_MASK_SKIPPED ? 0 : rc;
 	}
 	closedir(d);
 	return rc;
@@ -123,7 +124,7 @@ int masks_read_only(int root, const struct nb_mount *m, struct nb_error *err)
 	int target, tree, rc = mounts_open_target(root, m, false, &target, err);
 
 	if (rc || target < 0)
-		return rc;
+		return rc ? rc : NB_MASK_SKIPPED;
 	tree = mounts_clone_fd(target, m->target, MS_RDONLY, 0, err);
 	rc = tree < 0 ? tree : mounts_attach(tree, target, m->target, err);
 	close(target);
@@ -139,8 +140,6 @@ int masks_verify(const struct nb_masks *mk, int root, const struct nb_mount *m,
 	if (m->opts & NB_MOPT_EACH_CPU) /* one per CPU: checked as they were made */
 		return 0;
 	fd = mounts_open_in_root(root, m->target + 1);
-	if (fd == -ENOENT)
-		return 0;
 	if (fd < 0 || fstat(fd, &st) || !mk->ready || st.st_dev != mk->dev ||
 	    (st.st_ino != mk->dir_ino && st.st_ino != mk->file_ino)) {
 		if (fd >= 0)

@@ -215,8 +215,9 @@ static void undo(struct walk *w, int failed)
 	}
 }
 
-/* Is the step's target what the step made it? /proc procfs, each mask the empty file or
- * directory, each read-only path read-only. */
+/* Is each step's target what the step made it? /proc procfs, each mask the empty file or
+ * directory, each read-only path read-only (the steps that were applied: a masked path this
+ * kernel does not have stays absent). */
 static int verify(struct walk *w, struct nb_error *err)
 {
 	for (int i = 0; i < w->c->n_mounts; i++) {
@@ -224,6 +225,8 @@ static int verify(struct walk *w, struct nb_error *err)
 		struct statfs sf;
 		int fd, rc;
 
+		if (!w->mounted[i])
+			continue;
 		if (m->op == NB_MOUNT_MASK) {
 			rc = masks_verify(&w->masks, w->root, m, err);
 			if (rc)
@@ -234,8 +237,6 @@ static int verify(struct walk *w, struct nb_error *err)
 		    !(m->op == NB_MOUNT_FS && !strcmp(m->type, "proc")))
 			continue;
 		fd = mounts_open_in_root(w->root, m->target + 1);
-		if (fd == -ENOENT && m->op == NB_MOUNT_READ_ONLY)
-			continue;
 		rc = fd < 0 || fstatfs(fd, &sf) ? -1 : 0;
 		if (!rc && m->op == NB_MOUNT_FS && sf.f_type != PROC_SUPER_MAGIC)
 			rc = -1;
@@ -272,8 +273,9 @@ int mount_plan_apply(const struct nb_container *c, struct nb_error *err)
 	}
 	for (i = 0; !rc && i < c->n_mounts; i++) {
 		rc = apply(&w, i, err);
-		if (!rc) {
-			w.mounted[i] = c->mounts[i].op != NB_MOUNT_ROOT_READ_ONLY;
+		if (rc >= 0) {
+			w.mounted[i] = !rc && c->mounts[i].op != NB_MOUNT_ROOT_READ_ONLY;
+			rc = 0; /* NB_MASK_SKIPPED: a path this kernel does not have */
 			step_done(c, i);
 		}
 	}
