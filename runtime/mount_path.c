@@ -75,14 +75,15 @@ static int make_path(int root, char *rel, bool last_dir)
 
 static int refuse(const struct nb_mount *m, int code, struct nb_error *err)
 {
+	const char *what = m->op == NB_MOUNT_BIND ? "bind target" : "mount target";
+
 	if (code == -ELOOP)
-		return nb_fail(err, ELOOP, "mount target", m->target,
+		return nb_fail(err, ELOOP, what, m->target,
 			       "goes through a symbolic link in the image (nestbox never follows "
 			       "one for a mount target: name the real path)");
 	if (code == -EXDEV)
-		return nb_fail(err, EXDEV, "mount target", m->target,
-			       "leaves the container's root");
-	return nb_fail(err, -code, "mount target", m->target, strerror(-code));
+		return nb_fail(err, EXDEV, what, m->target, "leaves the container's root");
+	return nb_fail(err, -code, what, m->target, strerror(-code));
 }
 
 int mounts_open_target(int root, const struct nb_mount *m, bool source_is_dir, int *fd,

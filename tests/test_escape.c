@@ -420,6 +420,20 @@ TEST_F(image, proc_symlink_into_sys_is_refused)
 	TH_LOG("a mount onto the string path did not follow the symlink: the test proves nothing");
 }
 
+/* An image whose /dev is a file, not a directory: refused, not mounted over. */
+TEST_F(image, dev_that_is_not_a_directory_is_refused)
+{
+	char path[PATH_MAX + 100];
+
+	layer_path(self, "dev", path, sizeof(path));
+	ASSERT_EQ(0, nbt_write_file(path, "not a directory\n"));
+	nbt_run(&r, "run", "--rootfs", self->layers, "--", "true", NULL);
+	EXPECT_EQ(125, r.status) TH_LOG("%s %s", r.out, r.err);
+	EXPECT_STREQ("nestbox: mount target: /dev: is not a directory in the image (refused: the "
+		     "container's own filesystem goes there)\n",
+		     r.err);
+}
+
 /* A --bind whose target goes through a symlink of the image to /oldroot/... (where the host's
  * root is while the container's is built): refused, nothing made on the host. */
 TEST_F(image, bind_through_symlink_to_oldroot_is_refused)
@@ -433,7 +447,7 @@ TEST_F(image, bind_through_symlink_to_oldroot_is_refused)
 	snprintf(bind, sizeof(bind), "%s:/data/x/y:ro", nbt_helpers());
 	nbt_run(&r, "run", "--rootfs", self->layers, "--bind", bind, "--", "true", NULL);
 	EXPECT_EQ(125, r.status) TH_LOG("%s %s", r.out, r.err);
-	EXPECT_STREQ("nestbox: mount target: /data/x/y: goes through a symbolic link in the image "
+	EXPECT_STREQ("nestbox: bind target: /data/x/y: goes through a symbolic link in the image "
 		     "(nestbox never follows one for a mount target: name the real path)\n",
 		     r.err);
 	EXPECT_EQ(0, nbt_count_entries(self->host)) TH_LOG("the bind made files on the host");
