@@ -99,13 +99,17 @@ static void step_done(const struct nb_container *c, int i)
 /* devpts refuses gid=5 where gid 5 is not mapped (a user namespace): the same without it. */
 static int devpts_without_gid(const struct nb_mount *m)
 {
-	char data[128], *gid;
+	char data[128], *gid, *rest;
 
 	snprintf(data, sizeof(data), "%s", m->data);
 	gid = strstr(data, ",gid=");
 	if (!gid)
 		return -EINVAL;
-	memmove(gid, gid + strcspn(gid + 1, ",") + 1, strlen(gid + strcspn(gid + 1, ",") + 1) + 1);
+	rest = strchr(gid + 1, ',');
+	if (rest)
+		memmove(gid, rest, strlen(rest) + 1);
+	else
+		*gid = '\0';
 	return mounts_new_fs(m->type, m->source, data, m->flags);
 }
 

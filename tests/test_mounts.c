@@ -243,7 +243,7 @@ TEST_F(mounts, tmpfs_sizes_default_and_overridden)
 		     r.err);
 }
 
-/* devpts as Docker's: gid=5 (tty), mode=620, ptmxmode=666. */
+/* devpts as Docker's: gid=5 (tty), mode=620, ptmxmode=666; without gid=5 where it is unmapped. */
 TEST_F(mounts, devpts_options)
 {
 	static struct nbt_result r;
@@ -252,6 +252,11 @@ TEST_F(mounts, devpts_options)
 		"grep ' /dev/pts ' /proc/mounts", NULL);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_NE(NULL, strstr(r.out, "gid=5,mode=620,ptmxmode=666")) TH_LOG("%s", r.out);
+	/* a user namespace that maps only root has no gid 5: devpts without it */
+	nbt_run(&r, "run", "--ns", "mnt,pid,uts,ipc,user", "--rootfs", nbt_rootfs(), "--", "sh",
+		"-c", "grep ' /dev/pts ' /proc/mounts", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "relatime,mode=620,ptmxmode=666")) TH_LOG("%s", r.out);
 }
 
 TEST_HARNESS_MAIN
