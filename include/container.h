@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "mount_plan.h"
 #include "net.h"
 #include "security.h"
 
@@ -28,12 +29,6 @@ enum nb_ns {
 /* Docker's set: a network namespace of its own too (lo only; --net host shares the caller's). */
 #define NB_NS_DEFAULT (NB_NS_MNT | NB_NS_PID | NB_NS_UTS | NB_NS_IPC | NB_NS_NET | NB_NS_CGROUP)
 
-struct nb_bind {
-	const char *src; /* absolute host path */
-	const char *dst; /* absolute path inside the container */
-	bool read_only;
-};
-
 struct nb_container {
 	char name[NB_NAME_MAX + 1];
 	char hostname[NB_HOSTNAME_MAX + 1];
@@ -47,8 +42,10 @@ struct nb_container {
 
 	unsigned namespaces; /* enum nb_ns bits */
 
-	struct nb_bind *binds;
-	int n_binds;
+	/* The mount plan (mount_plan.h): --bind steps while parsing, then the whole ordered list. */
+	struct nb_mount *mounts;
+	int n_mounts, cap_mounts;
+	const char *upper_size, *shm_size; /* tmpfs size= of the writable layer and /dev/shm */
 
 	/* Workload process. */
 	char *const *argv;

@@ -28,6 +28,7 @@ struct cli_option {
 extern const struct cli_option cli_security_options[]; /* security.c */
 extern const struct cli_option net_options[];	       /* net.c */
 extern const struct cli_option cgroup_options[];       /* cgroup.c */
+extern const struct cli_option mount_options[];	       /* mount_plan.c */
 
 /* A whole decimal number, digits only, at most max: 0, or -1 for anything else. Every option
  * handler that takes a count uses it. */

@@ -13,7 +13,8 @@
  * fit (mount(2) takes one page of options). */
 int overlay_options(const struct nb_container *c, const char *host_prefix, char *buf, size_t size);
 
-/* Mount the root at NEWROOT (inside the scratch root of mounts.h). */
-int overlay_mount_root(const struct nb_container *c, struct nb_error *err);
+/* Mount the root at NEWROOT (inside the scratch root of mounts.h), with flags (MS_NODEV) on
+ * the root's mounts. */
+int overlay_mount_root(const struct nb_container *c, unsigned long flags, struct nb_error *err);
 
 #endif

@@ -74,9 +74,6 @@ int security_host_setup(const struct nb_container *c, pid_t child, struct nb_err
  * time namespace with its offsets. */
 int security_enter(const struct nb_container *c, struct nb_error *err);
 
-/* Container side, after /proc and /sys are mounted under NEWROOT: mask and make read-only. */
-int security_mask_paths(const struct nb_container *c, struct nb_error *err);
-
 /* Container side, the reaper (or the --no-init workload) before the workload starts: cut the
  * bounding set and the process's own capabilities to the container's set. */
 int security_limit_caps(const struct nb_container *c, struct nb_error *err);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -129,7 +130,7 @@ static int opt_ns(struct nb_container *c, const char *arg, struct nb_error *err)
 static int opt_bind(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	char *copy = strdup(arg), *dst, *mode;
-	struct nb_bind *b = &c->binds[c->n_binds];
+	struct nb_mount m = { .op = NB_MOUNT_BIND, .make = NB_MAKE_LIKE_SOURCE };
 
 	if (!copy)
 		return nb_fail_errno(err, "--bind", arg);
@@ -144,11 +145,10 @@ static int opt_bind(struct nb_container *c, const char *arg, struct nb_error *er
 		return nb_fail(err, EINVAL, "--bind", arg, "expected SRC:DST[:ro]");
 	if (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))
 		return nb_fail(err, EINVAL, "--bind", arg, "mode must be ro or rw");
-	b->src = copy;
-	b->dst = dst;
-	b->read_only = mode && !strcmp(mode, "ro");
-	c->n_binds++;
-	return 0;
+	m.source = copy;
+	m.target = dst;
+	m.flags = mode && !strcmp(mode, "ro") ? MS_RDONLY : 0;
+	return mount_plan_add(c, &m, err);
 }
 
 static int opt_env(struct nb_container *c, const char *arg, struct nb_error *err)
@@ -255,7 +255,8 @@ const struct cli_option cli_run_options[] = {
 };
 
 static const struct cli_option *const cli_option_tables[] = {
-	cli_run_options, tty_options, cli_security_options, net_options, cgroup_options,
+	cli_run_options, tty_options,	 cli_security_options,
+	net_options,	 cgroup_options, mount_options,
 };
 #define N_TABLES    (sizeof(cli_option_tables) / sizeof(cli_option_tables[0]))
 #define MAX_OPTIONS 128
@@ -300,9 +301,8 @@ static int alloc_lists(struct nb_container *c, int argc, struct nb_error *err)
 {
 	/* No repeatable option can occur more often than there are arguments. */
 	c->layers = calloc((size_t)argc + 1, sizeof(*c->layers));
-	c->binds = calloc((size_t)argc + 1, sizeof(*c->binds));
 	c->env = calloc((size_t)argc + 1, sizeof(*c->env));
-	if (!c->layers || !c->binds || !c->env)
+	if (!c->layers || !c->env)
 		return nb_fail_errno(err, "run", "arguments");
 	return 0;
 }
@@ -423,7 +423,7 @@ static int finish(int argc, char **argv, struct nb_container *c, struct nb_error
 		snprintf(c->name, sizeof(c->name), "nestbox-%d", (int)getpid());
 	if (!c->hostname[0])
 		memcpy(c->hostname, c->name, sizeof(c->name));
-	return 0;
+	return mount_plan_build(c, err);
 }
 
 int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err)

@@ -78,32 +78,12 @@ static int build_root(const struct nb_container *c, struct nb_error *err)
 	rc = done(c, "mount: private", mounts_make_private(err));
 	if (rc)
 		return rc;
-	rc = done(c, "mount: scratch root", mounts_enter_scratch(c->layers[0], err));
+	rc = done(c, "mount: scratch root", mounts_enter_scratch(c, err));
 	if (rc)
 		return rc;
 	rc = done(c, "id-mapped layers", security_idmap_attach(c, err));
-	if (!rc)
-		rc = done(c, "mount: overlay", overlay_mount_root(c, err));
-	if (!rc)
-		rc = done(c, "etc files", net_write_etc(c, err));
-	for (int i = 0; !rc && i < c->n_binds; i++) {
-		const struct nb_bind *b = &c->binds[i];
-
-		rc = done(c, "mount: bind", mounts_bind(b->src, b->dst, b->read_only, err));
-	}
-	if (!rc)
-		rc = done(c, "mount: proc", mounts_proc(err));
-	if (!rc)
-		rc = done(c, "mount: sys", mounts_sys(err));
-	if (!rc)
-		rc = done(c, "mount: cgroup view", cgroup_mount_view(c, err));
-	if (!rc)
-		rc = done(c, "mount: masked paths", security_mask_paths(c, err));
-	if (!rc)
-		rc = done(c, "mount: dev", dev_populate(err));
-	if (!rc && c->read_only)
-		rc = done(c, "mount: read-only root", mounts_root_read_only(err));
-	return rc;
+	/* the overlay root, /etc files, binds, /proc, /sys, masks, /dev: the plan's steps */
+	return rc ? rc : mount_plan_apply(c, err);
 }
 
 static int set_hostname(const struct nb_container *c, struct nb_error *err)

@@ -2,15 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dev.h"
 #include "mounts.h"
-
-#define DEV NEWROOT "/dev"
 
 static const struct {
 	const char *name;
@@ -29,57 +26,46 @@ static const struct {
 };
 
 /* mknod needs CAP_MKNOD in the initial user namespace; inside a user namespace bind the
- * host's node instead (as runc does). */
-static int make_node(const char *name, unsigned major, unsigned minor, struct nb_error *err)
+ * host's node instead (as runc does). dev is the fresh tmpfs, ours: nothing of the image. */
+static int make_node(int dev, const char *name, unsigned major, unsigned minor,
+		     struct nb_error *err)
 {
-	char path[64], host[64];
-	int fd;
+	char host[64];
+	int fd, rc;
 
-	snprintf(path, sizeof(path), DEV "/%s", name);
-	if (!mknod(path, S_IFCHR | 0666, makedev(major, minor)))
-		return chmod(path, 0666) ? nb_fail_errno(err, "chmod", path) : 0;
+	if (!mknodat(dev, name, S_IFCHR | 0666, makedev(major, minor)))
+		return fchmodat(dev, name, 0666, 0) ? nb_fail_errno(err, "chmod", name) : 0;
 	if (errno != EPERM)
-		return nb_fail_errno(err, "mknod", path);
+		return nb_fail_errno(err, "mknod", name);
 	snprintf(host, sizeof(host), "/dev/%s", name);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	fd = openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
-		return nb_fail_errno(err, "create", path);
+		return nb_fail_errno(err, "create", host);
 	close(fd);
-	return mounts_bind(host, host, false, err);
+	fd = openat(dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return nb_fail_errno(err, "create", host);
+	rc = mounts_bind_host(host, fd, 0, err);
+	close(fd);
+	return rc;
 }
 
-static int mount_pts_and_shm(struct nb_error *err)
+int dev_populate(int root, const char *target, struct nb_error *err)
 {
-	/* newinstance: the container's ptys are its own, invisible to the host's /dev/pts. */
-	if (mkdir(DEV "/pts", 0755) || mount("devpts", DEV "/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-					     "newinstance,ptmxmode=0666,mode=0620"))
-		return nb_fail_errno(err, "mount devpts", DEV "/pts");
-	if (mkdir(DEV "/shm", 01777) ||
-	    mount("shm", DEV "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777"))
-		return nb_fail_errno(err, "mount /dev/shm", DEV "/shm");
-	return 0;
-}
+	int path = mounts_open_in_root(root, target + (target[0] == '/')), dev, rc = 0;
 
-int dev_populate(struct nb_error *err)
-{
-	char path[64];
-	int rc;
-
-	if (mounts_mkdir_p(DEV, 0755) ||
-	    mount("tmpfs", DEV, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=1m"))
-		return nb_fail_errno(err, "mount /dev", DEV);
-	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
-		rc = make_node(dev_nodes[i].name, dev_nodes[i].major, dev_nodes[i].minor, err);
-		if (rc)
-			return rc;
-	}
-	rc = mount_pts_and_shm(err);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
-		snprintf(path, sizeof(path), DEV "/%s", dev_links[i].name);
-		if (symlink(dev_links[i].target, path))
-			return nb_fail_errno(err, "symlink", path);
-	}
-	return 0;
+	if (path < 0)
+		return nb_fail(err, -path, "mount /dev", target, "cannot open it");
+	/* O_PATH cannot be a mknodat dirfd: reopen it as a directory (it is the tmpfs's root). */
+	dev = openat(path, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(path);
+	if (dev < 0)
+		return nb_fail_errno(err, "mount /dev", target);
+	for (size_t i = 0; !rc && i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
+		rc = make_node(dev, dev_nodes[i].name, dev_nodes[i].major, dev_nodes[i].minor, err);
+	for (size_t i = 0; !rc && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		if (symlinkat(dev_links[i].target, dev, dev_links[i].name))
+			rc = nb_fail_errno(err, "symlink", dev_links[i].name);
+	close(dev);
+	return rc;
 }

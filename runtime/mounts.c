@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -10,16 +11,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "container.h"
+#include "mount_api.h"
 #include "mounts.h"
 #include "nested.h"
-
-/* From linux/mount.h, which clashes with musl's sys/mount.h. */
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
 
 int mounts_make_private(struct nb_error *err)
 {
@@ -56,11 +51,12 @@ int mounts_mkdir_p(const char *path, unsigned mode)
  * could be escaped; this is only the step that lets pivot_root work. */
 static int reroot_initramfs(struct nb_error *err)
 {
-	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, "/", OPEN_TREE_CLONE | AT_RECURSIVE);
+	int fd = nb_open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | AT_RECURSIVE);
 
 	if (fd < 0)
 		return nb_fail_errno(err, "re-root initramfs: open_tree", "/");
-	if (fchdir(fd) || syscall(SYS_move_mount, fd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) ||
+	if (fchdir(fd) ||
+	    syscall(SYS_move_mount, fd, "", AT_FDCWD, "/", NB_MOVE_MOUNT_F_EMPTY_PATH) ||
 	    chroot(".")) {
 		int rc = nb_fail_errno(err, "re-root initramfs", "/");
 
@@ -71,9 +67,9 @@ static int reroot_initramfs(struct nb_error *err)
 	return 0;
 }
 
-static int pivot_into_scratch(const char *mount_point)
+static int pivot_into_scratch(const char *mount_point, const char *options)
 {
-	if (mount("nestbox", mount_point, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"))
+	if (mount("nestbox", mount_point, "tmpfs", MS_NOSUID | MS_NODEV, options))
 		return -1;
 	/* Relative to the scratch root we are in: OLDROOT and NEWROOT without their '/'. */
 	if (chdir(mount_point) || mkdir(&OLDROOT[1], 0700) || mkdir(&NEWROOT[1], 0755) ||
@@ -88,50 +84,138 @@ static int pivot_into_scratch(const char *mount_point)
 	return 0;
 }
 
-int mounts_enter_scratch(const char *mount_point, struct nb_error *err)
+int mounts_enter_scratch(const struct nb_container *c, struct nb_error *err)
 {
+	const char *mount_point = c->layers[0];
+	char options[96];
 	int rc;
 
-	if (pivot_into_scratch(mount_point) == 0)
+	/* The scratch tmpfs holds the writable layer: size-limited, or one container could
+	 * fill the machine's memory (tmpfs(5): the default is half of RAM, for each mount). */
+	snprintf(options, sizeof(options), "mode=0755,size=%s",
+		 c->upper_size ? c->upper_size : NB_UPPER_SIZE_DEFAULT);
+	if (pivot_into_scratch(mount_point, options) == 0)
 		return 0;
 	if (errno != EINVAL) /* EPERM: docker's default seccomp profile has no pivot_root */
 		return nested_fail(err, errno, "scratch root", mount_point, NB_NEED_SYS_ADMIN);
 	rc = reroot_initramfs(err);
 	if (rc)
 		return rc;
-	if (pivot_into_scratch(mount_point))
+	if (pivot_into_scratch(mount_point, options))
 		return nb_fail_errno(err, "scratch root after re-root", mount_point);
 	return 0;
 }
 
-static int make_bind_target(const char *target, const char *source)
+/* mount_setattr(2) on a detached tree: set flags on every mount in it (AT_RECURSIVE), so that
+ * a read-only bind has no writable submount. Only setting: clearing a flag the kernel locked
+ * (user namespaces) would fail with EPERM. */
+static int set_tree_flags(int tree, const char *what, unsigned long flags,
+			  unsigned long propagation, struct nb_error *err)
 {
-	struct stat st;
-	char parent[PATH_MAX];
-	char *slash;
-	int fd;
+	struct nb_mount_attr_v0 attr = { flags & NB_MOUNT_ATTR_MASK, 0, propagation, 0 };
 
-	if (!lstat(target, &st))
+	if (!attr.attr_set && !propagation)
 		return 0;
-	if (stat(source, &st))
-		return -1;
-	if (S_ISDIR(st.st_mode))
-		return mounts_mkdir_p(target, 0755);
-	snprintf(parent, sizeof(parent), "%s", target);
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mounts_mkdir_p(parent, 0755))
-			return -1;
-	}
-	fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	return close(fd);
+	if (!nb_mount_setattr(tree, AT_RECURSIVE, &attr))
+		return 0;
+	if (errno == ENOSYS)
+		return nb_fail(err, ENOSYS, "mount options", what,
+			       "this kernel has no mount_setattr(2) (Linux 5.12), needed to make "
+			       "a mount and its submounts read-only or nodev");
+	return nb_fail_errno(err, "mount options", what);
 }
 
-/* A read-only remount of a bind must repeat the flags the kernel locked on the source mount
- * (nosuid, nodev, noexec...), or it fails with EPERM inside a user namespace. */
+int mounts_clone_fd(int fd, const char *what, unsigned long flags, unsigned long propagation,
+		    struct nb_error *err)
+{
+	int tree = nb_open_tree(fd, "", OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+	int rc;
+
+	if (tree < 0)
+		return nb_fail_errno(err, "bind", what);
+	rc = set_tree_flags(tree, what, flags, propagation, err);
+	if (rc) {
+		close(tree);
+		return rc;
+	}
+	return tree;
+}
+
+int mounts_clone_host(const char *host_path, unsigned long flags, unsigned long propagation,
+		      struct nb_error *err)
+{
+	char source[PATH_MAX];
+	int tree, rc;
+
+	if ((size_t)snprintf(source, sizeof(source), OLDROOT "%s", host_path) >= sizeof(source))
+		return nb_fail(err, ENAMETOOLONG, "bind", host_path, strerror(ENAMETOOLONG));
+	tree = nb_open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
+	if (tree < 0)
+		return nb_fail_errno(err, "bind", host_path);
+	rc = set_tree_flags(tree, host_path, flags, propagation, err);
+	if (rc) {
+		close(tree);
+		return rc;
+	}
+	return tree;
+}
+
+/* fsconfig(2) for each "key=value" or "flag" of data. */
+static int configure_fs(int fs, const char *data)
+{
+	char buf[256], *save = NULL;
+
+	if (!data)
+		return 0;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s", data) >= sizeof(buf)) {
+		errno = E2BIG;
+		return -1;
+	}
+	for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *value = strchr(kv, '=');
+
+		if (value)
+			*value++ = '\0';
+		if (syscall(SYS_fsconfig, fs, value ? NB_FSCONFIG_SET_STRING : NB_FSCONFIG_SET_FLAG,
+			    kv, value, 0))
+			return -1;
+	}
+	return 0;
+}
+
+int mounts_new_fs(const char *type, const char *source, const char *data, unsigned long flags)
+{
+	int fs = (int)syscall(SYS_fsopen, type, NB_FSOPEN_CLOEXEC), mnt = -1, saved;
+
+	if (fs < 0)
+		return -errno;
+	if ((!source || !syscall(SYS_fsconfig, fs, NB_FSCONFIG_SET_STRING, "source", source, 0)) &&
+	    !configure_fs(fs, data) &&
+	    !syscall(SYS_fsconfig, fs, NB_FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		mnt = (int)syscall(SYS_fsmount, fs, NB_FSMOUNT_CLOEXEC, flags & NB_MOUNT_ATTR_MASK);
+	saved = errno;
+	close(fs);
+	errno = saved;
+	return mnt < 0 ? -saved : mnt;
+}
+
+int mounts_attach(int tree, int target, const char *what, struct nb_error *err)
+{
+	int rc = nb_move_mount(tree, target) ? nb_fail_errno(err, "mount", what) : 0;
+
+	close(tree);
+	return rc;
+}
+
+int mounts_bind_host(const char *host_path, int target, unsigned long flags, struct nb_error *err)
+{
+	int tree = mounts_clone_host(host_path, flags, 0, err);
+
+	return tree < 0 ? tree : mounts_attach(tree, target, host_path, err);
+}
+
+/* A read-only remount must repeat the flags the kernel locked on the mount (nosuid, nodev,
+ * noexec...), or it fails with EPERM inside a user namespace. */
 static unsigned long locked_flags(const char *path)
 {
 	static const struct {
@@ -148,47 +232,6 @@ static unsigned long locked_flags(const char *path)
 		if (sv.f_flag & map[i].st)
 			flags |= map[i].ms;
 	return flags;
-}
-
-int mounts_bind(const char *host_path, const char *dst, bool read_only, struct nb_error *err)
-{
-	char source[PATH_MAX], target[PATH_MAX];
-
-	snprintf(source, sizeof(source), OLDROOT "%s", host_path);
-	snprintf(target, sizeof(target), NEWROOT "%s", dst);
-	if (make_bind_target(target, source))
-		return nb_fail_errno(err, "bind target", dst);
-	if (mount(source, target, NULL, MS_BIND | MS_REC, NULL))
-		return nb_fail_errno(err, "bind", host_path);
-	if (read_only && mount(NULL, target, NULL,
-			       MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(target), NULL))
-		return nb_fail_errno(err, "bind read-only", dst);
-	return 0;
-}
-
-int mounts_proc(struct nb_error *err)
-{
-	if (mounts_mkdir_p(NEWROOT "/proc", 0555))
-		return nb_fail_errno(err, "mount /proc", NEWROOT "/proc");
-	if (mount("proc", NEWROOT "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
-		return nested_fail_proc(err, errno, "mount /proc", NEWROOT "/proc",
-					OLDROOT "/proc");
-	return 0;
-}
-
-int mounts_sys(struct nb_error *err)
-{
-	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
-
-	if (mounts_mkdir_p(NEWROOT "/sys", 0555))
-		return nb_fail_errno(err, "mount /sys", NEWROOT "/sys");
-	if (!mount("sysfs", NEWROOT "/sys", "sysfs", flags, NULL))
-		return 0;
-	/* sysfs can only be mounted by an owner of the network namespace; otherwise show the
-	 * host's, read-only. */
-	if (errno == EPERM)
-		return mounts_bind("/sys", "/sys", true, err);
-	return nb_fail_errno(err, "mount /sys", NEWROOT "/sys");
 }
 
 int mounts_root_read_only(struct nb_error *err)

@@ -3,7 +3,7 @@
  * Where each step runs (a process can only take privileges away from itself):
  *   host side, after the clone    uid_map / gid_map of the child (userns.c)
  *   container side, first         time namespace offsets
- *   container side, before pivot  masked and read-only /proc and /sys paths
+ *   container side, before pivot  masked and read-only /proc and /sys paths (masks.c)
  *   reaper, before the workload   bounding set cut: nothing it spawns can regain a capability
  *   workload, before setuid       rlimits, bounding set, PR_SET_KEEPCAPS
  *   workload, last before exec    capset (+ ambient), no_new_privs, seccomp (seccomp.c) */
@@ -315,69 +315,6 @@ const struct cli_option cli_security_options[] = {
 };
 
 /* --- container side ------------------------------------------------------------------------ */
-
-/* As runc: hidden behind an empty read-only tmpfs (directories) or /dev/null (files). */
-static const char *const masked_paths[] = {
-	"/proc/acpi",
-	"/proc/asound",
-	"/proc/kcore",
-	"/proc/keys",
-	"/proc/latency_stats",
-	"/proc/timer_list",
-	"/proc/timer_stats",
-	"/proc/sched_debug",
-	"/proc/scsi",
-	"/sys/firmware",
-	"/sys/devices/virtual/powercap",
-};
-static const char *const read_only_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-};
-
-/* A read-only remount must repeat the flags the kernel locked on the mount (user namespaces);
- * for these bits statvfs's ST_* equal the MS_* of mount(2). */
-#define LOCKABLE_FLAGS (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME)
-
-static int bind_read_only(const char *path)
-{
-	struct statvfs sv;
-
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) || statvfs(path, &sv))
-		return -1;
-	return mount(NULL, path, NULL,
-		     MS_BIND | MS_REMOUNT | MS_RDONLY | (sv.f_flag & LOCKABLE_FLAGS), NULL);
-}
-
-static int mask_path(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0 : -1;
-	if (S_ISDIR(st.st_mode))
-		return mount("nestbox-mask", path, "tmpfs",
-			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555");
-	return mount(OLDROOT "/dev/null", path, NULL, MS_BIND, NULL);
-}
-
-int security_mask_paths(const struct nb_container *c, struct nb_error *err)
-{
-	char path[PATH_MAX];
-
-	if (c->security.privileged)
-		return 0;
-	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++) {
-		snprintf(path, sizeof(path), NEWROOT "%s", masked_paths[i]);
-		if (mask_path(path))
-			return nb_fail_errno(err, "mask", masked_paths[i]);
-	}
-	for (size_t i = 0; i < sizeof(read_only_paths) / sizeof(read_only_paths[0]); i++) {
-		snprintf(path, sizeof(path), NEWROOT "%s", read_only_paths[i]);
-		if (access(path, F_OK) == 0 && bind_read_only(path))
-			return nb_fail_errno(err, "read-only", read_only_paths[i]);
-	}
-	return 0;
-}
 
 /* --- the workload's process --------------------------------------------------------------- */
 

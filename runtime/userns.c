@@ -274,22 +274,41 @@ static void idmap_lower_layers(const struct nb_container *c, int userns)
 	}
 }
 
+/* The plan's binds (mount_plan.h), counted and indexed on their own. */
+static int count_binds(const struct nb_container *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->n_mounts; i++)
+		n += c->mounts[i].op == NB_MOUNT_BIND;
+	return n;
+}
+
+static const struct nb_mount *bind_at(const struct nb_container *c, int k)
+{
+	for (int i = 0; i < c->n_mounts; i++)
+		if (c->mounts[i].op == NB_MOUNT_BIND && k-- == 0)
+			return &c->mounts[i];
+	return NULL;
+}
+
 /* Binds, recursive as MS_REC binds are. A read-only one that cannot be idmapped stays as it
  * is, as the layers do; a writable one would fail every write (EOVERFLOW): refused. */
 static int idmap_binds(const struct nb_container *c, int userns, struct nb_error *err)
 {
 	bind_slot0 = n_idmapped;
-	for (int i = 0; i < c->n_binds; i++) {
-		const struct nb_bind *b = &c->binds[i];
+	for (int i = 0; i < count_binds(c); i++) {
+		const struct nb_mount *b = bind_at(c, i);
 		struct idmapped_mount *m = &idmapped[n_idmapped++];
 
 		m->fd = -1;
-		m->path = b->src;
-		if (already_shifted(c, b->src))
+		m->path = b->source;
+		if (already_shifted(c, b->source))
 			continue;
-		m->fd = idmapped_clone(b->src, userns, true);
-		if (m->fd < 0 && !b->read_only)
-			return nb_fail(err, -m->fd, "--bind", b->src, NO_IDMAP " or bind it :ro");
+		m->fd = idmapped_clone(b->source, userns, true);
+		if (m->fd < 0 && !(b->flags & MS_RDONLY))
+			return nb_fail(err, -m->fd, "--bind", b->source,
+				       NO_IDMAP " or bind it :ro");
 	}
 	return 0;
 }
@@ -300,7 +319,7 @@ static int idmap_mounts(const struct nb_container *c, struct nb_error *err)
 
 	if (!(c->namespaces & NB_NS_USER) || !c->security.n_uidmap || geteuid())
 		return 0;
-	idmapped = calloc((size_t)(c->n_layers + c->n_binds + 1), sizeof(*idmapped));
+	idmapped = calloc((size_t)(c->n_layers + count_binds(c) + 1), sizeof(*idmapped));
 	if (!idmapped)
 		return nb_fail_errno(err, "idmapped layers", NULL);
 	userns = maps_userns(c, err);
@@ -333,7 +352,7 @@ static int attach(struct idmapped_mount *m, const char *what, struct nb_error *e
 
 int security_idmap_bind(const struct nb_container *c, int i, struct nb_error *err)
 {
-	if (bind_slot0 < 0 || i < 0 || i >= c->n_binds)
+	if (bind_slot0 < 0 || i < 0 || i >= count_binds(c))
 		return 0;
 	return attach(&idmapped[bind_slot0 + i], "idmapped bind", err);
 }
@@ -344,7 +363,7 @@ int security_idmap_attach(const struct nb_container *c, struct nb_error *err)
 
 	for (int i = 0; !rc && i < end; i++)
 		rc = attach(&idmapped[i], "idmapped layer", err);
-	for (int i = 0; !rc && i < c->n_binds; i++)
+	for (int i = 0; !rc && i < count_binds(c); i++)
 		rc = security_idmap_bind(c, i, err);
 	return rc;
 }

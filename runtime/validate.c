@@ -103,20 +103,22 @@ static int check_binds(const struct nb_container *c, struct nb_error *err)
 {
 	struct stat st;
 
-	for (int i = 0; i < c->n_binds; i++) {
-		const struct nb_bind *b = &c->binds[i];
+	for (int i = 0; i < c->n_mounts; i++) {
+		const struct nb_mount *b = &c->mounts[i];
 
-		if (b->src[0] != '/')
-			return nb_fail(err, EINVAL, "--bind", b->src,
+		if (b->op != NB_MOUNT_BIND)
+			continue;
+		if (b->source[0] != '/')
+			return nb_fail(err, EINVAL, "--bind", b->source,
 				       "source must be an absolute path");
-		if (b->dst[0] != '/')
-			return nb_fail(err, EINVAL, "--bind", b->dst,
+		if (b->target[0] != '/')
+			return nb_fail(err, EINVAL, "--bind", b->target,
 				       "target must be an absolute path");
-		if (has_dotdot(b->dst))
-			return nb_fail(err, EINVAL, "--bind", b->dst,
+		if (has_dotdot(b->target))
+			return nb_fail(err, EINVAL, "--bind", b->target,
 				       "target may not contain '..'");
-		if (stat(b->src, &st))
-			return nb_fail_errno(err, "--bind", b->src);
+		if (stat(b->source, &st))
+			return nb_fail_errno(err, "--bind", b->source);
 	}
 	return 0;
 }
@@ -150,10 +152,12 @@ static int check_lengths(const struct nb_container *c, struct nb_error *err)
 		rc = check_length("--upper", c->upper, err);
 	if (!rc && c->work)
 		rc = check_length("--work", c->work, err);
-	for (int i = 0; !rc && i < c->n_binds; i++) {
-		rc = check_length("--bind", c->binds[i].src, err);
+	for (int i = 0; !rc && i < c->n_mounts; i++) {
+		if (c->mounts[i].op != NB_MOUNT_BIND)
+			continue;
+		rc = check_length("--bind", c->mounts[i].source, err);
 		if (!rc)
-			rc = check_length("--bind", c->binds[i].dst, err);
+			rc = check_length("--bind", c->mounts[i].target, err);
 	}
 	if (!rc && c->workdir)
 		rc = check_length("--workdir", c->workdir, err);

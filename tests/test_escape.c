@@ -7,10 +7,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -321,6 +325,182 @@ TEST_F(special, cgroup_parent_procs)
 	cgroup_attempt(PRIVILEGED, "for m in $(" CGROUP_MOUNTS "); do "
 				   "mount -o remount,bind,rw $m; done; " CGROUP_TRY);
 	EXPECT_NE(NULL, strstr(r.out, "cgroup: ok")) TH_LOG("relaxed: %s %s", r.out, r.err);
+}
+
+/* --- a hostile image: its layers' symlinks and device nodes ---------------------------------- */
+
+FIXTURE(image)
+{
+	char *dir;  /* the hostile top layer, on top of the busybox rootfs */
+	char *host; /* a host directory a bind must not reach */
+	char layers[PATH_MAX + 600];
+	char *mounts_before;
+};
+
+FIXTURE_SETUP(image)
+{
+	char real[PATH_MAX];
+
+	self->dir = nbt_tempdir("image");
+	self->host = nbt_tempdir("host");
+	ASSERT_NE(NULL, self->dir);
+	ASSERT_NE(NULL, self->host);
+	ASSERT_NE(NULL, realpath(nbt_rootfs(), real));
+	snprintf(self->layers, sizeof(self->layers), "%s:%s", self->dir, real);
+	self->mounts_before = nbt_mountinfo();
+}
+
+FIXTURE_TEARDOWN(image)
+{
+	char *now = nbt_mountinfo();
+
+	EXPECT_STREQ(self->mounts_before, now); /* nothing left mounted on the host */
+	free(now);
+	free(self->mounts_before);
+	nbt_rm_rf(self->dir);
+	nbt_rm_rf(self->host);
+}
+
+static void layer_path(FIXTURE_DATA(image) * self, const char *name, char *out, size_t size)
+{
+	snprintf(out, size, "%s/%s", self->dir, name);
+}
+
+#define PROC_SUPER_MAGIC 0x9fa0
+
+/* What a mount onto the string path <root>/proc does when the image made proc a symlink: it
+ * follows it. Shown in a mount namespace of this test's own, on the same two layers. */
+static int naive_proc_lands_in(const char *layers, const char *merged, const char *landed)
+{
+	char options[PATH_MAX + 700];
+	struct statfs sf;
+	pid_t pid = fork();
+	int ws;
+
+	if (pid == 0) {
+		snprintf(options, sizeof(options), "lowerdir=%s", layers);
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("overlay", merged, "overlay", MS_RDONLY, options))
+			_exit(2);
+		snprintf(options, sizeof(options), "%s/proc", merged);
+		if (mount("proc", options, "proc", 0, NULL))
+			_exit(3);
+		_exit(statfs(landed, &sf) || sf.f_type != PROC_SUPER_MAGIC);
+	}
+	if (pid < 0 || waitpid(pid, &ws, 0) != pid || !WIFEXITED(ws))
+		return -1;
+	return WEXITSTATUS(ws);
+}
+
+/* A layer whose /proc is a symlink into /sys: a path-based mount puts procfs in /sys/kernel
+ * (where the masks and the read-only /proc/sys would then miss it); nestbox refuses the image. */
+TEST_F(image, proc_symlink_into_sys_is_refused)
+{
+	char path[PATH_MAX + 100], merged[PATH_MAX + 100], landed[PATH_MAX + 200];
+
+	layer_path(self, "sys", path, sizeof(path));
+	ASSERT_EQ(0, mkdir(path, 0755));
+	layer_path(self, "sys/kernel", path, sizeof(path));
+	ASSERT_EQ(0, mkdir(path, 0755));
+	layer_path(self, "proc", path, sizeof(path));
+	ASSERT_EQ(0, symlink("sys/kernel", path));
+
+	nbt_run(&r, "run", "--rootfs", self->layers, "--", "cat", "/proc/sys/kernel/hostname",
+		NULL);
+	EXPECT_EQ(125, r.status) TH_LOG("%s %s", r.out, r.err);
+	EXPECT_STREQ("nestbox: mount target: /proc: goes through a symbolic link in the image "
+		     "(nestbox never follows one for a mount target: name the real path)\n",
+		     r.err);
+
+	/* the hole, with the defence (resolving inside the root, no symlinks) off */
+	snprintf(merged, sizeof(merged), "%s/merged", self->host);
+	ASSERT_EQ(0, mkdir(merged, 0755));
+	snprintf(landed, sizeof(landed), "%s/sys/kernel", merged);
+	EXPECT_EQ(0, naive_proc_lands_in(self->layers, merged, landed))
+	TH_LOG("a mount onto the string path did not follow the symlink: the test proves nothing");
+}
+
+/* An image whose /dev is a file, not a directory: refused, not mounted over. */
+TEST_F(image, dev_that_is_not_a_directory_is_refused)
+{
+	char path[PATH_MAX + 100];
+
+	layer_path(self, "dev", path, sizeof(path));
+	ASSERT_EQ(0, nbt_write_file(path, "not a directory\n"));
+	nbt_run(&r, "run", "--rootfs", self->layers, "--", "true", NULL);
+	EXPECT_EQ(125, r.status) TH_LOG("%s %s", r.out, r.err);
+	EXPECT_STREQ("nestbox: mount target: /dev: is not a directory in the image (refused: the "
+		     "container's own filesystem goes there)\n",
+		     r.err);
+}
+
+/* A --bind whose target goes through a symlink of the image to /oldroot/... (where the host's
+ * root is while the container's is built): refused, nothing made on the host. */
+TEST_F(image, bind_through_symlink_to_oldroot_is_refused)
+{
+	static char bind[PATH_MAX + 32];
+	char path[PATH_MAX + 100], via[PATH_MAX + 100];
+
+	layer_path(self, "data", path, sizeof(path));
+	snprintf(via, sizeof(via), "/oldroot%s", self->host);
+	ASSERT_EQ(0, symlink(via, path));
+	snprintf(bind, sizeof(bind), "%s:/data/x/y:ro", nbt_helpers());
+	nbt_run(&r, "run", "--rootfs", self->layers, "--bind", bind, "--", "true", NULL);
+	EXPECT_EQ(125, r.status) TH_LOG("%s %s", r.out, r.err);
+	EXPECT_STREQ("nestbox: bind target: /data/x/y: goes through a symbolic link in the image "
+		     "(nestbox never follows one for a mount target: name the real path)\n",
+		     r.err);
+	EXPECT_EQ(0, nbt_count_entries(self->host)) TH_LOG("the bind made files on the host");
+}
+
+/* Device nodes shipped in a layer or a bound directory do not work (nodev): the container's
+ * devices are its own /dev's. --privileged lifts it. */
+TEST_F(image, device_nodes_in_layers_and_binds_do_not_work)
+{
+	static char bind[PATH_MAX + 32];
+	const char *script = "for f in /nodes/zero /bound/zero; do head -c 4 $f >/dev/null 2>&1 "
+			     "&& echo open || echo refused; done";
+	char path[PATH_MAX + 100];
+
+	layer_path(self, "nodes", path, sizeof(path));
+	ASSERT_EQ(0, mkdir(path, 0755));
+	layer_path(self, "nodes/zero", path, sizeof(path));
+	ASSERT_EQ(0, mknod(path, S_IFCHR | 0666, makedev(1, 5)));
+	snprintf(path, sizeof(path), "%s/zero", self->host);
+	ASSERT_EQ(0, mknod(path, S_IFCHR | 0666, makedev(1, 5)));
+	snprintf(bind, sizeof(bind), "%s:/bound", self->host);
+
+	nbt_run(&r, "run", "--rootfs", self->layers, "--bind", bind, "--", "sh", "-c", script,
+		NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("refused\nrefused\n", r.out);
+	nbt_run(&r, "run", "--privileged", "--rootfs", self->layers, "--bind", bind, "--", "sh",
+		"-c", script, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("open\nopen\n", r.out) TH_LOG("relaxed: the nodes did not work");
+}
+
+/* A masked file is an empty read-only file of nestbox's own: chmod and touch fail, and the
+ * host's /dev/null (what masks used to bind, read-write: chmod there changed the host's) is
+ * untouched. Before, /proc/keys and /proc/timer_list were the host's /dev/null. */
+TEST_F(image, masked_file_is_read_only_and_not_the_hosts_null)
+{
+	struct stat before, after;
+
+	ASSERT_EQ(0, stat("/dev/null", &before));
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--", "sh", "-c",
+		"for f in /proc/timer_list /proc/kcore /proc/interrupts /proc/keys; do "
+		"[ -e $f ] || continue; chmod 666 $f 2>&1; touch $f 2>&1; wc -c < $f; "
+		"grep \" $f \" /proc/self/mountinfo | cut -d' ' -f6; done",
+		NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "chmod")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "Read-only file system\n0\nro,nosuid,nodev,noexec"))
+	TH_LOG("%s", r.out);
+	ASSERT_EQ(0, stat("/dev/null", &after));
+	EXPECT_EQ(before.st_ctim.tv_sec, after.st_ctim.tv_sec);
+	EXPECT_EQ(before.st_ctim.tv_nsec, after.st_ctim.tv_nsec);
+	EXPECT_EQ(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
 }
 
 TEST_HARNESS_MAIN

@@ -1,10 +1,12 @@
 /* The container's mount namespace: pivot_root leaves no way back (chroot escape), nothing
  * propagates to the host, /proc is the container's own, /sys is read-only, /dev is minimal. */
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -18,6 +20,7 @@ FIXTURE(mounts)
 	char *dir;
 	char marker[256]; /* exists only on the host */
 	char helpers[512];
+	char submount[600]; /* a tmpfs the test mounted on the host, unmounted in teardown */
 };
 
 FIXTURE_SETUP(mounts)
@@ -27,10 +30,13 @@ FIXTURE_SETUP(mounts)
 	snprintf(self->marker, sizeof(self->marker), "%s/host-only-marker", self->dir);
 	ASSERT_EQ(0, nbt_write_file(self->marker, "host\n"));
 	snprintf(self->helpers, sizeof(self->helpers), "%s:/nbt:ro", nbt_helpers());
+	self->submount[0] = '\0';
 }
 
 FIXTURE_TEARDOWN(mounts)
 {
+	if (self->submount[0])
+		umount2(self->submount, MNT_DETACH);
 	nbt_rm_rf(self->dir);
 }
 
@@ -163,6 +169,94 @@ TEST_F(mounts, bind_mounts_read_write_and_read_only)
 	snprintf(path, sizeof(path), "%s/from-container", self->dir);
 	nbt_read_file(path, r.out, sizeof(r.out));
 	EXPECT_STREQ("inside\n", r.out);
+}
+
+/* --bind SRC:DST:ro covers SRC's submounts too (mount_setattr AT_RECURSIVE): before, only the
+ * top mount was read-only and a tmpfs below it stayed writable. The read-write bind shows the
+ * submount is there and writable, so the test can fail. */
+TEST_F(mounts, read_only_bind_is_read_only_below_too)
+{
+	static struct nbt_result r;
+	const char *script =
+	    "touch /data/sub/x 2>/dev/null && echo sub-written || echo sub-refused; "
+	    "touch /data/y 2>/dev/null && echo top-written || echo top-refused";
+	char src[300], bind[400];
+
+	snprintf(src, sizeof(src), "%s/src", self->dir);
+	ASSERT_EQ(0, mkdir(src, 0755));
+	snprintf(self->submount, sizeof(self->submount), "%s/sub", src);
+	ASSERT_EQ(0, mkdir(self->submount, 0755));
+	ASSERT_EQ(0, mount("nbtsub", self->submount, "tmpfs", 0, "size=64k"));
+	snprintf(bind, sizeof(bind), "%s:/data:ro", src);
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--bind", bind, "--", "sh", "-c", script,
+		NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("sub-refused\ntop-refused\n", r.out);
+	snprintf(bind, sizeof(bind), "%s:/data", src);
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--bind", bind, "--", "sh", "-c", script,
+		NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("sub-written\ntop-written\n", r.out);
+}
+
+/* The same for --read-only with one layer (a read-only bind of it). */
+TEST_F(mounts, read_only_root_is_read_only_below_too)
+{
+	static struct nbt_result r;
+	char real[PATH_MAX], layer[300], cmd[PATH_MAX + 400];
+
+	ASSERT_NE(NULL, realpath(nbt_rootfs(), real));
+	snprintf(layer, sizeof(layer), "%s/layer", self->dir);
+	snprintf(cmd, sizeof(cmd), "cp -a %s %s", real, layer);
+	ASSERT_EQ(0, system(cmd));
+	snprintf(self->submount, sizeof(self->submount), "%s/mnt", layer);
+	ASSERT_EQ(0, mount("nbtsub", self->submount, "tmpfs", 0, "size=64k"));
+	nbt_run(&r, "run", "--read-only", "--rootfs", layer, "--", "sh", "-c",
+		"touch /mnt/x 2>/dev/null && echo sub-written || echo sub-refused", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("sub-refused\n", r.out);
+}
+
+/* --shm-size and --upper-size set the tmpfs limits; the defaults are 64m and 25% of memory. */
+TEST_F(mounts, tmpfs_sizes_default_and_overridden)
+{
+	static struct nbt_result r;
+	const char *script = "df -k /dev/shm / | awk 'NR>1 {print $2}'";
+	long shm, upper, pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	long quarter_kib = pages / 4 * (page / 1024);
+
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--", "sh", "-c", script, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_EQ(2, sscanf(r.out, "%ld %ld", &shm, &upper)) TH_LOG("%s", r.out);
+	EXPECT_EQ(65536, shm);
+	/* the overlay's size is its upper layer's: the scratch tmpfs */
+	EXPECT_LE(quarter_kib - 1024, upper) TH_LOG("%ld vs %ld", upper, quarter_kib);
+	EXPECT_GE(quarter_kib + 1024, upper) TH_LOG("%ld vs %ld", upper, quarter_kib);
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--shm-size", "8m", "--upper-size", "16m",
+		"--", "sh", "-c", script, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("8192\n16384\n", r.out);
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--shm-size", "0", "--", "true", NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_STREQ("nestbox: --shm-size: 0: expected a size above 0: bytes with k, m or g, or a "
+		     "percentage of memory (e.g. 64m, 25%)\n",
+		     r.err);
+}
+
+/* devpts as Docker's: gid=5 (tty), mode=620, ptmxmode=666; without gid=5 where it is unmapped. */
+TEST_F(mounts, devpts_options)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--", "sh", "-c",
+		"grep ' /dev/pts ' /proc/mounts", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "gid=5,mode=620,ptmxmode=666")) TH_LOG("%s", r.out);
+	/* a user namespace that maps only root has no gid 5: devpts without it */
+	nbt_run(&r, "run", "--ns", "mnt,pid,uts,ipc,user", "--rootfs", nbt_rootfs(), "--", "sh",
+		"-c", "grep ' /dev/pts ' /proc/mounts", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "relatime,mode=620,ptmxmode=666")) TH_LOG("%s", r.out);
 }
 
 TEST_HARNESS_MAIN

@@ -2,6 +2,7 @@
  * the upper layer, opaque directories, the tmpfs upper vanishing at exit, --read-only, and the
  * lower layers left byte for byte as they were. */
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,71 @@ TEST_F(overlay, read_only_has_no_writable_layer)
 	EXPECT_NE(NULL, strstr(r.out, "Read-only file system")) TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "rc=1"));
 	expect_lowers_unchanged(_metadata, self);
+}
+
+/* nestbox in nestbox in nestbox, each taking a directory of its own overlay root as the next
+ * one's layer: the third overlay would stack three deep, which the kernel refuses with a bare
+ * EINVAL. nestbox says why and what to do; what it says to do (a layer bound in from below)
+ * works. */
+TEST_F(overlay, third_naive_level_says_overlay_stacks_two_deep)
+{
+	static struct nbt_result r;
+	static char top[PATH_MAX + 600], b_rootfs[PATH_MAX + 16], b_nestbox[PATH_MAX + 16];
+	char real[PATH_MAX], real2[PATH_MAX], path[600];
+	const char *argv[] = { "run",
+			       "--cap-add",
+			       "SYS_ADMIN",
+			       "--rootfs",
+			       top,
+			       "--bind",
+			       b_rootfs,
+			       "--bind",
+			       b_nestbox,
+			       "--",
+			       "/nb/nestbox",
+			       "run",
+			       "--net",
+			       "host",
+			       "--cap-add",
+			       "SYS_ADMIN",
+			       "--rootfs",
+			       "/l2:/nb/rootfs",
+			       "--bind",
+			       "/nb/rootfs:/nb/rootfs:ro",
+			       "--bind",
+			       "/nb/nestbox:/nb/nestbox:ro",
+			       "--",
+			       "/nb/nestbox",
+			       "run",
+			       "--net", /* the inner levels have no CAP_NET_ADMIN to bring up lo */
+			       "host",
+			       "--rootfs",
+			       "/l3:/nb/rootfs",
+			       "--",
+			       "true",
+			       NULL };
+
+	ASSERT_NE(NULL, realpath(nbt_rootfs(), real));
+	ASSERT_NE(NULL, realpath(nbt_nestbox(), real2));
+	static const char *const dirs[] = { "l1", "l1/l2", "l1/l2/l3" };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", self->dir, dirs[i]);
+		ASSERT_EQ(0, mkdir(path, 0755));
+	}
+	snprintf(top, sizeof(top), "%s/l1:%s", self->dir, real);
+	snprintf(b_rootfs, sizeof(b_rootfs), "%s:/nb/rootfs:ro", real);
+	snprintf(b_nestbox, sizeof(b_nestbox), "%s:/nb/nestbox:ro", real2);
+	nbt_runv(&r, argv);
+	EXPECT_EQ(125, r.status) TH_LOG("out: %s err: %s", r.out, r.err);
+	EXPECT_NE(NULL, strstr(r.err, "nestbox: mount overlay: /l3: Invalid argument: this layer "
+				      "is itself on an overlayfs"))
+	TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "overlayfs stacks at most 2 deep")) TH_LOG("%s", r.err);
+	/* as told: the third level's layer bound in from below */
+	argv[28] = "/nb/rootfs";
+	nbt_runv(&r, argv);
+	EXPECT_EQ(0, r.status) TH_LOG("out: %s err: %s", r.out, r.err);
 }
 
 TEST_HARNESS_MAIN

@@ -38,7 +38,7 @@ static void free_lists(struct nb_container *c)
 	if (c->n_layers)
 		free((void *)c->layers[0]); /* split_layers' copy of the list */
 	free(c->layers);
-	free(c->binds);
+	free(c->mounts);
 	free(c->env);
 }
 
