@@ -8,14 +8,10 @@
 #include <stdbool.h>
 
 #include "nb_error.h"
+#include "scratch_root.h"
 
 struct nb_container;
 struct nb_mount;
-
-/* Where the host's root is seen while the container's root is assembled. */
-#define OLDROOT "/oldroot"
-/* Where the container's root is assembled, on the scratch tmpfs. */
-#define NEWROOT "/newroot"
 
 /* Nothing we mount may propagate back to the host. */
 int mounts_make_private(struct nb_error *err);

@@ -250,7 +250,8 @@ static int signal_tree(const char *task_dir, int sig, int depth)
 	dfd = openat(AT_FDCWD, task_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return 0;
-	while ((got = getdents(dfd, (struct dirent *)dents, sizeof(dents))) > 0) {
+	/* the raw call: musl and glibc lay out struct dirent as linux_dirent64 on 64-bit */
+	while ((got = syscall(SYS_getdents64, dfd, dents, sizeof(dents))) > 0) {
 		for (long off = 0; off < got;) {
 			struct dirent *d = (struct dirent *)(dents + off);
 			char rel[48];

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "mounts.h"
+#include "scratch_root.h"
 #include "nested.h"
 
 static const struct {

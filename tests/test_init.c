@@ -199,6 +199,11 @@ static void exec_init(FIXTURE_DATA(init) * self, bool pid1, const struct launch 
 			_exit(EXEC_FAILED);
 		close(pp[0]);
 	}
+	/* From a known start: whatever the suite's own caller ignored (a background job's INT and
+	 * QUIT, a pipeline's PIPE) is not part of what the test sets up. */
+	for (i = 1; i < 65; i++)
+		if (i != SIGKILL && i != SIGSTOP)
+			signal(i, SIG_DFL);
 	for (i = 0; l->ignore && l->ignore[i]; i++)
 		signal(l->ignore[i], SIG_IGN);
 	sigemptyset(&empty);

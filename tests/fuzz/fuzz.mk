@@ -10,9 +10,9 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -D_GNU_SOURCE -DNB_UNIT_TEST -Iinclude -Itests
                 -ffunction-sections -fdata-sections -Wl,--gc-sections
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-# main.c (the entry point) and container.c (no parser; it calls into init/, which is musl-only)
-# are not linked: sanitizer coverage keeps every function, so unused calls still need symbols.
-FUZZ_NOT_LINKED := runtime/main.c runtime/container.c
+# main.c (the entry point) is not linked; init/ is (sanitizer coverage keeps every function, so
+# the calls of the run path into the reaper need their symbols).
+FUZZ_NOT_LINKED := runtime/main.c
 # Targets that include a runtime file (for its static parsers) do not link it a second time.
 FUZZ_INCLUDES_fuzz_cgroup_files := runtime/cgroup_layout.c
 DEB_PKGS     += clang libclang-rt-14-dev
@@ -23,7 +23,7 @@ fuzz-build: $(FUZZ_BIN)
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< \
-		$(filter-out $(FUZZ_NOT_LINKED) $(FUZZ_INCLUDES_$*),$(RUNTIME_SRC))
+		$(filter-out $(FUZZ_NOT_LINKED) $(FUZZ_INCLUDES_$*),$(RUNTIME_SRC)) $(INIT_SRC)
 
 # Prints one line per target: executions, new corpus entries, time. A crash stops make with the
 # input saved as build/fuzz/crash-<target>-*.
