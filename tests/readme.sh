@@ -113,7 +113,10 @@ while [ -f "$tmp/$n.body" ]; do
 	if [ ! -s "$dirs" ]; then
 		not_ok "README.md:$line: a code block without a <!-- test: ... --> directive"
 	elif whole=$(action_for "$dirs" "*") && grep -q '^\* => ' "$dirs"; then
-		act "README.md:$line: block" "$whole" "$body"
+		case $whole in
+		"exit "* | "pty exit "*) act "README.md:$line: block" "$whole" "sh -e '$body'" ;;
+		*) act "README.md:$line: block" "$whole" "$body" ;;
+		esac
 	else
 		commands "$body" >"$tmp/cmds"
 		while IFS= read -r cmd; do
