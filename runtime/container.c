@@ -87,7 +87,8 @@ static int release_container_side(int sync_fd)
 	return -1;
 }
 
-static int build_root(const struct nb_container *c, struct nb_error *err)
+static int build_root(const struct nb_container *c, const struct nb_cgroup *cg,
+		      struct nb_error *err)
 {
 	int rc;
 
@@ -112,7 +113,7 @@ static int build_root(const struct nb_container *c, struct nb_error *err)
 	if (!rc)
 		rc = done(c, "mount: sys", mounts_sys(err));
 	if (!rc)
-		rc = done(c, "mount: cgroup view", cgroup_mount_view(c, err));
+		rc = done(c, "mount: cgroup view", cgroup_mount_view(cg, c, err));
 	if (!rc)
 		rc = done(c, "mount: masked paths", security_mask_paths(c, err));
 	if (!rc)
@@ -161,7 +162,8 @@ static int start_workload(const struct nb_container *c, const sigset_t *saved)
 }
 
 /* The container side: runs as PID 1 of the new pid namespace; returns its exit status. */
-static int container_side(const struct nb_container *c, const sigset_t *saved, int sync_fd)
+static int container_side(const struct nb_container *c, struct nb_cgroup *cg, const sigset_t *saved,
+			  int sync_fd)
 {
 	struct nb_error err = { 0 };
 	int rc;
@@ -170,7 +172,7 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 		return NB_EXIT_SETUP;
 	close(sync_fd);
 	step(c, "go received");
-	if (done(c, "namespace: cgroup", cgroup_enter_ns(c, &err))) {
+	if (done(c, "namespace: cgroup", cgroup_enter_ns(cg, c, &err))) {
 		nb_error_print(&err);
 		return NB_EXIT_SETUP;
 	}
@@ -183,7 +185,7 @@ static int container_side(const struct nb_container *c, const sigset_t *saved, i
 	setsid();
 	rc = done(c, "namespace: user, time", security_enter(c, &err));
 	if (!rc)
-		rc = build_root(c, &err);
+		rc = build_root(c, cg, &err);
 	if (!rc)
 		rc = done(c, "hostname", set_hostname(c, &err));
 	if (!rc)
@@ -257,6 +259,8 @@ static int host_side(pid_t child, unsigned grace_seconds)
 /* Undo in reverse order of setup: one ladder, each label undoing one step. */
 int container_run(const struct nb_container *c, struct nb_error *err)
 {
+	struct nb_cgroup cg; /* the lifecycle's run record will hold it */
+	struct nb_guard guard;
 	sigset_t saved;
 	int sync[2];
 	pid_t child;
@@ -275,16 +279,17 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		goto fail_pipe;
 	}
 	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
-	guard_start();
-	rc = cgroup_setup(c, err);
+	cgroup_init(&cg);
+	guard_start(&guard, &cg, -1);
+	rc = cgroup_setup(&cg, c, err);
 	if (rc)
 		goto fail_guard;
-	guard_arm();
+	guard_arm(&guard, &cg);
 	step(c, "cgroup: made");
-	child = cgroup_clone(ns_clone_flags(net_namespaces(c)));
+	child = cgroup_clone(&cg, ns_clone_flags(net_namespaces(c)));
 	if (child == 0) {
 		close(sync[1]);
-		_exit(container_side(c, &saved, sync[0]));
+		_exit(container_side(c, &cg, &saved, sync[0]));
 	}
 	if (child < 0) {
 		rc = nested_fail(err, -child, "clone namespaces", NULL, NB_NEED_SYS_ADMIN);
@@ -294,7 +299,7 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 	close(sync[0]);
 	sync[0] = -1;
 	/* Host-side steps on the new child, all before the go byte. */
-	rc = done(c, "cgroup: joined", cgroup_join(child, err));
+	rc = done(c, "cgroup: joined", cgroup_join(&cg, child, err));
 	if (!rc)
 		rc = done(c, "network: veth", net_host_setup(c, child, err));
 	if (!rc)
@@ -308,8 +313,8 @@ int container_run(const struct nb_container *c, struct nb_error *err)
 		    : host_side(child, c->grace_seconds);
 	net_host_teardown(c);
 	close(sync[1]);
-	rc = cgroup_finish(c, rc);
-	guard_end();
+	rc = cgroup_finish(&cg, c, rc);
+	guard_end(&guard);
 	return rc;
 
 fail_child:
@@ -317,9 +322,9 @@ fail_child:
 	waitpid(child, NULL, 0);
 	net_host_teardown(c);
 fail_cgroup:
-	cgroup_remove();
+	cgroup_remove(&cg);
 fail_guard:
-	guard_end();
+	guard_end(&guard);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 fail_pipe:
 	if (sync[0] >= 0)

@@ -1,0 +1,159 @@
+/* The cgroup state as text (cgroup.h): what another process needs to remove exactly the
+ * directories a run made. `nestbox delete` reads it from the state directory after a
+ * `nestbox create` in another process; the cleanup guard reads it from its pipe after a death.
+ * The reader trusts nothing: every path must lie under /sys/fs/cgroup with no ".." step, and
+ * a record without its "end" line (a writer killed half-way) is refused as a whole. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup_impl.h"
+
+#define STATE_MAGIC  "nestbox-cgroup 1"
+#define LINE_MAX_LEN (PATH_MAX + 96)
+/* Header, version, one line per directory, end: what a complete record can take. */
+#define STATE_MAX (NB_CGROUP_DIRS * LINE_MAX_LEN + 128)
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	for (size_t put = 0; put < len;) {
+		ssize_t n = write(fd, buf + put, len - put);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		put += (size_t)n;
+	}
+	return 0;
+}
+
+int cgroup_state_save(const struct nb_cgroup *cg, int fd)
+{
+	char buf[STATE_MAX];
+	size_t len;
+
+	len = (size_t)snprintf(buf, sizeof(buf), STATE_MAGIC "\nversion %d\n", cg->version);
+	for (int i = 0; i < cg->n_dirs; i++) {
+		const struct nb_cgroup_dir *d = &cg->dirs[i];
+
+		if (strchr(d->path, '\n'))
+			return -EINVAL;
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					"dir ctrls=%x made=%zu ino=%llu path=%s\n", d->ctrls,
+					d->made_from, d->ino, d->path);
+	}
+	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "end\n");
+	return len >= sizeof(buf) ? -ENAMETOOLONG : write_all(fd, buf, len);
+}
+
+/* Under /sys/fs/cgroup/, no "." or ".." component, made_from on a '/' inside it. */
+static bool safe_dir(const struct nb_cgroup_dir *d)
+{
+	const char *p = d->path;
+	size_t len = strlen(p);
+
+	if (strncmp(p, CG_FS "/", strlen(CG_FS "/")) ||
+	    (d->made_from && d->made_from < strlen(CG_FS)))
+		return false;
+	if (d->made_from >= len || (d->made_from && p[d->made_from] != '/'))
+		return false;
+	for (p = strchr(p, '/'); p; p = strchr(p + 1, '/'))
+		if ((p[1] == '.' && (p[2] == '/' || !p[2])) ||
+		    (p[1] == '.' && p[2] == '.' && (p[3] == '/' || !p[3])) || p[1] == '/')
+			return false;
+	return true;
+}
+
+static int parse_dir(struct nb_cgroup *cg, const char *line)
+{
+	struct nb_cgroup_dir *d = &cg->dirs[cg->n_dirs];
+	unsigned long long made;
+	int path_at = -1;
+
+	if (cg->n_dirs == NB_CGROUP_DIRS)
+		return -1;
+	memset(d, 0, sizeof(*d));
+	if (sscanf(line, "dir ctrls=%x made=%llu ino=%llu path=%n", &d->ctrls, &made, &d->ino,
+		   &path_at) != 3 ||
+	    path_at < 0 || strlen(line + path_at) >= sizeof(d->path))
+		return -1;
+	snprintf(d->path, sizeof(d->path), "%s", line + path_at);
+	d->made_from = (size_t)made;
+	d->base_len = d->keep_len = d->made_from;
+	if (made > PATH_MAX || !safe_dir(d) || (d->ctrls & ~(unsigned)CG_ALL_CTRLS))
+		return -1;
+	cg->n_dirs++;
+	return 0;
+}
+
+int cgroup_state_parse(struct nb_cgroup *cg, const char *text, size_t *used, struct nb_error *err)
+{
+	const char *p = text;
+	int n_line = 0;
+
+	cgroup_init(cg);
+	for (;;) {
+		char line[LINE_MAX_LEN], where[32];
+		size_t len = strcspn(p, "\n");
+		bool ok;
+
+		n_line++;
+		snprintf(where, sizeof(where), "line %d", n_line);
+		if (!p[len] || len >= sizeof(line)) /* no newline: cut short */
+			break;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p += len + 1;
+		if (n_line == 1)
+			ok = !strcmp(line, STATE_MAGIC);
+		else if (n_line == 2)
+			ok = sscanf(line, "version %d", &cg->version) == 1 && cg->version >= 0 &&
+			     cg->version <= 2;
+		else if (!strcmp(line, "end")) {
+			if (used)
+				*used = (size_t)(p - text);
+			return 0;
+		} else
+			ok = !parse_dir(cg, line);
+		if (!ok) {
+			cgroup_init(cg);
+			return nb_fail(err, EINVAL, "cgroup state", where,
+				       "not a nestbox cgroup record (or an unsafe path)");
+		}
+	}
+	cgroup_init(cg);
+	return nb_fail(err, EINVAL, "cgroup state", "end", "missing: the record is incomplete");
+}
+
+int cgroup_state_load(struct nb_cgroup *cg, int fd, struct nb_error *err)
+{
+	char *buf = malloc(STATE_MAX + 1);
+	size_t got = 0;
+	int rc;
+
+	if (!buf)
+		return nb_fail(err, ENOMEM, "cgroup state", NULL, "out of memory");
+	for (;;) {
+		ssize_t n = read(fd, buf + got, STATE_MAX - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = nb_fail_errno(err, "cgroup state", "read");
+			free(buf);
+			return rc;
+		}
+		if (!n || got + (size_t)n == STATE_MAX) {
+			got += (size_t)n;
+			break;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	rc = cgroup_state_parse(cg, buf, NULL, err);
+	free(buf);
+	return rc;
+}
