@@ -174,13 +174,17 @@ static int make_levels(struct nb_cgroup *cg, struct nb_cgroup_dir *d, struct nb_
 	}
 }
 
+/* -ENOENT: a level was gone at the next mkdir; -ENODEV: at the fill of its files (kernfs says
+ * ENODEV for a file of a removed directory). Either way another run removed what it had made. */
 static int make_dir(struct nb_cgroup *cg, struct nb_cgroup_dir *d, struct nb_error *err)
 {
 	int rc;
 
-	for (int tries = 0; (rc = make_levels(cg, d, err)) == -ENOENT && tries < MKDIR_TRIES;
-	     tries++)
-		;
+	for (int tries = 0; tries < MKDIR_TRIES; tries++) {
+		rc = make_levels(cg, d, err);
+		if (rc != -ENOENT && rc != -ENODEV)
+			break;
+	}
 	return rc;
 }
 
