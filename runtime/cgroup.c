@@ -98,13 +98,18 @@ static int group_path(struct nb_cgroup_dir *d, const struct nb_container *c, str
 /* --cgroup PATH must be new in every hierarchy: an existing group is someone else's (or a
  * crashed run's that nothing can tell apart from someone else's), and nestbox would write its
  * limits into it and empty and remove it at the end. Checked before anything is made. */
+static int group_exists(const char *path, struct nb_error *err)
+{
+	return nb_fail(err, EEXIST, "--cgroup", path,
+		       "exists already: nestbox only uses a group it makes (and removes) itself; "
+		       "choose a new path, or remove that group");
+}
+
 static int refuse_existing(const struct nb_cgroup *cg, const char *path, struct nb_error *err)
 {
 	for (int i = 0; i < cg->n_dirs; i++)
 		if (!access(cg->dirs[i].path, F_OK))
-			return nb_fail(err, EEXIST, "--cgroup", path,
-				       "exists already: nestbox only uses a group it makes (and "
-				       "removes) itself; choose a new path, or remove that group");
+			return group_exists(path, err);
 	return 0;
 }
 
@@ -116,14 +121,16 @@ static unsigned long long inode_of(const char *path)
 }
 
 /* One level of the group's path: 1 made, 0 there already, or -errno (-ENOENT: a level above
- * was removed meanwhile). The group itself (last) may be there, on the default path only:
- * left empty by a SIGKILLed nestbox of this name (removed and made afresh), or in use. */
+ * was removed meanwhile). The group itself (last) may be there on the default path only
+ * (user_path NULL): the name is this run's, so it was left empty by a SIGKILLed nestbox of this
+ * name (removed and made afresh), or is in use (without the name lock). A --cgroup group made
+ * by someone else since refuse_existing is refused the same way. */
 static int make_level(struct nb_cgroup *cg, const char *p, bool ours, bool last,
-		      struct nb_error *err)
+		      const char *user_path, struct nb_error *err)
 {
 	/* Announced before the mkdir, so that a SIGKILL right after it leaves nothing; a level
 	 * that exists is not announced: the guard must never remove what we did not make. */
-	if (ours && cg->watch && (last || access(p, F_OK)))
+	if (ours && cg->watch && ((last && !user_path) || access(p, F_OK)))
 		cg->watch(cg->watch_arg, p);
 	if (!mkdir(p, 0755))
 		return 1;
@@ -131,6 +138,8 @@ static int make_level(struct nb_cgroup *cg, const char *p, bool ours, bool last,
 		return nested_fail_cgroup(err, errno, p);
 	if (!last)
 		return 0;
+	if (user_path)
+		return group_exists(user_path, err);
 	if (rmdir(p))
 		return errno == EBUSY ? nb_fail(err, EBUSY, "cgroup", p,
 						"in use: a container of that name is running")
@@ -143,7 +152,8 @@ static int make_level(struct nb_cgroup *cg, const char *p, bool ours, bool last,
 /* mkdir -p below base_len, noting the first level this run made (removed again in
  * remove_dir; the shared parent never counts). v1: every level on the way gets its cpuset
  * filled if empty, whoever made it: a level another run has just made may not be filled yet. */
-static int make_levels(struct nb_cgroup *cg, struct nb_cgroup_dir *d, struct nb_error *err)
+static int make_levels(struct nb_cgroup *cg, struct nb_cgroup_dir *d, const char *user_path,
+		       struct nb_error *err)
 {
 	char *p = d->path;
 
@@ -157,7 +167,7 @@ static int make_levels(struct nb_cgroup *cg, struct nb_cgroup_dir *d, struct nb_
 			continue;
 		p[i] = '\0';
 		start = (size_t)(strrchr(p, '/') - p);
-		rc = make_level(cg, p, ours, !saved, err);
+		rc = make_level(cg, p, ours, !saved, user_path, err);
 		if (rc > 0 && ours && !d->made_from)
 			d->made_from = start;
 		if (rc > 0 && !saved)
@@ -176,12 +186,13 @@ static int make_levels(struct nb_cgroup *cg, struct nb_cgroup_dir *d, struct nb_
 
 /* -ENOENT: a level was gone at the next mkdir; -ENODEV: at the fill of its files (kernfs says
  * ENODEV for a file of a removed directory). Either way another run removed what it had made. */
-static int make_dir(struct nb_cgroup *cg, struct nb_cgroup_dir *d, struct nb_error *err)
+static int make_dir(struct nb_cgroup *cg, struct nb_cgroup_dir *d, const char *user_path,
+		    struct nb_error *err)
 {
 	int rc;
 
 	for (int tries = 0; tries < MKDIR_TRIES; tries++) {
-		rc = make_levels(cg, d, err);
+		rc = make_levels(cg, d, user_path, err);
 		if (rc != -ENOENT && rc != -ENODEV)
 			break;
 	}
@@ -316,7 +327,7 @@ static int make_group(struct nb_cgroup *cg, const struct nb_container *c, unsign
 	for (int i = 0; i < cg->n_dirs && !rc; i++) {
 		if (!c->cgroup.path)
 			sweep_stale(&cg->dirs[i]);
-		rc = make_dir(cg, &cg->dirs[i], err);
+		rc = make_dir(cg, &cg->dirs[i], c->cgroup.path, err);
 	}
 	if (!rc && cg->version == 2) {
 		char top[PATH_MAX];
