@@ -1,6 +1,6 @@
 /* The cleanup guard: what nestbox makes on the host outside the container's namespaces (today
  * the cgroup) must not outlive a nestbox that is SIGKILLed, and a dead process cleans nothing.
- * So a small process forked before the group is made waits on a pipe whose write end only
+ * So a small process forked before the group is made waits on a socket whose other end only
  * nestbox (and the container's PID 1, which dies with it by PDEATHSIG) hold. EOF without the
  * "done" byte means they died: it removes the group (cgroup_remove on the state it was handed,
  * which kills only what is left in this run's own group) and exits. Everything else dies with
@@ -20,7 +20,7 @@ struct nb_guard {
 	pid_t pid;    /* the guard process, -1: none */
 	int life_fd;  /* lifeline: 'D' then close (done), EOF without it (died) */
 	int state_fd; /* watch lines and the armed state, read by the guard only after a death */
-	unsigned overflowed; /* records the state pipe could not take: cleanup is partial */
+	unsigned overflowed; /* records the state channel could not take: cleanup is partial */
 };
 
 /* Host side, signals blocked, cg initialised (cgroup_init), before cgroup_setup: fork the guard

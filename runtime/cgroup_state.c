@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cgroup_impl.h"
@@ -16,11 +17,22 @@
 /* Header, version, one line per directory, end: what a complete record can take. */
 #define STATE_MAX (NB_CGROUP_DIRS * LINE_MAX_LEN + 128)
 
+/* send(2) with MSG_NOSIGNAL where fd is a socket (the guard's channel, whose reader may be dead:
+ * a write would raise SIGPIPE, pending in nestbox's blocked mask and fatal once it is restored),
+ * write(2) elsewhere (a state file). */
 static int write_all(int fd, const char *buf, size_t len)
 {
-	for (size_t put = 0; put < len;) {
-		ssize_t n = write(fd, buf + put, len - put);
+	bool sock = true;
 
+	for (size_t put = 0; put < len;) {
+		ssize_t n = sock ? send(fd, buf + put, len - put, MSG_NOSIGNAL) : -1;
+
+		if (n < 0 && sock && errno == ENOTSOCK) {
+			sock = false;
+			continue;
+		}
+		if (!sock)
+			n = write(fd, buf + put, len - put);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -30,23 +42,26 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* One line at a time: a small buffer (nestbox may run in a tight memory cgroup), and a reader
+ * that gets a record cut short by a death sees no "end" line and refuses it. */
 int cgroup_state_save(const struct nb_cgroup *cg, int fd)
 {
-	char buf[STATE_MAX];
-	size_t len;
+	char line[LINE_MAX_LEN];
+	int len, rc;
 
-	len = (size_t)snprintf(buf, sizeof(buf), STATE_MAGIC "\nversion %d\n", cg->version);
-	for (int i = 0; i < cg->n_dirs; i++) {
+	for (int i = 0; i < cg->n_dirs; i++)
+		if (strchr(cg->dirs[i].path, '\n'))
+			return -EINVAL;
+	len = snprintf(line, sizeof(line), STATE_MAGIC "\nversion %d\n", cg->version);
+	rc = write_all(fd, line, (size_t)len);
+	for (int i = 0; !rc && i < cg->n_dirs; i++) {
 		const struct nb_cgroup_dir *d = &cg->dirs[i];
 
-		if (strchr(d->path, '\n'))
-			return -EINVAL;
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-					"dir ctrls=%x made=%zu ino=%llu path=%s\n", d->ctrls,
-					d->made_from, d->ino, d->path);
+		len = snprintf(line, sizeof(line), "dir ctrls=%x made=%zu ino=%llu path=%s\n",
+			       d->ctrls, d->made_from, d->ino, d->path);
+		rc = len >= (int)sizeof(line) ? -ENAMETOOLONG : write_all(fd, line, (size_t)len);
 	}
-	len += (size_t)snprintf(buf + len, sizeof(buf) - len, "end\n");
-	return len >= sizeof(buf) ? -ENAMETOOLONG : write_all(fd, buf, len);
+	return rc ? rc : write_all(fd, "end\n", 4);
 }
 
 /* Under /sys/fs/cgroup/, no "." or ".." component, made_from on a '/' inside it. */

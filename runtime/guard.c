@@ -1,17 +1,20 @@
 /* The cleanup guard (guard.h).
  *
- * Two pipes from nestbox to the guard: the lifeline, which the guard blocks on (a 'D' byte:
- * nestbox finished and cleaned up; EOF: it died), and the state pipe, which the guard reads only
- * after a death. Until then the records stay in the pipe, not in the guard's memory: the guard
+ * Two channels from nestbox to the guard: the lifeline, which the guard blocks on (a 'D' byte:
+ * nestbox finished and cleaned up; EOF: it died), and the state channel, which the guard reads
+ * only after a death. They are socket pairs, not pipes, so that nestbox writes with
+ * MSG_NOSIGNAL: a guard that died first (the OOM killer's pick in a tight memory cgroup) made a
+ * write to its pipe raise SIGPIPE, pending in nestbox's blocked mask, which killed nestbox
+ * (141, without its error message) as soon as the mask was restored. Until then the records stay in the socket, not in the guard's memory: the guard
  * shares nestbox's memory cgroup, and a guard with buffers of its own was the memory cgroup
  * OOM killer's first choice (tests/test_limits.c out_of_memory), dying with the group it was to
  * remove. By the time it reads, nestbox and the container are gone and their memory with them.
  *
- * The state pipe carries text lines: "watch DIR" before each directory cgroup.c makes, then,
+ * The state channel carries text lines: "watch DIR" before each directory cgroup.c makes, then,
  * once the group is complete, the group's saved state (cgroup_state_save) ending in "end". A
  * complete state decides (cgroup_remove: this run's own directories only); without one the
  * guard removes the watched directories, one rmdir each, deepest first, killing nothing. The
- * writer never blocks (O_NONBLOCK): a record the pipe cannot take is dropped and counted, and a
+ * writer never blocks (O_NONBLOCK): a record the socket cannot take is dropped and counted, and a
  * cut record does not parse, so the guard falls back to the watched lines. */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,21 +23,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "guard.h"
 
-#define GUARD_DONE    'D'	 /* lifeline: nestbox removed everything itself */
-#define WATCH	      "watch "	 /* state pipe: a directory about to be made */
-#define STATE_MAGIC   "nestbox-" /* state pipe: the first line of a saved state */
-#define PIPE_READ_MAX (1 << 17)	 /* more than a pipe holds */
+#define GUARD_DONE  'D'	       /* lifeline: nestbox removed everything itself */
+#define WATCH	    "watch "   /* state channel: a directory about to be made */
+#define STATE_MAGIC "nestbox-" /* state channel: the first line of a saved state */
+#define READ_MAX    (1 << 18)  /* more than the socket holds */
 
-static int write_all(int fd, const void *buf, size_t len)
+static int send_all(int fd, const void *buf, size_t len)
 {
 	for (size_t put = 0; put < len;) {
-		ssize_t n = write(fd, (const char *)buf + put, len - put);
+		ssize_t n = send(fd, (const char *)buf + put, len - put, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -45,16 +49,16 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Everything nestbox wrote to the state pipe before it died, NUL-terminated; NULL if none. */
-static char *read_pipe(int fd)
+/* Everything nestbox sent on the state channel before it died, NUL-terminated; NULL if none. */
+static char *read_channel(int fd)
 {
-	char *buf = malloc(PIPE_READ_MAX + 1);
+	char *buf = malloc(READ_MAX + 1);
 	size_t got = 0;
 
 	if (!buf)
 		return NULL;
-	while (got < PIPE_READ_MAX) {
-		ssize_t n = read(fd, buf + got, PIPE_READ_MAX - got);
+	while (got < READ_MAX) {
+		ssize_t n = read(fd, buf + got, READ_MAX - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -78,7 +82,7 @@ static void unmake_watched(char **watched, int n)
 /* nestbox died: read what it made and remove it. */
 static void clean_up(int fd)
 {
-	char *text = read_pipe(fd), **watched;
+	char *text = read_channel(fd), **watched;
 	struct nb_cgroup *cg = malloc(sizeof(*cg));
 	int n_watched = 0;
 	bool armed = false;
@@ -167,7 +171,7 @@ static void guard_watch(void *arg, const char *dir)
 	int len = snprintf(line, sizeof(line), WATCH "%s\n", dir);
 
 	if (g->state_fd < 0 || strchr(dir, '\n') || len >= (int)sizeof(line) ||
-	    write_all(g->state_fd, line, (size_t)len))
+	    send_all(g->state_fd, line, (size_t)len))
 		g->overflowed++;
 }
 
@@ -179,9 +183,9 @@ int guard_start(struct nb_guard *g, struct nb_cgroup *cg, int keep_fd)
 	g->pid = -1;
 	g->life_fd = g->state_fd = -1;
 	g->overflowed = 0;
-	if (pipe2(life, O_CLOEXEC))
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, life))
 		return -errno;
-	if (pipe2(state, O_CLOEXEC)) {
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, state)) {
 		rc = -errno;
 		close(life[0]);
 		close(life[1]);
@@ -201,7 +205,7 @@ int guard_start(struct nb_guard *g, struct nb_cgroup *cg, int keep_fd)
 		close(state[1]);
 		return rc;
 	}
-	/* The guard reads only after a death: a write the pipe cannot take must not block. */
+	/* The guard reads only after a death: a write the socket cannot take must not block. */
 	fcntl(state[1], F_SETFL, O_NONBLOCK);
 	g->pid = pid;
 	g->life_fd = life[1];
@@ -223,7 +227,7 @@ void guard_end(struct nb_guard *g)
 	const char what = GUARD_DONE;
 
 	if (g->life_fd >= 0) {
-		write_all(g->life_fd, &what, 1);
+		send_all(g->life_fd, &what, 1);
 		close(g->life_fd);
 		close(g->state_fd);
 		g->life_fd = g->state_fd = -1;
