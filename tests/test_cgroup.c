@@ -409,6 +409,61 @@ TEST_F(cgroup, stale_group_of_sigkilled_nestbox_is_removed_by_next_run)
 	EXPECT_FALSE(group_exists(self->name));
 }
 
+/* The cleanup guard of nestbox pid parent, or -1. */
+static pid_t guard_of(pid_t parent)
+{
+	for (int tries = 0; tries < 200; tries++) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		pid_t found = -1;
+
+		while (d && (e = readdir(d)) && found < 0) {
+			char path[300], stat[512], *paren;
+			int ppid;
+
+			snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+			if (e->d_name[0] >= '1' && e->d_name[0] <= '9' &&
+			    nbt_read_file(path, stat, sizeof(stat)) > 0 &&
+			    strstr(stat, "(nestbox-guard)") && (paren = strrchr(stat, ')')) &&
+			    sscanf(paren + 1, " %*c %d", &ppid) == 1 && ppid == parent)
+				found = atoi(e->d_name);
+		}
+		if (d)
+			closedir(d);
+		if (found > 0)
+			return found;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Issue 27.3: the guard of a SIGKILLed run cleans up late (here: stopped until then), after a
+ * new run of the same name has made the group again. It must not kill or remove the new
+ * run's group: the group it made is gone, this one is another (its inode says so). */
+TEST_F(cgroup, late_guard_leaves_a_newer_group_of_the_same_name_alone)
+{
+	pid_t first = spawn_sleeper(self->name, "/dev/null"), guard, second;
+
+	ASSERT_TRUE(wait_for_group(self->name, true));
+	guard = guard_of(first);
+	ASSERT_GT(guard, 0);
+	ASSERT_EQ(0, kill(guard, SIGSTOP));
+	kill(first, SIGKILL);
+	EXPECT_EQ(128 + SIGKILL, reap(first));
+	usleep(300000); /* the container dies with its host side (PDEATHSIG) */
+	second = spawn_sleeper(self->name, "/dev/null");
+	usleep(500000); /* the stale group is made afresh, the workload runs in it */
+	ASSERT_TRUE(wait_for_group(self->name, true));
+	kill(guard, SIGCONT);
+	for (int i = 0; i < 200 && !kill(guard, 0); i++)
+		usleep(10000);
+	usleep(300000); /* what the guard would have done (it kills after ~250 ms of EBUSY) */
+	EXPECT_TRUE(group_exists(self->name)) TH_LOG("the guard removed the new run's group");
+	EXPECT_EQ(0, kill(second, 0));
+	kill(second, SIGTERM);
+	EXPECT_EQ(128 + SIGTERM, reap(second)) TH_LOG("the guard killed the new run's workload");
+}
+
 TEST_F(cgroup, name_in_use_is_refused_and_left_alone)
 {
 	static struct nbt_result r;
