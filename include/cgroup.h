@@ -13,8 +13,9 @@
  * process needs to remove exactly the group this run made (nestbox delete, the cleanup guard).
  *
  * Ownership: a run removes (and kills what is left in) only the directories it made itself.
- * The shared parent <own>/nestbox is kept, as docker keeps its parent group: removing it raced
- * other runs making their groups in it. A --cgroup PATH that exists already is refused, never
+ * The shared parent <own>/nestbox belongs to no run: whoever needs it makes it, a run that ends
+ * removes it if it is empty (one rmdir), and a run that finds a level gone between two of its
+ * steps (ENOENT, ENODEV) makes it again. A --cgroup PATH that exists already is refused, never
  * joined: nestbox would otherwise write its limits into, and at the end empty, a group that is
  * not its own. */
 #ifndef NB_CGROUP_H
@@ -61,11 +62,11 @@ struct nb_cgroup_spec {
 
 /* The container's group in one hierarchy (v2: the only one). */
 struct nb_cgroup_dir {
-	char path[PATH_MAX];	/* .../<group> */
-	size_t base_len;	/* path[0..base_len) existed before us: mount point or own group */
-	size_t keep_len;	/* path[0..keep_len) is never removed: base, or the shared parent */
-	size_t made_from;	/* this run made every level after path[0..made_from); 0: none */
-	unsigned ctrls;		/* controllers of this hierarchy (cgroup_impl.h CG_* bits) */
+	char path[PATH_MAX]; /* .../<group> */
+	size_t base_len;     /* path[0..base_len) existed before us: mount point or own group */
+	size_t shared_len;   /* default path: path[0..shared_len) is <own>/nestbox; 0: --cgroup */
+	size_t made_from;    /* this run made every level after path[0..made_from); 0: none */
+	unsigned ctrls;	     /* controllers of this hierarchy (cgroup_impl.h CG_* bits) */
 	unsigned long long ino; /* the group's inode once made: a group of the same path made
 				 * later by another run is not ours (never reused: kernfs ids) */
 };
@@ -131,7 +132,7 @@ int cgroup_mount_view(const struct nb_cgroup *cg, const struct nb_container *c,
 /* The state another process needs to remove the group (nestbox delete), as text:
  *   nestbox-cgroup 1
  *   version V
- *   dir ctrls=HEX made=N ino=N path=PATH   (one line per directory; PATH: the rest of the line)
+ *   dir ctrls=HEX base=N shared=N made=N ino=N path=PATH   (a line per directory, PATH last)
  *   end
  * save: 0 or -errno (-EINVAL for a path with a newline). load/parse: 0, or -EINVAL with err
  * naming the bad line; the loaded state has no fd and no watcher. parse takes the text up to

@@ -10,10 +10,10 @@
  *    hierarchy of memory, cpu, cpuacct, cpuset, pids, blkio that is mounted.
  * The group is <own cgroup>/nestbox/<name> by default, --cgroup PATH otherwise.
  *
- * Runs at once (issue 27): the shared parent <own>/nestbox is made by whichever run comes first
- * and never removed, each level is checked and filled (v1 cpuset) by every run that passes it,
- * a level removed under us by the run that made it (between our mkdir of it, EEXIST, and of
- * the next) is made again, and a run removes and kills only what it made. */
+ * Runs at once (issue 27): the shared parent <own>/nestbox is made by whichever run needs it and
+ * removed by a run that ends when it is empty; every level is checked and filled (v1 cpuset) by
+ * every run that passes it; a level removed under us by the run that made it (between our mkdir
+ * of it, EEXIST, and of the next) is made again; and a run removes and kills only what it made. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -78,7 +78,7 @@ static int join_path(char *out, size_t size, const char *a, const char *b, const
 
 /* On entry d->path is nestbox's own group and base_len the length of the hierarchy's mount
  * point: make the path <own>/nestbox/<name>, or --cgroup's, base_len what exists already and
- * keep_len what is never removed (the shared parent too). */
+ * shared_len the shared parent's end (default path only). */
 static int group_path(struct nb_cgroup_dir *d, const struct nb_container *c, struct nb_error *err)
 {
 	char own[PATH_MAX], mnt[PATH_MAX];
@@ -97,7 +97,7 @@ static int group_path(struct nb_cgroup_dir *d, const struct nb_container *c, str
 		return nb_fail(err, ENAMETOOLONG, "cgroup", path, "path too long");
 	if (!path || path[0] != '/')
 		d->base_len = strlen(own);
-	d->keep_len = path ? d->base_len : strlen(own) + strlen("/" SHARED_PARENT);
+	d->shared_len = path ? 0 : strlen(own) + strlen("/" SHARED_PARENT);
 	while (d->path[strlen(d->path) - 1] == '/')
 		d->path[strlen(d->path) - 1] = '\0';
 	return 0;
@@ -168,7 +168,7 @@ static int make_levels(struct nb_cgroup *cg, struct nb_cgroup_dir *d, const char
 	for (size_t i = d->base_len + 1;; i++) {
 		char saved = p[i];
 		size_t start;
-		bool ours = i > d->keep_len;
+		bool ours = i > (d->shared_len ? d->shared_len : d->base_len);
 		int rc;
 
 		if (saved && saved != '/')
@@ -255,12 +255,14 @@ static void kill_remaining(const struct nb_cgroup *cg, const struct nb_cgroup_di
 	close(dir);
 }
 
-/* The group, then the levels above it that this run made (one rmdir each: another run's group
- * in one keeps it, and that run removes it later if it made it). */
+/* The group, then the levels above it that this run made and the shared parent, one rmdir
+ * each: another run's group in one keeps it (that run, ending, tries again), and a run between
+ * its mkdir of a level and of the next makes the level again. */
 static void remove_dir(const struct nb_cgroup *cg, struct nb_cgroup_dir *d)
 {
 	char p[PATH_MAX];
 	unsigned long long ino = inode_of(d->path);
+	size_t floor = d->shared_len ? d->base_len : d->made_from;
 
 	if (!d->made_from)
 		return;
@@ -274,7 +276,7 @@ static void remove_dir(const struct nb_cgroup *cg, struct nb_cgroup_dir *d)
 			kill_remaining(cg, d);
 		pause_briefly();
 	}
-	for (char *s; (s = strrchr(p, '/')) && (size_t)(s - p) > d->made_from;) {
+	for (char *s; (s = strrchr(p, '/')) && (size_t)(s - p) > floor;) {
 		*s = '\0';
 		rmdir(p);
 	}

@@ -57,23 +57,31 @@ int cgroup_state_save(const struct nb_cgroup *cg, int fd)
 	for (int i = 0; !rc && i < cg->n_dirs; i++) {
 		const struct nb_cgroup_dir *d = &cg->dirs[i];
 
-		len = snprintf(line, sizeof(line), "dir ctrls=%x made=%zu ino=%llu path=%s\n",
-			       d->ctrls, d->made_from, d->ino, d->path);
+		len = snprintf(line, sizeof(line),
+			       "dir ctrls=%x base=%zu shared=%zu made=%zu ino=%llu path=%s\n",
+			       d->ctrls, d->base_len, d->shared_len, d->made_from, d->ino, d->path);
 		rc = len >= (int)sizeof(line) ? -ENAMETOOLONG : write_all(fd, line, (size_t)len);
 	}
 	return rc ? rc : write_all(fd, "end\n", 4);
 }
 
-/* Under /sys/fs/cgroup/, no "." or ".." component, made_from on a '/' inside it. */
+/* An offset into the path: on a '/' after the cgroup fs's own path (0 allowed when zero_ok). */
+static bool on_slash(const char *p, size_t off, bool zero_ok)
+{
+	if (!off)
+		return zero_ok;
+	return off >= strlen(CG_FS) && off < strlen(p) && p[off] == '/';
+}
+
+/* Under /sys/fs/cgroup/, no "." or ".." component, no "//", offsets on '/' in order. */
 static bool safe_dir(const struct nb_cgroup_dir *d)
 {
 	const char *p = d->path;
-	size_t len = strlen(p);
 
-	if (strncmp(p, CG_FS "/", strlen(CG_FS "/")) ||
-	    (d->made_from && d->made_from < strlen(CG_FS)))
-		return false;
-	if (d->made_from >= len || (d->made_from && p[d->made_from] != '/'))
+	if (strncmp(p, CG_FS "/", strlen(CG_FS "/")) || !on_slash(p, d->base_len, false) ||
+	    !on_slash(p, d->shared_len, true) || !on_slash(p, d->made_from, true) ||
+	    (d->shared_len && d->shared_len <= d->base_len) ||
+	    (d->made_from && d->made_from < d->base_len))
 		return false;
 	for (p = strchr(p, '/'); p; p = strchr(p + 1, '/'))
 		if ((p[1] == '.' && (p[2] == '/' || !p[2])) ||
@@ -85,20 +93,22 @@ static bool safe_dir(const struct nb_cgroup_dir *d)
 static int parse_dir(struct nb_cgroup *cg, const char *line)
 {
 	struct nb_cgroup_dir *d = &cg->dirs[cg->n_dirs];
-	unsigned long long made;
+	unsigned long long base, shared, made;
 	int path_at = -1;
 
 	if (cg->n_dirs == NB_CGROUP_DIRS)
 		return -1;
 	memset(d, 0, sizeof(*d));
-	if (sscanf(line, "dir ctrls=%x made=%llu ino=%llu path=%n", &d->ctrls, &made, &d->ino,
-		   &path_at) != 3 ||
-	    path_at < 0 || strlen(line + path_at) >= sizeof(d->path))
+	if (sscanf(line, "dir ctrls=%x base=%llu shared=%llu made=%llu ino=%llu path=%n", &d->ctrls,
+		   &base, &shared, &made, &d->ino, &path_at) != 5 ||
+	    path_at < 0 || strlen(line + path_at) >= sizeof(d->path) || base > PATH_MAX ||
+	    shared > PATH_MAX || made > PATH_MAX)
 		return -1;
 	snprintf(d->path, sizeof(d->path), "%s", line + path_at);
+	d->base_len = (size_t)base;
+	d->shared_len = (size_t)shared;
 	d->made_from = (size_t)made;
-	d->base_len = d->keep_len = d->made_from;
-	if (made > PATH_MAX || !safe_dir(d) || (d->ctrls & ~(unsigned)CG_ALL_CTRLS))
+	if (!safe_dir(d) || (d->ctrls & ~(unsigned)CG_ALL_CTRLS))
 		return -1;
 	cg->n_dirs++;
 	return 0;

@@ -207,17 +207,20 @@ TEST(io_max_device_must_exist)
 
 static void two_dirs(struct nb_cgroup *cg)
 {
+	struct nb_cgroup_dir *d = cg->dirs;
+
 	cgroup_init(cg);
 	cg->version = 1;
 	cg->n_dirs = 2;
-	snprintf(cg->dirs[0].path, sizeof(cg->dirs[0].path),
-		 "/sys/fs/cgroup/memory/own/nestbox/a b");
-	cg->dirs[0].made_from = strlen("/sys/fs/cgroup/memory/own/nestbox");
-	cg->dirs[0].ctrls = 1;
-	cg->dirs[0].ino = 123456789012ULL;
-	snprintf(cg->dirs[1].path, sizeof(cg->dirs[1].path), "/sys/fs/cgroup/cpu,cpuacct/x/y");
-	cg->dirs[1].made_from = strlen("/sys/fs/cgroup/cpu,cpuacct");
-	cg->dirs[1].ctrls = 6;
+	snprintf(d[0].path, sizeof(d[0].path), "/sys/fs/cgroup/memory/own/nestbox/a b");
+	d[0].base_len = strlen("/sys/fs/cgroup/memory/own");
+	d[0].shared_len = d[0].made_from = strlen("/sys/fs/cgroup/memory/own/nestbox");
+	d[0].ctrls = 1;
+	d[0].ino = 123456789012ULL;
+	snprintf(d[1].path, sizeof(d[1].path), "/sys/fs/cgroup/cpu,cpuacct/x/y");
+	d[1].base_len = d[1].made_from = strlen("/sys/fs/cgroup/cpu,cpuacct");
+	d[1].shared_len = 0;
+	d[1].ctrls = 6;
 }
 
 /* save into a pipe, text out of it */
@@ -258,6 +261,8 @@ TEST(state_round_trip)
 	EXPECT_EQ(NULL, back.watch);
 	for (int i = 0; i < 2; i++) {
 		EXPECT_STREQ(cg.dirs[i].path, back.dirs[i].path);
+		EXPECT_EQ(cg.dirs[i].base_len, back.dirs[i].base_len);
+		EXPECT_EQ(cg.dirs[i].shared_len, back.dirs[i].shared_len);
 		EXPECT_EQ(cg.dirs[i].made_from, back.dirs[i].made_from);
 		EXPECT_EQ(cg.dirs[i].ctrls, back.dirs[i].ctrls);
 		EXPECT_EQ(cg.dirs[i].ino, back.dirs[i].ino);
@@ -293,29 +298,28 @@ TEST(state_path_with_a_newline_is_not_saved)
 
 TEST(bad_state_records_are_refused)
 {
+#define H "nestbox-cgroup 1\nversion 1\n"
+#define D "dir ctrls=1 base=14 shared=0 "
 	static const char *const bad[] = {
 		"",
-		"nestbox-cgroup 1\nversion 1\n",	   /* no end */
-		"nestbox-cgroup 1\nversion 1\nend",	   /* no newline */
-		"nestbox-cgroup 2\nversion 1\nend\n",	   /* magic */
-		"nestbox-cgroup 1\nversion 3\nend\n",	   /* version */
-		"nestbox-cgroup 1\nversion 1\nfoo\nend\n", /* unknown line */
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=14 ino=0 path=/etc/x\nend\n",
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=14 ino=0 "
-		"path=/sys/fs/cgroup/../x\nend\n",
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=14 ino=0 "
-		"path=/sys/fs/cgroup/a/./b\nend\n",
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=14 ino=0 "
-		"path=/sys/fs/cgroup//a\nend\n",
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=99 ino=0 "
-		"path=/sys/fs/cgroup/a\nend\n",
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=16 ino=0 "
-		"path=/sys/fs/cgroup/ab/c\nend\n",
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=3 ino=0 "
-		"path=/sys/fs/cgroup/a\nend\n",
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=ff made=14 ino=0 "
-		"path=/sys/fs/cgroup/a\nend\n",
-		"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=14 path=/sys/fs/cgroup/a\nend\n",
+		H,				      /* no end */
+		H "end",			      /* no newline */
+		"nestbox-cgroup 2\nversion 1\nend\n", /* magic */
+		"nestbox-cgroup 1\nversion 3\nend\n", /* version */
+		H "foo\nend\n",			      /* unknown line */
+		H D "made=14 ino=0 path=/etc/x\nend\n",
+		H D "made=14 ino=0 path=/sys/fs/cgroup/../x\nend\n",
+		H D "made=14 ino=0 path=/sys/fs/cgroup/a/./b\nend\n",
+		H D "made=14 ino=0 path=/sys/fs/cgroup//a\nend\n",
+		H D "made=99 ino=0 path=/sys/fs/cgroup/a\nend\n",
+		H D "made=16 ino=0 path=/sys/fs/cgroup/ab/c\nend\n",
+		H D "made=3 ino=0 path=/sys/fs/cgroup/a\nend\n",
+		H D "made=14 path=/sys/fs/cgroup/a\nend\n", /* no ino */
+		H "dir ctrls=ff base=14 shared=0 made=14 ino=0 path=/sys/fs/cgroup/a\nend\n",
+		H "dir ctrls=1 base=0 shared=0 made=14 ino=0 path=/sys/fs/cgroup/a\nend\n",
+		H "dir ctrls=1 base=14 shared=14 made=14 ino=0 path=/sys/fs/cgroup/a\nend\n",
+		H "dir ctrls=1 base=16 shared=0 made=14 ino=0 path=/sys/fs/cgroup/a/b/c\nend\n",
+		H "dir ctrls=1 made=14 ino=0 path=/sys/fs/cgroup/a\nend\n", /* no base */
 	};
 	static struct nb_cgroup cg;
 	struct nb_error err = { 0 };
@@ -328,10 +332,8 @@ TEST(bad_state_records_are_refused)
 		EXPECT_EQ(0, strncmp(err.msg, "cgroup state: ", 14)) TH_LOG("%s", err.msg);
 	}
 	/* the same line, good */
-	EXPECT_EQ(0, cgroup_state_parse(&cg,
-					"nestbox-cgroup 1\nversion 1\ndir ctrls=1 made=14 ino=0 "
-					"path=/sys/fs/cgroup/a\nend\n",
-					NULL, &err))
+	EXPECT_EQ(0, cgroup_state_parse(&cg, H D "made=14 ino=0 path=/sys/fs/cgroup/a\nend\n", NULL,
+					&err))
 	TH_LOG("%s", err.msg);
 	EXPECT_EQ(1, cg.n_dirs);
 }
@@ -344,7 +346,7 @@ TEST(state_with_too_many_dirs_is_refused)
 
 	for (int i = 0; i <= NB_CGROUP_DIRS; i++)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
-			 "dir ctrls=1 made=14 ino=0 path=/sys/fs/cgroup/d%d\n", i);
+			 "dir ctrls=1 base=14 shared=0 made=14 ino=0 path=/sys/fs/cgroup/d%d\n", i);
 	strcat(text, "end\n");
 	EXPECT_EQ(-EINVAL, cgroup_state_parse(&cg, text, NULL, &err));
 }
