@@ -1,4 +1,5 @@
-/* Inside the cgroup concern: what cgroup.c shares with cgroup_v1.c and cgroup_v2.c. */
+/* Inside the cgroup concern: what cgroup.c shares with cgroup_layout.c, cgroup_state.c,
+ * cgroup_v1.c and cgroup_v2.c. Every function takes the run's struct nb_cgroup. */
 #ifndef NB_CGROUP_IMPL_H
 #define NB_CGROUP_IMPL_H
 
@@ -17,27 +18,8 @@ enum {
 	CG_PIDS = 1 << 4,
 	CG_IO = 1 << 5, /* v1 blkio */
 };
-#define CG_MAX_DIRS 8
-#define CG_FS	    "/sys/fs/cgroup"
-
-/* The container's group in one hierarchy (v2: the only one). */
-struct cg_dir {
-	char path[PATH_MAX]; /* .../<group> */
-	size_t base_len;     /* path[0..base_len) existed before us (an ancestor) */
-	size_t made_from;    /* first component we created; 0: none */
-	unsigned ctrls;	     /* CG_* bits of this hierarchy */
-	bool shared_parent;  /* <own>/nestbox: removed too when no other container uses it */
-};
-
-struct cg_state {
-	int version; /* 0: no group, 1 (v1 and hybrid), 2 */
-	int n_dirs;
-	struct cg_dir dirs[CG_MAX_DIRS];
-	int clone_fd;	       /* v2: the group's directory for CLONE_INTO_CGROUP */
-	int joined_by_clone;   /* the clone put the child in already */
-	char v2_own[PATH_MAX]; /* v2: nestbox's own cgroup directory */
-};
-extern struct cg_state cg;
+#define CG_ALL_CTRLS (CG_MEMORY | CG_CPU | CG_CPUACCT | CG_CPUSET | CG_PIDS | CG_IO)
+#define CG_FS	     "/sys/fs/cgroup"
 
 /* dir/file <- value; fails with err naming the file and the value. */
 int cg_write(const char *dir, const char *file, const char *value, struct nb_error *err);
@@ -46,27 +28,30 @@ int cg_read(const char *dir, const char *file, char *buf, size_t size);
 /* The number after "key " in a "key value" file, or after nothing when key is NULL; -1 if absent. */
 long long cg_read_value(const char *dir, const char *file, const char *key);
 /* The group directory holding controller ctrl, or NULL. */
-const char *cg_dir_of(unsigned ctrl);
+const char *cg_dir_of(const struct nb_cgroup *cg, unsigned ctrl);
 
-/* cgroup_layout.c: 0 (none), 1 (v1 or hybrid: cg.dirs holds nestbox's own group in each
- * hierarchy, base_len its mount point) or 2 (cg.dirs[0]); the cgroup2 mount; a controller's name. */
-int cg_detect_layout(void);
+/* cgroup_layout.c: 0 (none), 1 (v1 or hybrid: cg->dirs holds nestbox's own group in each
+ * hierarchy, base_len its mount point) or 2 (cg->dirs[0]); also fills cg->views. The cgroup2
+ * mount; a controller's name. */
+int cg_detect_layout(struct nb_cgroup *cg);
 const char *cg_v2_mount(void);
 const char *cg_ctrl_name(unsigned bit, int version);
 
-/* Per version: before the group exists (v2: enable controllers along the way), after it is
- * made (write the limits), at the end (OOM kills, --stats). */
+/* Per version: a level of the group's path (v1: fill an empty cpuset from its parent), after
+ * the group is made (write the limits), at the end (OOM kills, --stats). */
 int cg1_prepare_level(const char *parent, const char *child, unsigned ctrls, struct nb_error *err);
-int cg1_apply(const struct nb_cgroup_spec *s, struct nb_error *err);
-long long cg1_oom_kills(void);
-void cg1_stats(long long *mem_peak, long long *cpu_ns, long long *pids_peak);
+int cg1_apply(const struct nb_cgroup *cg, const struct nb_cgroup_spec *s, struct nb_error *err);
+long long cg1_oom_kills(const struct nb_cgroup *cg);
+void cg1_stats(const struct nb_cgroup *cg, long long *mem_peak, long long *cpu_ns,
+	       long long *pids_peak);
 
 /* Pass the controllers need (a limit: an error when missing) and want (--stats: skipped when
  * missing) down from top to group's parent. */
 int cg2_enable(const char *top, const char *group, unsigned need, unsigned want, bool move_all,
 	       struct nb_error *err);
-int cg2_apply(const struct nb_cgroup_spec *s, struct nb_error *err);
-long long cg2_oom_kills(void);
-void cg2_stats(long long *mem_peak, long long *cpu_ns, long long *pids_peak);
+int cg2_apply(const struct nb_cgroup *cg, const struct nb_cgroup_spec *s, struct nb_error *err);
+long long cg2_oom_kills(const struct nb_cgroup *cg);
+void cg2_stats(const struct nb_cgroup *cg, long long *mem_peak, long long *cpu_ns,
+	       long long *pids_peak);
 
 #endif

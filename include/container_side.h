@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include "cgroup.h"
 #include "container.h"
 
 /* One socket between the two sides (socketpair, AF_UNIX stream), one byte a message:
@@ -20,7 +21,7 @@
 
 /* Runs in the clone; returns the container's exit status (125: setup failed, said on stderr).
  * detached: the host side exits after create, so the container must not die with it. */
-int container_side(const struct nb_container *c, const sigset_t *saved, int sync_fd, int start_fd,
-		   bool detached);
+int container_side(const struct nb_container *c, struct nb_cgroup *cg, const sigset_t *saved,
+		   int sync_fd, int start_fd, bool detached);
 
 #endif

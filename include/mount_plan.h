@@ -64,6 +64,8 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err);
 
 /* Container side, on the scratch root: apply c's plan in order, undo what was done on failure,
  * then check that /proc is procfs and every mask is in place (mount_walk.c). */
-int mount_plan_apply(const struct nb_container *c, struct nb_error *err);
+struct nb_cgroup;
+int mount_plan_apply(const struct nb_container *c, const struct nb_cgroup *cg,
+		     struct nb_error *err);
 
 #endif

@@ -16,7 +16,9 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "container.h"
+#include "guard.h"
 #include "nb_error.h"
 #include "state.h"
 
@@ -28,6 +30,8 @@ struct nb_run {
 	sigset_t saved;	       /* the caller's signal mask */
 	struct nb_state state; /* the name, held */
 	struct nb_record record;
+	struct nb_cgroup cg;   /* the container's group (cgroup.h) */
+	struct nb_guard guard; /* removes it if this process is killed (guard.h) */
 };
 
 /* Returns 0 (created), -errno with err filled when the host side failed (nothing is left), or

@@ -4,7 +4,8 @@
  *           a created container (it inherits the fd); the kernel frees it when they die, so a
  *           SIGKILLed run frees its name. It holds the holder's pid, for "in use by PID N".
  *   record  the run record (state_record below), rewritten whole (rename) at each change;
- *   start   the fifo a created container waits on; `nestbox start` writes its byte.
+ *   start   the fifo a created container waits on; `nestbox start` writes its byte;
+ *   cgroup  the cgroup concern's saved state (cgroup_state_save), for delete.
  * The name lock decides who runs under a name; nothing else does. */
 #ifndef NB_STATE_H
 #define NB_STATE_H
@@ -16,9 +17,8 @@
 #include "container.h"
 #include "nb_error.h"
 
-#define NB_STATE_ROOT	     "/run/nestbox"
-#define NB_STATE_CGROUP_SIZE 4096
-#define NB_OCI_VERSION	     "1.2.0"
+#define NB_STATE_ROOT  "/run/nestbox"
+#define NB_OCI_VERSION "1.2.0"
 
 enum nb_status { NB_STATUS_CREATING, NB_STATUS_CREATED, NB_STATUS_RUNNING, NB_STATUS_STOPPED };
 
@@ -28,12 +28,11 @@ struct nb_record {
 	enum nb_status status; /* as written; state_status() says what it is now */
 	bool detached;	       /* made by create: outlives the process that made it */
 	pid_t pid;	       /* the container's PID 1 as the host sees it; 0 before the clone */
-	unsigned long long pid_start;	   /* its start time (proc(5) stat field 22): pid reuse */
-	long long created;		   /* seconds since the epoch */
-	char bundle[PATH_MAX];		   /* the directory create ran in (OCI: the bundle) */
-	char veth[16];			   /* the host end of --net veth, or "" */
-	char command[256];		   /* CMD ARG..., for listings */
-	char cgroup[NB_STATE_CGROUP_SIZE]; /* the cgroup concern's own lines, opaque here */
+	unsigned long long pid_start; /* its start time (proc(5) stat field 22): pid reuse */
+	long long created;	      /* seconds since the epoch */
+	char bundle[PATH_MAX];	      /* the directory create ran in (OCI: the bundle) */
+	char veth[16];		      /* the host end of --net veth, or "" */
+	char command[256];	      /* CMD ARG..., for listings */
 };
 
 struct nb_state {
@@ -73,6 +72,9 @@ const char *state_status_name(enum nb_status st);
  * side blocks on open), written by start. */
 int state_make_fifo(const struct nb_state *s, struct nb_error *err);
 int state_signal_start(const struct nb_state *s, struct nb_error *err);
+
+/* Open a file of the state directory (open(2) flags; O_CLOEXEC|O_NOFOLLOW added, mode 0600). */
+int state_open_file(const struct nb_state *s, const char *name, int flags);
 
 /* Remove the directory and everything in it, then drop the lock. */
 void state_remove(struct nb_state *s);

@@ -19,16 +19,6 @@
 #include "container.h"
 #include "mounts.h"
 
-#define CG_VIEWS_MAX 16
-
-/* The mounts under /sys/fs/cgroup, repeated read-only inside the container. */
-static struct cg_view {
-	char target[96]; /* below /sys/fs/cgroup */
-	char type[8];
-	char opts[160];
-} views[CG_VIEWS_MAX];
-static int n_views;
-
 /* --- files -------------------------------------------------------------------------------- */
 
 int cg_write(const char *dir, const char *file, const char *value, struct nb_error *err)
@@ -80,11 +70,11 @@ long long cg_read_value(const char *dir, const char *file, const char *key)
 	return strtoll(p + klen + (key ? 1 : 0), NULL, 10);
 }
 
-const char *cg_dir_of(unsigned ctrl)
+const char *cg_dir_of(const struct nb_cgroup *cg, unsigned ctrl)
 {
-	for (int i = 0; i < cg.n_dirs; i++)
-		if (cg.dirs[i].ctrls & ctrl)
-			return cg.dirs[i].path;
+	for (int i = 0; i < cg->n_dirs; i++)
+		if (cg->dirs[i].ctrls & ctrl)
+			return cg->dirs[i].path;
 	return NULL;
 }
 
@@ -141,22 +131,16 @@ static int cgroup_file_path(const char *text, const char *name, char *out, size_
 	return -1;
 }
 
-/* Our path in the hierarchy of controller name ("" for v2); /proc/self/cgroup is read once. */
-static int own_path(const char *name, char *out, size_t size)
+/* /proc/self/cgroup, read afresh on every setup: a v2 nestbox may have moved (nestbox.leaf). */
+static int read_own_cgroups(char *buf, size_t size)
 {
-	static char buf[4096];
+	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
 
-	if (!buf[0]) {
-		int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-
-		if (fd >= 0)
-			close(fd);
-		if (n <= 0)
-			return -1;
-		buf[n] = '\0';
-	}
-	return cgroup_file_path(buf, name, out, size);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? 0 : -1;
 }
 
 /* One mountinfo line: root, mount point, fs type, super options. */
@@ -194,24 +178,26 @@ static void view_options(const char *opts, char *out, size_t size)
 						len ? "," : "", o);
 }
 
-/* Add the group in the v1 hierarchy mounted at mnt (root: its mountinfo root). */
-static int add_v1_dir(const char *mnt, const char *root, const char *opts)
+/* Add the group in the v1 hierarchy mounted at mnt (root: its mountinfo root); own_cgroups is
+ * /proc/self/cgroup's text. */
+static int add_v1_dir(struct nb_cgroup *cg, const char *own_cgroups, const char *mnt,
+		      const char *root, const char *opts)
 {
 	char own[PATH_MAX] = "";
 	unsigned ctrls = 0;
-	struct cg_dir *d;
+	struct nb_cgroup_dir *d;
 	size_t rlen = strcmp(root, "/") ? strlen(root) : 0;
 
 	for (size_t i = 0; i < N_CONTROLLERS; i++)
 		if (has_token(opts, controllers[i].name))
 			ctrls |= controllers[i].bit;
-	if (!ctrls || cg.n_dirs == CG_MAX_DIRS || cg_dir_of(ctrls))
+	if (!ctrls || cg->n_dirs == NB_CGROUP_DIRS || cg_dir_of(cg, ctrls))
 		return 0;
 	for (size_t i = 0; i < N_CONTROLLERS; i++)
 		if ((ctrls & controllers[i].bit) &&
-		    !own_path(controllers[i].name, own, sizeof(own)))
+		    !cgroup_file_path(own_cgroups, controllers[i].name, own, sizeof(own)))
 			break;
-	d = &cg.dirs[cg.n_dirs++];
+	d = &cg->dirs[cg->n_dirs++];
 	memset(d, 0, sizeof(*d));
 	d->ctrls = ctrls;
 	snprintf(d->path, sizeof(d->path), "%s%s", mnt,
@@ -221,29 +207,30 @@ static int add_v1_dir(const char *mnt, const char *root, const char *opts)
 }
 
 /* Read mountinfo: the v1 hierarchies (when v1) and the mounts the container will see. */
-static void scan_mounts(int version)
+static void scan_mounts(struct nb_cgroup *cg, const char *own_cgroups, int version)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char line[1024];
 
-	n_views = 0;
+	cg->n_views = 0;
 	while (f && fgets(line, sizeof(line), f)) {
 		char *root, *mnt, *type, *opts;
+		struct nb_cgroup_view *v;
 		bool cgroupfs;
 
 		if (mount_fields(line, &root, &mnt, &type, &opts))
 			continue;
 		cgroupfs = !strcmp(type, "cgroup") || !strcmp(type, "cgroup2");
 		if (version == 1 && !strcmp(type, "cgroup"))
-			add_v1_dir(mnt, root, opts);
-		if (strncmp(mnt, CG_FS, strlen(CG_FS)) || n_views == CG_VIEWS_MAX ||
+			add_v1_dir(cg, own_cgroups, mnt, root, opts);
+		if (strncmp(mnt, CG_FS, strlen(CG_FS)) || cg->n_views == NB_CGROUP_VIEWS ||
 		    (mnt[strlen(CG_FS)] && mnt[strlen(CG_FS)] != '/') ||
 		    (!cgroupfs && (strcmp(type, "tmpfs") || mnt[strlen(CG_FS)])))
 			continue;
-		snprintf(views[n_views].target, sizeof(views[0].target), "%s", mnt + strlen(CG_FS));
-		snprintf(views[n_views].type, sizeof(views[0].type), "%s", type);
-		view_options(opts, views[n_views].opts, sizeof(views[0].opts));
-		n_views++;
+		v = &cg->views[cg->n_views++];
+		snprintf(v->target, sizeof(v->target), "%s", mnt + strlen(CG_FS));
+		snprintf(v->type, sizeof(v->type), "%s", type);
+		view_options(opts, v->opts, sizeof(v->opts));
 	}
 	if (f)
 		fclose(f);
@@ -261,42 +248,45 @@ const char *cg_v2_mount(void)
 	return "";
 }
 
-int cg_detect_layout(void)
+int cg_detect_layout(struct nb_cgroup *cg)
 {
+	char own_cgroups[4096], own[PATH_MAX];
 	struct statfs st;
 	const char *v2 = cg_v2_mount();
 
-	cg.n_dirs = 0;
+	cg->n_dirs = 0;
+	cg->n_views = 0;
 	if (statfs(CG_FS, &st))
 		return 0;
+	read_own_cgroups(own_cgroups, sizeof(own_cgroups));
 	if (st.f_type != CGROUP2_SUPER_MAGIC) {
-		scan_mounts(1);
-		if (cg.n_dirs)
+		scan_mounts(cg, own_cgroups, 1);
+		if (cg->n_dirs)
 			return 1;
 	}
 	if (!*v2)
 		return 0;
-	scan_mounts(2);
-	cg.n_dirs = 1;
-	memset(&cg.dirs[0], 0, sizeof(cg.dirs[0]));
-	cg.dirs[0].ctrls = CG_MEMORY | CG_CPU | CG_CPUACCT | CG_CPUSET | CG_PIDS | CG_IO;
-	if (own_path("", cg.v2_own, sizeof(cg.v2_own)))
-		cg.v2_own[0] = '\0';
-	snprintf(cg.dirs[0].path, sizeof(cg.dirs[0].path), "%s%s", v2, cg.v2_own);
-	snprintf(cg.v2_own, sizeof(cg.v2_own), "%s", cg.dirs[0].path);
-	cg.dirs[0].base_len = strlen(v2);
+	scan_mounts(cg, own_cgroups, 2);
+	cg->n_dirs = 1;
+	memset(&cg->dirs[0], 0, sizeof(cg->dirs[0]));
+	cg->dirs[0].ctrls = CG_ALL_CTRLS;
+	if (cgroup_file_path(own_cgroups, "", own, sizeof(own)))
+		own[0] = '\0';
+	snprintf(cg->dirs[0].path, sizeof(cg->dirs[0].path), "%s%s", v2, own);
+	cg->dirs[0].base_len = strlen(v2);
 	return 2;
 }
 
 /* --- container side ----------------------------------------------------------------------- */
 
-int cgroup_enter_ns(const struct nb_container *c, struct nb_error *err)
+int cgroup_enter_ns(struct nb_cgroup *cg, const struct nb_container *c, struct nb_error *err)
 {
-	if (cg.clone_fd >= 0)
-		close(cg.clone_fd);
+	if (cg->clone_fd >= 0)
+		close(cg->clone_fd);
+	cg->clone_fd = -1;
 	/* The namespace made by the clone is rooted where the child started (nestbox's group
 	 * unless CLONE_INTO_CGROUP): make a new one rooted at the container's group. */
-	if (!cg.version || !(c->namespaces & NB_NS_CGROUP))
+	if (!cg->version || !(c->namespaces & NB_NS_CGROUP))
 		return 0;
 	if (unshare(CLONE_NEWCGROUP))
 		return nb_fail_errno(err, "unshare", "cgroup namespace");
@@ -307,7 +297,7 @@ int cgroup_enter_ns(const struct nb_container *c, struct nb_error *err)
  * it (EBUSY). That happens when /sys is a bind of the host's (a user namespace cannot mount
  * sysfs), which brings the host's cgroup mount along, locked: cover it with a tmpfs, then mount
  * the container's view on that. */
-static int mount_view(const struct cg_view *v, const char *target, unsigned long flags)
+static int mount_view(const struct nb_cgroup_view *v, const char *target, unsigned long flags)
 {
 	bool tmpfs = !strcmp(v->type, "tmpfs");
 	const char *source = tmpfs ? "cgroup" : v->type;
@@ -321,15 +311,16 @@ static int mount_view(const struct cg_view *v, const char *target, unsigned long
 	return mount(source, target, v->type, view_flags, opts);
 }
 
-int cgroup_mount_view(const struct nb_container *c, struct nb_error *err)
+int cgroup_mount_view(const struct nb_cgroup *cg, const struct nb_container *c,
+		      struct nb_error *err)
 {
 	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	char target[PATH_MAX];
 
-	if (!(c->namespaces & NB_NS_CGROUP) || !n_views)
+	if (!(c->namespaces & NB_NS_CGROUP) || !cg->n_views)
 		return 0;
-	for (int i = 0; i < n_views; i++) {
-		const struct cg_view *v = &views[i];
+	for (int i = 0; i < cg->n_views; i++) {
+		const struct nb_cgroup_view *v = &cg->views[i];
 
 		if ((size_t)snprintf(target, sizeof(target), "%s%s", NEWROOT CG_FS, v->target) >=
 			sizeof(target) ||
@@ -338,7 +329,7 @@ int cgroup_mount_view(const struct nb_container *c, struct nb_error *err)
 			return nb_fail_errno(err, "mount cgroup view", target);
 	}
 	/* The tmpfs holding the v1 hierarchies: read-only once its mount points exist. */
-	if (!strcmp(views[0].type, "tmpfs") &&
+	if (!strcmp(cg->views[0].type, "tmpfs") &&
 	    mount(NULL, NEWROOT CG_FS, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL))
 		return nb_fail_errno(err, "read-only cgroup view", NEWROOT CG_FS);
 	return 0;

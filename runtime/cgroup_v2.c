@@ -157,15 +157,16 @@ int cg2_enable(const char *top, const char *group, unsigned need, unsigned want,
 	return 0;
 }
 
-static int v2_write_ull(const char *file, unsigned long long v, struct nb_error *err)
+static int v2_write_ull(const char *dir, const char *file, unsigned long long v,
+			struct nb_error *err)
 {
 	char value[32];
 
 	snprintf(value, sizeof(value), "%llu", v);
-	return cg_write(cg.dirs[0].path, file, value, err);
+	return cg_write(dir, file, value, err);
 }
 
-static int v2_apply_io(const struct nb_cgroup_io *io, struct nb_error *err)
+static int v2_apply_io(const char *dir, const struct nb_cgroup_io *io, struct nb_error *err)
 {
 	char value[160];
 	int n = snprintf(value, sizeof(value), "%u:%u", io->major, io->minor);
@@ -181,50 +182,52 @@ static int v2_apply_io(const struct nb_cgroup_io *io, struct nb_error *err)
 		if (limits[i].v)
 			n += snprintf(value + n, sizeof(value) - (size_t)n, " %s=%llu",
 				      limits[i].key, limits[i].v);
-	return cg_write(cg.dirs[0].path, "io.max", value, err);
+	return cg_write(dir, "io.max", value, err);
 }
 
-int cg2_apply(const struct nb_cgroup_spec *s, struct nb_error *err)
+int cg2_apply(const struct nb_cgroup *cg, const struct nb_cgroup_spec *s, struct nb_error *err)
 {
-	const char *dir = cg.dirs[0].path;
+	const char *dir = cg->dirs[0].path;
 	char value[64];
 	int rc = 0;
 
 	if (s->memory)
-		rc = v2_write_ull("memory.max", s->memory, err);
+		rc = v2_write_ull(dir, "memory.max", s->memory, err);
 	if (!rc && s->memory_swap) {
 		if (cg_read(dir, "memory.swap.max", value, sizeof(value)) < 0)
 			return nb_fail(err, ENODEV, "--memory-swap", "memory.swap.max",
 				       "swap accounting is not enabled in this kernel");
-		rc = v2_write_ull("memory.swap.max", s->memory_swap - s->memory, err);
+		rc = v2_write_ull(dir, "memory.swap.max", s->memory_swap - s->memory, err);
 	}
 	if (!rc && s->cpu_quota) {
 		snprintf(value, sizeof(value), "%llu %llu", s->cpu_quota, NB_CGROUP_CPU_PERIOD);
 		rc = cg_write(dir, "cpu.max", value, err);
 	}
 	if (!rc && s->cpu_weight)
-		rc = v2_write_ull("cpu.weight", s->cpu_weight, err);
+		rc = v2_write_ull(dir, "cpu.weight", s->cpu_weight, err);
 	if (!rc && s->pids)
-		rc = v2_write_ull("pids.max", s->pids, err);
+		rc = v2_write_ull(dir, "pids.max", s->pids, err);
 	if (!rc && s->cpuset_cpus)
 		rc = cg_write(dir, "cpuset.cpus", s->cpuset_cpus, err);
 	if (!rc && s->cpuset_mems)
 		rc = cg_write(dir, "cpuset.mems", s->cpuset_mems, err);
 	for (int i = 0; !rc && i < s->n_io; i++)
-		rc = v2_apply_io(&s->io[i], err);
+		rc = v2_apply_io(dir, &s->io[i], err);
 	return rc;
 }
 
-long long cg2_oom_kills(void)
+long long cg2_oom_kills(const struct nb_cgroup *cg)
 {
-	return cg_read_value(cg.dirs[0].path, "memory.events", "oom_kill");
+	return cg_read_value(cg->dirs[0].path, "memory.events", "oom_kill");
 }
 
-void cg2_stats(long long *mem_peak, long long *cpu_ns, long long *pids_peak)
+void cg2_stats(const struct nb_cgroup *cg, long long *mem_peak, long long *cpu_ns,
+	       long long *pids_peak)
 {
-	long long usec = cg_read_value(cg.dirs[0].path, "cpu.stat", "usage_usec");
+	const char *dir = cg->dirs[0].path;
+	long long usec = cg_read_value(dir, "cpu.stat", "usage_usec");
 
-	*mem_peak = cg_read_value(cg.dirs[0].path, "memory.peak", NULL); /* 5.19+ */
+	*mem_peak = cg_read_value(dir, "memory.peak", NULL); /* 5.19+ */
 	*cpu_ns = usec < 0 ? -1 : usec * 1000;
-	*pids_peak = cg_read_value(cg.dirs[0].path, "pids.peak", NULL); /* 6.13+ */
+	*pids_peak = cg_read_value(dir, "pids.peak", NULL); /* 6.13+ */
 }

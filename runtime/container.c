@@ -71,7 +71,8 @@ static int report_ready_wait_start(int sync_fd, int start_fd, bool detached)
 	return read_byte(start_fd, SYNC_START) || close(start_fd) ? -1 : 0;
 }
 
-static int build_root(const struct nb_container *c, struct nb_error *err)
+static int build_root(const struct nb_container *c, const struct nb_cgroup *cg,
+		      struct nb_error *err)
 {
 	int rc;
 
@@ -83,7 +84,7 @@ static int build_root(const struct nb_container *c, struct nb_error *err)
 		return rc;
 	rc = done(c, "id-mapped layers", security_idmap_attach(c, err));
 	/* the overlay root, /etc files, binds, /proc, /sys, masks, /dev: the plan's steps */
-	return rc ? rc : mount_plan_apply(c, err);
+	return rc ? rc : mount_plan_apply(c, cg, err);
 }
 
 static int set_hostname(const struct nb_container *c, struct nb_error *err)
@@ -133,10 +134,10 @@ static int fail_setup(const struct nb_error *err)
 }
 
 /* Everything up to a container that is created: its root built and pivoted into. */
-static int create_side(const struct nb_container *c, struct nb_error *err)
+static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struct nb_error *err)
 {
 	unsigned ns = net_namespaces(c);
-	int rc = ns & NB_NS_CGROUP ? done(c, "namespace: cgroup", cgroup_enter_ns(c, err)) : 0;
+	int rc = ns & NB_NS_CGROUP ? done(c, "namespace: cgroup", cgroup_enter_ns(cg, c, err)) : 0;
 
 	/* -v says only what was done (issue 28.5): each step named where it applies. */
 	if (!rc && (ns & NB_NS_NET))
@@ -149,7 +150,7 @@ static int create_side(const struct nb_container *c, struct nb_error *err)
 	if (ns & (NB_NS_USER | NB_NS_TIME))
 		rc = done(c, "namespace: user, time", security_enter(c, err));
 	if (!rc)
-		rc = build_root(c, err);
+		rc = build_root(c, cg, err);
 	if (!rc)
 		rc = done(c, "hostname", set_hostname(c, err));
 	if (!rc)
@@ -157,8 +158,8 @@ static int create_side(const struct nb_container *c, struct nb_error *err)
 	return rc;
 }
 
-int container_side(const struct nb_container *c, const sigset_t *saved, int sync_fd, int start_fd,
-		   bool detached)
+int container_side(const struct nb_container *c, struct nb_cgroup *cg, const sigset_t *saved,
+		   int sync_fd, int start_fd, bool detached)
 {
 	struct nb_error err = { 0 };
 	struct nb_container workload = *c;
@@ -167,7 +168,7 @@ int container_side(const struct nb_container *c, const sigset_t *saved, int sync
 	if (wait_for_host_side(sync_fd))
 		return NB_EXIT_SETUP;
 	step(c, "go received");
-	rc = create_side(c, &err);
+	rc = create_side(c, cg, &err);
 	if (rc)
 		return fail_setup(&err);
 	if (report_ready_wait_start(sync_fd, start_fd, detached))

@@ -1,53 +1,44 @@
 /* The cleanup guard (guard.h).
  *
- * Two pipes from nestbox to the guard: the lifeline, which the guard blocks on (a 'D' byte:
- * nestbox finished and cleaned up; EOF: it died), and the state pipe, which the guard reads only
- * after a death. Until then the records stay in the pipe, not in the guard's memory: the guard
+ * Two channels from nestbox to the guard: the lifeline, which the guard blocks on (a 'D' byte:
+ * nestbox finished and cleaned up; EOF: it died), and the state channel, which the guard reads
+ * only after a death. They are socket pairs, not pipes, so that nestbox writes with
+ * MSG_NOSIGNAL: a guard that died first (the OOM killer's pick in a tight memory cgroup) made a
+ * write to its pipe raise SIGPIPE, pending in nestbox's blocked mask, which killed nestbox
+ * (141, without its error message) as soon as the mask was restored. Until then the records stay in the socket, not in the guard's memory: the guard
  * shares nestbox's memory cgroup, and a guard with buffers of its own was the memory cgroup
  * OOM killer's first choice (tests/test_limits.c out_of_memory), dying with the group it was to
- * remove. By the time it reads, nestbox and the container are gone and their memory with them. */
+ * remove. By the time it reads, nestbox and the container are gone and their memory with them.
+ *
+ * The state channel carries text lines: "watch DIR" before each directory cgroup.c makes, then,
+ * once the group is complete, the group's saved state (cgroup_state_save) ending in "end". A
+ * complete state decides (cgroup_remove: this run's own directories only); without one the
+ * guard removes the watched directories, one rmdir each, deepest first, killing nothing. The
+ * writer never blocks (O_NONBLOCK): a record the socket cannot take is dropped and counted, and a
+ * cut record does not parse, so the guard falls back to the watched lines. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup_impl.h"
 #include "guard.h"
 
-#define GUARD_DONE 'D' /* lifeline: nestbox removed everything itself */
+#define GUARD_DONE  'D'	       /* lifeline: nestbox removed everything itself */
+#define WATCH	    "watch "   /* state channel: a directory about to be made */
+#define STATE_MAGIC "nestbox-" /* state channel: the first line of a saved state */
+#define READ_MAX    (1 << 18)  /* more than the socket holds */
 
-/* State records: 'W' a directory about to be made; 'R' a directory of the group, then 'A' (arm)
- * once every 'R' is sent. Incomplete records and uncommitted 'R's do not count. */
-struct guard_rec {
-	char kind;
-	uint8_t version, shared_parent;
-	uint16_t path_len, base_len, made_from;
-};
-
-static int life_fd = -1, state_fd = -1; /* nestbox's write ends */
-
-static int read_all(int fd, void *buf, size_t len)
-{
-	for (size_t got = 0; got < len;) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
+static int send_all(int fd, const void *buf, size_t len)
 {
 	for (size_t put = 0; put < len;) {
-		ssize_t n = write(fd, (const char *)buf + put, len - put);
+		ssize_t n = send(fd, (const char *)buf + put, len - put, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -58,92 +49,100 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* A directory announced before its mkdir and never armed: nothing was cloned into it. One rmdir
- * each and no killing: a directory that is not empty is another container's of the same name. */
-static void unmake_watched(struct cg_dir *d)
+/* Everything nestbox sent on the state channel before it died, NUL-terminated; NULL if none. */
+static char *read_channel(int fd)
 {
-	char *p = d->path;
+	char *buf = malloc(READ_MAX + 1);
+	size_t got = 0;
 
-	if (rmdir(p))
-		return;
-	for (char *s; d->shared_parent && (s = strrchr(p, '/')) && (size_t)(s - p) > d->base_len;) {
-		*s = '\0';
-		if (rmdir(p))
-			return;
+	if (!buf)
+		return NULL;
+	while (got < READ_MAX) {
+		ssize_t n = read(fd, buf + got, READ_MAX - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
 	}
+	buf[got] = '\0';
+	return buf;
 }
 
-static int read_rec(int fd, struct guard_rec *r, struct cg_dir *d)
+/* Directories announced before their mkdir and never armed: nothing was cloned into them.
+ * Deepest (latest) first, one rmdir each and no killing: a directory that is not empty is in
+ * use by another run, and an announced one was absent when announced, so it is not a user's. */
+static void unmake_watched(char **watched, int n)
 {
-	if (read_all(fd, r, sizeof(*r)))
-		return -1;
-	if (r->kind == 'A')
-		return 0;
-	if (r->path_len >= sizeof(d->path) || read_all(fd, d->path, r->path_len))
-		return -1;
-	d->path[r->path_len] = '\0';
-	d->base_len = r->base_len;
-	d->made_from = r->made_from;
-	d->shared_parent = r->shared_parent;
-	return 0;
+	while (n-- > 0)
+		rmdir(watched[n]);
 }
 
-/* nestbox died: read what it made and remove it. cg is this process's copy (forked before
- * cgroup_setup): free to overwrite. */
+/* nestbox died: read what it made and remove it. */
 static void clean_up(int fd)
 {
-	static struct cg_dir watched[CG_MAX_DIRS], d;
-	struct guard_rec r;
-	int n_watched = 0, n_pending = 0;
+	char *text = read_channel(fd), **watched;
+	struct nb_cgroup *cg = malloc(sizeof(*cg));
+	int n_watched = 0;
+	bool armed = false;
 
-	memset(&cg, 0, sizeof(cg));
-	cg.clone_fd = -1;
-	while (!read_rec(fd, &r, &d)) {
-		if (r.kind == 'W' && n_watched < CG_MAX_DIRS)
-			watched[n_watched++] = d;
-		else if (r.kind == 'R' && n_pending < CG_MAX_DIRS)
-			cg.dirs[n_pending++] = d;
-		else if (r.kind == 'A') {
-			cg.version = r.version;
-			cg.n_dirs = n_pending;
+	watched = text ? malloc(sizeof(*watched) * (strlen(text) / strlen(WATCH) + 1)) : NULL;
+	if (!text || !cg || !watched)
+		goto out;
+	for (char *p = text, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+		struct nb_error err;
+		size_t used;
+
+		if (!strncmp(p, WATCH, strlen(WATCH))) {
+			*nl = '\0';
+			watched[n_watched++] = p + strlen(WATCH);
+		} else if (!strncmp(p, STATE_MAGIC, strlen(STATE_MAGIC)) &&
+			   !cgroup_state_parse(cg, p, &used, &err)) {
+			armed = true;
+			nl = p + used - 1;
 		}
 	}
-	if (cg.version) {
-		cgroup_remove();
-		return;
-	}
-	for (int i = 0; i < n_watched; i++)
-		unmake_watched(&watched[i]);
+	if (armed)
+		cgroup_remove(cg);
+	else
+		unmake_watched(watched, n_watched);
+out:
+	free(watched);
+	free(cg);
+	free(text);
 }
 
-/* Close every fd but the three given (sorted here; -1 for none). */
-static void close_all_but(int a, int b, int c)
+/* Close every fd but the (up to three, ascending) ones kept. */
+static void close_all_but(const int *keep, int n)
 {
-	int keep[3] = { a, b, c }, lo = 3;
+	unsigned from = 3;
 
-	for (int i = 0; i < 3; i++)
-		for (int j = i + 1; j < 3; j++)
-			if (keep[j] < keep[i]) {
-				int t = keep[i];
-
-				keep[i] = keep[j];
-				keep[j] = t;
-			}
-	for (int i = 0; i < 3; i++) {
-		if (keep[i] < lo)
+	for (int i = 0; i < n; i++) {
+		if (keep[i] < (int)from)
 			continue;
-		if (keep[i] > lo) /* a range with first > last: EINVAL */
-			syscall(SYS_close_range, (unsigned)lo, (unsigned)keep[i] - 1, 0U);
-		lo = keep[i] + 1;
+		if ((unsigned)keep[i] > from) /* a range with first > last: EINVAL */
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+		from = (unsigned)keep[i] + 1;
 	}
-	syscall(SYS_close_range, (unsigned)lo, ~0U, 0U);
+	syscall(SYS_close_range, from, ~0U, 0U);
 }
 
-/* keep: the run's name lock (state.h), held until the group is gone, so that the next run of
- * the same name cannot make its group where this one is still removing ours. */
-static void __attribute__((noreturn)) guard_main(int life, int state, int keep)
+static void sort3(int *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			int t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+static void __attribute__((noreturn)) guard_main(int life, int state, int keep_fd)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int keep[3] = { life, state, keep_fd };
 	char what = 0;
 
 	/* Nobody waits on the caller's pipes for the guard, and it needs no other fd. */
@@ -152,7 +151,8 @@ static void __attribute__((noreturn)) guard_main(int life, int state, int keep)
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
 	}
-	close_all_but(life, state, keep);
+	sort3(keep, 3);
+	close_all_but(keep, 3);
 	prctl(PR_SET_NAME, "nestbox-guard");
 	/* EOF on the lifeline: nestbox and the container's PID 1 are gone (the fd is not closed in
 	 * the clone: PID 1 holds it too, so the group is empty or emptying when this runs). */
@@ -160,19 +160,33 @@ static void __attribute__((noreturn)) guard_main(int life, int state, int keep)
 		;
 	if (what != GUARD_DONE)
 		clean_up(state);
-	_exit(0);
+	_exit(0); /* keep_fd (the name lock) is released only now */
 }
 
-int guard_start(int keep_fd)
+/* cgroup.c's watch hook: a record per directory before its mkdir. */
+static void guard_watch(void *arg, const char *dir)
 {
-	int life[2], state[2];
+	struct nb_guard *g = arg;
+	char line[PATH_MAX + 16];
+	int len = snprintf(line, sizeof(line), WATCH "%s\n", dir);
+
+	if (g->state_fd < 0 || strchr(dir, '\n') || len >= (int)sizeof(line) ||
+	    send_all(g->state_fd, line, (size_t)len))
+		g->overflowed++;
+}
+
+int guard_start(struct nb_guard *g, struct nb_cgroup *cg, int keep_fd)
+{
+	int life[2], state[2], rc;
 	pid_t pid;
 
-	if (pipe2(life, O_CLOEXEC))
+	g->pid = -1;
+	g->life_fd = g->state_fd = -1;
+	g->overflowed = 0;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, life))
 		return -errno;
-	if (pipe2(state, O_CLOEXEC)) {
-		int rc = -errno;
-
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, state)) {
+		rc = -errno;
 		close(life[0]);
 		close(life[1]);
 		return rc;
@@ -183,61 +197,43 @@ int guard_start(int keep_fd)
 		close(state[1]);
 		guard_main(life[0], state[0], keep_fd);
 	}
+	rc = -errno;
 	close(life[0]);
 	close(state[0]);
 	if (pid < 0) {
-		int rc = -errno;
-
 		close(life[1]);
 		close(state[1]);
 		return rc;
 	}
-	life_fd = life[1];
-	state_fd = state[1];
+	/* The guard reads only after a death: a write the socket cannot take must not block. */
+	fcntl(state[1], F_SETFL, O_NONBLOCK);
+	g->pid = pid;
+	g->life_fd = life[1];
+	g->state_fd = state[1];
+	cg->watch = guard_watch;
+	cg->watch_arg = g;
 	return 0;
 }
 
-static void send_rec(char kind, const struct cg_dir *d, int version)
+void guard_arm(struct nb_guard *g, const struct nb_cgroup *cg)
 {
-	struct guard_rec r = { kind, (uint8_t)version, 0, 0, 0, 0 };
-	size_t len = d ? strlen(d->path) : 0;
-
-	if (state_fd < 0)
-		return;
-	if (d) {
-		r.shared_parent = d->shared_parent;
-		r.path_len = (uint16_t)len;
-		r.base_len = (uint16_t)d->base_len;
-		r.made_from = (uint16_t)d->made_from;
-	}
-	/* The state pipe is only read after a death: keep within its buffer (64 KiB; a record is
-	 * about a hundred bytes, a group at most CG_MAX_DIRS directories, each sent twice). */
-	if (write_all(state_fd, &r, sizeof(r)) || (len && write_all(state_fd, d->path, len)))
-		guard_end();
+	/* Always, a group or none: armed with nothing, the guard leaves the watched alone. */
+	if (g->state_fd >= 0 && cgroup_state_save(cg, g->state_fd))
+		g->overflowed++;
 }
 
-void guard_watch(const struct cg_dir *d)
-{
-	send_rec('W', d, 0);
-}
-
-void guard_arm(void)
-{
-	if (!cg.version)
-		return;
-	for (int i = 0; i < cg.n_dirs; i++)
-		send_rec('R', &cg.dirs[i], 0);
-	send_rec('A', NULL, cg.version);
-}
-
-void guard_end(void)
+void guard_end(struct nb_guard *g)
 {
 	const char what = GUARD_DONE;
 
-	if (life_fd < 0)
-		return;
-	write_all(life_fd, &what, 1);
-	close(life_fd);
-	close(state_fd);
-	life_fd = state_fd = -1;
+	if (g->life_fd >= 0) {
+		send_all(g->life_fd, &what, 1);
+		close(g->life_fd);
+		close(g->state_fd);
+		g->life_fd = g->state_fd = -1;
+	}
+	/* The guard exits on the byte at once: reap it, so that nothing of the run outlives it. */
+	while (g->pid > 0 && waitpid(g->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	g->pid = -1;
 }

@@ -118,13 +118,29 @@ static void fill_record(struct nb_run *r)
 					 i ? " " : "", c->argv[i]);
 }
 
+/* The group's state for `nestbox delete` in another process (none: no file). */
+static int save_cgroup(struct nb_run *r, struct nb_error *err)
+{
+	int fd, rc;
+
+	if (!r->cg.version)
+		return 0;
+	fd = state_open_file(&r->state, "cgroup", O_WRONLY | O_CREAT | O_TRUNC);
+	if (fd < 0)
+		return nb_fail_errno(err, "state record", r->state.dir);
+	rc = cgroup_state_save(&r->cg, fd);
+	close(fd);
+	return rc ? nb_fail(err, -rc, "state record", r->state.dir, strerror(-rc)) : 0;
+}
+
 /* The record says what is made so far: once the child exists, its pid. */
 static int record_child(struct nb_run *r, struct nb_error *err)
 {
 	r->record.pid = r->pid;
 	r->record.pid_start = state_proc_start(r->pid);
-	cgroup_record(r->record.cgroup, sizeof(r->record.cgroup));
-	return state_write(&r->state, &r->record, err);
+	int rc = save_cgroup(r, err);
+
+	return rc ? rc : state_write(&r->state, &r->record, err);
 }
 
 static int set_status(struct nb_run *r, enum nb_status st, struct nb_error *err)
@@ -153,7 +169,7 @@ static int wait_ready(struct nb_run *r)
 static int setup_child(struct nb_run *r, struct nb_error *err)
 {
 	const struct nb_container *c = r->c;
-	int rc = done(c, "cgroup: joined", cgroup_join(r->pid, err));
+	int rc = done(c, "cgroup: joined", cgroup_join(&r->cg, r->pid, err));
 
 	/* -v says only what was done (issue 28.5): each step named where it applies. */
 	if (!rc && c->net.mode == NB_NET_VETH)
@@ -173,11 +189,12 @@ static int setup_child(struct nb_run *r, struct nb_error *err)
 static pid_t clone_container(struct nb_run *r, const int sock[2], int start_fd)
 {
 	const struct nb_container *c = r->c;
-	pid_t child = cgroup_clone(ns_clone_flags(net_namespaces(c)));
+	pid_t child = cgroup_clone(&r->cg, ns_clone_flags(net_namespaces(c)));
 
 	if (child == 0) {
 		close(sock[HOST_END]);
-		_exit(container_side(c, &r->saved, sock[CONTAINER_END], start_fd, r->detached));
+		_exit(container_side(c, &r->cg, &r->saved, sock[CONTAINER_END], start_fd,
+				     r->detached));
 	}
 	return child;
 }
@@ -197,7 +214,7 @@ static int finish_detached(struct nb_run *r, struct nb_error *err)
 	step(r->c, "created");
 	close(r->sync_fd);
 	r->sync_fd = -1;
-	guard_end();
+	guard_end(&r->guard);
 	sigprocmask(SIG_SETMASK, &r->saved, NULL);
 	return 0;
 }
@@ -219,6 +236,9 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	cgroup_init(&r->cg);
+	r->guard.pid = -1;
+	r->guard.life_fd = r->guard.state_fd = -1;
 	r->c = c;
 	r->detached = detached;
 	r->sync_fd = -1;
@@ -242,11 +262,11 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		goto fail_sock;
 	}
 	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
-	guard_start(r->state.lock_fd);
-	rc = cgroup_setup(c, err);
+	guard_start(&r->guard, &r->cg, r->state.lock_fd);
+	rc = cgroup_setup(&r->cg, c, err);
 	if (rc)
 		goto fail_guard;
-	guard_arm();
+	guard_arm(&r->guard, &r->cg);
 	step(c, "cgroup: made");
 	r->pid = clone_container(r, sock, start_fd);
 	if (r->pid < 0) {
@@ -276,9 +296,9 @@ fail_child:
 	waitpid(r->pid, NULL, 0);
 	net_host_teardown(c);
 fail_cgroup:
-	cgroup_remove();
+	cgroup_remove(&r->cg);
 fail_guard:
-	guard_end();
+	guard_end(&r->guard);
 	sigprocmask(SIG_SETMASK, &r->saved, NULL);
 fail_sock:
 	if (start_fd >= 0)
@@ -322,8 +342,8 @@ int run_destroy(struct nb_run *r, int status)
 	if (r->sync_fd >= 0)
 		close(r->sync_fd);
 	r->sync_fd = -1;
-	status = cgroup_finish(r->c, status);
-	guard_end();
+	status = cgroup_finish(&r->cg, r->c, status);
+	guard_end(&r->guard);
 	state_remove(&r->state);
 	return status;
 }

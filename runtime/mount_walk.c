@@ -31,9 +31,10 @@
 
 struct walk {
 	const struct nb_container *c;
-	int root;      /* O_PATH fd of NEWROOT, once the root step ran */
-	int *sources;  /* per step: a BIND's source tree, or -1 */
-	bool *mounted; /* per step: done, and it attached something */
+	const struct nb_cgroup *cg; /* for the cgroup view */
+	int root;		    /* O_PATH fd of NEWROOT, once the root step ran */
+	int *sources;		    /* per step: a BIND's source tree, or -1 */
+	bool *mounted;		    /* per step: done, and it attached something */
 	struct nb_masks masks;
 };
 
@@ -192,7 +193,7 @@ static int apply(struct walk *w, int i, struct nb_error *err)
 	case NB_MOUNT_DEV_NODES:
 		return dev_populate(w->root, m->target, err);
 	case NB_MOUNT_CGROUP:
-		return cgroup_mount_view(w->c, err);
+		return cgroup_mount_view(w->cg, w->c, err);
 	case NB_MOUNT_MASK:
 		return masks_apply(&w->masks, w->root, m, err);
 	case NB_MOUNT_READ_ONLY:
@@ -257,9 +258,9 @@ static int verify(struct walk *w, struct nb_error *err)
 	return 0;
 }
 
-int mount_plan_apply(const struct nb_container *c, struct nb_error *err)
+int mount_plan_apply(const struct nb_container *c, const struct nb_cgroup *cg, struct nb_error *err)
 {
-	struct walk w = { .c = c, .root = -1 };
+	struct walk w = { .c = c, .cg = cg, .root = -1 };
 	int i, rc = 0;
 
 	w.sources = calloc((size_t)c->n_mounts + 1, sizeof(*w.sources));

@@ -16,6 +16,7 @@
 #define RECORD_FILE "record"
 #define RECORD_TMP  "record.tmp"
 #define START_FIFO  "start"
+#define CGROUP_FILE "cgroup"
 
 static const char *const status_names[] = {
 	[NB_STATUS_CREATING] = "creating",
@@ -259,13 +260,6 @@ static void write_fields(FILE *f, const struct nb_record *rec)
 	put(f, "bundle", rec->bundle);
 	put(f, "veth", rec->veth);
 	put(f, "command", rec->command);
-	/* The cgroup concern's lines, each behind "cgroup ". */
-	for (const char *p = rec->cgroup; *p;) {
-		size_t len = strcspn(p, "\n");
-
-		fprintf(f, "cgroup %.*s\n", (int)len, p);
-		p += len + (p[len] == '\n');
-	}
 }
 
 int state_write(const struct nb_state *s, const struct nb_record *rec, struct nb_error *err)
@@ -309,11 +303,7 @@ static void set_field(struct nb_record *rec, const char *key, const char *v)
 		snprintf(rec->veth, sizeof(rec->veth), "%s", v);
 	else if (!strcmp(key, "command"))
 		snprintf(rec->command, sizeof(rec->command), "%s", v);
-	else if (!strcmp(key, "cgroup")) {
-		size_t used = strlen(rec->cgroup);
-
-		snprintf(rec->cgroup + used, sizeof(rec->cgroup) - used, "%s\n", v);
-	} else if (!strcmp(key, "status"))
+	else if (!strcmp(key, "status"))
 		for (unsigned i = 0; i < sizeof(status_names) / sizeof(status_names[0]); i++)
 			if (!strcmp(v, status_names[i]))
 				rec->status = i;
@@ -451,9 +441,21 @@ int state_signal_start(const struct nb_state *s, struct nb_error *err)
 	return 0;
 }
 
+int state_open_file(const struct nb_state *s, const char *name, int flags)
+{
+	char path[PATH_MAX];
+
+	if (path_in(s, name, path, sizeof(path))) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
+}
+
 void state_remove(struct nb_state *s)
 {
-	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, LOCK_FILE };
+	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, CGROUP_FILE,
+					     LOCK_FILE };
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

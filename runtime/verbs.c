@@ -2,6 +2,7 @@
  * start, state, delete on the state directory (state.h), with runc's meanings: the first cut of
  * the OCI runtime command line. Each returns the exit status for main(). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -154,6 +155,21 @@ static int stop_and_lock(struct nb_state *s, const struct nb_record *rec, struct
 	return nb_fail(err, EBUSY, "delete", rec->id, "its process does not go away");
 }
 
+/* The group create made, from its saved state; a state that does not load is left alone. */
+static void remove_cgroup(const struct nb_state *s)
+{
+	struct nb_error err;
+	struct nb_cgroup cg;
+	int fd = state_open_file(s, "cgroup", O_RDONLY);
+
+	if (fd < 0)
+		return;
+	cgroup_init(&cg);
+	if (!cgroup_state_load(&cg, fd, &err))
+		cgroup_remove(&cg);
+	close(fd);
+}
+
 int verb_delete(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
@@ -176,8 +192,7 @@ int verb_delete(const char *root, int argc, char **argv)
 	if (rc)
 		return fail(&err);
 	/* Ours now: what a detached container leaves outside its namespaces. */
-	if (rec.cgroup[0] && !cgroup_restore(rec.cgroup))
-		cgroup_remove();
+	remove_cgroup(&s);
 	net_delete_host_end(rec.veth);
 	state_remove(&s);
 	return 0;

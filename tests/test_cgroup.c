@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -339,12 +341,19 @@ TEST_F(cgroup, io_max_read_bps)
 	EXPECT_NE(NULL, strstr(r.out, want)) TH_LOG("want %s in: %s", want, r.out);
 }
 
+/* root: a state directory of the test's own (NULL: the default), so that two runs of one name
+ * are not kept apart by the name lock but only by what the cgroup code checks. */
+static pid_t spawn_sleeper_in(const char *root, const char *name, const char *log)
+{
+	const char *argv[] = { "--root",   root,  "run", "--rootfs", nbt_rootfs(), "--name", name,
+			       "--memory", "64m", "--",	 "sleep",    "60",	   NULL };
+
+	return nbt_spawn(root ? argv : argv + 2, log);
+}
+
 static pid_t spawn_sleeper(const char *name, const char *log)
 {
-	const char *argv[] = { "run", "--rootfs", nbt_rootfs(), "--name", name, "--memory",
-			       "64m", "--",	  "sleep",	"60",	  NULL };
-
-	return nbt_spawn(argv, log);
+	return spawn_sleeper_in(NULL, name, log);
 }
 
 static bool wait_for_group(const char *name, bool present)
@@ -405,6 +414,70 @@ TEST_F(cgroup, stale_group_of_sigkilled_nestbox_is_removed_by_next_run)
 	RUN(&r, "--memory", "64m", "--pids", "9", "--", "true");
 	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
 	EXPECT_FALSE(group_exists(self->name));
+}
+
+/* The cleanup guard of nestbox pid parent, or -1. */
+static pid_t guard_of(pid_t parent)
+{
+	for (int tries = 0; tries < 200; tries++) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		pid_t found = -1;
+
+		while (d && (e = readdir(d)) && found < 0) {
+			char path[300], stat[512], *paren;
+			int ppid;
+
+			snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+			if (e->d_name[0] >= '1' && e->d_name[0] <= '9' &&
+			    nbt_read_file(path, stat, sizeof(stat)) > 0 &&
+			    strstr(stat, "(nestbox-guard)") && (paren = strrchr(stat, ')')) &&
+			    sscanf(paren + 1, " %*c %d", &ppid) == 1 && ppid == parent)
+				found = atoi(e->d_name);
+		}
+		if (d)
+			closedir(d);
+		if (found > 0)
+			return found;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Issue 27.3: the guard of a SIGKILLed run cleans up late (here: stopped until then), after a
+ * new run of the same name has made the group again. It must not kill or remove the new
+ * run's group: the group it made is gone, this one is another (its inode says so). */
+TEST_F(cgroup, late_guard_leaves_a_newer_group_of_the_same_name_alone)
+{
+	pid_t first = spawn_sleeper(self->name, "/dev/null"), guard, second;
+	static struct nbt_result r;
+	char root[64];
+
+	ASSERT_TRUE(wait_for_group(self->name, true));
+	guard = guard_of(first);
+	ASSERT_GT(guard, 0);
+	ASSERT_EQ(0, kill(guard, SIGSTOP));
+	kill(first, SIGKILL);
+	EXPECT_EQ(128 + SIGKILL, reap(first));
+	usleep(300000); /* the container dies with its host side (PDEATHSIG) */
+	/* The stopped guard still holds the name: a second run is refused (the name lock). */
+	RUN(&r, "--memory", "64m", "--", "true");
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "in use")) TH_LOG("%s", r.err);
+	/* Under another state root the lock does not keep them apart: the cgroup code must. */
+	snprintf(root, sizeof(root), "/tmp/nbt-cg-root-%d", (int)getpid());
+	second = spawn_sleeper_in(root, self->name, "/dev/null");
+	usleep(500000); /* the stale group is made afresh, the workload runs in it */
+	ASSERT_TRUE(wait_for_group(self->name, true));
+	kill(guard, SIGCONT);
+	for (int i = 0; i < 200 && !kill(guard, 0); i++)
+		usleep(10000);
+	usleep(300000); /* what the guard would have done (it kills after ~250 ms of EBUSY) */
+	EXPECT_TRUE(group_exists(self->name)) TH_LOG("the guard removed the new run's group");
+	EXPECT_EQ(0, kill(second, 0));
+	kill(second, SIGTERM);
+	EXPECT_EQ(128 + SIGTERM, reap(second)) TH_LOG("the guard killed the new run's workload");
+	rmdir(root);
 }
 
 TEST_F(cgroup, name_in_use_is_refused_and_left_alone)
@@ -557,6 +630,132 @@ TEST_F(cgroup, cgroup_path_option)
 	EXPECT_STREQ("7\n", r.out);
 	snprintf(path, sizeof(path), "%s-parent", self->name);
 	EXPECT_FALSE(group_exists(path));
+}
+
+/* --cgroup PATH naming a group that exists (issues 19.8, 27.3): nestbox refuses it, having
+ * made, written, killed and removed nothing; the group and the process in it are as before. */
+TEST_F(cgroup, cgroup_path_naming_an_existing_group_is_refused_and_kept)
+{
+	static struct nbt_result r;
+	char path[256], dir[4200], procs[4300], pids_max[4300], buf[256];
+	pid_t sleeper;
+
+	NEED("pids");
+	snprintf(path, sizeof(path), "/%s-theirs", self->name);
+	snprintf(dir, sizeof(dir), CG_FS "%s%s", layout() == 2 ? "" : "/pids", path);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	snprintf(pids_max, sizeof(pids_max), "%s/pids.max", dir);
+	ASSERT_EQ(0, mkdir(dir, 0755)) TH_LOG("%s: %s", dir, strerror(errno));
+	/* empty: before the fix it was taken as a stale group, removed and made afresh */
+	RUN(&r, "--cgroup", path, "--pids", "7", "--", "true");
+	EXPECT_EQ(125, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "exists already")) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, access(dir, F_OK)) TH_LOG("%s was removed", dir);
+	/* in use by a process of its own: not killed, not limited */
+	sleeper = fork();
+	if (sleeper == 0) {
+		char me[16];
+
+		snprintf(me, sizeof(me), "%d", (int)getpid());
+		if (nbt_write_file(procs, me))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ASSERT_GT(sleeper, 0);
+	for (int i = 0; i < 100 && nbt_read_file(procs, buf, sizeof(buf)) <= 0; i++)
+		usleep(10000);
+	RUN(&r, "--cgroup", path, "--pids", "7", "--", "true");
+	EXPECT_EQ(125, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "exists already")) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, kill(sleeper, 0)) TH_LOG("the group's own process was killed");
+	ASSERT_LT(0, nbt_read_file(pids_max, buf, sizeof(buf)));
+	EXPECT_STREQ("max\n", buf);
+	kill(sleeper, SIGKILL);
+	waitpid(sleeper, NULL, 0);
+	for (int i = 0; i < 100 && rmdir(dir) && errno == EBUSY; i++)
+		usleep(10000);
+}
+
+/* Processes whose parent is this test process (a subreaper), after nestbox was reaped: what
+ * the run left behind, alive or a zombie, is re-parented here. The first goes to first. */
+static int children_left(char *first, size_t size)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	first[0] = '\0';
+	while (d && (e = readdir(d))) {
+		char path[300], stat[512], *paren;
+		int ppid;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		if (nbt_read_file(path, stat, sizeof(stat)) <= 0 || !(paren = strrchr(stat, ')')) ||
+		    sscanf(paren + 1, " %*c %d", &ppid) != 1 || ppid != getpid())
+			continue;
+		if (!n++)
+			snprintf(first, size, "%.200s", stat);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Issue 20.2: nothing of a run outlives it. A long-running workload stopped with SIGTERM; when
+ * nestbox has returned, no process it started (the cleanup guard above all) is left. */
+static void nothing_outlives_a_termed_run(struct __test_metadata *_metadata, const char *name,
+					  const char *const *extra)
+{
+	const char *argv[24] = {
+		"run", "--rootfs", nbt_rootfs(), "--name", name, "--memory", "64m"
+	};
+	char first[256];
+	int n = 7, left;
+	pid_t pid;
+
+	for (int i = 0; extra[i]; i++)
+		argv[n++] = extra[i];
+	argv[n++] = "--";
+	argv[n++] = "sleep";
+	argv[n++] = "60";
+	argv[n] = NULL;
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	pid = nbt_spawn(argv, "/dev/null");
+	ASSERT_TRUE(wait_for_group(name, true));
+	usleep(200000); /* the workload runs */
+	kill(pid, SIGTERM);
+	EXPECT_EQ(128 + SIGTERM, reap(pid));
+	left = children_left(first, sizeof(first));
+	EXPECT_EQ(0, left) TH_LOG("left behind: %s", first);
+	for (int i = 0; i < 100 && children_left(first, sizeof(first)); i++) {
+		kill(atoi(first), SIGKILL);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		usleep(10000);
+	}
+}
+
+TEST_F(cgroup, no_process_outlives_a_termed_run)
+{
+	nothing_outlives_a_termed_run(_metadata, self->name, (const char *const[]){ NULL });
+}
+
+TEST_F(cgroup, no_process_outlives_a_termed_run_with_veth)
+{
+	char name[16];
+
+	/* the host end nb-<name> lives in a network namespace of this test's own */
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	snprintf(name, sizeof(name), "nbtg%d", (int)getpid() % 100000);
+	snprintf(self->name, sizeof(self->name), "%s", name); /* teardown's group check */
+	nothing_outlives_a_termed_run(_metadata, name,
+				      (const char *const[]){ "--net", "veth", "--ip",
+							     "10.78.0.2/24", "--host-ip",
+							     "10.78.0.1/24", NULL });
 }
 
 /* v2's no-internal-process rule, the nested case: nestbox alone in a group T that has no
@@ -806,6 +1005,8 @@ FIXTURE_VARIANT(cgroup_bad)
 FIXTURE_VARIANT_ADD(cgroup_bad, garbage_size) { .args = { "--memory", "lots" }, .says = "--memory: lots" };
 FIXTURE_VARIANT_ADD(cgroup_bad, negative_size) { .args = { "--memory", "-5m" }, .says = "--memory: -5m" };
 FIXTURE_VARIANT_ADD(cgroup_bad, zero_size) { .args = { "--memory", "0" }, .says = "above 0" };
+FIXTURE_VARIANT_ADD(cgroup_bad, memory_below_the_floor) { .args = { "--memory", "64" }, .says = "--memory: 64 bytes: below 256 KiB" };
+FIXTURE_VARIANT_ADD(cgroup_bad, memory_just_below_the_floor) { .args = { "--memory", "255k" }, .says = "--memory: 255 KiB: below 256 KiB" };
 FIXTURE_VARIANT_ADD(cgroup_bad, bad_suffix) { .args = { "--memory", "10q" }, .says = "--memory: 10q" };
 FIXTURE_VARIANT_ADD(cgroup_bad, swap_without_memory) { .args = { "--memory-swap", "64m" }, .says = "needs --memory" };
 FIXTURE_VARIANT_ADD(cgroup_bad, swap_below_memory) { .args = { "--memory", "64m", "--memory-swap", "32m" }, .says = "at least --memory" };
@@ -819,7 +1020,7 @@ FIXTURE_VARIANT_ADD(cgroup_bad, pids_zero) { .args = { "--pids", "0" }, .says = 
 FIXTURE_VARIANT_ADD(cgroup_bad, cpu_weight_range) { .args = { "--cpu-weight", "10001" }, .says = "1 to 10000" };
 FIXTURE_VARIANT_ADD(cgroup_bad, io_max_no_limit) { .args = { "--io-max", "8:0" }, .says = "MAJ:MIN" };
 FIXTURE_VARIANT_ADD(cgroup_bad, io_max_bad_key) { .args = { "--io-max", "8:0:speed=1" }, .says = "rbps=N" };
-FIXTURE_VARIANT_ADD(cgroup_bad, io_max_no_device) { .args = { "--io-max", "4095:4095:rbps=1m" }, .says = "No such device" };
+FIXTURE_VARIANT_ADD(cgroup_bad, io_max_no_device) { .args = { "--io-max", "4095:4095:rbps=1m" }, .says = "--io-max: 4095:4095: no such block device" };
 FIXTURE_VARIANT_ADD(cgroup_bad, cgroup_dotdot) { .args = { "--cgroup", "a/../../b" }, .says = "'..'" };
 FIXTURE_VARIANT_ADD(cgroup_bad, cgroup_through_a_file) { .args = { "--cgroup", "/cgroup.procs/x" }, .says = "Not a directory" };
 /* clang-format on */
@@ -851,7 +1052,7 @@ TEST_F(cgroup_bad, exits_125_with_one_line)
 
 	if (strstr(variant->says, "cpuset.mems") && !have_controller("cpuset"))
 		SKIP(return, "no cpuset controller");
-	if (strstr(variant->says, "No such device") &&
+	if (strstr(variant->says, "no such block device") &&
 	    !have_controller(layout() == 2 ? "io" : "blkio"))
 		SKIP(return, "no io controller");
 	for (int i = 0; variant->args[i]; i++)

@@ -5,6 +5,7 @@
  * microseconds, for the default group and for one with limits. Root. */
 #include "../../runtime/cgroup.c"
 #include "../../runtime/cgroup_layout.c"
+#include "../../runtime/cgroup_options.c"
 #include "../../runtime/cgroup_v1.c"
 #include "../../runtime/cgroup_v2.c"
 #include "../../runtime/error.c"
@@ -55,6 +56,8 @@ static long long plain_clone_ns(void)
 }
 
 /* One run; fills the three phase times. Returns 0, or -1 with a message. */
+static struct nb_cgroup cg;
+
 static int one_run(const struct nb_container *c, long long t[3])
 {
 	struct nb_error err = { 0 };
@@ -62,7 +65,8 @@ static int one_run(const struct nb_container *c, long long t[3])
 	int go[2];
 	pid_t pid;
 
-	if (cgroup_setup(c, &err)) {
+	cgroup_init(&cg);
+	if (cgroup_setup(&cg, c, &err)) {
 		nb_error_print(&err);
 		return -1;
 	}
@@ -70,14 +74,14 @@ static int one_run(const struct nb_container *c, long long t[3])
 		return -1;
 	t[0] = now_ns() - t0;
 	t0 = now_ns();
-	pid = cgroup_clone(0);
+	pid = cgroup_clone(&cg, 0);
 	if (pid == 0) {
 		char b;
 
 		close(go[1]);
 		_exit(read(go[0], &b, 1) < 0);
 	}
-	if (pid < 0 || cgroup_join(pid, &err)) {
+	if (pid < 0 || cgroup_join(&cg, pid, &err)) {
 		nb_error_print(&err);
 		return -1;
 	}
@@ -86,7 +90,7 @@ static int one_run(const struct nb_container *c, long long t[3])
 	close(go[1]);
 	waitpid(pid, NULL, 0);
 	t0 = now_ns();
-	cgroup_finish(c, 0);
+	cgroup_finish(&cg, c, 0);
 	t[2] = now_ns() - t0;
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static struct nb_cgroup cg;
 	char *text = fuzz_string(data, size), *save = NULL, opts[256];
 	const char *path = fuzz_file(data, size);
 	const char *slash = strrchr(path, '/');
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		view_options(o, opts, sizeof(opts));
 		cg.n_dirs = 0;
-		add_v1_dir(mnt, root, o);
+		add_v1_dir(&cg, "", mnt, root, o);
 	}
 	char *proc_cgroup = fuzz_string(data, size);
 

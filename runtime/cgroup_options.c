@@ -1,0 +1,307 @@
+/* The cgroup options (--memory ... --stats, cgroup_options[] in option.h) and the checks of a
+ * spec that need the machine but nothing made yet (cgroup_validate). */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup_impl.h"
+#include "option.h"
+#include "container.h"
+
+/* --- options ------------------------------------------------------------------------------ */
+
+/* "64m": digits and one k/m/g/t suffix (powers of 1024), more than 0. */
+static int parse_size(const char *s, unsigned long long *out)
+{
+	static const char suffixes[] = "kmgt";
+	unsigned long long v;
+	const char *suf;
+	unsigned shift = 0;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end && (suf = strchr(suffixes, tolower((unsigned char)*end)))) {
+		shift = 10 * (unsigned)(suf - suffixes + 1);
+		end++;
+	}
+	if (*end || !v || v > (~0ULL >> shift))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+static int size_option(const char *opt, const char *arg, unsigned long long *out,
+		       struct nb_error *err)
+{
+	if (parse_size(arg, out))
+		return nb_fail(err, EINVAL, opt, arg,
+			       "expected a size above 0 (e.g. 512k, 64m, 1g)");
+	return 0;
+}
+
+static int opt_memory(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return size_option("--memory", arg, &c->cgroup.memory, err);
+}
+
+static int opt_memory_swap(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return size_option("--memory-swap", arg, &c->cgroup.memory_swap, err);
+}
+
+/* CPUs of this machine: /sys/devices/system/cpu/possible is "0-N" (or "0"). */
+static unsigned machine_cpus(void)
+{
+	char buf[64] = "";
+	const char *dash;
+	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) < 0)
+			buf[0] = '\0';
+		close(fd);
+	}
+	if (!isdigit((unsigned char)buf[0]))
+		return (unsigned)sysconf(_SC_NPROCESSORS_CONF);
+	dash = strchr(buf, '-');
+	return dash ? (unsigned)atoi(dash + 1) + 1 : 1;
+}
+
+/* "N[.NNN]" CPUs -> quota in us per NB_CGROUP_CPU_PERIOD; the kernel's minimum quota is 1 ms. */
+static int opt_cpus(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	unsigned long long milli = 0;
+	const char *p = arg;
+	int decimals = 0;
+	char max[48];
+
+	if (!isdigit((unsigned char)*p))
+		return nb_fail(err, EINVAL, "--cpus", arg, "expected a number of CPUs, e.g. 0.5");
+	for (; isdigit((unsigned char)*p) && milli < 1000000000ULL; p++)
+		milli = milli * 10 + (unsigned)(*p - '0');
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p) && decimals < 3; p++, decimals++)
+			milli = milli * 10 + (unsigned)(*p - '0');
+	if (*p)
+		return nb_fail(err, EINVAL, "--cpus", arg,
+			       "expected a number of CPUs, e.g. 0.5 (3 decimals at most)");
+	for (; decimals < 3; decimals++)
+		milli *= 10;
+	if (milli < 10)
+		return nb_fail(err, EINVAL, "--cpus", arg, "must be at least 0.01");
+	if (milli > 1000ULL * machine_cpus()) {
+		snprintf(max, sizeof(max), "more than this machine's %u CPUs", machine_cpus());
+		return nb_fail(err, EINVAL, "--cpus", arg, max);
+	}
+	c->cgroup.cpu_quota = milli * NB_CGROUP_CPU_PERIOD / 1000;
+	return 0;
+}
+
+static int opt_cpu_weight(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || !isdigit((unsigned char)*arg) || *end || v < 1 || v > 10000)
+		return nb_fail(err, EINVAL, "--cpu-weight", arg, "expected 1 to 10000");
+	c->cgroup.cpu_weight = (unsigned)v;
+	return 0;
+}
+
+static int opt_pids(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	char *end;
+
+	errno = 0;
+	c->cgroup.pids = strtoull(arg, &end, 10);
+	if (errno || !isdigit((unsigned char)*arg) || *end || !c->cgroup.pids ||
+	    c->cgroup.pids > INT_MAX)
+		return nb_fail(err, EINVAL, "--pids", arg,
+			       "expected a number of processes above 0");
+	return 0;
+}
+
+/* A cpuset list "0-2,4": syntax, and (for CPUs) every CPU below limit. */
+static int check_list(const char *opt, const char *arg, unsigned limit, struct nb_error *err)
+{
+	char why[64];
+	const char *p = arg;
+
+	for (;;) {
+		char *end;
+		unsigned long lo, hi;
+
+		if (!isdigit((unsigned char)*p))
+			break;
+		lo = hi = strtoul(p, &end, 10);
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				break;
+			hi = strtoul(end + 1, &end, 10);
+		}
+		if (hi < lo)
+			break;
+		if (limit && hi >= limit) {
+			snprintf(why, sizeof(why), "outside this machine's CPUs (0-%u)", limit - 1);
+			return nb_fail(err, EINVAL, opt, arg, why);
+		}
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			break;
+		p = end + 1;
+	}
+	return nb_fail(err, EINVAL, opt, arg, "expected a list like 0-2,4");
+}
+
+static int opt_cpuset(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	c->cgroup.cpuset_cpus = arg;
+	return check_list("--cpuset", arg, machine_cpus(), err);
+}
+
+static int opt_cpuset_mems(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	c->cgroup.cpuset_mems = arg;
+	return check_list("--cpuset-mems", arg, 0, err);
+}
+
+/* MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N (sizes take k/m/g). */
+static int opt_io_max(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	static const char *const keys[] = { "rbps", "wbps", "riops", "wiops" };
+	struct nb_cgroup_io *io = &c->cgroup.io[c->cgroup.n_io];
+	char copy[256];
+	int used = 0;
+
+	if (c->cgroup.n_io == NB_CGROUP_IO_MAX)
+		return nb_fail(err, EINVAL, "--io-max", arg, "at most 8 devices");
+	memset(io, 0, sizeof(*io));
+	if (snprintf(copy, sizeof(copy), "%s", arg) >= (int)sizeof(copy) ||
+	    sscanf(copy, "%u:%u:%n", &io->major, &io->minor, &used) < 2 || !used)
+		return nb_fail(err, EINVAL, "--io-max", arg,
+			       "expected MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N");
+	/* strsep, not strtok: an empty field ("rbps=1,") is an error, not skipped */
+	for (char *kv, *rest = copy + used; (kv = strsep(&rest, ","));) {
+		unsigned long long *slot[] = { &io->rbps, &io->wbps, &io->riops, &io->wiops };
+		char *eq = strchr(kv, '=');
+		size_t k;
+
+		for (k = 0; eq && k < 4; k++)
+			if ((size_t)(eq - kv) == strlen(keys[k]) &&
+			    !strncmp(kv, keys[k], strlen(keys[k])))
+				break;
+		if (!eq || k == 4 || parse_size(eq + 1, slot[k]))
+			return nb_fail(err, EINVAL, "--io-max", arg,
+				       "expected rbps=N, wbps=N, riops=N or wiops=N (N above 0)");
+	}
+	if (!io->rbps && !io->wbps && !io->riops && !io->wiops)
+		return nb_fail(err, EINVAL, "--io-max", arg, "no limit given");
+	c->cgroup.n_io++;
+	return 0;
+}
+
+static int opt_cgroup(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	const char *p = arg;
+
+	if (!*arg || !strcmp(arg, "/"))
+		return nb_fail(err, EINVAL, "--cgroup", arg,
+			       "expected a group path like /a/b or a/b");
+	for (; *p; p += strcspn(p, "/")) {
+		while (*p == '/')
+			p++;
+		if (!strncmp(p, "..", 2) && (p[2] == '/' || !p[2]))
+			return nb_fail(err, EINVAL, "--cgroup", arg, "'..' is not allowed");
+	}
+	for (p = arg; *p; p++) /* the state file keeps one path per line */
+		if (iscntrl((unsigned char)*p))
+			return nb_fail(err, EINVAL, "--cgroup", arg,
+				       "control characters are not allowed");
+	c->cgroup.path = arg;
+	return 0;
+}
+
+static int opt_stats(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	(void)arg;
+	(void)err;
+	c->cgroup.stats = true;
+	return 0;
+}
+
+const struct cli_option cgroup_options[] = {
+	{ "memory", 0, 1, opt_memory, "SIZE          memory limit (k, m, g)" },
+	{ "memory-swap", 0, 1, opt_memory_swap,
+	  "SIZE         memory + swap limit (at least --memory)" },
+	{ "cpus", 0, 1, opt_cpus, "N.N           CPU time limit, in CPUs" },
+	{ "cpu-weight", 0, 1, opt_cpu_weight, "N             relative CPU weight, 1-10000" },
+	{ "pids", 0, 1, opt_pids, "N             most processes at once" },
+	{ "cpuset", 0, 1, opt_cpuset, "CPUS          CPUs allowed, e.g. 0-1,3" },
+	{ "cpuset-mems", 0, 1, opt_cpuset_mems, "NODES        memory nodes allowed" },
+	{ "io-max", 0, 1, opt_io_max,
+	  "MAJ:MIN:L,..  block I/O limits, L: rbps=N wbps=N riops=N wiops=N" },
+	{ "cgroup", 0, 1, opt_cgroup,
+	  "PATH          the container's cgroup (default nestbox/NAME)" },
+	{ "stats", 0, 0, opt_stats, "              print memory, CPU, pids used at exit" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+/* --- checks against the machine ------------------------------------------------------------ */
+
+/* --io-max MAJ:MIN: a block device of this machine, the whole disk (blkg_conf_open_bdev()
+ * refuses a partition with ENODEV). Without sysfs the kernel's answer has to do. */
+static int check_block_device(const struct nb_cgroup_io *io, struct nb_error *err)
+{
+	char dev[32], path[96];
+	struct stat st;
+
+	snprintf(dev, sizeof(dev), "%u:%u", io->major, io->minor);
+	if (stat("/sys/dev/block", &st))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/dev/block/%s", dev);
+	if (stat(path, &st))
+		return nb_fail(err, ENODEV, "--io-max", dev,
+			       "no such block device here (lsblk or /proc/partitions lists them)");
+	snprintf(path, sizeof(path), "/sys/dev/block/%s/partition", dev);
+	if (!stat(path, &st))
+		return nb_fail(err, ENODEV, "--io-max", dev,
+			       "a partition: limits apply to whole disks (MAJ:0 in lsblk)");
+	return 0;
+}
+
+int cgroup_validate(const struct nb_cgroup_spec *s, struct nb_error *err)
+{
+	if (s->memory && s->memory < NB_CGROUP_MIN_MEMORY) {
+		char value[32];
+
+		snprintf(value, sizeof(value), s->memory % 1024 ? "%llu bytes" : "%llu KiB",
+			 s->memory % 1024 ? s->memory : s->memory >> 10);
+		return nb_fail(err, EINVAL, "--memory", value,
+			       "below 256 KiB, the least any container starts with (e.g. 64m)");
+	}
+	if (s->memory_swap && !s->memory)
+		return nb_fail(err, EINVAL, "--memory-swap", NULL, "needs --memory");
+	if (s->memory_swap && s->memory_swap < s->memory)
+		return nb_fail(err, EINVAL, "--memory-swap", NULL,
+			       "must be at least --memory (it counts memory + swap)");
+	for (int i = 0; i < s->n_io; i++) {
+		int rc = check_block_device(&s->io[i], err);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,245 @@
+/* Runs at once (issue 27): parallel starts never fail and leave nothing, parallel --net veth runs
+ * of different names neither, and the two races of shared cgroup levels, made to happen every
+ * time: a level another run has made but not filled yet (v1 cpuset), and a level removed by the
+ * run that made it while this run is between its mkdir and its child's. What is checked is
+ * scoped to this test (tests/lib_faults.c): its network namespace's links, its tag in cgroup
+ * and process names. The same-name storm belongs with the name lock (lifecycle). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+#include "lib_faults.h"
+
+#define CG_FS	       "/sys/fs/cgroup"
+#define MAX_RUNS       100
+#define LEAK_WAIT_MS   5000
+#define V1_HIERARCHIES 8
+
+FIXTURE(conc)
+{
+	struct nbf f;
+	bool ready;
+	char *logs; /* one log per run: what a failing run said */
+	pid_t pids[MAX_RUNS];
+	int n;
+};
+
+FIXTURE_SETUP(conc)
+{
+	char why[256];
+
+	self->n = 0;
+	self->ready = false;
+	if (geteuid())
+		SKIP(return, "needs root");
+	self->logs = nbt_tempdir("conc");
+	ASSERT_NE(NULL, self->logs);
+	/* a network and mount namespace of the test's own, and the subreaper of every orphan */
+	self->ready = !nbf_init(&self->f, true, why, sizeof(why));
+	ASSERT_TRUE(self->ready) TH_LOG("%s", why);
+}
+
+FIXTURE_TEARDOWN(conc)
+{
+	for (int i = 0; i < self->n; i++)
+		if (self->pids[i] > 0 && !kill(self->pids[i], SIGKILL))
+			waitpid(self->pids[i], NULL, 0);
+	if (self->ready) {
+		nbf_cleanup(&self->f);
+		nbf_fini(&self->f);
+	}
+	nbt_rm_rf(self->logs);
+	free(self->logs);
+}
+
+/* Start run i: `run --name <tag>i --rootfs R EXTRA... -- sh -c ': <tag>; SCRIPT'` (the tag in
+ * the command line marks the container's processes for the leak check). */
+static pid_t start_run(FIXTURE_DATA(conc) * self, const char *const *extra, const char *script)
+{
+	static char names[MAX_RUNS][64], cmds[MAX_RUNS][256];
+	const char *argv[40];
+	char log[4200];
+	int i = self->n, n = 0;
+
+	snprintf(names[i], sizeof(names[i]), "%s%d", self->f.tag, i);
+	snprintf(cmds[i], sizeof(cmds[i]), ": %s; %s", self->f.tag, script);
+	snprintf(log, sizeof(log), "%s/%d.log", self->logs, i);
+	argv[n++] = "run";
+	argv[n++] = "--name";
+	argv[n++] = names[i];
+	argv[n++] = "--rootfs";
+	argv[n++] = nbt_rootfs();
+	for (int k = 0; extra[k] && n < 34; k++)
+		argv[n++] = extra[k];
+	argv[n++] = "--";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = cmds[i];
+	argv[n] = NULL;
+	self->pids[self->n++] = nbt_spawn(argv, log);
+	return self->pids[i];
+}
+
+/* Wait for every run; the number that did not exit 0, the first one's log into first. */
+static int wait_runs(FIXTURE_DATA(conc) * self, char *first, size_t size)
+{
+	int bad = 0;
+
+	first[0] = '\0';
+	for (int i = 0; i < self->n; i++) {
+		int status = self->pids[i] > 0 ? nbt_wait_exit(self->pids[i]) : -1;
+
+		self->pids[i] = -1;
+		if (status && !bad++) {
+			char log[4200];
+			int len = snprintf(first, size, "run %d: status %d: ", i, status);
+
+			snprintf(log, sizeof(log), "%s/%d.log", self->logs, i);
+			if (nbt_read_file(log, first + len, size - (size_t)len) < 0)
+				first[len] = '\0';
+		}
+	}
+	self->n = 0;
+	return bad;
+}
+
+TEST_F_TIMEOUT(conc, parallel_starts_with_a_memory_limit, 90)
+{
+	const char *const extra[] = { "--memory", "64m", NULL };
+	char first[1024], leaks[NBF_LEAK_MAX];
+	int bad;
+
+	for (int i = 0; i < MAX_RUNS; i++)
+		ASSERT_LT(0, start_run(self, extra, "sleep 1"));
+	bad = wait_runs(self, first, sizeof(first));
+	EXPECT_EQ(0, bad) TH_LOG("%d of %d failed; %s", bad, MAX_RUNS, first);
+	EXPECT_STREQ("", nbf_leaks(&self->f, leaks, sizeof(leaks), LEAK_WAIT_MS));
+}
+
+TEST_F_TIMEOUT(conc, parallel_veth_runs_of_different_names, 90)
+{
+	static char ip[MAX_RUNS][32], host_ip[MAX_RUNS][32];
+	const int runs = 20;
+	char first[1024], leaks[NBF_LEAK_MAX];
+	int bad;
+
+	/* each its own subnet: the host ends share the test's namespace */
+	for (int i = 0; i < runs; i++) {
+		const char *extra[] = { "--net",    "veth",	"--ip", ip[i], "--host-ip",
+					host_ip[i], "--memory", "64m",	NULL };
+		char script[96];
+
+		snprintf(ip[i], sizeof(ip[i]), "10.79.%d.2/24", i);
+		snprintf(host_ip[i], sizeof(host_ip[i]), "10.79.%d.1/24", i);
+		snprintf(script, sizeof(script), "ping -c1 -W5 10.79.%d.1 >/dev/null && sleep 1",
+			 i);
+		ASSERT_LT(0, start_run(self, extra, script));
+	}
+	bad = wait_runs(self, first, sizeof(first));
+	EXPECT_EQ(0, bad) TH_LOG("%d of %d failed; %s", bad, runs, first);
+	EXPECT_STREQ("", nbf_leaks(&self->f, leaks, sizeof(leaks), LEAK_WAIT_MS));
+}
+
+/* The v1 hierarchies mounted under /sys/fs/cgroup (their directories), or none on v2. */
+static int v1_hierarchies(char dirs[][96], int max)
+{
+	static const char *const names[] = { "memory", "cpu",	"cpuacct",    "cpuset",
+					     "pids",   "blkio", "cpu,cpuacct" };
+	struct statfs st;
+	int n = 0;
+
+	if (statfs(CG_FS, &st) || st.f_type == CGROUP2_SUPER_MAGIC)
+		return 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && n < max; i++) {
+		char probe[160];
+
+		snprintf(dirs[n], sizeof(dirs[n]), CG_FS "/%s", names[i]);
+		snprintf(probe, sizeof(probe), "%s/cgroup.procs", dirs[n]);
+		if (!access(probe, F_OK))
+			n++;
+	}
+	return n;
+}
+
+/* A level another run has just made and not filled yet: an empty v1 cpuset directory. Before
+ * the fix the run copied its empty values into its own group and could not join it (ENOSPC). */
+TEST_F(conc, unfilled_v1_cpuset_level_is_filled_not_copied_empty)
+{
+	static struct nbt_result r;
+	char parent[256], dir[512], path[768], buf[64];
+
+	if (access(CG_FS "/cpuset/cgroup.procs", F_OK))
+		SKIP(return, "no v1 cpuset hierarchy here (v2: cpusets start filled)");
+	snprintf(parent, sizeof(parent), "/%sp", self->f.tag);
+	snprintf(dir, sizeof(dir), CG_FS "/cpuset%s", parent);
+	ASSERT_EQ(0, mkdir(dir, 0755)) TH_LOG("%s: %s", dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/cpuset.cpus", dir);
+	ASSERT_LT(0, nbt_read_file(path, buf, sizeof(buf)));
+	ASSERT_STREQ("\n", buf); /* as the kernel makes it */
+	snprintf(path, sizeof(path), "%s/%sc", parent, self->f.tag);
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--name", "nbconc", "--cgroup", path, "--",
+		"true", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	for (int i = 0; i < 100 && rmdir(dir) && errno == EBUSY; i++)
+		usleep(10000);
+}
+
+/* A level this run found made (EEXIST) and the run that made it removes before this run's
+ * child is in it: here the test plays that run, removing the level in a loop. Before the fix
+ * the next mkdir failed with ENOENT. */
+TEST_F_TIMEOUT(conc, level_removed_by_its_maker_is_made_again, 60)
+{
+	static struct nbt_result r;
+	char hier[V1_HIERARCHIES][96], parent[128], path[256];
+	int n_hier = v1_hierarchies(hier, V1_HIERARCHIES), bad = 0;
+	const int runs = 20;
+	pid_t remover;
+
+	if (!n_hier) {
+		snprintf(hier[0], sizeof(hier[0]), CG_FS);
+		n_hier = 1;
+	}
+	snprintf(parent, sizeof(parent), "/%sq", self->f.tag);
+	snprintf(path, sizeof(path), "%s/%sc", parent, self->f.tag);
+	remover = fork();
+	if (remover == 0) { /* a run removes a level once: many runs, every 100 us */
+		for (;;) {
+			for (int i = 0; i < n_hier; i++) {
+				char dir[256];
+
+				snprintf(dir, sizeof(dir), "%s%s", hier[i], parent);
+				rmdir(dir);
+			}
+			usleep(100);
+		}
+	}
+	ASSERT_LT(0, remover);
+	self->pids[self->n++] = remover; /* killed by teardown too */
+	for (int i = 0; i < runs; i++) {
+		nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--name", "nbconcq", "--cgroup", path,
+			"--", "true", NULL);
+		if (r.status && !bad++)
+			TH_LOG("run %d: status %d: %s", i, r.status, r.err);
+	}
+	kill(remover, SIGKILL);
+	waitpid(remover, NULL, 0);
+	self->n = 0;
+	EXPECT_EQ(0, bad) TH_LOG("%d of %d failed", bad, runs);
+	for (int i = 0; i < n_hier; i++) {
+		char dir[256];
+
+		snprintf(dir, sizeof(dir), "%s%s", hier[i], parent);
+		rmdir(dir);
+	}
+}
+
+TEST_HARNESS_MAIN
