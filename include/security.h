@@ -74,6 +74,9 @@ int security_enter(const struct nb_container *c, struct nb_error *err);
 /* Container side, after /proc and /sys are mounted under NEWROOT: mask and make read-only. */
 int security_mask_paths(const struct nb_container *c, struct nb_error *err);
 
+/* Is path one that security_mask_paths always masks (read_only: makes read-only)? */
+bool security_is_default_mask(const char *path, bool read_only);
+
 /* Container side, the reaper (or the --no-init workload) before the workload starts: cut the
  * bounding set and the process's own capabilities to the container's set. */
 int security_limit_caps(const struct nb_container *c, struct nb_error *err);
@@ -86,5 +89,7 @@ int security_before_exec(const struct nb_container *c, struct nb_error *err);
 
 /* Capability name ("CAP_NET_ADMIN", "net_admin") -> number, or -1. */
 int security_cap_number(const char *name);
+/* Number -> its capabilities(7) name without "CAP_", lower case ("net_admin"), or NULL. */
+const char *security_cap_name(int cap);
 
 #endif

@@ -91,6 +91,11 @@ int security_cap_number(const char *name)
 	return -1;
 }
 
+const char *security_cap_name(int cap)
+{
+	return cap >= 0 && cap < N_CAPS ? cap_names[cap] : NULL;
+}
+
 void security_defaults(struct nb_container *c)
 {
 	c->security.caps = NB_CAPS_DEFAULT;
@@ -333,6 +338,18 @@ static const char *const masked_paths[] = {
 static const char *const read_only_paths[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
+
+bool security_is_default_mask(const char *path, bool read_only)
+{
+	const char *const *list = read_only ? read_only_paths : masked_paths;
+	size_t n = read_only ? sizeof(read_only_paths) / sizeof(read_only_paths[0])
+			     : sizeof(masked_paths) / sizeof(masked_paths[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(path, list[i]))
+			return true;
+	return false;
+}
 
 /* A read-only remount must repeat the flags the kernel locked on the mount (user namespaces);
  * for these bits statvfs's ST_* equal the MS_* of mount(2). */
