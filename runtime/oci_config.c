@@ -63,6 +63,8 @@ int oci_want_uint(struct oci_walk *w, const struct json_value *v, const char *pa
 {
 	char why[64];
 
+	if (v->type != JSON_NUMBER)
+		return oci_want(w, v, path, JSON_NUMBER);
 	if (!json_uint(v, max, out))
 		return 0;
 	snprintf(why, sizeof(why), "expected a whole number from 0 to %llu",
@@ -75,6 +77,8 @@ int oci_want_int(struct oci_walk *w, const struct json_value *v, const char *pat
 {
 	char why[80];
 
+	if (v->type != JSON_NUMBER)
+		return oci_want(w, v, path, JSON_NUMBER);
 	if (!json_int(v, min, max, out))
 		return 0;
 	snprintf(why, sizeof(why), "expected a whole number from %lld to %lld", (long long)min,
