@@ -140,8 +140,10 @@ static int string_array(struct oci_walk *w, const struct json_value *v, const ch
 	for (e = v->child; e; e = e->next, i++) {
 		oci_path_index(sub, path, (size_t)i);
 		rc = oci_want(w, e, sub, JSON_STRING);
-		if (rc)
+		if (rc) {
+			free(list);
 			return rc;
+		}
 		list[i] = e->str;
 	}
 	*out = list;
@@ -284,11 +286,10 @@ static int walk_args(struct oci_walk *w, const struct json_value *v, const char 
 	const char **args;
 	int n, rc = string_array(w, v, path, &args, &n);
 
-	if (!rc && !n)
-		rc = oci_bad(w, v, path, "empty (the process needs a program to run)");
-	if (!rc)
-		w->c->argv = (char *const *)args;
-	return rc;
+	if (rc)
+		return rc;
+	w->c->argv = (char *const *)args;
+	return n ? 0 : oci_bad(w, v, path, "empty (the process needs a program to run)");
 }
 
 static int walk_env(struct oci_walk *w, const struct json_value *v, const char *path)

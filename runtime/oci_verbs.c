@@ -70,8 +70,11 @@ static const char *unsupported_flag(const char *word)
 static int parse_oci(int argc, char **argv, bool is_run, struct oci_args *a, const char **bad,
 		     const char **why)
 {
+	bool oci_flag = false; /* --bundle or --pid-file: the OCI form, whatever else is there */
+
 	memset(a, 0, sizeof(*a));
 	*bad = NULL;
+	*why = "expected [--bundle DIR] [--pid-file FILE] ID";
 	for (int i = 1; i < argc; i++) {
 		int r = flag_value(argc, argv, &i, "--bundle", "-b", &a->bundle);
 
@@ -82,17 +85,26 @@ static int parse_oci(int argc, char **argv, bool is_run, struct oci_args *a, con
 			*bad = argv[i];
 			return 0;
 		}
+		oci_flag |= r > 0;
 		if (r)
 			continue;
 		if (is_run && (!strcmp(argv[i], "--detach") || !strcmp(argv[i], "-d"))) {
 			a->detach = true;
 			continue;
 		}
-		if (argv[i][0] == '-' || a->id)
-			return -1;
+		if (argv[i][0] == '-' || a->id) {
+			*bad = argv[i];
+			break;
+		}
 		a->id = argv[i];
 	}
-	return a->id ? 0 : -1;
+	if (!*bad && a->id)
+		return 0;
+	if (!oci_flag)
+		return -1;
+	if (!*bad)
+		*bad = "no ID given";
+	return 0;
 }
 
 bool oci_create_wanted(int argc, char **argv)
@@ -140,10 +152,7 @@ static int prepare(int argc, char **argv, bool is_run, struct oci_args *a, char 
 	const char *bad, *why;
 	int rc;
 
-	if (parse_oci(argc, argv, is_run, a, &bad, &why))
-		return nb_fail(err, EINVAL, argv[0], NULL,
-			       "expected [--bundle DIR] [--pid-file FILE] ID");
-	if (bad)
+	if (parse_oci(argc, argv, is_run, a, &bad, &why) || bad)
 		return nb_fail(err, EINVAL, argv[0], bad, why);
 	if (a->pid_file && a->pid_file[0] != '/') {
 		if (!getcwd(bundle, sizeof(bundle)) ||
