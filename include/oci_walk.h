@@ -20,7 +20,7 @@ struct oci_walk {
 	struct nb_error *err;
 	/* What later checks need: what the file said, before the cross-field checks. */
 	uint64_t caps[5]; /* bounding, effective, permitted, inheritable, ambient */
-	const struct json_value *idmaps_at, *hostname_at;
+	const struct json_value *idmaps_at, *hostname_at, *cgroup_mount_at;
 	int64_t cpu_quota; /* linux.resources.cpu, before the conversion */
 	uint64_t cpu_period;
 };

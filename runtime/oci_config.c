@@ -514,8 +514,9 @@ static int walk_process(struct oci_walk *w, const struct json_value *v, const ch
 
 /* --- mounts --------------------------------------------------------------------------------- */
 
-/* What nestbox always makes (mounts.c, dev.c, cgroup.c): the spec's default mounts there are
- * accepted as they are, whatever their options. */
+/* What nestbox always makes (mounts.c, dev.c; cgroup_layout.c with a cgroup namespace): the
+ * spec's default mounts there are accepted as they are, whatever their options. /dev/mqueue is
+ * not among them: nestbox does not mount it yet. */
 static const struct {
 	const char *dst, *type;
 } standard_mounts[] = {
@@ -524,7 +525,6 @@ static const struct {
 	{ "/dev", "tmpfs" },
 	{ "/dev/pts", "devpts" },
 	{ "/dev/shm", "tmpfs" },
-	{ "/dev/mqueue", "mqueue" },
 	{ "/sys/fs/cgroup", "cgroup" },
 	{ "/sys/fs/cgroup", "cgroup2" },
 };
@@ -603,7 +603,12 @@ static int walk_mount(struct oci_walk *w, const struct json_value *m, const char
 	oci_path_member(sub, path, "options");
 	if (!rc && opts)
 		rc = oci_want(w, opts, sub, JSON_ARRAY);
-	if (rc || (type && is_standard(dst->str, type->str)))
+	if (!rc && type && is_standard(dst->str, type->str)) {
+		if (!strcmp(dst->str, "/sys/fs/cgroup"))
+			w->cgroup_mount_at = m;
+		return 0;
+	}
+	if (rc)
 		return rc;
 	rc = bind_options(w, opts, sub, &is_bind, &ro);
 	if (rc)
@@ -686,6 +691,9 @@ int oci_config_parse(char *text, size_t len, const char *bundle, const char *id,
 	if (!root)
 		return -EINVAL;
 	rc = oci_walk_object(&w, root, "", top_fields);
+	if (!rc && w.cgroup_mount_at && !(c->namespaces & NB_NS_CGROUP))
+		rc = oci_bad(&w, w.cgroup_mount_at, "mounts",
+			     "/sys/fs/cgroup: nestbox mounts it only with a cgroup namespace");
 	if (!rc && w.hostname_at && !(c->namespaces & NB_NS_UTS))
 		rc = oci_bad(&w, w.hostname_at, "hostname",
 			     "needs a uts namespace in linux.namespaces");

@@ -174,9 +174,10 @@ TEST(a_config_fills_the_description)
 	    "\"permitted\":[\"CAP_KILL\"]},"
 	    "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":20}]},"
 	    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+	    "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\"},"
 	    "{\"destination\":\"/d\",\"type\":\"bind\",\"source\":\"data\",\"options\":[\"rbind\","
 	    "\"ro\"]}],\"annotations\":{\"k\":\"v\"}," BASE_LINUX
-	    ",{\"type\":\"uts\"},{\"type\":\"network\"}],"
+	    ",{\"type\":\"uts\"},{\"type\":\"network\"},{\"type\":\"cgroup\"}],"
 	    "\"resources\":{\"memory\":{\"limit\":67108864},\"pids\":{\"limit\":10},"
 	    "\"cpu\":{\"quota\":50000,\"period\":200000,\"shares\":1024}},"
 	    "\"maskedPaths\":[\"/proc/kcore\"],\"readonlyPaths\":[\"/proc/sys\"]}}",
@@ -206,7 +207,7 @@ TEST(a_config_fills_the_description)
 	EXPECT_STREQ("/b/data", c.binds[0].src);
 	EXPECT_STREQ("/d", c.binds[0].dst);
 	EXPECT_TRUE(c.binds[0].read_only);
-	EXPECT_EQ(NB_NS_MNT | NB_NS_PID | NB_NS_UTS | NB_NS_NET, c.namespaces);
+	EXPECT_EQ(NB_NS_MNT | NB_NS_PID | NB_NS_UTS | NB_NS_NET | NB_NS_CGROUP, c.namespaces);
 	EXPECT_EQ(NB_NET_NONE, c.net.mode);
 	EXPECT_EQ(64ULL << 20, c.cgroup.memory);
 	EXPECT_EQ(10, c.cgroup.pids);
@@ -265,6 +266,10 @@ static const struct {
 	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
 	  "\"options\":[\"rbind\",\"nosuid\"]}]",
 	  "mounts[0].options[1]: mount option nosuid: not supported yet" },
+	{ "", "", ",\"mounts\":[{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\"}]",
+	  "mounts[0]: mqueue on /dev/mqueue: not supported yet" },
+	{ "", "", ",\"mounts\":[{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\"}]",
+	  "mounts: /sys/fs/cgroup: nestbox mounts it only with a cgroup namespace" },
 	{ "", ",\"maskedPaths\":[\"/proc/interrupts\"]", "",
 	  "linux.maskedPaths[0]: not one of nestbox's own" },
 	{ "", ",\"resources\":{\"memory\":{\"limit\":\"1g\"}}", "",
