@@ -180,6 +180,69 @@ TEST_F(oci, run_bundle_is_create_start_wait_delete)
 	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("run left its state");
 }
 
+/* The paths of nestbox and the rootfs made absolute, then into dir (the harness forks each test:
+ * the chdir is this test's own). */
+static int enter(const char *dir)
+{
+	char nestbox[PATH_MAX], rootfs[PATH_MAX];
+
+	if (!realpath(nbt_nestbox(), nestbox) || !realpath(nbt_rootfs(), rootfs))
+		return -1;
+	setenv("NESTBOX", nestbox, 1);
+	setenv("NESTBOX_ROOTFS", rootfs, 1);
+	return chdir(dir);
+}
+
+TEST_F(oci, run_with_a_lone_id_takes_config_json_from_the_current_directory)
+{
+	static struct nbt_result r;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
+			  "\"args\": [ \"sh\", \"-c\", \"exit 5\" ]"));
+	ASSERT_EQ(0, enter(self->bundle));
+	nbt_run(&r, "--root", self->root, "run", self->id, NULL);
+	EXPECT_EQ(5, r.status) TH_LOG("%s", r.err);
+}
+
+TEST_F(oci, create_with_a_lone_id_takes_config_json_from_the_current_directory)
+{
+	static struct nbt_result r;
+	char st[32];
+	const char *argv[] = { "--root", self->root, "create", self->id, NULL };
+	pid_t pid;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, enter(self->bundle));
+	pid = nbt_spawn(argv, "/dev/null");
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, nbt_wait_exit(pid));
+	EXPECT_STREQ("created", status_of(self->root, self->id, st, sizeof(st)));
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+}
+
+TEST_F(oci, run_detach_leaves_it_running)
+{
+	static struct nbt_result r;
+	char st[32];
+	const char *argv[] = { "--root",   self->root,	 "run",	   "--detach",
+			       "--bundle", self->bundle, self->id, NULL };
+	pid_t pid;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]", "\"args\": [ \"sleep\", \"30\" ]"));
+	pid = nbt_spawn(argv, "/dev/null");
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, nbt_wait_exit(pid));
+	EXPECT_STREQ("running", status_of(self->root, self->id, st, sizeof(st)));
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(125, r.status); /* running: delete wants --force */
+	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_FALSE(dir_named("/sys/fs/cgroup", self->id, 7)) TH_LOG("cgroup left");
+}
+
 TEST_F(oci, spec_does_not_overwrite_a_config)
 {
 	static struct nbt_result r;
