@@ -203,7 +203,7 @@ static int walk_cpu_shares(struct oci_walk *w, const struct json_value *v, const
 static int walk_cpu_quota(struct oci_walk *w, const struct json_value *v, const char *path)
 {
 	int64_t q;
-	int rc = oci_want_int(w, v, path, -1, INT64_MAX / 2, &q);
+	int rc = oci_want_int(w, v, path, -1, 1LL << 40, &q); /* x 100000: no overflow */
 
 	if (!rc && q >= 0 && q < 1000)
 		rc = oci_bad(w, v, path, "below the kernel's 1000 us minimum (-1 is no limit)");
