@@ -243,6 +243,44 @@ TEST_F(oci, run_detach_leaves_it_running)
 	EXPECT_FALSE(dir_named("/sys/fs/cgroup", self->id, 7)) TH_LOG("cgroup left");
 }
 
+/* What config.json says reaches the workload: user, cwd, env, an rlimit, a read-only bind,
+ * the capability set, the hostname. */
+TEST_F(oci, config_fields_reach_the_workload)
+{
+	static struct nbt_result r;
+	char data[600], mount[900];
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	snprintf(data, sizeof(data), "%s/data", self->dir);
+	ASSERT_EQ(0, mkdir(data, 0755));
+	snprintf(mount, sizeof(mount),
+		 "\"mounts\": [ { \"destination\": \"/mnt\", \"type\": \"bind\", "
+		 "\"source\": \"%s\", \"options\": [ \"rbind\", \"ro\" ] },",
+		 data);
+	ASSERT_EQ(0, edit(self->config, "\"mounts\": [", mount));
+	ASSERT_EQ(0, edit(self->config, "\"hostname\": \"nestbox\"", "\"hostname\": \"cfg-host\""));
+	ASSERT_EQ(0, edit(self->config, "\"uid\": 0, \"gid\": 0", "\"uid\": 1234, \"gid\": 99"));
+	ASSERT_EQ(0, edit(self->config, "\"cwd\": \"/\"", "\"cwd\": \"/tmp\""));
+	ASSERT_EQ(0, edit(self->config, "\"TERM=xterm\"", "\"TERM=xterm\", \"FROM_CONFIG=yes\""));
+	ASSERT_EQ(
+	    0, edit(self->config, "\"hard\": 1024, \"soft\": 1024", "\"hard\": 77, \"soft\": 66"));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
+			  "\"args\": [ \"sh\", \"-c\", \"echo id=$(id -u):$(id -g) pwd=$(pwd) "
+			  "env=$FROM_CONFIG nofile=$(ulimit -n):$(ulimit -Hn) host=$(hostname) "
+			  "$(grep CapBnd /proc/self/status); touch /mnt/x 2>/dev/null || echo "
+			  "data-ro\" ]"));
+	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "id=1234:99 ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "pwd=/tmp ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "env=yes ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "nofile=66:77 ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "host=cfg-host ")) TH_LOG("%s", r.out);
+	/* CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_AUDIT_WRITE (29); the tab is word-split */
+	EXPECT_NE(NULL, strstr(r.out, "CapBnd: 0000000020000420")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "data-ro")) TH_LOG("%s", r.out);
+}
+
 TEST_F(oci, spec_does_not_overwrite_a_config)
 {
 	static struct nbt_result r;
