@@ -1,7 +1,7 @@
-/* Walking config.json's tree (json.h) into the description: shared by oci_config.c (the top
- * level, root, process, mounts) and oci_linux.c (the linux object). Each object is walked
- * against a table of its fields: an unknown name is an error, and so is a known one that nestbox
- * cannot do yet (a NULL handler). */
+/* Walking config.json's tree (json.h) into the description, with helpers in oci_walk.c: shared
+ * by oci_config.c (the top level, root, process, mounts) and oci_linux.c (the linux object).
+ * Each object is walked against a table of its fields: an unknown name is an error, and so is a
+ * known one that nestbox cannot do yet (a NULL handler). */
 #ifndef NB_OCI_WALK_H
 #define NB_OCI_WALK_H
 
@@ -46,6 +46,14 @@ int oci_want_uint(struct oci_walk *w, const struct json_value *v, const char *pa
 		  uint64_t *out);
 int oci_want_int(struct oci_walk *w, const struct json_value *v, const char *path, int64_t min,
 		 int64_t max, int64_t *out);
+
+/* An array of strings into a NULL-terminated vector (*n: how many, when n is not NULL). */
+int oci_string_array(struct oci_walk *w, const struct json_value *v, const char *path,
+		     const char ***out, int *n);
+
+/* A path from config.json: bundle/rel for a relative one, itself when absolute. */
+int oci_bundle_path(struct oci_walk *w, const struct json_value *v, const char *path,
+		    const char **out);
 
 /* path + "." + name, or path + "[i]". */
 void oci_path_member(char *out, const char *path, const char *name);
