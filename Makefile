@@ -88,7 +88,8 @@ $(UAPI)/.stamp: | toolchain
 
 # --- binaries ------------------------------------------------------------------------------------
 $(BUILD)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile
-	$(CC) $(CFLAGS) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS)
+	$(CC) $(CFLAGS) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS) \
+		-Wl,-z,noseparate-code
 
 # The linker's separate-code layout pads a 9 KB program to 17 KB (an empty main is 13 KB):
 # nestbox-init shares one page between code and read-only data to stay within 16 KiB.

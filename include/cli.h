@@ -16,6 +16,9 @@ int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error
 /* `nestbox create [OPTIONS] ID [--] CMD [ARG...]`: as run, the name being the ID. */
 int cli_parse_create(int argc, char **argv, struct nb_container *c, struct nb_error *err);
 
+/* The --name rules (length, alphabet) for a container name given another way (an OCI ID). */
+int cli_parse_name(struct nb_container *c, const char *name, struct nb_error *err);
+
 void cli_run_usage(int fd);
 
 #endif

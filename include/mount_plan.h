@@ -54,6 +54,10 @@ struct nb_mount {
 #define NB_UPPER_SIZE_DEFAULT "25%"
 #define NB_SHM_SIZE_DEFAULT   "64m"
 
+/* Is path one the plan always masks (read_only: makes read-only)? config.json's maskedPaths
+ * and readonlyPaths are accepted when they are. */
+bool mount_plan_is_default_mask(const char *path, bool read_only);
+
 /* Append one step to c's plan (the front end's own steps: --bind, config.json mounts). */
 int mount_plan_add(struct nb_container *c, const struct nb_mount *m, struct nb_error *err);
 

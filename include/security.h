@@ -86,5 +86,7 @@ int security_before_exec(const struct nb_container *c, struct nb_error *err);
 
 /* Capability name ("CAP_NET_ADMIN", "net_admin") -> number, or -1. */
 int security_cap_number(const char *name);
+/* Number -> its capabilities(7) name without "CAP_", lower case ("net_admin"), or NULL. */
+const char *security_cap_name(int cap);
 
 #endif

@@ -103,6 +103,11 @@ static int opt_name(struct nb_container *c, const char *arg, struct nb_error *er
 	return 0;
 }
 
+int cli_parse_name(struct nb_container *c, const char *name, struct nb_error *err)
+{
+	return opt_name(c, name, err);
+}
+
 static int opt_hostname(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	size_t len = strlen(arg);

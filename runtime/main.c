@@ -7,6 +7,7 @@
 #include "boot.h"
 #include "init.h"
 #include "nb_error.h"
+#include "oci_verbs.h"
 #include "state.h"
 #include "verbs.h"
 #include "version.h"
@@ -22,9 +23,13 @@ static void usage(int fd)
 	    "usage: nestbox [--root DIR] COMMAND ...\n"
 	    "  run [OPTIONS] -- CMD [ARG...]        run a container (run --help: the options)\n"
 	    "  create [OPTIONS] ID -- CMD [ARG...]  set one up, stopped before CMD runs\n"
+	    "  create [--bundle DIR] [--pid-file F] ID   the same from DIR/config.json (OCI)\n"
+	    "  run [--bundle DIR] [--detach] ID     OCI run: create, start, wait, delete\n"
 	    "  start ID                             run a created container's CMD\n"
 	    "  state ID                             its OCI state as JSON\n"
 	    "  delete [--force] ID                  remove it (--force: also a running one)\n"
+	    "  spec [--bundle DIR]                  write a default config.json (OCI)\n"
+	    "  features                             the OCI features this runtime has, as JSON\n"
 	    "  init [-g] [-s] [--grace SECONDS] [--] CMD [ARG...]   the reaper alone\n"
 	    "  boot [--check [FILE]]                boot mode (nestbox as the machine's PID 1)\n"
 	    "  help, --version\n"
@@ -36,8 +41,9 @@ static const struct {
 	const char *name;
 	int (*fn)(const char *root, int argc, char **argv);
 } verbs[] = {
-	{ "run", verb_run },	 { "create", verb_create }, { "start", verb_start },
-	{ "state", verb_state }, { "delete", verb_delete },
+	{ "run", verb_run },	       { "create", verb_create }, { "start", verb_start },
+	{ "state", verb_state },       { "delete", verb_delete }, { "spec", verb_spec },
+	{ "features", verb_features },
 };
 
 /* --root DIR / --root=DIR before the verb; returns how many words it took, or -1. */
@@ -81,7 +87,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "init"))
 		return init_main("nestbox init", argc - 1, argv + 1);
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("nestbox %s (git %s)\n", NB_RELEASE, NESTBOX_VERSION);
+		printf("nestbox %s (git %s)\nspec: %s\n", NB_RELEASE, NESTBOX_VERSION,
+		       NB_OCI_VERSION);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -89,8 +96,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	dprintf(STDERR_FILENO,
-		"nestbox: command: %s: unknown (run, create, start, state, delete, init, boot, "
-		"help, --version)\n",
+		"nestbox: command: %s: unknown (run, create, start, state, delete, spec, features, "
+		"init, boot, help, --version)\n",
 		argv[1]);
 	return NB_EXIT_SETUP;
 }

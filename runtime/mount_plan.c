@@ -30,6 +30,17 @@ static const char *const read_only_paths[] = {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
+bool mount_plan_is_default_mask(const char *path, bool read_only)
+{
+	const char *const *list = read_only ? read_only_paths : masked_paths;
+	size_t n = read_only ? N_OF(read_only_paths) : N_OF(masked_paths);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(path, list[i]))
+			return true;
+	return false;
+}
+
 int mount_plan_add(struct nb_container *c, const struct nb_mount *m, struct nb_error *err)
 {
 	struct nb_mount *grown;

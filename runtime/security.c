@@ -91,6 +91,11 @@ int security_cap_number(const char *name)
 	return -1;
 }
 
+const char *security_cap_name(int cap)
+{
+	return cap >= 0 && cap < N_CAPS ? cap_names[cap] : NULL;
+}
+
 void security_defaults(struct nb_container *c)
 {
 	c->security.caps = NB_CAPS_DEFAULT;

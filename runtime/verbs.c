@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "net.h"
+#include "oci_verbs.h"
 #include "run.h"
 #include "state.h"
 #include "validate.h"
@@ -29,7 +30,11 @@ int verb_run(const char *root, int argc, char **argv)
 {
 	struct nb_container c;
 	struct nb_error err = { 0 };
-	int rc = cli_parse_run(argc, argv, &c, &err);
+	int rc;
+
+	if (oci_run_wanted(argc, argv)) /* runc's run [--bundle DIR] ID (oci_verbs.h) */
+		return oci_verb_run(root, argc, argv);
+	rc = cli_parse_run(argc, argv, &c, &err);
 
 	if (rc == 1)
 		return 0;
@@ -45,7 +50,11 @@ int verb_create(const char *root, int argc, char **argv)
 	struct nb_container c;
 	struct nb_error err = { 0 };
 	struct nb_run r;
-	int rc = cli_parse_create(argc, argv, &c, &err);
+	int rc;
+
+	if (oci_create_wanted(argc, argv)) /* runc's create [--bundle DIR] ID (oci_verbs.h) */
+		return oci_verb_create(root, argc, argv);
+	rc = cli_parse_create(argc, argv, &c, &err);
 
 	if (rc == 1)
 		return 0;

@@ -108,3 +108,10 @@ except OSError:
 put("fuzz_cgroup_files", b"oom 0\noom_kill 3\n")
 put("fuzz_cgroup_files", b"123456\n")
 put("fuzz_cgroup_files", b"36 25 0:31 / /sys/fs/cgroup/memory rw,nosuid - cgroup cgroup rw,memory\n")
+
+# fuzz_json: the default config.json `nestbox spec` writes, unit_json.c's documents and configs.
+spec = re.search(r"default_spec\[\] =\s*(.*?);\n", src("runtime/oci_verbs.c"), re.S).group(1)
+put("fuzz_json", b"".join(c_strings(spec.replace("NB_OCI_VERSION", '"1.2.0"'))))
+for m in re.finditer(r'\{ ("(?:[^"\\\n]|\\.)*"), "t\.json', src("tests/unit_json.c")):
+    put("fuzz_json", c_strings(m.group(1))[0])
+put("fuzz_json", b'{"a": [1, -2, 3.5e2, true, false, null], "s": "x\\u00e9\\ud83d\\ude00"}')

@@ -1,0 +1,22 @@
+/* The OCI runtime command line's forms of the verbs (oci_verbs.c), with runc's flags:
+ *   create [--bundle DIR] [--pid-file F] ID      the process from DIR/config.json
+ *   run [--bundle DIR] [--pid-file F] [--detach] ID
+ *   spec [--bundle DIR]                           a default config.json for a busybox rootfs
+ *   features                                      what this runtime implements, as JSON
+ * `create` and `run` keep their docker-like forms too (verbs.c): the OCI form is the one whose
+ * words are only the flags above and one ID (run: with --bundle, or config.json in the current
+ * directory). */
+#ifndef NB_OCI_VERBS_H
+#define NB_OCI_VERBS_H
+
+#include <stdbool.h>
+
+bool oci_create_wanted(int argc, char **argv);
+bool oci_run_wanted(int argc, char **argv);
+
+int oci_verb_create(const char *root, int argc, char **argv);
+int oci_verb_run(const char *root, int argc, char **argv);
+int verb_spec(const char *root, int argc, char **argv);
+int verb_features(const char *root, int argc, char **argv);
+
+#endif

@@ -1,0 +1,594 @@
+/* config.json -> struct nb_container (include/oci_config.h): the top level, root, process and
+ * mounts. The walker's helpers are oci_walk.c's, the linux object oci_linux.c's. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "init.h"
+#include "mount_plan.h"
+#include "oci_config.h"
+#include "oci_walk.h"
+#include "security.h"
+
+/* --- top level, root ------------------------------------------------------------------------ */
+
+static int walk_version(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	/* runtime-spec: SemVer; every 1.x config is read by a 1.x runtime. */
+	if (!rc && strncmp(v->str, "1.", 2))
+		rc = oci_bad(w, v, path, "want a 1.x version (this runtime implements 1.2.0)");
+	return rc;
+}
+
+static int walk_root_path(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc)
+		rc = oci_bundle_path(w, v, path, &w->c->layers[0]);
+	if (!rc)
+		w->c->n_layers = 1;
+	return rc;
+}
+
+static int walk_root_readonly(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_want_bool(w, v, path, &w->c->read_only);
+}
+
+static const struct oci_field root_fields[] = {
+	{ "path", walk_root_path, true },
+	{ "readonly", walk_root_readonly, false },
+	{ NULL, NULL, false },
+};
+
+static int walk_root(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, root_fields);
+}
+
+static int walk_hostname(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+	size_t len = rc ? 0 : strlen(v->str);
+
+	if (!rc && (!len || len > NB_HOSTNAME_MAX))
+		rc = oci_bad(w, v, path, "must be 1 to 64 bytes (sethostname(2) limit)");
+	if (!rc)
+		memcpy(w->c->hostname, v->str, len + 1);
+	w->hostname_at = v;
+	return rc;
+}
+
+static int walk_annotations(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	int rc = oci_want(w, v, path, JSON_OBJECT);
+
+	/* Accepted and not acted on: the spec leaves their meaning to whoever reads them. */
+	for (const struct json_value *m = rc ? NULL : v->child; !rc && m; m = m->next) {
+		oci_path_member(sub, path, m->key);
+		rc = oci_want(w, m, sub, JSON_STRING);
+	}
+	return rc;
+}
+
+/* Hooks are not run yet: an empty list of each kind is fine, a hook is not. */
+static int walk_hooks(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	static const char *const kinds[] = { "prestart",       "createRuntime", "createContainer",
+					     "startContainer", "poststart",	"poststop" };
+	char sub[OCI_PATH_MAX];
+	int rc = oci_want(w, v, path, JSON_OBJECT);
+
+	for (const struct json_value *m = rc ? NULL : v->child; !rc && m; m = m->next) {
+		bool known = false;
+
+		oci_path_member(sub, path, m->key);
+		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+			known |= !strcmp(m->key, kinds[i]);
+		if (!known)
+			return oci_bad(w, m, sub, "unknown field");
+		rc = oci_want(w, m, sub, JSON_ARRAY);
+		if (!rc && m->n)
+			rc = oci_bad(w, m, sub, "hooks are not supported yet");
+	}
+	return rc;
+}
+
+/* --- process -------------------------------------------------------------------------------- */
+
+static int walk_terminal(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	bool on;
+	int rc = oci_want_bool(w, v, path, &on);
+
+	if (!rc && on)
+		rc = oci_bad(w, v, path, "true needs --console-socket, which is not supported yet");
+	return rc;
+}
+
+static int walk_cwd(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && v->str[0] != '/')
+		rc = oci_bad(w, v, path, "must be an absolute path");
+	if (!rc)
+		w->c->workdir = v->str;
+	return rc;
+}
+
+static int walk_args(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	const char **args;
+	int n, rc = oci_string_array(w, v, path, &args, &n);
+
+	if (rc)
+		return rc;
+	w->c->argv = (char *const *)args;
+	return n ? 0 : oci_bad(w, v, path, "empty (the process needs a program to run)");
+}
+
+static int walk_env(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	int rc = oci_string_array(w, v, path, &w->c->env, &w->c->n_env);
+
+	for (int i = 0; !rc && i < w->c->n_env; i++) {
+		const char *eq = strchr(w->c->env[i], '=');
+
+		oci_path_index(sub, path, (size_t)i);
+		if (!eq || eq == w->c->env[i])
+			rc = oci_bad(w, v, sub, "expected KEY=VALUE");
+	}
+	return rc;
+}
+
+static int walk_uid(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t id;
+	int rc = oci_want_uint(w, v, path, UINT32_MAX - 1, &id);
+
+	if (!rc)
+		w->c->uid = (uid_t)id;
+	return rc;
+}
+
+static int walk_gid(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t id;
+	int rc = oci_want_uint(w, v, path, UINT32_MAX - 1, &id);
+
+	if (!rc)
+		w->c->gid = (gid_t)id;
+	return rc;
+}
+
+static int walk_additional_gids(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	/* The workload drops every supplementary group (setgroups(0)): none to add yet. */
+	if (!rc && v->n)
+		rc = oci_bad(w, v, path, "supplementary groups are not supported yet");
+	return rc;
+}
+
+static const struct oci_field user_fields[] = {
+	{ "uid", walk_uid, true },
+	{ "gid", walk_gid, true },
+	{ "additionalGids", walk_additional_gids, false },
+	{ "umask", NULL, false },
+	{ "username", NULL, false },
+	{ NULL, NULL, false },
+};
+
+static int walk_user(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, user_fields);
+}
+
+static int walk_cap_set(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	static const char *const sets[] = { "bounding", "effective", "permitted", "inheritable",
+					    "ambient" };
+	const char *name = strrchr(path, '.') + 1;
+	char sub[OCI_PATH_MAX];
+	size_t set = 0, i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	while (strcmp(sets[set], name))
+		set++;
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		int cap;
+
+		oci_path_index(sub, path, i);
+		rc = oci_want(w, e, sub, JSON_STRING);
+		cap = rc ? -1 : security_cap_number(e->str);
+		if (!rc && (cap < 0 || strncmp(e->str, "CAP_", 4)))
+			rc = oci_bad(w, e, sub, "unknown capability (CAP_NAME, capabilities(7))");
+		if (!rc)
+			w->caps[set] |= 1ULL << cap;
+	}
+	return rc;
+}
+
+static const struct oci_field cap_fields[] = {
+	{ "bounding", walk_cap_set, false },  { "effective", walk_cap_set, false },
+	{ "permitted", walk_cap_set, false }, { "inheritable", walk_cap_set, false },
+	{ "ambient", walk_cap_set, false },   { NULL, NULL, false },
+};
+
+/* nestbox holds one set (bounding = permitted = effective) and raises it as inheritable and
+ * ambient or not at all (security.h): other combinations cannot be said yet. */
+static int walk_caps(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	const uint64_t *s = w->caps;
+	int rc = oci_walk_object(w, v, path, cap_fields);
+
+	if (rc)
+		return rc;
+	if (s[1] != s[0] || s[2] != s[0])
+		return oci_bad(w, v, path,
+			       "bounding, effective and permitted must be the same set (nestbox "
+			       "cannot say otherwise yet)");
+	if ((s[3] || s[4]) && (s[3] != s[0] || s[4] != s[0]))
+		return oci_bad(w, v, path,
+			       "inheritable and ambient must be empty or the same as bounding "
+			       "(nestbox cannot say otherwise yet)");
+	w->c->security.caps = s[0];
+	w->c->security.caps_ambient = s[4] != 0;
+	return 0;
+}
+
+static int walk_nnp(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	bool nnp;
+	int rc = oci_want_bool(w, v, path, &nnp);
+
+	if (!rc)
+		w->c->security.allow_new_privs = !nnp;
+	return rc;
+}
+
+/* setrlimit(2) resources by their spec names, in the kernel's numbering. */
+static const char rlimit_names[NB_RLIMIT_MAX][18] = {
+	[RLIMIT_CPU] = "RLIMIT_CPU",	       [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+	[RLIMIT_DATA] = "RLIMIT_DATA",	       [RLIMIT_STACK] = "RLIMIT_STACK",
+	[RLIMIT_CORE] = "RLIMIT_CORE",	       [RLIMIT_RSS] = "RLIMIT_RSS",
+	[RLIMIT_NPROC] = "RLIMIT_NPROC",       [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+	[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",   [RLIMIT_AS] = "RLIMIT_AS",
+	[RLIMIT_LOCKS] = "RLIMIT_LOCKS",       [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+	[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
+	[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",     [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+};
+
+static int walk_rlimit_type(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	struct nb_security_spec *s = &w->c->security;
+	int rc = oci_want(w, v, path, JSON_STRING), res = -1;
+
+	for (int i = 0; !rc && i < NB_RLIMIT_MAX; i++)
+		if (!strcmp(v->str, rlimit_names[i]))
+			res = i;
+	if (!rc && res < 0)
+		return oci_bad(w, v, path, "unknown resource (RLIMIT_NOFILE ..., getrlimit(2))");
+	for (int i = 0; !rc && i < s->n_rlimits; i++)
+		if (s->rlimits[i].resource == res)
+			return oci_bad(w, v, path, "given twice");
+	if (!rc)
+		s->rlimits[s->n_rlimits].resource = res;
+	return rc;
+}
+
+static int walk_rlimit_soft(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	struct nb_security_spec *s = &w->c->security;
+
+	return oci_want_uint(w, v, path, UINT64_MAX, &s->rlimits[s->n_rlimits].soft);
+}
+
+static int walk_rlimit_hard(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	struct nb_security_spec *s = &w->c->security;
+
+	return oci_want_uint(w, v, path, UINT64_MAX, &s->rlimits[s->n_rlimits].hard);
+}
+
+static const struct oci_field rlimit_fields[] = {
+	{ "type", walk_rlimit_type, true },
+	{ "soft", walk_rlimit_soft, true },
+	{ "hard", walk_rlimit_hard, true },
+	{ NULL, NULL, false },
+};
+
+/* Applied from inside, before the workload's exec (security_before_user), as the issue asks:
+ * not with prlimit from outside. */
+static int walk_rlimits(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	struct nb_security_spec *s = &w->c->security;
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		if (s->n_rlimits == NB_RLIMIT_MAX)
+			return oci_bad(w, e, sub, "more limits than resources");
+		rc = oci_walk_object(w, e, sub, rlimit_fields);
+		if (!rc && s->rlimits[s->n_rlimits].soft > s->rlimits[s->n_rlimits].hard)
+			rc = oci_bad(w, e, sub, "soft limit above hard limit");
+		if (!rc)
+			s->n_rlimits++;
+	}
+	return rc;
+}
+
+static const struct oci_field process_fields[] = {
+	{ "terminal", walk_terminal, false },
+	{ "cwd", walk_cwd, true },
+	{ "args", walk_args, true },
+	{ "env", walk_env, false },
+	{ "user", walk_user, true },
+	{ "capabilities", walk_caps, false },
+	{ "rlimits", walk_rlimits, false },
+	{ "noNewPrivileges", walk_nnp, false },
+	{ "consoleSize", NULL, false },
+	{ "commandLine", NULL, false },
+	{ "apparmorProfile", NULL, false },
+	{ "oomScoreAdj", NULL, false },
+	{ "selinuxLabel", NULL, false },
+	{ "scheduler", NULL, false },
+	{ "ioPriority", NULL, false },
+	{ "execCPUAffinity", NULL, false },
+	{ NULL, NULL, false },
+};
+
+static int walk_process(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, process_fields);
+}
+
+/* --- mounts --------------------------------------------------------------------------------- */
+
+/* What nestbox always makes (mounts.c, dev.c; cgroup_layout.c with a cgroup namespace): the
+ * spec's default mounts there are accepted as they are, whatever their options. /dev/mqueue is
+ * not among them: nestbox does not mount it yet. */
+static const struct {
+	const char *dst, *type;
+} standard_mounts[] = {
+	{ "/proc", "proc" },
+	{ "/sys", "sysfs" },
+	{ "/dev", "tmpfs" },
+	{ "/dev/pts", "devpts" },
+	{ "/dev/shm", "tmpfs" },
+	{ "/sys/fs/cgroup", "cgroup" },
+	{ "/sys/fs/cgroup", "cgroup2" },
+};
+
+static bool is_standard(const char *dst, const char *type)
+{
+	for (size_t i = 0; i < sizeof(standard_mounts) / sizeof(standard_mounts[0]); i++)
+		if (!strcmp(dst, standard_mounts[i].dst) && !strcmp(type, standard_mounts[i].type))
+			return true;
+	return false;
+}
+
+/* A bind's options: bind or rbind (nestbox always binds recursively), ro or rw, and the
+ * propagation nestbox always gives (private: nothing goes back to the host). */
+static int bind_options(struct oci_walk *w, const struct json_value *opts, const char *path,
+			bool *is_bind, bool *ro)
+{
+	static const char *const fine[] = { "bind", "rbind", "ro", "rw", "private", "rprivate" };
+	char sub[OCI_PATH_MAX], why[96];
+	size_t i = 0;
+
+	for (const struct json_value *o = opts ? opts->child : NULL; o; o = o->next, i++) {
+		bool ok = false;
+
+		oci_path_index(sub, path, i);
+		if (oci_want(w, o, sub, JSON_STRING))
+			return -EINVAL;
+		for (size_t k = 0; k < sizeof(fine) / sizeof(fine[0]); k++)
+			ok |= !strcmp(o->str, fine[k]);
+		if (!ok) {
+			snprintf(why, sizeof(why), "mount option %.40s: not supported yet", o->str);
+			return oci_bad(w, o, sub, why);
+		}
+		if (!strcmp(o->str, "bind") || !strcmp(o->str, "rbind"))
+			*is_bind = true;
+		if (!strcmp(o->str, "ro") || !strcmp(o->str, "rw"))
+			*ro = !strcmp(o->str, "ro");
+	}
+	return 0;
+}
+
+static int walk_mount(struct oci_walk *w, const struct json_value *m, const char *path)
+{
+	static const char *const known[] = { "destination", "type", "source", "options" };
+	const struct json_value *dst = json_member(m, "destination"),
+				*type = json_member(m, "type"), *src = json_member(m, "source"),
+				*opts = json_member(m, "options");
+	char sub[OCI_PATH_MAX], why[OCI_PATH_MAX + 64];
+	struct nb_mount b = { .op = NB_MOUNT_BIND, .make = NB_MAKE_LIKE_SOURCE };
+	bool is_bind = false, ro = false;
+	int rc = oci_want(w, m, path, JSON_OBJECT);
+
+	for (const struct json_value *f = rc ? NULL : m->child; f; f = f->next) {
+		bool ok = false;
+
+		oci_path_member(sub, path, f->key);
+		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			ok |= !strcmp(f->key, known[k]);
+		if (!ok)
+			return oci_bad(w, f, sub,
+				       strcmp(f->key, "uidMappings") &&
+					       strcmp(f->key, "gidMappings")
+					   ? "unknown field"
+					   : "not supported yet");
+	}
+	if (rc || !dst)
+		return rc ? rc : oci_bad(w, m, path, "no destination");
+	oci_path_member(sub, path, "destination");
+	rc = oci_want(w, dst, sub, JSON_STRING);
+	oci_path_member(sub, path, "type");
+	if (!rc && type)
+		rc = oci_want(w, type, sub, JSON_STRING);
+	oci_path_member(sub, path, "source");
+	if (!rc && src)
+		rc = oci_want(w, src, sub, JSON_STRING);
+	oci_path_member(sub, path, "options");
+	if (!rc && opts)
+		rc = oci_want(w, opts, sub, JSON_ARRAY);
+	if (!rc && type && is_standard(dst->str, type->str)) {
+		if (!strcmp(dst->str, "/sys/fs/cgroup"))
+			w->cgroup_mount_at = m;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	rc = bind_options(w, opts, sub, &is_bind, &ro);
+	if (rc)
+		return rc;
+	if (type && strcmp(type->str, "bind") && strcmp(type->str, "none"))
+		is_bind = false;
+	if (!is_bind || !src) {
+		snprintf(why, sizeof(why),
+			 "%.60s on %.60s: not supported yet (binds and the "
+			 "standard /proc /sys /dev mounts only)",
+			 type ? type->str : "untyped", dst->str);
+		return oci_bad(w, m, path, why);
+	}
+	oci_path_member(sub, path, "source");
+	rc = oci_bundle_path(w, src, sub, &b.source);
+	if (rc)
+		return rc;
+	b.target = dst->str;
+	b.flags = ro ? MS_RDONLY : 0;
+	return mount_plan_add(w->c, &b, w->err);
+}
+
+static int walk_mounts(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	if (rc)
+		return rc;
+	for (const struct json_value *e = v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		rc = walk_mount(w, e, sub);
+	}
+	return rc;
+}
+
+/* --- the whole file ------------------------------------------------------------------------- */
+
+static const struct oci_field top_fields[] = {
+	{ "ociVersion", walk_version, true },
+	{ "root", walk_root, true },
+	{ "process", walk_process, true },
+	{ "hostname", walk_hostname, false },
+	{ "mounts", walk_mounts, false },
+	{ "hooks", walk_hooks, false },
+	{ "annotations", walk_annotations, false },
+	{ "linux", oci_walk_linux, true },
+	{ "domainname", NULL, false },
+	{ NULL, NULL, false },
+};
+
+/* Before the file: what holds when a field is absent (runtime-spec config.md). */
+static int defaults(struct nb_container *c, const char *id, struct nb_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->grace_seconds = INIT_DEFAULT_GRACE_SECONDS;
+	c->security.allow_new_privs = true;   /* process.noNewPrivileges: false when absent */
+	c->security.seccomp = NB_SECCOMP_OFF; /* no linux.seccomp: no filter */
+	c->layers = calloc(2, sizeof(*c->layers));
+	if (!c->layers)
+		return nb_fail_errno(err, OCI_CONFIG_NAME, NULL);
+	return cli_parse_name(c, id, err);
+}
+
+int oci_config_parse(char *text, size_t len, const char *bundle, const char *id,
+		     struct nb_container *c, struct nb_error *err)
+{
+	struct oci_walk w = { .c = c, .bundle = bundle, .err = err };
+	struct json_value *root;
+	int rc = defaults(c, id, err);
+
+	if (rc)
+		return rc;
+	root = json_parse(text, len, OCI_CONFIG_NAME, err);
+	if (!root)
+		return -EINVAL;
+	rc = oci_walk_object(&w, root, "", top_fields);
+	if (!rc && w.cgroup_mount_at && !(c->namespaces & NB_NS_CGROUP))
+		rc = oci_bad(&w, w.cgroup_mount_at, "mounts",
+			     "/sys/fs/cgroup: nestbox mounts it only with a cgroup namespace");
+	if (!rc && w.hostname_at && !(c->namespaces & NB_NS_UTS))
+		rc = oci_bad(&w, w.hostname_at, "hostname",
+			     "needs a uts namespace in linux.namespaces");
+	json_free(root);
+	if (rc)
+		return rc;
+	if (!c->hostname[0]) /* as `run`: the name, rather than a copy of the host's */
+		memcpy(c->hostname, c->name, sizeof(c->name));
+	return 0;
+}
+
+static int read_config(const char *bundle, char **text, size_t *len, struct nb_error *err)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" OCI_CONFIG_NAME, bundle);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return nb_fail_errno(err, "bundle", path);
+	*text = malloc(OCI_CONFIG_MAX + 1);
+	if (!*text) {
+		close(fd);
+		return nb_fail_errno(err, "bundle", path);
+	}
+	*len = 0;
+	while ((n = read(fd, *text + *len, OCI_CONFIG_MAX + 1 - *len)) > 0)
+		*len += (size_t)n;
+	close(fd);
+	if (n < 0)
+		return nb_fail_errno(err, "bundle", path);
+	if (*len > OCI_CONFIG_MAX)
+		return nb_fail(err, EFBIG, "bundle", path, "larger than 1 MiB");
+	return 0;
+}
+
+int oci_config_load(const char *bundle, const char *id, struct nb_container *c,
+		    struct nb_error *err)
+{
+	char *text = NULL, *real;
+	size_t len;
+	int rc = read_config(bundle, &text, &len, err);
+
+	if (!rc)
+		rc = oci_config_parse(text, len, bundle, id, c, err);
+	if (rc)
+		return rc; /* text stays: c points into it; the process ends */
+	real = realpath(c->layers[0], NULL);
+	if (!real)
+		return nb_fail_errno(err, OCI_CONFIG_NAME ": root.path", c->layers[0]);
+	c->layers[0] = real;
+	/* the plan's defaults around config.json's binds, as cli_parse_run ends */
+	return mount_plan_build(c, err);
+}

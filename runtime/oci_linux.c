@@ -1,0 +1,333 @@
+/* config.json's linux object (runtime-spec config-linux.md) -> the description: namespaces, id
+ * mappings, resources (the cgroup spec), masked and read-only paths. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mount_plan.h"
+#include "oci_walk.h"
+#include "security.h"
+
+/* --- namespaces ----------------------------------------------------------------------------- */
+
+static const struct {
+	const char *type;
+	unsigned bit;
+} ns_types[] = {
+	{ "mount", NB_NS_MNT }, { "pid", NB_NS_PID },	  { "uts", NB_NS_UTS },
+	{ "ipc", NB_NS_IPC },	{ "network", NB_NS_NET }, { "cgroup", NB_NS_CGROUP },
+	{ "user", NB_NS_USER }, { "time", NB_NS_TIME },
+};
+
+static int walk_namespace(struct oci_walk *w, const struct json_value *e, const char *path)
+{
+	const struct json_value *type = json_member(e, "type");
+	char sub[OCI_PATH_MAX];
+	unsigned bit = 0;
+	int rc = oci_want(w, e, path, JSON_OBJECT);
+
+	for (const struct json_value *m = rc ? NULL : e->child; m; m = m->next) {
+		oci_path_member(sub, path, m->key);
+		if (!strcmp(m->key, "path"))
+			return oci_bad(w, m, sub, "joining a namespace is not supported yet");
+		if (strcmp(m->key, "type"))
+			return oci_bad(w, m, sub, "unknown field");
+	}
+	if (rc || !type)
+		return rc ? rc : oci_bad(w, e, path, "no type");
+	oci_path_member(sub, path, "type");
+	rc = oci_want(w, type, sub, JSON_STRING);
+	for (size_t i = 0; !rc && i < sizeof(ns_types) / sizeof(ns_types[0]); i++)
+		if (!strcmp(type->str, ns_types[i].type))
+			bit = ns_types[i].bit;
+	if (!rc && !bit)
+		return oci_bad(w, type, sub,
+			       "unknown namespace (mount pid uts ipc network cgroup user time)");
+	if (!rc && (w->c->namespaces & bit))
+		return oci_bad(w, type, sub, "given twice");
+	w->c->namespaces |= bit;
+	return rc;
+}
+
+/* The list is the whole set: a namespace not in it is the host's. */
+static int walk_namespaces(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		rc = walk_namespace(w, e, sub);
+	}
+	if (rc)
+		return rc;
+	if (!(w->c->namespaces & NB_NS_MNT))
+		return oci_bad(w, v, path,
+			       "a mount namespace is required (nestbox pivots into its own root)");
+	/* Own network namespace: only lo, as --net none; else the host's, as --net host. */
+	w->c->net.mode = (w->c->namespaces & NB_NS_NET) ? NB_NET_NONE : NB_NET_HOST;
+	return 0;
+}
+
+/* --- uidMappings, gidMappings ---------------------------------------------------------------- */
+
+/* user_namespaces(7): the kernel refuses overlapping ranges on either side. */
+static int add_idmap(struct oci_walk *w, const struct json_value *e, const char *path,
+		     struct nb_idmap *maps, int *n)
+{
+	static const char *const names[] = { "containerID", "hostID", "size" };
+	char sub[OCI_PATH_MAX];
+	uint64_t v[3];
+	int rc = oci_want(w, e, path, JSON_OBJECT);
+
+	for (const struct json_value *m = rc ? NULL : e->child; m; m = m->next) {
+		oci_path_member(sub, path, m->key);
+		if (strcmp(m->key, names[0]) && strcmp(m->key, names[1]) &&
+		    strcmp(m->key, names[2]))
+			return oci_bad(w, m, sub, "unknown field");
+	}
+	for (int i = 0; !rc && i < 3; i++) {
+		const struct json_value *f = json_member(e, names[i]);
+
+		oci_path_member(sub, path, names[i]);
+		rc = f ? oci_want_uint(w, f, sub, UINT32_MAX, &v[i])
+		       : oci_bad(w, e, sub, "missing (required)");
+	}
+	if (rc)
+		return rc;
+	if (!v[2] || v[0] + v[2] > UINT32_MAX || v[1] + v[2] > UINT32_MAX)
+		return oci_bad(w, e, path, "range empty or past the last id (2^32-2)");
+	if (*n == NB_IDMAP_MAX)
+		return oci_bad(w, e, path, "at most 8 ranges");
+	for (int i = 0; i < *n; i++)
+		if ((v[0] < maps[i].inside + maps[i].count && maps[i].inside < v[0] + v[2]) ||
+		    (v[1] < maps[i].outside + maps[i].count && maps[i].outside < v[1] + v[2]))
+			return oci_bad(w, e, path, "overlaps an earlier range");
+	maps[(*n)++] = (struct nb_idmap){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2] };
+	return 0;
+}
+
+static int walk_idmaps(struct oci_walk *w, const struct json_value *v, const char *path,
+		       struct nb_idmap *maps, int *n)
+{
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		rc = add_idmap(w, e, sub, maps, n);
+	}
+	return rc;
+}
+
+static int walk_uidmaps(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	w->idmaps_at = v;
+	return walk_idmaps(w, v, path, w->c->security.uidmap, &w->c->security.n_uidmap);
+}
+
+static int walk_gidmaps(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	w->idmaps_at = v;
+	return walk_idmaps(w, v, path, w->c->security.gidmap, &w->c->security.n_gidmap);
+}
+
+/* --- resources ------------------------------------------------------------------------------ */
+
+static int walk_memory_limit(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t n;
+	int rc = oci_want_int(w, v, path, -1, INT64_MAX, &n);
+
+	if (!rc && !n)
+		rc = oci_bad(w, v, path, "0 bytes (-1 is no limit)");
+	if (!rc)
+		w->c->cgroup.memory = n < 0 ? 0 : (unsigned long long)n;
+	return rc;
+}
+
+static const struct oci_field memory_fields[] = {
+	{ "limit", walk_memory_limit, false },
+	{ "reservation", NULL, false },
+	{ "swap", NULL, false },
+	{ "kernel", NULL, false },
+	{ "kernelTCP", NULL, false },
+	{ "swappiness", NULL, false },
+	{ "disableOOMKiller", NULL, false },
+	{ "useHierarchy", NULL, false },
+	{ "checkBeforeUpdate", NULL, false },
+	{ NULL, NULL, false },
+};
+
+static int walk_memory(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, memory_fields);
+}
+
+static int walk_pids_limit(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t n;
+	int rc = oci_want_int(w, v, path, INT64_MIN, INT32_MAX, &n);
+
+	/* runtime-spec: 0 or -1 (any value <= 0) is no limit. */
+	if (!rc)
+		w->c->cgroup.pids = n > 0 ? (unsigned long long)n : 0;
+	return rc;
+}
+
+static const struct oci_field pids_fields[] = {
+	{ "limit", walk_pids_limit, true },
+	{ NULL, NULL, false },
+};
+
+static int walk_pids(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, pids_fields);
+}
+
+/* cpu.shares 2..262144 -> cpu.weight 1..10000, as runc and crun convert them (the cgroup code
+ * writes weight on v2 and converts back to shares on v1). */
+static int walk_cpu_shares(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t shares;
+	int rc = oci_want_uint(w, v, path, 262144, &shares);
+
+	if (!rc && shares < 2)
+		rc = oci_bad(w, v, path, "expected 2 to 262144");
+	if (!rc)
+		w->c->cgroup.cpu_weight = (unsigned)(1 + ((shares - 2) * 9999) / 262142);
+	return rc;
+}
+
+static int walk_cpu_quota(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t q;
+	int rc = oci_want_int(w, v, path, -1, 1LL << 40, &q); /* x 100000: no overflow */
+
+	if (!rc && q >= 0 && q < 1000)
+		rc = oci_bad(w, v, path, "below the kernel's 1000 us minimum (-1 is no limit)");
+	if (!rc)
+		w->cpu_quota = q;
+	return rc;
+}
+
+static int walk_cpu_period(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t p;
+	int rc = oci_want_uint(w, v, path, 1000000, &p);
+
+	if (!rc && p < 1000)
+		rc = oci_bad(w, v, path, "expected 1000 to 1000000 us");
+	if (!rc)
+		w->cpu_period = p;
+	return rc;
+}
+
+static const struct oci_field cpu_fields[] = {
+	{ "shares", walk_cpu_shares, false },
+	{ "quota", walk_cpu_quota, false },
+	{ "period", walk_cpu_period, false },
+	{ "burst", NULL, false },
+	{ "realtimeRuntime", NULL, false },
+	{ "realtimePeriod", NULL, false },
+	{ "cpus", NULL, false },
+	{ "mems", NULL, false },
+	{ "idle", NULL, false },
+	{ NULL, NULL, false },
+};
+
+/* The description keeps a quota per NB_CGROUP_CPU_PERIOD: the same share of one CPU. */
+static int walk_cpu(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc;
+
+	w->cpu_quota = -1;
+	w->cpu_period = NB_CGROUP_CPU_PERIOD;
+	rc = oci_walk_object(w, v, path, cpu_fields);
+	if (!rc && w->cpu_quota > 0)
+		w->c->cgroup.cpu_quota =
+		    (unsigned long long)w->cpu_quota * NB_CGROUP_CPU_PERIOD / w->cpu_period;
+	if (!rc && w->cpu_quota > 0 && w->c->cgroup.cpu_quota < 1000)
+		rc = oci_bad(w, v, path, "quota/period below 1% of a CPU");
+	return rc;
+}
+
+static const struct oci_field resources_fields[] = {
+	{ "memory", walk_memory, false }, { "cpu", walk_cpu, false },
+	{ "pids", walk_pids, false },	  { "devices", NULL, false },
+	{ "blockIO", NULL, false },	  { "hugepageLimits", NULL, false },
+	{ "network", NULL, false },	  { "rdma", NULL, false },
+	{ "unified", NULL, false },	  { NULL, NULL, false },
+};
+
+static int walk_resources(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, resources_fields);
+}
+
+/* --- maskedPaths, readonlyPaths -------------------------------------------------------------- */
+
+/* nestbox masks a fixed list (security.c): a path in it is done, any other cannot be yet. */
+static int walk_paths(struct oci_walk *w, const struct json_value *v, const char *path,
+		      bool read_only)
+{
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		rc = oci_want(w, e, sub, JSON_STRING);
+		if (!rc && !mount_plan_is_default_mask(e->str, read_only))
+			rc = oci_bad(w, e, sub,
+				     "not one of nestbox's own (others are not supported yet)");
+	}
+	return rc;
+}
+
+static int walk_masked(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return walk_paths(w, v, path, false);
+}
+
+static int walk_readonly(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return walk_paths(w, v, path, true);
+}
+
+/* --- linux ---------------------------------------------------------------------------------- */
+
+static const struct oci_field linux_fields[] = {
+	{ "namespaces", walk_namespaces, true },
+	{ "uidMappings", walk_uidmaps, false },
+	{ "gidMappings", walk_gidmaps, false },
+	{ "resources", walk_resources, false },
+	{ "maskedPaths", walk_masked, false },
+	{ "readonlyPaths", walk_readonly, false },
+	{ "devices", NULL, false },
+	{ "cgroupsPath", NULL, false },
+	{ "sysctl", NULL, false },
+	{ "seccomp", NULL, false },
+	{ "rootfsPropagation", NULL, false },
+	{ "mountLabel", NULL, false },
+	{ "intelRdt", NULL, false },
+	{ "personality", NULL, false },
+	{ "timeOffsets", NULL, false },
+	{ "memoryPolicy", NULL, false },
+	{ "netDevices", NULL, false },
+	{ NULL, NULL, false },
+};
+
+int oci_walk_linux(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	int rc = oci_walk_object(w, v, path, linux_fields);
+
+	if (!rc && w->idmaps_at && !(w->c->namespaces & NB_NS_USER)) {
+		oci_path_member(sub, path, w->idmaps_at->key);
+		rc = oci_bad(w, w->idmaps_at, sub, "needs a user namespace in linux.namespaces");
+	}
+	return rc;
+}

@@ -1,0 +1,384 @@
+/* The OCI front end: a bundle made by `nestbox spec`, edited, then create --bundle, state,
+ * start, its output and exit, delete, leaving nothing; runc's run; and bad bundles (missing,
+ * no config.json, invalid JSON, a wrong type, an unknown field), each refused with one line and
+ * exit 125, having made nothing: no state directory, no cgroup, no mount. */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+FIXTURE(oci)
+{
+	char *dir;
+	char root[512];
+	char bundle[512];
+	char config[600];
+	char id[64];
+	char *mounts;
+};
+
+FIXTURE_SETUP(oci)
+{
+	self->dir = nbt_tempdir("oci");
+	ASSERT_NE(NULL, self->dir);
+	snprintf(self->root, sizeof(self->root), "%s/root", self->dir);
+	snprintf(self->bundle, sizeof(self->bundle), "%s/bundle", self->dir);
+	snprintf(self->config, sizeof(self->config), "%s/config.json", self->bundle);
+	ASSERT_EQ(0, mkdir(self->bundle, 0755));
+	snprintf(self->id, sizeof(self->id), "nbtoci%d", (int)getpid());
+	self->mounts = nbt_mountinfo();
+}
+
+FIXTURE_TEARDOWN(oci)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
+	free(self->mounts);
+	nbt_rm_rf(self->dir);
+}
+
+/* Is there a directory named name below dir, at most depth levels down? */
+static int dir_named(const char *dir, const char *name, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		char sub[1024];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		if (!strcmp(e->d_name, name)) {
+			found = 1;
+			break;
+		}
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		if (depth > 1)
+			found = dir_named(sub, name, depth - 1);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* `nestbox spec` in the bundle, rootfs linked to the test rootfs. */
+static int make_bundle(const char *bundle)
+{
+	static struct nbt_result r;
+	char link[600], real[PATH_MAX];
+
+	nbt_run(&r, "spec", "--bundle", bundle, NULL);
+	if (r.status || !realpath(nbt_rootfs(), real))
+		return -1;
+	snprintf(link, sizeof(link), "%s/rootfs", bundle);
+	return symlink(real, link);
+}
+
+/* Replace the first `from` in the file by `to`. */
+static int edit(const char *path, const char *from, const char *to)
+{
+	static char text[16384], out[20000];
+	char *at;
+
+	if (nbt_read_file(path, text, sizeof(text)) < 0 || !(at = strstr(text, from)))
+		return -1;
+	snprintf(out, sizeof(out), "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return nbt_write_file(path, out);
+}
+
+static const char *json_field(const char *json, const char *key, char *buf, size_t size)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(json, pat);
+	if (!p)
+		return "";
+	p += strlen(pat);
+	if (*p == '"')
+		p++;
+	snprintf(buf, size, "%.*s", (int)strcspn(p, "\",}"), p);
+	return buf;
+}
+
+static const char *status_of(const char *root, const char *id, char *buf, size_t size)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "--root", root, "state", id, NULL);
+	return r.status ? "" : json_field(r.out, "status", buf, size);
+}
+
+TEST_F_TIMEOUT(oci, spec_create_state_start_delete_leaves_nothing, 60)
+{
+	static struct nbt_result r;
+	char log[600], pidfile[600], pid[32], st[32], buf[4096], state_dir[700], real[PATH_MAX];
+	const char *argv[] = { "--root",     self->root, "create", "--bundle", self->bundle,
+			       "--pid-file", pidfile,	 self->id, NULL };
+	pid_t create;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
+			  "\"args\": [ \"sh\", \"-c\", \"echo oci-hello $(hostname); exit 3\" ]"));
+	snprintf(log, sizeof(log), "%s/log", self->dir);
+	snprintf(pidfile, sizeof(pidfile), "%s/pid", self->dir);
+	/* create's stdout stays the container's (as with runc): a file, not nbt_run's pipe. */
+	create = nbt_spawn(argv, log);
+	ASSERT_GT(create, 0);
+	ASSERT_EQ(0, nbt_wait_exit(create))
+	TH_LOG("%s", nbt_read_file(log, buf, sizeof(buf)) > 0 ? buf : "");
+	EXPECT_STREQ("created", status_of(self->root, self->id, st, sizeof(st)));
+	nbt_run(&r, "--root", self->root, "state", self->id, NULL);
+	ASSERT_GT(nbt_read_file(pidfile, pid, sizeof(pid)), 0);
+	EXPECT_STREQ(pid, json_field(r.out, "pid", buf, sizeof(buf))) TH_LOG("%s", r.out);
+	ASSERT_NE(NULL, realpath(self->bundle, real));
+	EXPECT_STREQ(real, json_field(r.out, "bundle", buf, sizeof(buf))) TH_LOG("%s", r.out);
+	EXPECT_FALSE(nbt_wait_for_text(log, "oci-hello", 300)) TH_LOG("ran before start");
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_TRUE(nbt_wait_for_text(log, "oci-hello nestbox", 5000))
+	TH_LOG("no output (hostname from config.json)");
+	for (int i = 0;
+	     i < 250 && strcmp(status_of(self->root, self->id, st, sizeof(st)), "stopped"); i++)
+		usleep(20 * 1000);
+	EXPECT_STREQ("stopped", st);
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	snprintf(state_dir, sizeof(state_dir), "%s/%s", self->root, self->id);
+	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("state directory left");
+	EXPECT_FALSE(dir_named("/sys/fs/cgroup", self->id, 7)) TH_LOG("cgroup left");
+	free(nbt_mountinfo()); /* the read settles nothing; compare a fresh one */
+	{
+		char *after = nbt_mountinfo();
+
+		EXPECT_STREQ(self->mounts, after);
+		free(after);
+	}
+}
+
+TEST_F(oci, run_bundle_is_create_start_wait_delete)
+{
+	static struct nbt_result r;
+	char state_dir[700];
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
+			  "\"args\": [ \"sh\", \"-c\", \"echo ran-$((6*7)); exit 7\" ]"));
+	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, self->id, NULL);
+	EXPECT_EQ(7, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "ran-42")) TH_LOG("%s", r.out);
+	snprintf(state_dir, sizeof(state_dir), "%s/%s", self->root, self->id);
+	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("run left its state");
+}
+
+/* The paths of nestbox and the rootfs made absolute, then into dir (the harness forks each test:
+ * the chdir is this test's own). */
+static int enter(const char *dir)
+{
+	char nestbox[PATH_MAX], rootfs[PATH_MAX];
+
+	if (!realpath(nbt_nestbox(), nestbox) || !realpath(nbt_rootfs(), rootfs))
+		return -1;
+	setenv("NESTBOX", nestbox, 1);
+	setenv("NESTBOX_ROOTFS", rootfs, 1);
+	return chdir(dir);
+}
+
+TEST_F(oci, run_with_a_lone_id_takes_config_json_from_the_current_directory)
+{
+	static struct nbt_result r;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
+			  "\"args\": [ \"sh\", \"-c\", \"exit 5\" ]"));
+	ASSERT_EQ(0, enter(self->bundle));
+	nbt_run(&r, "--root", self->root, "run", self->id, NULL);
+	EXPECT_EQ(5, r.status) TH_LOG("%s", r.err);
+}
+
+TEST_F(oci, create_with_a_lone_id_takes_config_json_from_the_current_directory)
+{
+	static struct nbt_result r;
+	char st[32];
+	const char *argv[] = { "--root", self->root, "create", self->id, NULL };
+	pid_t pid;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, enter(self->bundle));
+	pid = nbt_spawn(argv, "/dev/null");
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, nbt_wait_exit(pid));
+	EXPECT_STREQ("created", status_of(self->root, self->id, st, sizeof(st)));
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+}
+
+TEST_F(oci, run_detach_leaves_it_running)
+{
+	static struct nbt_result r;
+	char st[32];
+	const char *argv[] = { "--root",   self->root,	 "run",	   "--detach",
+			       "--bundle", self->bundle, self->id, NULL };
+	pid_t pid;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]", "\"args\": [ \"sleep\", \"30\" ]"));
+	pid = nbt_spawn(argv, "/dev/null");
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, nbt_wait_exit(pid));
+	EXPECT_STREQ("running", status_of(self->root, self->id, st, sizeof(st)));
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(125, r.status); /* running: delete wants --force */
+	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_FALSE(dir_named("/sys/fs/cgroup", self->id, 7)) TH_LOG("cgroup left");
+}
+
+/* What config.json says reaches the workload: user, cwd, env, an rlimit, a read-only bind,
+ * the capability set, the hostname. */
+TEST_F(oci, config_fields_reach_the_workload)
+{
+	static struct nbt_result r;
+	char data[600], mount[900];
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	snprintf(data, sizeof(data), "%s/data", self->dir);
+	ASSERT_EQ(0, mkdir(data, 0755));
+	snprintf(mount, sizeof(mount),
+		 "\"mounts\": [ { \"destination\": \"/mnt\", \"type\": \"bind\", "
+		 "\"source\": \"%s\", \"options\": [ \"rbind\", \"ro\" ] },",
+		 data);
+	ASSERT_EQ(0, edit(self->config, "\"mounts\": [", mount));
+	ASSERT_EQ(0, edit(self->config, "\"hostname\": \"nestbox\"", "\"hostname\": \"cfg-host\""));
+	ASSERT_EQ(0, edit(self->config, "\"uid\": 0, \"gid\": 0", "\"uid\": 1234, \"gid\": 99"));
+	ASSERT_EQ(0, edit(self->config, "\"cwd\": \"/\"", "\"cwd\": \"/tmp\""));
+	ASSERT_EQ(0, edit(self->config, "\"TERM=xterm\"", "\"TERM=xterm\", \"FROM_CONFIG=yes\""));
+	ASSERT_EQ(
+	    0, edit(self->config, "\"hard\": 1024, \"soft\": 1024", "\"hard\": 77, \"soft\": 66"));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
+			  "\"args\": [ \"sh\", \"-c\", \"echo id=$(id -u):$(id -g) pwd=$(pwd) "
+			  "env=$FROM_CONFIG nofile=$(ulimit -n):$(ulimit -Hn) host=$(hostname) "
+			  "$(grep CapBnd /proc/self/status); touch /mnt/x 2>/dev/null || echo "
+			  "data-ro\" ]"));
+	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "id=1234:99 ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "pwd=/tmp ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "env=yes ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "nofile=66:77 ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "host=cfg-host ")) TH_LOG("%s", r.out);
+	/* CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_AUDIT_WRITE (29); the tab is word-split */
+	EXPECT_NE(NULL, strstr(r.out, "CapBnd: 0000000020000420")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "data-ro")) TH_LOG("%s", r.out);
+}
+
+TEST_F(oci, spec_does_not_overwrite_a_config)
+{
+	static struct nbt_result r;
+
+	ASSERT_EQ(0, nbt_write_file(self->config, "mine\n"));
+	nbt_run(&r, "spec", "--bundle", self->bundle, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "exists")) TH_LOG("%s", r.err);
+	{
+		char buf[16] = "";
+
+		nbt_read_file(self->config, buf, sizeof(buf));
+		EXPECT_STREQ("mine\n", buf);
+	}
+}
+
+TEST(features_and_version_say_the_spec)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "features", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "\"ociVersionMax\":\"1.2.0\"")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "\"CAP_SYS_ADMIN\"")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "\"mount\"")) TH_LOG("%s", r.out);
+	nbt_run(&r, "--version", NULL);
+	EXPECT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, "\nspec: 1.2.0\n")) TH_LOG("%s", r.out);
+}
+
+/* create --bundle bundle ID: refused with one line containing want, nothing made. */
+static void expect_refused(struct __test_metadata *_metadata, FIXTURE_DATA(oci) * self,
+			   const char *bundle, const char *want)
+{
+	static struct nbt_result r;
+	char state_dir[700];
+	char *after;
+
+	nbt_run(&r, "--root", self->root, "create", "--bundle", bundle, self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, want)) TH_LOG("got %s, want %s", r.err, want);
+	snprintf(state_dir, sizeof(state_dir), "%s/%s", self->root, self->id);
+	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("state directory made");
+	EXPECT_FALSE(dir_named("/sys/fs/cgroup", self->id, 7)) TH_LOG("cgroup made");
+	after = nbt_mountinfo();
+	EXPECT_STREQ(self->mounts, after);
+	free(after);
+}
+
+TEST_F(oci, a_missing_bundle_is_refused)
+{
+	char nope[600];
+
+	snprintf(nope, sizeof(nope), "%s/nope", self->dir);
+	expect_refused(_metadata, self, nope, "--bundle");
+}
+
+TEST_F(oci, a_bundle_without_config_json_is_refused)
+{
+	expect_refused(_metadata, self, self->bundle, "config.json: No such file or directory");
+}
+
+TEST_F(oci, invalid_json_is_refused_with_line_and_column)
+{
+	ASSERT_EQ(0, nbt_write_file(self->config, "{\n  \"ociVersion\": \"1.2.0\",\n}\n"));
+	expect_refused(_metadata, self, self->bundle, "nestbox: config.json:3:1: trailing comma");
+}
+
+TEST_F(oci, a_wrong_type_is_refused_by_path)
+{
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"hostname\": \"nestbox\"", "\"hostname\": 42"));
+	expect_refused(_metadata, self, self->bundle, "hostname: expected a string, got a number");
+}
+
+TEST_F(oci, an_unknown_field_is_refused_by_path)
+{
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"noNewPrivileges\"", "\"noNewPrivilege\""));
+	expect_refused(_metadata, self, self->bundle, "process.noNewPrivilege: unknown field");
+}
+
+TEST_F(oci, an_unsupported_field_is_refused_by_path)
+{
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"linux\": {", "\"linux\": { \"seccomp\": {},"));
+	expect_refused(_metadata, self, self->bundle, "linux.seccomp: not supported yet");
+}
+
+TEST_F(oci, a_missing_root_is_refused)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "spec", "--bundle", self->bundle, NULL);
+	ASSERT_EQ(0, r.status);
+	expect_refused(_metadata, self, self->bundle, "root.path");
+}
+
+TEST_HARNESS_MAIN
