@@ -82,7 +82,9 @@ static int build_root(const struct nb_container *c, const struct nb_cgroup *cg,
 	rc = done(c, "mount: scratch root", mounts_enter_scratch(c, err));
 	if (rc)
 		return rc;
-	rc = done(c, "id-mapped layers", security_idmap_attach(c, err));
+	rc = security_idmap_attach(c, err); /* nothing without a user namespace's map */
+	if (!rc && (c->namespaces & NB_NS_USER) && c->security.n_uidmap)
+		step(c, "id-mapped layers");
 	/* the overlay root, /etc files, binds, /proc, /sys, masks, /dev: the plan's steps */
 	return rc ? rc : mount_plan_apply(c, cg, err);
 }

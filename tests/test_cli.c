@@ -132,6 +132,52 @@ FIXTURE_TEARDOWN(cli)
 {
 }
 
+/* Issue 28.4: one usage for every verb: --help and help (exit 0) and the unknown-command line
+ * name every verb, boot included; --version names a release and the commit. */
+TEST_F(cli, one_usage_names_every_verb)
+{
+	static const char *const verbs[] = { "run",  "create", "start", "state",    "delete",
+					     "init", "boot",   "help",	"--version" };
+	static struct nbt_result r;
+
+	for (int form = 0; form < 3; form++) {
+		nbt_run(&r, form == 0 ? "--help" : form == 1 ? "help" : "no-such-verb", NULL);
+		EXPECT_EQ(form == 2 ? 125 : 0, r.status);
+		for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+			EXPECT_NE(NULL, strstr(form == 2 ? r.err : r.out, verbs[i]))
+			TH_LOG("form %d lacks %s: %s%s", form, verbs[i], r.out, r.err);
+		}
+	}
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	nbt_run(&r, "--version", NULL);
+	EXPECT_EQ(0, r.status);
+	EXPECT_EQ(0, strncmp(r.out, "nestbox 0.", 10)) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "(git ")) TH_LOG("%s", r.out);
+}
+
+/* Issue 28.5: a default run's -v says only what was done: no veth, no id maps, no user or
+ * time namespace, no id-mapped layers; the reaper says the exit in words. */
+TEST_F(cli, verbose_says_only_what_was_done)
+{
+	static const char *const not_done[] = { "network: veth", "id maps", "namespace: user, time",
+						"id-mapped layers", "wait status" };
+	static struct nbt_result r;
+
+	nbt_run(&r, "run", "--verbose", "--rootfs", nbt_rootfs(), "--", "sh", "-c", "exit 3", NULL);
+	EXPECT_EQ(3, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "mount: overlay")) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "workload exited 3")) TH_LOG("%s", r.err);
+	for (size_t i = 0; i < sizeof(not_done) / sizeof(not_done[0]); i++) {
+		EXPECT_EQ(NULL, strstr(r.err, not_done[i]))
+		TH_LOG("says %s:\n%s", not_done[i], r.err);
+	}
+	/* and with a user namespace, its step is said */
+	nbt_run(&r, "run", "--verbose", "--ns", "mnt,pid,user", "--uidmap", "0:100000:65536",
+		"--gidmap", "0:100000:65536", "--rootfs", nbt_rootfs(), "--", "true", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "id maps")) TH_LOG("%s", r.err);
+}
+
 TEST_F(cli, run_help_lists_every_option)
 {
 	static struct nbt_result r;
