@@ -27,7 +27,11 @@ struct nb_guard {
  * and hook it to cg's watch. keep_fd >= 0 stays open in the guard until it exits: pass the
  * run's name lock, so that after a death the name is free only once the guard has cleaned up.
  * 0 or -errno (then g is inert and nothing is to undo). */
-int guard_start(struct nb_guard *g, struct nb_cgroup *cg, int keep_fd);
+/* after_death (or NULL) runs in the guard after its cleanup of a run that died, before keep_fd
+ * is released: the caller's own leftovers (the state directory). */
+typedef void guard_death_fn(void *arg);
+int guard_start(struct nb_guard *g, struct nb_cgroup *cg, int keep_fd, guard_death_fn *after_death,
+		void *arg);
 /* After cgroup_setup succeeded: hand the group over (its saved state). */
 void guard_arm(struct nb_guard *g, const struct nb_cgroup *cg);
 /* Host side, after the group is removed on any path: the guard exits without doing anything,

@@ -139,7 +139,8 @@ static void sort3(int *v, int n)
 		}
 }
 
-static void __attribute__((noreturn)) guard_main(int life, int state, int keep_fd)
+static void __attribute__((noreturn))
+guard_main(int life, int state, int keep_fd, guard_death_fn *after_death, void *arg)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	int keep[3] = { life, state, keep_fd };
@@ -158,8 +159,11 @@ static void __attribute__((noreturn)) guard_main(int life, int state, int keep_f
 	 * the clone: PID 1 holds it too, so the group is empty or emptying when this runs). */
 	while (read(life, &what, 1) < 0 && errno == EINTR)
 		;
-	if (what != GUARD_DONE)
+	if (what != GUARD_DONE) {
 		clean_up(state);
+		if (after_death) /* still holding keep_fd: the name is ours to clear */
+			after_death(arg);
+	}
 	_exit(0); /* keep_fd (the name lock) is released only now */
 }
 
@@ -175,7 +179,8 @@ static void guard_watch(void *arg, const char *dir)
 		g->overflowed++;
 }
 
-int guard_start(struct nb_guard *g, struct nb_cgroup *cg, int keep_fd)
+int guard_start(struct nb_guard *g, struct nb_cgroup *cg, int keep_fd, guard_death_fn *after_death,
+		void *arg)
 {
 	int life[2], state[2], rc;
 	pid_t pid;
@@ -195,7 +200,7 @@ int guard_start(struct nb_guard *g, struct nb_cgroup *cg, int keep_fd)
 	if (pid == 0) {
 		close(life[1]);
 		close(state[1]);
-		guard_main(life[0], state[0], keep_fd);
+		guard_main(life[0], state[0], keep_fd, after_death, arg);
 	}
 	rc = -errno;
 	close(life[0]);

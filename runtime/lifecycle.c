@@ -228,6 +228,15 @@ static int prepare(const struct nb_container *c, struct nb_error *err)
 	return rc;
 }
 
+/* In the guard, after this process died: the state directory goes too (the guard holds the
+ * name lock until it is done). */
+static void remove_state_after_death(void *arg)
+{
+	struct nb_run *r = arg;
+
+	state_remove(&r->state);
+}
+
 /* Undo in reverse order of setup: one ladder, each label undoing one step. */
 int run_create(struct nb_run *r, const struct nb_container *c, const char *state_root,
 	       bool detached, struct nb_error *err)
@@ -262,7 +271,7 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		goto fail_sock;
 	}
 	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
-	guard_start(&r->guard, &r->cg, r->state.lock_fd);
+	guard_start(&r->guard, &r->cg, r->state.lock_fd, remove_state_after_death, r);
 	rc = cgroup_setup(&r->cg, c, err);
 	if (rc)
 		goto fail_guard;
