@@ -19,14 +19,12 @@
 
 #include "boot.h"
 #include "boot_conf.h"
+#include "boot_pid1.h"
 #include "nb_error.h"
 
 #define PATH_DEFAULT "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* One console line from boot mode. */
-#define BOOT_LOG(fmt, ...) dprintf(STDERR_FILENO, "nestbox: boot: " fmt "\n", __VA_ARGS__)
-
-static struct boot_conf conf;
+struct boot_conf boot_cf;
 static sigset_t saved_mask;
 static char scratch[16384]; /* /proc/cmdline, /proc/cgroups, /proc/self/mounts: one at a time */
 
@@ -41,7 +39,7 @@ static const struct {
 	{ SIGTERM, BOOT_REBOOT }, { SIGINT, BOOT_REBOOT },
 };
 
-static long long now_ms(void)
+long long boot_now_ms(void)
 {
 	struct timespec ts;
 
@@ -175,8 +173,8 @@ static const char *conf_path(void)
 /* finit_module(2) takes the parameters as one string: join "module PATH A=1 B=2". */
 static void load_modules(void)
 {
-	for (int i = 0; i < conf.n; i++) {
-		struct boot_entry *e = &conf.e[i];
+	for (int i = 0; i < boot_cf.n; i++) {
+		struct boot_entry *e = &boot_cf.e[i];
 		char params[256] = "";
 		size_t off = 0;
 		int fd;
@@ -188,14 +186,14 @@ static void load_modules(void)
 					*a);
 		fd = open(e->argv[0], O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || (syscall(SYS_finit_module, fd, params, 0) != 0 && errno != EEXIST))
-			dprintf(STDERR_FILENO, "nestbox: %s:%d: module %s: %s\n", conf.path,
+			dprintf(STDERR_FILENO, "nestbox: %s:%d: module %s: %s\n", boot_cf.path,
 				e->line, e->argv[0], strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}
 }
 
-static void describe(int status, char *buf, size_t len)
+void boot_describe(int status, char *buf, size_t len)
 {
 	if (WIFSIGNALED(status))
 		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
@@ -204,26 +202,27 @@ static void describe(int status, char *buf, size_t len)
 }
 
 /* /run/nestbox/status: one line per container or program, rewritten on every change. */
-static void write_status(void)
+void boot_write_status(void)
 {
 	int fd = open(BOOT_STATUS_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0)
 		return;
-	for (int i = 0; i < conf.n; i++) {
-		const struct boot_entry *e = &conf.e[i];
+	for (int i = 0; i < boot_cf.n; i++) {
+		const struct boot_entry *e = &boot_cf.e[i];
 		char last[40] = "none";
 
 		if (e->kind == BOOT_MODULE)
 			continue;
 		if (e->last_status != -1)
-			describe(e->last_status, last, sizeof(last));
-		dprintf(fd, "%s %s %s pid=%d starts=%u on-exit=%s last=\"%s\"\n", e->name,
-			boot_kind_names[e->kind],
+			boot_describe(e->last_status, last, sizeof(last));
+		dprintf(fd, "%s %s %s pid=%d starts=%u restarts=%u on-exit=%s last=\"%s\"\n",
+			e->name, boot_kind_names[e->kind],
 			e->pid		   ? "running"
 			: e->restart_at_ms ? "restarting"
+			: e->down	   ? "down"
 					   : "stopped",
-			e->pid, e->starts, boot_action_names[e->on_exit], last);
+			e->pid, e->starts, e->restarts, boot_action_names[e->on_exit], last);
 	}
 	close(fd);
 	rename(BOOT_STATUS_FILE ".tmp", BOOT_STATUS_FILE);
@@ -231,6 +230,8 @@ static void write_status(void)
 
 static void start(struct boot_entry *e)
 {
+	static unsigned started;
+
 	pid_t pid;
 
 	e->restart_at_ms = 0;
@@ -252,29 +253,32 @@ static void start(struct boot_entry *e)
 	}
 	e->pid = pid;
 	e->starts++;
+	e->started_ms = boot_now_ms();
+	if (!e->first_start)
+		e->first_start = ++started;
 	BOOT_LOG("%s %s: started (pid %d)", boot_kind_names[e->kind], e->name, pid);
-	write_status();
+	boot_write_status();
 }
 
 static struct boot_entry *entry_of(pid_t pid)
 {
-	for (int i = 0; i < conf.n; i++)
-		if (conf.e[i].pid == pid)
-			return &conf.e[i];
+	for (int i = 0; i < boot_cf.n; i++)
+		if (boot_cf.e[i].pid == pid)
+			return &boot_cf.e[i];
 	return NULL;
 }
 
-static int running(void)
+int boot_running(void)
 {
 	int n = 0;
 
-	for (int i = 0; i < conf.n; i++)
-		n += conf.e[i].pid != 0;
+	for (int i = 0; i < boot_cf.n; i++)
+		n += boot_cf.e[i].pid != 0;
 	return n;
 }
 
-/* Reap every child that has exited, ours or orphans; returns the action the exits ask for. */
-static enum boot_action reap(bool stopping)
+/* Every child that has exited, ours or orphans (boot_pid1.h). */
+enum boot_action boot_reap(bool stopping)
 {
 	enum boot_action want = BOOT_IGNORE;
 	int status;
@@ -288,30 +292,21 @@ static enum boot_action reap(bool stopping)
 			continue; /* an orphan: reaped, nothing more to do */
 		e->pid = 0;
 		e->last_status = status;
-		describe(status, how, sizeof(how));
 		if (stopping) {
+			boot_describe(status, how, sizeof(how));
 			BOOT_LOG("%s %s: stopped (%s)", boot_kind_names[e->kind], e->name, how);
-		} else if (e->on_exit == BOOT_RESTART && WIFEXITED(status) &&
-			   WEXITSTATUS(status) == 125 && e->kind == BOOT_CONTAINER) {
-			/* 125: nestbox run failed before the workload: retrying cannot help */
-			BOOT_LOG("container %s: %s (setup failed): not restarted", e->name, how);
-		} else if (e->on_exit == BOOT_RESTART) {
-			e->restart_at_ms = now_ms() + BOOT_RESTART_DELAY_MS;
-			BOOT_LOG("%s %s: %s: restarting in %d ms", boot_kind_names[e->kind],
-				 e->name, how, BOOT_RESTART_DELAY_MS);
 		} else {
-			BOOT_LOG("%s %s: %s: on-exit=%s", boot_kind_names[e->kind], e->name, how,
-				 boot_action_names[e->on_exit]);
-			if (e->on_exit != BOOT_IGNORE)
-				want = e->on_exit;
+			enum boot_action a = boot_after_exit(e, status, boot_now_ms());
+
+			if (a != BOOT_IGNORE)
+				want = a;
 		}
-		write_status();
+		boot_write_status();
 	}
 	return want;
 }
 
-/* Wait for one of our signals for at most timeout_ms (-1: forever); 0 on timeout. */
-static int wait_signal(const sigset_t *set, long long timeout_ms)
+int boot_wait_signal(const sigset_t *set, long long timeout_ms)
 {
 	struct timespec ts = { .tv_sec = timeout_ms / 1000,
 			       .tv_nsec = timeout_ms % 1000 * 1000000 };
@@ -321,74 +316,6 @@ static int wait_signal(const sigset_t *set, long long timeout_ms)
 		sig = timeout_ms < 0 ? sigwaitinfo(set, NULL) : sigtimedwait(set, NULL, &ts);
 	while (sig < 0 && errno == EINTR);
 	return sig < 0 ? 0 : sig;
-}
-
-/* Detach every mount, deepest (last mounted) first; "/" (rootfs) stays. */
-static void unmount_all(void)
-{
-	char *mnt[256];
-	int n = 0;
-
-	if (read_file("/proc/self/mounts", scratch, sizeof(scratch)) <= 0)
-		return;
-	for (char *p = scratch; p && *p && n < 256; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		char *sp = strchr(p, ' '), *end = sp ? strchr(sp + 1, ' ') : NULL;
-
-		if (!end)
-			break;
-		*end = '\0';
-		if (strcmp(sp + 1, "/") != 0)
-			mnt[n++] = sp + 1;
-		p = end + 1;
-	}
-	while (n-- > 0)
-		if (umount2(mnt[n], MNT_DETACH) != 0)
-			BOOT_LOG("umount %s: %s", mnt[n], strerror(errno));
-}
-
-static void __attribute__((noreturn)) shutdown_machine(const sigset_t *set, enum boot_action how)
-{
-	static const int cmds[] = { [BOOT_POWEROFF] = RB_POWER_OFF,
-				    [BOOT_REBOOT] = RB_AUTOBOOT,
-				    [BOOT_HALT] = RB_HALT_SYSTEM };
-	long long deadline = now_ms() + conf.grace_seconds * 1000LL;
-
-	BOOT_LOG("%s: stopping %d containers and programs (grace %u s)", boot_action_names[how],
-		 running(), conf.grace_seconds);
-	for (int i = 0; i < conf.n; i++) {
-		conf.e[i].restart_at_ms = 0;
-		if (conf.e[i].pid)
-			kill(conf.e[i].pid, SIGTERM);
-	}
-	reap(true);
-	while (running() > 0 && now_ms() < deadline) {
-		wait_signal(set, deadline - now_ms());
-		reap(true);
-	}
-	for (int i = 0; i < conf.n; i++) {
-		if (conf.e[i].pid) {
-			BOOT_LOG("%s %s: still running after %u s: SIGKILL",
-				 boot_kind_names[conf.e[i].kind], conf.e[i].name,
-				 conf.grace_seconds);
-			kill(conf.e[i].pid, SIGKILL);
-		}
-	}
-	/* Everything else, including the processes of containers' pid namespaces. */
-	kill(-1, SIGTERM);
-	wait_signal(set, 200);
-	kill(-1, SIGKILL);
-	deadline = now_ms() + 2000;
-	reap(true);
-	while (waitpid(-1, NULL, WNOHANG) >= 0 && now_ms() < deadline)
-		wait_signal(set, 50);
-	BOOT_LOG("%s", "all stopped; sync, unmount");
-	sync();
-	unmount_all();
-	BOOT_LOG("%s", how == BOOT_POWEROFF ? "power off" : how == BOOT_HALT ? "halt" : "reboot");
-	reboot(cmds[how]);
-	BOOT_LOG("reboot(2): %s", strerror(errno));
-	for (;;)
-		pause();
 }
 
 static void __attribute__((noreturn)) boot_pid1(const char *path)
@@ -412,32 +339,32 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 		path = conf_path();
 	clock_gettime(CLOCK_BOOTTIME, &up);
 	BOOT_LOG("PID 1 up at %ld.%03ld s, config %s", (long)up.tv_sec, up.tv_nsec / 1000000, path);
-	if (boot_conf_read(&conf, path, &err) == 0)
-		boot_conf_parse(&conf, path);
+	if (boot_conf_read(&boot_cf, path, &err) == 0)
+		boot_conf_parse(&boot_cf, path);
 	else
 		nb_error_print(&err);
 	load_modules();
-	for (int i = 0; i < conf.n; i++)
-		if (conf.e[i].kind != BOOT_MODULE)
-			start(&conf.e[i]);
-	write_status();
+	for (int i = 0; i < boot_cf.n; i++)
+		if (boot_cf.e[i].kind != BOOT_MODULE)
+			start(&boot_cf.e[i]);
+	boot_write_status();
 
 	for (;;) {
 		long long next = -1, now;
 		enum boot_action want;
 		int sig;
 
-		now = now_ms();
-		for (int i = 0; i < conf.n; i++) {
-			long long at = conf.e[i].restart_at_ms;
+		now = boot_now_ms();
+		for (int i = 0; i < boot_cf.n; i++) {
+			long long at = boot_cf.e[i].restart_at_ms;
 
 			if (at && at <= now)
-				start(&conf.e[i]);
+				start(&boot_cf.e[i]);
 			else if (at && (next < 0 || at - now < next))
 				next = at - now;
 		}
-		sig = wait_signal(&set, next);
-		want = reap(false);
+		sig = boot_wait_signal(&set, next);
+		want = boot_reap(false);
 		for (unsigned i = 0; i < sizeof(boot_signals) / sizeof(boot_signals[0]); i++) {
 			if (sig == boot_signals[i].sig) {
 				BOOT_LOG("signal %d: %s", sig,
@@ -446,7 +373,7 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 			}
 		}
 		if (want != BOOT_IGNORE && want != BOOT_RESTART)
-			shutdown_machine(&set, want);
+			boot_shutdown(&set, want);
 	}
 }
 
@@ -454,28 +381,51 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 	"usage: nestbox boot [FILE]       as PID 1: boot from FILE (default " BOOT_CONF_DEFAULT \
 	")\n       nestbox boot --check [FILE]   check FILE, print what it starts\n"
 
+/* The options of a line that on-exit= alone does not say. */
+static void print_policy(const struct boot_entry *e)
+{
+	if (e->restart != BOOT_RESTART_NO && e->on_exit != BOOT_RESTART)
+		printf(" restart=%s", boot_restart_names[e->restart]);
+	if (e->max_restarts)
+		printf(":%u", e->max_restarts);
+	if (e->give_up != BOOT_IGNORE)
+		printf(" give-up=%s", boot_action_names[e->give_up]);
+	if (e->grace_ms >= 0)
+		printf(" grace=%lldms", e->grace_ms);
+}
+
 /* Exit 0 for a clean file; a file with bad lines, or none, is bad input like any other: 125. */
 static int check_file(const char *path)
 {
 	struct nb_error err = { 0 };
 
-	if (boot_conf_read(&conf, path, &err) != 0) {
+	if (boot_conf_read(&boot_cf, path, &err) != 0) {
 		nb_error_print(&err);
 		return NB_EXIT_SETUP;
 	}
-	boot_conf_parse(&conf, path);
-	for (int i = 0; i < conf.n; i++) {
-		const struct boot_entry *e = &conf.e[i];
+	boot_conf_parse(&boot_cf, path);
+	for (int i = 0; i < boot_cf.n; i++) {
+		const struct boot_entry *e = &boot_cf.e[i];
 
 		printf("%d: %s", e->line, boot_kind_names[e->kind]);
-		if (e->kind != BOOT_MODULE)
-			printf(" %s on-exit=%s:", e->name, boot_action_names[e->on_exit]);
+		if (e->kind != BOOT_MODULE) {
+			printf(" %s on-exit=%s", e->name, boot_action_names[e->on_exit]);
+			print_policy(e);
+			printf(":");
+		}
 		for (char **a = e->argv; *a; a++)
 			printf(" %s", *a);
 		printf("\n");
 	}
-	printf("grace %u\n%d entries, %d bad lines\n", conf.grace_seconds, conf.n, conf.bad);
-	return conf.bad ? NB_EXIT_SETUP : 0;
+	printf("backoff %lldms %u.%02u %lldms\nbackoff-reset %lldms\nshutdown-deadline %lldms\n",
+	       boot_cf.backoff_start_ms, boot_cf.backoff_factor / 100, boot_cf.backoff_factor % 100,
+	       boot_cf.backoff_cap_ms, boot_cf.stable_ms, boot_cf.deadline_ms);
+	if (boot_cf.grace_ms % 1000)
+		printf("grace %lldms\n", boot_cf.grace_ms);
+	else
+		printf("grace %u\n", boot_cf.grace_seconds);
+	printf("%d entries, %d bad lines\n", boot_cf.n, boot_cf.bad);
+	return boot_cf.bad ? NB_EXIT_SETUP : 0;
 }
 
 bool boot_wanted(int argc, char **argv)
