@@ -95,10 +95,13 @@ static void stop_entries(const sigset_t *set, long long deadline)
 
 		kill(e->pid, SIGTERM);
 		wait_entry(set, e, until < deadline ? until : deadline);
+		if (e->pid && until < deadline)
+			BOOT_LOG("%s %s: still running after its grace of %lld ms: SIGKILL",
+				 boot_kind_names[e->kind], e->name, grace);
+		else if (e->pid)
+			BOOT_LOG("%s %s: still running at the shutdown deadline (%lld ms): SIGKILL",
+				 boot_kind_names[e->kind], e->name, boot_cf.deadline_ms);
 		if (e->pid) {
-			BOOT_LOG("%s %s: still running after %lld ms: SIGKILL",
-				 boot_kind_names[e->kind], e->name,
-				 grace < deadline ? grace : deadline);
 			kill(e->pid, SIGKILL);
 			killed[e - boot_cf.e] = true; /* reaped with the rest */
 		}
@@ -108,14 +111,16 @@ static void stop_entries(const sigset_t *set, long long deadline)
 			 boot_cf.deadline_ms);
 }
 
-/* Everything else, the processes of the containers' pid namespaces included. */
-static void kill_everything(const sigset_t *set, long long until)
+/* Everything else, the processes of the containers' pid namespaces included: a short TERM
+ * first while the deadline allows, SIGKILL once it has passed. */
+static void kill_everything(const sigset_t *set, long long deadline, long long until)
 {
 	long long now = boot_now_ms();
 
-	kill(-1, SIGTERM);
-	if (now < until)
-		boot_wait_signal(set, until - now < ORPHAN_TERM_MS ? until - now : ORPHAN_TERM_MS);
+	if (now + ORPHAN_TERM_MS < deadline) {
+		kill(-1, SIGTERM);
+		boot_wait_signal(set, ORPHAN_TERM_MS);
+	}
 	kill(-1, SIGKILL);
 	boot_reap(true);
 	while (waitpid(-1, NULL, WNOHANG) >= 0 && boot_now_ms() < until)
@@ -166,7 +171,7 @@ void boot_shutdown(const sigset_t *set, enum boot_action how)
 	stop_entries(set, deadline);
 	/* After an early finish, what is left may take until the deadline; after the deadline,
 	 * a share of the last second. */
-	kill_everything(set, boot_now_ms() < deadline ? deadline : boot_now_ms() + 300);
+	kill_everything(set, deadline, boot_now_ms() < deadline ? deadline : boot_now_ms() + 300);
 	BOOT_LOG("%s", "all stopped; sync, unmount");
 	sync_and_unmount(set, hard);
 	BOOT_LOG("%s after %lld ms (deadline %lld ms)",

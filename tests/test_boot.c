@@ -528,4 +528,323 @@ TEST_F_TIMEOUT(boot, starts_six_containers_at_once, 90)
 	EXPECT_EQ(N, count_substr(res.err, ": stopped (")) TH_LOG("console:\n%s", res.err);
 }
 
+/* ---- restart policy (issue 23) ------------------------------------------------------------ */
+
+TEST_F(boot, check_reads_restart_policy_and_durations)
+{
+	write_conf(_metadata, self->conf,
+		   "backoff 200ms 1.5 2s\n"
+		   "backoff-reset 10s\n"
+		   "shutdown-deadline 3s\n"
+		   "grace 1.5s\n"
+		   "run a restart=on-failure:3 give-up=poweroff grace=500ms -- /bin/true\n"
+		   "run b on-exit=restart -- /bin/true\n"
+		   "container c restart=always -- --rootfs %s -- /bin/true\n",
+		   nbt_rootfs());
+	ASSERT_LE(0, nbt_run(&res, "boot", "--check", self->conf, NULL));
+	EXPECT_EQ(0, res.status) TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "5: run a on-exit=ignore restart=on-failure:3 "
+					"give-up=poweroff grace=500ms: /bin/true\n"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "6: run b on-exit=restart: /bin/true\n"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "7: container c on-exit=ignore restart=always: nestbox "))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "backoff 200ms 1.50 2000ms\nbackoff-reset 10000ms\n"
+					"shutdown-deadline 3000ms\ngrace 1500ms\n3 entries"))
+	TH_LOG("%s", res.out);
+}
+
+TEST_F(boot, check_names_bad_policies_and_durations)
+{
+	write_conf(_metadata, self->conf,
+		   "backoff 1s\n"
+		   "backoff 2s 2 1s\n"
+		   "shutdown-deadline soon\n"
+		   "backoff-reset 5x\n"
+		   "run b restart=sometimes -- /bin/true\n"
+		   "run c restart=on-failure:0 -- /bin/true\n"
+		   "run d on-exit=restart restart=always -- /bin/true\n"
+		   "run e give-up=restart -- /bin/true\n"
+		   "run f grace=-1 -- /bin/true\n"
+		   "grace 1.s\n"
+		   "run ok -- /bin/true\n");
+	ASSERT_LE(0, nbt_run(&res, "boot", "--check", self->conf, NULL));
+	EXPECT_EQ(125, res.status);
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:1: backoff: want START FACTOR CAP"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:2: backoff: want START FACTOR CAP"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:3: shutdown-deadline: want one duration"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:4: backoff-reset: want one duration"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:5: bad option 'restart=sometimes'"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:6: bad option 'restart=on-failure:0'"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:7: d: on-exit=restart and restart= both"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:8: bad option 'give-up=restart'"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:9: bad option 'grace=-1'"));
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:10: grace:"));
+	EXPECT_EQ(10, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "1 entries, 10 bad lines")) TH_LOG("%s", res.out);
+}
+
+/* Read up to max uptimes (one a line, seconds) from path; returns how many. */
+static int read_times(const char *path, double *t, int max)
+{
+	char buf[4096], *p = buf;
+	int n = 0;
+
+	if (nbt_read_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	while (n < max && *p) {
+		char *end;
+
+		t[n] = strtod(p, &end);
+		if (end == p)
+			break;
+		n++;
+		p = end + strspn(end, " \n");
+	}
+	return n;
+}
+
+static bool wait_lines(const char *path, int want, int ms)
+{
+	for (; ms > 0; ms -= 50) {
+		if (count_lines_in(path) >= want)
+			return true;
+		usleep(50000);
+	}
+	return count_lines_in(path) >= want;
+}
+
+/* backoff 300ms 2 1200ms: the restarts wait 300, 600, 1200, 1200 ms. The console names each
+ * delay; the measured gaps between starts (plus the same start-up cost each) grow by about the
+ * factor, then stay at the cap. Ratios, not absolute times: the machine may be loaded. */
+TEST_F_TIMEOUT(boot, restart_backoff_grows_by_the_factor_up_to_the_cap, 60)
+{
+	char runs[PATH_MAX];
+	double t[5], g[4];
+
+	snprintf(runs, sizeof(runs), "%s/runs", self->dir);
+	write_conf(_metadata, self->conf,
+		   "backoff 300ms 2 1200ms\n"
+		   "run flap restart=always -- /bin/sh -c \"cut -d' ' -f1 /proc/uptime >>%s; "
+		   "exit 1\"\n",
+		   runs);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_lines(runs, 5, 20000));
+	ASSERT_EQ(5, read_times(runs, t, 5));
+	for (int i = 0; i < 4; i++)
+		g[i] = t[i + 1] - t[i];
+	ksft_print_msg("gaps %.2f %.2f %.2f %.2f s (want 0.3 0.6 1.2 1.2)\n", g[0], g[1], g[2],
+		       g[3]);
+	EXPECT_GE(g[1] / g[0], 1.4);
+	EXPECT_LE(g[1] / g[0], 2.6);
+	EXPECT_GE(g[2] / g[1], 1.4);
+	EXPECT_LE(g[2] / g[1], 2.6);
+	EXPECT_GE(g[3] / g[2], 0.7);
+	EXPECT_LE(g[3] / g[2], 1.4);
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL, strstr(res.out, "run flap: exited with status 1: restart 1 in 300 ms"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "restart 2 in 600 ms")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "restart 3 in 1200 ms")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "restart 4 in 1200 ms")) TH_LOG("%s", res.out);
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+}
+
+/* A run that stayed up for backoff-reset starts the backoff over: every restart is the first. */
+TEST_F_TIMEOUT(boot, backoff_starts_over_after_a_stable_run, 60)
+{
+	char runs[PATH_MAX];
+
+	snprintf(runs, sizeof(runs), "%s/runs", self->dir);
+	write_conf(_metadata, self->conf,
+		   "backoff 200ms 4 10s\n"
+		   "backoff-reset 400ms\n"
+		   "run steady restart=always -- /bin/sh -c \"echo run >>%s; sleep 0.6; exit 1\"\n",
+		   runs);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_lines(runs, 3, 20000));
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_LE(2, count_substr(res.out, "restart 1 in 200 ms")) TH_LOG("%s", res.out);
+	EXPECT_EQ(NULL, strstr(res.out, "restart 2 in")) TH_LOG("%s", res.out);
+}
+
+/* on-failure:2 with give-up=poweroff: the first start and two restarts, then the machine goes
+ * down; an exit 0 of an on-failure entry is not restarted. */
+TEST_F_TIMEOUT(boot, on_failure_exhausted_gives_up_with_poweroff, 60)
+{
+	char runs[PATH_MAX], ok[PATH_MAX];
+
+	snprintf(runs, sizeof(runs), "%s/runs", self->dir);
+	snprintf(ok, sizeof(ok), "%s/ok", self->dir);
+	write_conf(_metadata, self->conf,
+		   "backoff 100ms 1 100ms\n"
+		   "run fine restart=on-failure -- /bin/sh -c \"echo run >>%s; exit 0\"\n"
+		   "run flap restart=on-failure:2 give-up=poweroff -- /bin/sh -c \"echo run "
+		   ">>%s; sleep 0.2; exit 3\"\n",
+		   ok, runs);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 20000));
+	self->pid1 = 0;
+	EXPECT_EQ(3, count_lines_in(runs));
+	EXPECT_EQ(1, count_lines_in(ok));
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL, strstr(res.out, "run flap: exited with status 3: 2 restarts used up: "
+					"give-up=poweroff"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "run fine: exited with status 0: on-exit=ignore"))
+	TH_LOG("%s", res.out);
+}
+
+/* give-up=down (the default) leaves it down, the machine up and the other entries running;
+ * give-up=reboot ends the machine with RESTART (SIGHUP in a pid namespace). */
+TEST_F_TIMEOUT(boot, give_up_down_leaves_it_down, 60)
+{
+	char status[64];
+
+	write_conf(_metadata, self->conf,
+		   "backoff 100ms 1 100ms\n"
+		   "run flap restart=on-failure:1 -- /bin/sh -c \"exit 1\"\n"
+		   "run alive -- /bin/sleep 100\n");
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "give-up=down", 10000));
+	snprintf(status, sizeof(status), "/proc/%d/root/run/nestbox/status", self->pid1);
+	usleep(200000);
+	ASSERT_LT(0, nbt_read_file(status, res.out, sizeof(res.out)));
+	EXPECT_NE(NULL, strstr(res.out, "flap run down pid=0 starts=2 restarts=1 "))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "alive run running ")) TH_LOG("%s", res.out);
+	EXPECT_EQ(-1, wait_end(self->pid1, 500));
+}
+
+TEST_F_TIMEOUT(boot, give_up_reboot_reboots, 60)
+{
+	write_conf(_metadata, self->conf,
+		   "backoff 100ms 1 100ms\n"
+		   "run flap restart=on-failure:1 give-up=reboot -- /bin/sh -c \"exit 1\"\n");
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	EXPECT_EQ(SIGHUP, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+}
+
+/* A restart waiting out a long backoff is only a time in PID 1's loop: a poweroff request
+ * meanwhile is acted on at once. */
+TEST_F_TIMEOUT(boot, waiting_restart_never_blocks_a_shutdown, 60)
+{
+	double t0;
+
+	write_conf(_metadata, self->conf,
+		   "backoff 30s 2 60s\n"
+		   "run flap restart=always -- /bin/sh -c \"exit 1\"\n");
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "restart 1 in 30000 ms", 10000));
+	t0 = nbt_now();
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 5000));
+	self->pid1 = 0;
+	EXPECT_LT(nbt_now() - t0, 2.0);
+}
+
+/* ---- shutdown with hard deadlines (issue 23) ----------------------------------------------- */
+
+/* Stopped one by one, the last started first: each records its TERM before it exits. */
+TEST_F_TIMEOUT(boot, shutdown_stops_in_reverse_start_order, 60)
+{
+	char order[PATH_MAX], text[4096], want[64];
+	size_t off = 0;
+
+	snprintf(order, sizeof(order), "%s/order", self->dir);
+	for (int i = 0; i < 3; i++)
+		off += snprintf(text + off, sizeof(text) - off,
+				"run s%d -- /bin/sh -c \"trap 'echo s%d >>%s; exit 0' TERM; "
+				"touch %s/up%d; while :; do sleep 0.05; done\"\n",
+				i, i, order, self->dir, i);
+	ASSERT_EQ(0, nbt_write_file(self->conf, text));
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	for (int i = 0; i < 3; i++) {
+		snprintf(want, sizeof(want), "%s/up%d", self->dir, i);
+		ASSERT_TRUE(wait_file(want, 10000));
+	}
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+	ASSERT_LT(0, nbt_read_file(order, res.out, sizeof(res.out)));
+	EXPECT_STREQ("s2\ns1\ns0\n", res.out);
+}
+
+/* A program that ignores TERM, with a grace far beyond the deadline, never holds poweroff up
+ * past the deadline + 1 s (finit #227/#397). The measured time is printed. */
+TEST_F_TIMEOUT(boot, term_ignoring_program_never_delays_past_the_deadline, 60)
+{
+	char up[PATH_MAX];
+	double t0, took;
+
+	snprintf(up, sizeof(up), "%s/up", self->dir);
+	write_conf(_metadata, self->conf,
+		   "grace 30\n"
+		   "shutdown-deadline 1s\n"
+		   "run polite -- /bin/sleep 100\n"
+		   "run stubborn -- /bin/sh -c \"trap '' TERM; touch %s; while :; do sleep 0.1; "
+		   "done\"\n",
+		   up);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_file(up, 10000));
+	t0 = nbt_now();
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	took = nbt_now() - t0;
+	self->pid1 = 0;
+	ksft_print_msg("poweroff with a TERM-ignoring program: %.3f s (deadline 1 s)\n", took);
+	EXPECT_LT(took, 2.0);
+	EXPECT_GE(took, 0.9);
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL,
+		  strstr(res.out,
+			 "run stubborn: still running at the shutdown deadline (1000 ms): SIGKILL"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "power off after ")) TH_LOG("%s", res.out);
+}
+
+/* grace= on the line: that entry is killed after its own grace, not the global one. */
+TEST_F_TIMEOUT(boot, per_entry_grace_kills_after_its_own_grace, 60)
+{
+	char up[PATH_MAX];
+	double t0, took;
+
+	snprintf(up, sizeof(up), "%s/up", self->dir);
+	write_conf(_metadata, self->conf,
+		   "grace 30\n"
+		   "shutdown-deadline 20s\n"
+		   "run stubborn grace=300ms -- /bin/sh -c \"trap '' TERM; touch %s; while :; do "
+		   "sleep 0.1; done\"\n",
+		   up);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_file(up, 10000));
+	t0 = nbt_now();
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 25000));
+	took = nbt_now() - t0;
+	self->pid1 = 0;
+	ksft_print_msg("poweroff with grace=300ms: %.3f s\n", took);
+	EXPECT_LT(took, 3.0);
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL,
+		  strstr(res.out, "run stubborn: still running after its grace of 300 ms: SIGKILL"))
+	TH_LOG("%s", res.out);
+}
+
 TEST_HARNESS_MAIN
