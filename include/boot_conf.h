@@ -25,6 +25,9 @@
 #define BOOT_DEFAULT_BACKOFF_CAP_MS   60000 /* ... but never more than a minute */
 #define BOOT_DEFAULT_STABLE_MS	      30000 /* up this long: the backoff starts over */
 #define BOOT_DEFAULT_DEADLINE_MS      10000 /* shutdown: everything left is killed after this */
+#define BOOT_DEFAULT_LOG_SIZE	      16384 /* bytes of ring buffer per container */
+#define BOOT_LOG_POOL		      (1024 * 1024) /* all the ring buffers together */
+#define BOOT_DEFAULT_LOG_FILE_SIZE    (256 * 1024)  /* rotate NAME.log at this size */
 #define BOOT_MAX_DURATION_MS	      (24LL * 3600 * 1000)
 
 enum boot_kind {
@@ -56,6 +59,7 @@ struct boot_entry {
 	unsigned max_restarts;	  /* on-failure:N; 0 is no limit */
 	enum boot_action give_up; /* when max_restarts are used up; BOOT_IGNORE: leave it down */
 	long long grace_ms;	  /* grace=D; -1: the global grace */
+	long log_size;		  /* log=SIZE: ring buffer bytes; 0: log=console; -1: log-size */
 	const char *name;
 	char **argv; /* module: path, params...; container: full `nestbox run` argv; run: program */
 	pid_t pid;   /* running, or 0 */
@@ -66,6 +70,9 @@ struct boot_entry {
 	unsigned restarts;	 /* restarts since it last stayed up for stable_ms */
 	unsigned first_start;	 /* order of its first start (1, 2, ...); 0: never started */
 	bool down;		 /* given up on: not restarted any more */
+	bool held;		 /* stopped on request (boot stop): not restarted */
+	bool restart_asked;	 /* boot restart: start again as soon as it has exited */
+	long long kill_at_ms;	 /* a requested stop: SIGKILL at this time, or 0 */
 };
 
 struct boot_conf {
@@ -77,6 +84,9 @@ struct boot_conf {
 	long long backoff_cap_ms;
 	long long stable_ms;   /* `backoff-reset D`: up this long and the backoff starts over */
 	long long deadline_ms; /* `shutdown-deadline D` */
+	long log_size;	       /* `log-size SIZE`: ring buffer per entry that does not say */
+	const char *log_dir;   /* `log-dir DIR [MAX-SIZE]`: NAME.log files there too */
+	long log_file_size;
 	int n;
 	int bad; /* lines skipped */
 	struct boot_entry e[BOOT_MAX_ENTRIES];
@@ -93,6 +103,9 @@ extern const char *const boot_kind_names[];
 /* A duration as boot.conf writes it: digits with an optional fraction, then ms, s (the
  * default), m or h. Returns milliseconds, or -1 when it is not one (or beyond 24 h). */
 long long boot_parse_duration(const char *s);
+
+/* A size: digits, then nothing (bytes), k or m. Returns bytes, or -1 (or above max). */
+long boot_parse_size(const char *s, long max);
 
 extern const char *const boot_restart_names[];
 

@@ -13,7 +13,18 @@
 /* One console line from boot mode. */
 #define BOOT_LOG(fmt, ...) dprintf(STDERR_FILENO, "nestbox: boot: " fmt "\n", __VA_ARGS__)
 
+#define BOOT_CTL_SOCKET "/run/nestbox/control"
+
+struct pollfd;
+
 extern struct boot_conf boot_cf; /* what PID 1 runs; static storage */
+extern bool boot_stopping;	 /* shutdown has begun */
+
+/* boot.c */
+void boot_start(struct boot_entry *e);
+const char *boot_state_name(const struct boot_entry *e);
+/* A request from the control socket: "stop", "start" or "restart"; -1 for another verb. */
+int boot_control(struct boot_entry *e, const char *verb);
 
 long long boot_now_ms(void);
 
@@ -34,6 +45,20 @@ enum boot_action boot_after_exit(struct boot_entry *e, int status, long long now
 
 /* The delay before restart number k (0-based) of the backoff: start * factor^k, capped. */
 long long boot_backoff_ms(const struct boot_conf *c, unsigned k);
+
+/* boot_log.c: ring buffers (and files) of the entries' output. */
+void boot_log_setup(void);		     /* cut the pool, after boot.conf is read */
+int boot_log_child_fd(struct boot_entry *e); /* stdout+stderr for its child; -1: console */
+int boot_log_fd(int entry);		     /* the read end to poll, or -1 */
+void boot_log_drain(int entry);		     /* read what is there, never waits */
+size_t boot_log_copy(int entry, char *out, size_t len); /* the ring, oldest line first */
+
+/* boot_ctl.c: the control socket, served from the event loop. */
+void boot_ctl_listen(void);
+int boot_ctl_fds(struct pollfd *p); /* at most 1 + 8 */
+void boot_ctl_ready(const struct pollfd *p, int n);
+void boot_ctl_follow(int entry, const char *s, size_t n);
+int boot_ctl_client(const char *socket_path, int argc, char **argv);
 
 /* boot_shutdown.c: stop everything within the deadline, sync, unmount, reboot(2). */
 void __attribute__((noreturn)) boot_shutdown(const sigset_t *set, enum boot_action how);

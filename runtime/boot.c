@@ -25,6 +25,7 @@
 #define PATH_DEFAULT "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct boot_conf boot_cf;
+bool boot_stopping;
 static sigset_t saved_mask;
 static char scratch[16384]; /* /proc/cmdline, /proc/cgroups, /proc/self/mounts: one at a time */
 
@@ -201,6 +202,15 @@ void boot_describe(int status, char *buf, size_t len)
 		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
 }
 
+const char *boot_state_name(const struct boot_entry *e)
+{
+	return e->pid		  ? "running"
+	       : e->restart_at_ms ? "restarting"
+	       : e->down	  ? "down"
+	       : e->held	  ? "held"
+				  : "stopped";
+}
+
 /* /run/nestbox/status: one line per container or program, rewritten on every change. */
 void boot_write_status(void)
 {
@@ -217,21 +227,17 @@ void boot_write_status(void)
 		if (e->last_status != -1)
 			boot_describe(e->last_status, last, sizeof(last));
 		dprintf(fd, "%s %s %s pid=%d starts=%u restarts=%u on-exit=%s last=\"%s\"\n",
-			e->name, boot_kind_names[e->kind],
-			e->pid		   ? "running"
-			: e->restart_at_ms ? "restarting"
-			: e->down	   ? "down"
-					   : "stopped",
-			e->pid, e->starts, e->restarts, boot_action_names[e->on_exit], last);
+			e->name, boot_kind_names[e->kind], boot_state_name(e), e->pid, e->starts,
+			e->restarts, boot_action_names[e->on_exit], last);
 	}
 	close(fd);
 	rename(BOOT_STATUS_FILE ".tmp", BOOT_STATUS_FILE);
 }
 
-static void start(struct boot_entry *e)
+void boot_start(struct boot_entry *e)
 {
 	static unsigned started;
-
+	int log = boot_log_child_fd(e);
 	pid_t pid;
 
 	e->restart_at_ms = 0;
@@ -243,6 +249,10 @@ static void start(struct boot_entry *e)
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 		setsid();
+		if (log >= 0) {
+			dup2(log, STDOUT_FILENO);
+			dup2(log, STDERR_FILENO);
+		}
 		if (e->kind == BOOT_CONTAINER)
 			execv("/proc/self/exe", e->argv);
 		else
@@ -292,6 +302,7 @@ enum boot_action boot_reap(bool stopping)
 			continue; /* an orphan: reaped, nothing more to do */
 		e->pid = 0;
 		e->last_status = status;
+		boot_log_drain((int)(e - boot_cf.e)); /* what it printed just before it exited */
 		if (stopping) {
 			boot_describe(status, how, sizeof(how));
 			BOOT_LOG("%s %s: stopped (%s)", boot_kind_names[e->kind], e->name, how);
@@ -306,16 +317,27 @@ enum boot_action boot_reap(bool stopping)
 	return want;
 }
 
-int boot_wait_signal(const sigset_t *set, long long timeout_ms)
+/* Run an entry's timers that are due (a restart, the KILL of a requested stop); returns the
+ * time to the next one, given the earliest so far (-1: none). */
+static long long due(struct boot_entry *e, long long now, long long next)
 {
-	struct timespec ts = { .tv_sec = timeout_ms / 1000,
-			       .tv_nsec = timeout_ms % 1000 * 1000000 };
-	int sig;
+	if (e->kill_at_ms && e->kill_at_ms <= now) {
+		e->kill_at_ms = 0;
+		if (e->pid) {
+			BOOT_LOG("%s %s: still running after its grace: SIGKILL",
+				 boot_kind_names[e->kind], e->name);
+			kill(e->pid, SIGKILL);
+		}
+	}
+	if (e->restart_at_ms && e->restart_at_ms <= now)
+		boot_start(e);
+	for (int k = 0; k < 2; k++) {
+		long long at = k ? e->kill_at_ms : e->restart_at_ms;
 
-	do
-		sig = timeout_ms < 0 ? sigwaitinfo(set, NULL) : sigtimedwait(set, NULL, &ts);
-	while (sig < 0 && errno == EINTR);
-	return sig < 0 ? 0 : sig;
+		if (at && (next < 0 || at - now < next))
+			next = at - now;
+	}
+	return next;
 }
 
 static void __attribute__((noreturn)) boot_pid1(const char *path)
@@ -343,10 +365,12 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 		boot_conf_parse(&boot_cf, path);
 	else
 		nb_error_print(&err);
+	boot_log_setup();
+	boot_ctl_listen();
 	load_modules();
 	for (int i = 0; i < boot_cf.n; i++)
 		if (boot_cf.e[i].kind != BOOT_MODULE)
-			start(&boot_cf.e[i]);
+			boot_start(&boot_cf.e[i]);
 	boot_write_status();
 
 	for (;;) {
@@ -355,14 +379,8 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 		int sig;
 
 		now = boot_now_ms();
-		for (int i = 0; i < boot_cf.n; i++) {
-			long long at = boot_cf.e[i].restart_at_ms;
-
-			if (at && at <= now)
-				start(&boot_cf.e[i]);
-			else if (at && (next < 0 || at - now < next))
-				next = at - now;
-		}
+		for (int i = 0; i < boot_cf.n; i++)
+			next = due(&boot_cf.e[i], now, next);
 		sig = boot_wait_signal(&set, next);
 		want = boot_reap(false);
 		for (unsigned i = 0; i < sizeof(boot_signals) / sizeof(boot_signals[0]); i++) {
@@ -377,9 +395,11 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 	}
 }
 
-#define BOOT_USAGE                                                                              \
-	"usage: nestbox boot [FILE]       as PID 1: boot from FILE (default " BOOT_CONF_DEFAULT \
-	")\n       nestbox boot --check [FILE]   check FILE, print what it starts\n"
+#define BOOT_USAGE                                                                                \
+	"usage: nestbox boot [FILE]       as PID 1: boot from FILE (default " BOOT_CONF_DEFAULT   \
+	")\n       nestbox boot --check [FILE]   check FILE, print what it starts\n"              \
+	"       nestbox boot [--socket PATH] status | logs [-f] NAME | stop|start|restart NAME\n" \
+	"                                     ask the PID 1 in boot mode (root only)\n"
 
 /* The options of a line that on-exit= alone does not say. */
 static void print_policy(const struct boot_entry *e)
@@ -447,6 +467,33 @@ static int usage_error(const char *value, const char *why)
 	return NB_EXIT_SETUP;
 }
 
+static bool is_client_verb(const char *s)
+{
+	static const char *const verbs[] = { "status", "logs", "stop", "start", "restart" };
+
+	for (unsigned i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(s, verbs[i]) == 0)
+			return true;
+	return false;
+}
+
+/* [--socket PATH] VERB [ARGS]: a request to the PID 1 in boot mode (boot_ctl.c). */
+static int client(int argc, char **argv)
+{
+	const char *path = BOOT_CTL_SOCKET;
+
+	if (argc > 0 && strcmp(argv[0], "--socket") == 0) {
+		if (argc < 2)
+			return usage_error("--socket", "wants a PATH");
+		path = argv[1];
+		argc -= 2, argv += 2;
+	}
+	if (argc < 1 || !is_client_verb(argv[0]))
+		return usage_error(argc ? argv[0] : "--socket",
+				   "want status, logs, stop, start or restart");
+	return boot_ctl_client(path, argc, argv);
+}
+
 /* nestbox boot --check [FILE] | nestbox boot [FILE] (as PID 1 of a pid namespace) | /init */
 int boot_main(int argc, char **argv)
 {
@@ -457,6 +504,8 @@ int boot_main(int argc, char **argv)
 			printf("%s", BOOT_USAGE);
 			return 0;
 		}
+		if (!strcmp(opt, "--socket") || is_client_verb(opt))
+			return client(argc - 2, argv + 2);
 		if (!strcmp(opt, "--check")) {
 			if (argc > 4)
 				return usage_error(argv[4], "one FILE at most");

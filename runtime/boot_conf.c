@@ -61,6 +61,21 @@ long long boot_parse_duration(const char *s)
 	return -1;
 }
 
+long boot_parse_size(const char *s, long max)
+{
+	char *end;
+	unsigned long v;
+
+	if (!(*s >= '0' && *s <= '9'))
+		return -1;
+	v = strtoul(s, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		v *= 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		v *= 1024 * 1024, end++;
+	return *end || v > (unsigned long)max ? -1 : (long)v;
+}
+
 /* ---- boot.conf ------------------------------------------------------------------------------ */
 
 static void bad_line(struct boot_conf *c, int line, const char *reason)
@@ -205,6 +220,7 @@ static int parse_option(struct boot_entry *e, const char *opt, bool *restart_set
 		"restart is no, on-failure, on-failure:N (N >= 1) or always",
 		"give-up is down, poweroff, reboot or halt",
 		"grace is a duration: 500ms, 2s, 1.5m",
+		"log is console or a ring buffer size: 16k, 1m (at most 1m)",
 	};
 	const char *v = strchr(opt, '=');
 	int which = -1, bad = 0;
@@ -221,6 +237,11 @@ static int parse_option(struct boot_entry *e, const char *opt, bool *restart_set
 	} else if (v && strncmp(opt, "grace=", 6) == 0) {
 		which = 3;
 		bad = (e->grace_ms = boot_parse_duration(v + 1)) < 0;
+	} else if (v && strncmp(opt, "log=", 4) == 0) {
+		which = 4;
+		e->log_size =
+		    strcmp(v + 1, "console") == 0 ? 0 : boot_parse_size(v + 1, BOOT_LOG_POOL);
+		bad = e->log_size <= 0 && strcmp(v + 1, "console") != 0;
 	}
 	if (which < 0)
 		snprintf(why, len, "unknown option '%s' (before '--')", opt);
@@ -264,6 +285,7 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 	e->name = tok[1];
 	e->on_exit = e->kind == BOOT_CONTAINER ? BOOT_RESTART : BOOT_IGNORE;
 	e->grace_ms = -1;
+	e->log_size = -1;
 	for (dd = 2; dd < n && strcmp(tok[dd], "--") != 0; dd++)
 		if (parse_option(e, tok[dd], &restart_set, &on_exit_set, why, len) != 0)
 			return -1;
@@ -326,6 +348,29 @@ static int parse_setting(struct boot_conf *c, char **tok, int n, char *why, size
 		c->backoff_cap_ms = v[2];
 		return 1;
 	}
+	if (strcmp(tok[0], "log-size") == 0) {
+		long size = n == 2 ? boot_parse_size(tok[1], BOOT_LOG_POOL) : -1;
+
+		if (size < 0) {
+			snprintf(why, len, "log-size: want one size (16k, 1m; 0: the console)");
+			return -1;
+		}
+		c->log_size = size;
+		return 1;
+	}
+	if (strcmp(tok[0], "log-dir") == 0) {
+		long size = n == 3 ? boot_parse_size(tok[2], 1L << 30) : BOOT_DEFAULT_LOG_FILE_SIZE;
+
+		if (n < 2 || n > 3 || tok[1][0] != '/' || size < 4096) {
+			snprintf(why, len,
+				 "log-dir: want an absolute DIR and a MAX-SIZE of 4k or "
+				 "more (default 256k)");
+			return -1;
+		}
+		c->log_dir = tok[1];
+		c->log_file_size = size;
+		return 1;
+	}
 	if (strcmp(tok[0], "backoff-reset") == 0 || strcmp(tok[0], "shutdown-deadline") == 0) {
 		v[0] = n == 2 ? boot_parse_duration(tok[1]) : -1;
 		if (v[0] < 0) {
@@ -384,7 +429,7 @@ static int parse_line(struct boot_conf *c, int line, char *text)
 	} else {
 		snprintf(why, sizeof(why),
 			 "unknown directive '%s' (want module, container, run, grace, backoff, "
-			 "backoff-reset or shutdown-deadline)",
+			 "backoff-reset, shutdown-deadline, log-size or log-dir)",
 			 tok[0]);
 		bad_line(c, line, why);
 		return -1;
@@ -416,6 +461,9 @@ int boot_conf_parse(struct boot_conf *c, const char *path)
 	c->backoff_cap_ms = BOOT_DEFAULT_BACKOFF_CAP_MS;
 	c->stable_ms = BOOT_DEFAULT_STABLE_MS;
 	c->deadline_ms = BOOT_DEFAULT_DEADLINE_MS;
+	c->log_size = BOOT_DEFAULT_LOG_SIZE;
+	c->log_dir = NULL;
+	c->log_file_size = BOOT_DEFAULT_LOG_FILE_SIZE;
 	c->n = c->bad = c->nargs = 0;
 	for (int line = 1; p < end; line++) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));

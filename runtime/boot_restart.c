@@ -3,10 +3,37 @@
  * give-up action when N restarts are used up. Restarts are only a time in the entry
  * (restart_at_ms): the event loop starts them when it is due, so a waiting restart never
  * blocks the loop, a signal, or another container. */
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "boot_pid1.h"
+
+/* boot stop|start|restart NAME, from the control socket: a stop is TERM, its grace, KILL (the
+ * KILL is a time the event loop keeps, like a restart). */
+int boot_control(struct boot_entry *e, const char *verb)
+{
+	long long grace = e->grace_ms >= 0 ? e->grace_ms : boot_cf.grace_ms;
+	bool stop = strcmp(verb, "stop") == 0, restart = strcmp(verb, "restart") == 0;
+
+	if (!stop && !restart && strcmp(verb, "start") != 0)
+		return -1;
+	e->held = stop;
+	e->restart_asked = restart && e->pid;
+	if (stop || restart) {
+		e->restart_at_ms = 0;
+		if (e->pid && kill(e->pid, SIGTERM) == 0 && !e->kill_at_ms)
+			e->kill_at_ms = boot_now_ms() + grace;
+	}
+	if (!stop && !e->pid) {
+		e->down = false;
+		e->restarts = 0;
+		boot_start(e);
+	}
+	boot_write_status();
+	return 0;
+}
 
 long long boot_backoff_ms(const struct boot_conf *c, unsigned k)
 {
@@ -40,6 +67,15 @@ enum boot_action boot_after_exit(struct boot_entry *e, int status, long long now
 	long long delay;
 
 	boot_describe(status, how, sizeof(how));
+	e->kill_at_ms = 0;
+	if (e->held || e->restart_asked) {
+		BOOT_LOG("%s %s: %s: %s on request", kind, e->name, how,
+			 e->held ? "stopped" : "restarting");
+		if (!e->held)
+			e->restart_at_ms = now;
+		e->restart_asked = false;
+		return BOOT_IGNORE;
+	}
 	/* Up long enough: the exits before this one were not a crash loop. */
 	if (now - e->started_ms >= boot_cf.stable_ms)
 		e->restarts = 0;

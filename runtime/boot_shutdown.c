@@ -166,8 +166,9 @@ void boot_shutdown(const sigset_t *set, enum boot_action how)
 
 	BOOT_LOG("%s: stopping %d containers and programs (grace %lld ms, deadline %lld ms)",
 		 boot_action_names[how], boot_running(), boot_cf.grace_ms, boot_cf.deadline_ms);
+	boot_stopping = true;
 	for (int i = 0; i < boot_cf.n; i++)
-		boot_cf.e[i].restart_at_ms = 0;
+		boot_cf.e[i].restart_at_ms = boot_cf.e[i].kill_at_ms = 0;
 	stop_entries(set, deadline);
 	/* After an early finish, what is left may take until the deadline; after the deadline,
 	 * a share of the last second. */

@@ -847,4 +847,155 @@ TEST_F_TIMEOUT(boot, per_entry_grace_kills_after_its_own_grace, 60)
 	TH_LOG("%s", res.out);
 }
 
+/* ---- logs and the control socket (issue 23) ----------------------------------------------- */
+
+/* `nestbox boot --socket <PID 1's socket> ARGS...` into res. */
+static int ctl(struct __test_metadata *_metadata, pid_t pid1, const char *a, const char *b)
+{
+	char sock[64];
+
+	snprintf(sock, sizeof(sock), "/proc/%d/root/run/nestbox/control", pid1);
+	if (nbt_run(&res, "boot", "--socket", sock, a, b, NULL) < 0)
+		return -1;
+	return res.status;
+}
+
+/* Output of a program and of a container that printed and exited at once is all in their ring
+ * buffers, each line stamped with the time since boot, and not on the console. */
+TEST_F_TIMEOUT(boot, logs_keep_what_a_short_lived_process_printed, 60)
+{
+	write_conf(_metadata, self->conf,
+		   "run quick -- /bin/sh -c \"echo hello-from-quick; echo to-stderr >&2\"\n"
+		   "container c on-exit=ignore -- --rootfs %s -- /bin/echo from-the-container\n"
+		   "run alive -- /bin/sleep 100\n",
+		   nbt_rootfs());
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "run quick: exited with status 0", 10000));
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "container c: exited with status 0", 20000));
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "logs", "quick")) TH_LOG("%s", res.err);
+	EXPECT_EQ(2, nbt_count_lines(res.out)) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "] hello-from-quick\n")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "] to-stderr\n")) TH_LOG("%s", res.out);
+	EXPECT_EQ('[', res.out[0]) TH_LOG("%s", res.out);
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "logs", "c")) TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "] from-the-container\n")) TH_LOG("%s", res.out);
+	ASSERT_EQ(0, nbt_read_file(self->log, res.err, sizeof(res.err)) < 0);
+	EXPECT_EQ(NULL, strstr(res.err, "hello-from-quick")) TH_LOG("%s", res.err);
+}
+
+/* A ring smaller than the output keeps the newest lines, whole. */
+TEST_F_TIMEOUT(boot, log_ring_keeps_the_newest_whole_lines, 60)
+{
+	write_conf(_metadata, self->conf,
+		   "run chatty log=1k -- /bin/sh -c \"i=100; while [ $i -lt 300 ]; do echo "
+		   "line-$i; i=$((i+1)); done\"\n"
+		   "run alive -- /bin/sleep 100\n");
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "run chatty: exited with status 0", 10000));
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "logs", "chatty")) TH_LOG("%s", res.err);
+	EXPECT_GE(1024, strlen(res.out));
+	EXPECT_LE(900, strlen(res.out));
+	EXPECT_EQ('[', res.out[0]) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "] line-299\n")) TH_LOG("%s", res.out);
+	EXPECT_EQ(NULL, strstr(res.out, "line-100\n")) TH_LOG("%s", res.out);
+}
+
+/* log-dir DIR 4k: NAME.log there as well, rotated to NAME.log.1 at 4 KiB. */
+TEST_F_TIMEOUT(boot, log_files_rotate_at_their_size, 60)
+{
+	char logs[PATH_MAX], f[PATH_MAX + 16];
+	struct stat st;
+
+	snprintf(logs, sizeof(logs), "%s/logs", self->dir);
+	write_conf(_metadata, self->conf,
+		   "log-dir %s 4k\n"
+		   "run chatty -- /bin/sh -c \"i=100; while [ $i -lt 400 ]; do echo "
+		   "line-$i; i=$((i+1)); done\"\n"
+		   "run alive -- /bin/sleep 100\n",
+		   logs);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "run chatty: exited with status 0", 10000));
+	snprintf(f, sizeof(f), "%s/chatty.log.1", logs);
+	ASSERT_EQ(0, stat(f, &st));
+	EXPECT_LE(4096, st.st_size);
+	snprintf(f, sizeof(f), "%s/chatty.log", logs);
+	ASSERT_LT(0, nbt_read_file(f, res.out, sizeof(res.out)));
+	EXPECT_NE(NULL, strstr(res.out, "] line-399\n")) TH_LOG("%s", res.out);
+	EXPECT_GT(4096, strlen(res.out));
+}
+
+/* status lists every entry; stop holds one down (no restart), start and restart bring it up. */
+TEST_F_TIMEOUT(boot, status_stop_start_restart_through_the_socket, 60)
+{
+	write_conf(_metadata, self->conf,
+		   "backoff 100ms 1 100ms\n"
+		   "run svc restart=always -- /bin/sh -c \"echo up; exec sleep 100\"\n"
+		   "run once -- /bin/true\n");
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "run once: exited", 10000));
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "status", NULL)) TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "svc run running pid=")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "once run stopped pid=0 starts=1 restarts=0 uptime=0s "
+					"last=\"exited with status 0\"\n"))
+	TH_LOG("%s", res.out);
+
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "stop", "svc")) TH_LOG("%s", res.err);
+	ASSERT_TRUE(
+	    nbt_wait_for_text(self->log, "run svc: killed by signal 15: stopped on request", 5000));
+	usleep(500000);
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "status", NULL));
+	EXPECT_NE(NULL, strstr(res.out, "svc run held pid=0 starts=1 ")) TH_LOG("%s", res.out);
+
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "start", "svc")) TH_LOG("%s", res.err);
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "status", NULL));
+	EXPECT_NE(NULL, strstr(res.out, "svc run running pid=")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, " starts=2 ")) TH_LOG("%s", res.out);
+
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "restart", "svc")) TH_LOG("%s", res.err);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "restarting on request", 5000));
+	usleep(300000);
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "status", NULL));
+	EXPECT_NE(NULL, strstr(res.out, "svc run running pid=")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, " starts=3 ")) TH_LOG("%s", res.out);
+
+	EXPECT_EQ(125, ctl(_metadata, self->pid1, "stop", "nosuch"));
+	EXPECT_NE(NULL, strstr(res.err, "nestbox: boot: nosuch: no such container or program"))
+	TH_LOG("%s", res.err);
+}
+
+/* Only root gets an answer (socket mode 0600, and SO_PEERCRED says uid 0). */
+TEST_F_TIMEOUT(boot, control_socket_is_root_only, 60)
+{
+	char sock[64];
+	pid_t child;
+	int ws;
+
+	write_conf(_metadata, self->conf, "run alive -- /bin/sleep 100\n");
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "run alive: started", 10000));
+	usleep(100000);
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "status", NULL)) TH_LOG("%s", res.err);
+	snprintf(sock, sizeof(sock), "/proc/%d/root/run/nestbox/control", self->pid1);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(1);
+		execl(nbt_nestbox(), "nestbox", "boot", "--socket", sock, "status", (char *)NULL);
+		_exit(2);
+	}
+	ASSERT_EQ(child, waitpid(child, &ws, 0));
+	EXPECT_TRUE(WIFEXITED(ws));
+	EXPECT_EQ(125, WEXITSTATUS(ws));
+}
+
 TEST_HARNESS_MAIN
