@@ -60,6 +60,10 @@ struct boot_entry {
 	enum boot_action give_up; /* when max_restarts are used up; BOOT_IGNORE: leave it down */
 	long long grace_ms;	  /* grace=D; -1: the global grace */
 	long log_size;		  /* log=SIZE: ring buffer bytes; 0: log=console; -1: log-size */
+	const char *after;	  /* after=A,B: the names, as written */
+	unsigned group;		  /* `group` lines before it */
+	int ready_fd;		  /* ready=FD: it writes a line to FD when ready; 0: none */
+	unsigned after_mask;	  /* the entries it waits for (bit i: e[i]), after and group */
 	const char *name;
 	char **argv; /* module: path, params...; container: full `nestbox run` argv; run: program */
 	pid_t pid;   /* running, or 0 */
@@ -70,6 +74,7 @@ struct boot_entry {
 	unsigned restarts;	 /* restarts since it last stayed up for stable_ms */
 	unsigned first_start;	 /* order of its first start (1, 2, ...); 0: never started */
 	bool down;		 /* given up on: not restarted any more */
+	bool ready;		 /* wrote its readiness line (ready=FD) */
 	bool held;		 /* stopped on request (boot stop): not restarted */
 	bool restart_asked;	 /* boot restart: start again as soon as it has exited */
 	long long kill_at_ms;	 /* a requested stop: SIGKILL at this time, or 0 */
@@ -88,7 +93,8 @@ struct boot_conf {
 	const char *log_dir;   /* `log-dir DIR [MAX-SIZE]`: NAME.log files there too */
 	long log_file_size;
 	int n;
-	int bad; /* lines skipped */
+	int bad;	/* lines skipped */
+	unsigned group; /* while parsing: the `group` lines so far */
 	struct boot_entry e[BOOT_MAX_ENTRIES];
 	int nargs;
 	char *args[BOOT_MAX_ARGS];
@@ -108,6 +114,13 @@ long long boot_parse_duration(const char *s);
 long boot_parse_size(const char *s, long max);
 
 extern const char *const boot_restart_names[];
+
+/* Report "nestbox: PATH:LINE: reason" and count the line as bad. */
+void boot_conf_bad_line(struct boot_conf *c, int line, const char *reason);
+
+/* boot_order.c: resolve after= names and groups into after_mask; an unknown name or a cycle
+ * is a bad line, and its entries are dropped (those that wait for them too). */
+void boot_order_resolve(struct boot_conf *c);
 
 /* Read path into conf->text and conf->len (at most BOOT_CONF_MAX - 1 bytes). Returns 0, or
  * -errno with err filled ("boot: PATH: why"). */

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "boot_conf.h"
@@ -52,6 +53,13 @@ int boot_log_child_fd(struct boot_entry *e); /* stdout+stderr for its child; -1:
 int boot_log_fd(int entry);		     /* the read end to poll, or -1 */
 void boot_log_drain(int entry);		     /* read what is there, never waits */
 size_t boot_log_copy(int entry, char *out, size_t len); /* the ring, oldest line first */
+
+/* boot_ready.c: ready=FD pipes, and whether an entry's after= entries are up. */
+int boot_ready_child_fd(struct boot_entry *e); /* before the fork: FD for the child, or -1 */
+void boot_ready_forked(struct boot_entry *e);  /* after it: PID 1 drops the write end */
+int boot_ready_fd(int entry);		       /* the read end to poll, or -1 */
+void boot_ready_read(int entry);
+bool boot_ready_for(const struct boot_entry *e); /* everything it waits for is up */
 
 /* boot_ctl.c: the control socket, served from the event loop. */
 void boot_ctl_listen(void);

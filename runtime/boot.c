@@ -237,13 +237,14 @@ void boot_write_status(void)
 void boot_start(struct boot_entry *e)
 {
 	static unsigned started;
-	int log = boot_log_child_fd(e);
+	int log = boot_log_child_fd(e), ready = boot_ready_child_fd(e);
 	pid_t pid;
 
 	e->restart_at_ms = 0;
 	pid = fork();
 	if (pid < 0) {
 		BOOT_LOG("%s: fork: %s", e->name, strerror(errno));
+		boot_ready_forked(e);
 		return;
 	}
 	if (pid == 0) {
@@ -253,6 +254,8 @@ void boot_start(struct boot_entry *e)
 			dup2(log, STDOUT_FILENO);
 			dup2(log, STDERR_FILENO);
 		}
+		if (ready >= 0 && dup2(ready, e->ready_fd) < 0)
+			_exit(NB_EXIT_SETUP);
 		if (e->kind == BOOT_CONTAINER)
 			execv("/proc/self/exe", e->argv);
 		else
@@ -261,6 +264,7 @@ void boot_start(struct boot_entry *e)
 			e->kind == BOOT_CONTAINER ? "/proc/self/exe" : e->argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
+	boot_ready_forked(e);
 	e->pid = pid;
 	e->starts++;
 	e->started_ms = boot_now_ms();
@@ -317,6 +321,19 @@ enum boot_action boot_reap(bool stopping)
 	return want;
 }
 
+/* First starts, in file order, of the entries whose after= and group entries are all up
+ * (boot_ready.c): a group's members start together, the next group when they are up. */
+static void start_waiting(void)
+{
+	for (int i = 0; i < boot_cf.n; i++) {
+		struct boot_entry *e = &boot_cf.e[i];
+
+		if (e->kind != BOOT_MODULE && !e->first_start && !e->pid && !e->held &&
+		    !e->restart_at_ms && boot_ready_for(e))
+			boot_start(e);
+	}
+}
+
 /* Run an entry's timers that are due (a restart, the KILL of a requested stop); returns the
  * time to the next one, given the earliest so far (-1: none). */
 static long long due(struct boot_entry *e, long long now, long long next)
@@ -368,9 +385,7 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 	boot_log_setup();
 	boot_ctl_listen();
 	load_modules();
-	for (int i = 0; i < boot_cf.n; i++)
-		if (boot_cf.e[i].kind != BOOT_MODULE)
-			boot_start(&boot_cf.e[i]);
+	start_waiting();
 	boot_write_status();
 
 	for (;;) {
@@ -379,6 +394,7 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 		int sig;
 
 		now = boot_now_ms();
+		start_waiting();
 		for (int i = 0; i < boot_cf.n; i++)
 			next = due(&boot_cf.e[i], now, next);
 		sig = boot_wait_signal(&set, next);

@@ -78,7 +78,7 @@ long boot_parse_size(const char *s, long max)
 
 /* ---- boot.conf ------------------------------------------------------------------------------ */
 
-static void bad_line(struct boot_conf *c, int line, const char *reason)
+void boot_conf_bad_line(struct boot_conf *c, int line, const char *reason)
 {
 	dprintf(STDERR_FILENO, "nestbox: %s:%d: %s\n", c->path, line, reason);
 	c->bad++;
@@ -221,6 +221,8 @@ static int parse_option(struct boot_entry *e, const char *opt, bool *restart_set
 		"give-up is down, poweroff, reboot or halt",
 		"grace is a duration: 500ms, 2s, 1.5m",
 		"log is console or a ring buffer size: 16k, 1m (at most 1m)",
+		"after is NAME[,NAME...]",
+		"ready is a file descriptor number, 3 to 255",
 	};
 	const char *v = strchr(opt, '=');
 	int which = -1, bad = 0;
@@ -237,6 +239,16 @@ static int parse_option(struct boot_entry *e, const char *opt, bool *restart_set
 	} else if (v && strncmp(opt, "grace=", 6) == 0) {
 		which = 3;
 		bad = (e->grace_ms = boot_parse_duration(v + 1)) < 0;
+	} else if (v && strncmp(opt, "after=", 6) == 0) {
+		which = 5;
+		e->after = v + 1;
+		bad = !v[1] || v[strlen(v) - 1] == ',' || strstr(v, ",,");
+	} else if (v && strncmp(opt, "ready=", 6) == 0) {
+		char *end;
+
+		which = 6;
+		e->ready_fd = (int)strtol(v + 1, &end, 10);
+		bad = !v[1] || *end || e->ready_fd < 3 || e->ready_fd > 255;
 	} else if (v && strncmp(opt, "log=", 4) == 0) {
 		which = 4;
 		e->log_size =
@@ -296,6 +308,14 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 			 e->kind == BOOT_CONTAINER ? "--rootfs DIR -- CMD..." : "PROGRAM...");
 		return -1;
 	}
+	if (e->kind == BOOT_CONTAINER && e->ready_fd) {
+		/* process.c: only fds 0-2 cross into the workload */
+		snprintf(why, len,
+			 "container %s: ready= is for run lines (a container's workload "
+			 "gets only fds 0, 1 and 2)",
+			 e->name);
+		return -1;
+	}
 	if (e->kind == BOOT_RUN) {
 		e->argv = &tok[dd + 1];
 		if (strchr(e->argv[0], '/') && access(e->argv[0], X_OK) != 0) {
@@ -348,6 +368,14 @@ static int parse_setting(struct boot_conf *c, char **tok, int n, char *why, size
 		c->backoff_cap_ms = v[2];
 		return 1;
 	}
+	if (strcmp(tok[0], "group") == 0) {
+		if (n > 2) {
+			snprintf(why, len, "group: at most one LABEL");
+			return -1;
+		}
+		c->group++;
+		return 1;
+	}
 	if (strcmp(tok[0], "log-size") == 0) {
 		long size = n == 2 ? boot_parse_size(tok[1], BOOT_LOG_POOL) : -1;
 
@@ -395,43 +423,45 @@ static int parse_line(struct boot_conf *c, int line, char *text)
 	if (n == 0)
 		return 0;
 	if (n < 0) {
-		bad_line(c, line, n == -1 ? "unclosed quote" : "too many words in boot.conf");
+		boot_conf_bad_line(c, line,
+				   n == -1 ? "unclosed quote" : "too many words in boot.conf");
 		return -1;
 	}
 	tok[n] = NULL;
 	switch (parse_setting(c, tok, n, why, sizeof(why))) {
 	case -1:
-		bad_line(c, line, why);
+		boot_conf_bad_line(c, line, why);
 		return -1;
 	case 1:
 		return 0;
 	}
 	if (c->n == BOOT_MAX_ENTRIES) {
-		bad_line(c, line, "too many entries (at most 32)");
+		boot_conf_bad_line(c, line, "too many entries (at most 32)");
 		return -1;
 	}
 	memset(e, 0, sizeof(*e));
 	e->line = line;
+	e->group = c->group;
 	e->last_status = -1;
 	if (strcmp(tok[0], "module") == 0) {
 		e->kind = BOOT_MODULE;
 		if (n < 2) {
-			bad_line(c, line, "module: missing PATH");
+			boot_conf_bad_line(c, line, "module: missing PATH");
 			return -1;
 		}
 		e->argv = &tok[1];
 	} else if (strcmp(tok[0], "container") == 0 || strcmp(tok[0], "run") == 0) {
 		e->kind = tok[0][0] == 'c' ? BOOT_CONTAINER : BOOT_RUN;
 		if (parse_process(c, e, tok, n, why, sizeof(why)) != 0) {
-			bad_line(c, line, why);
+			boot_conf_bad_line(c, line, why);
 			return -1;
 		}
 	} else {
 		snprintf(why, sizeof(why),
-			 "unknown directive '%s' (want module, container, run, grace, backoff, "
-			 "backoff-reset, shutdown-deadline, log-size or log-dir)",
+			 "unknown directive '%s' (want module, container, run, group, grace, "
+			 "backoff, backoff-reset, shutdown-deadline, log-size or log-dir)",
 			 tok[0]);
-		bad_line(c, line, why);
+		boot_conf_bad_line(c, line, why);
 		return -1;
 	}
 	c->nargs += SPARE + n + 1;
@@ -465,6 +495,7 @@ int boot_conf_parse(struct boot_conf *c, const char *path)
 	c->log_dir = NULL;
 	c->log_file_size = BOOT_DEFAULT_LOG_FILE_SIZE;
 	c->n = c->bad = c->nargs = 0;
+	c->group = 0;
 	for (int line = 1; p < end; line++) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
@@ -472,13 +503,14 @@ int boot_conf_parse(struct boot_conf *c, const char *path)
 		if (nl)
 			*nl = '\0';
 		if (has_nul(p, n))
-			bad_line(c, line, "NUL byte in the line (boot.conf is text)");
+			boot_conf_bad_line(c, line, "NUL byte in the line (boot.conf is text)");
 		else
 			parse_line(c, line, p);
 		if (!nl)
 			break;
 		p = nl + 1;
 	}
+	boot_order_resolve(c);
 	return c->bad;
 }
 

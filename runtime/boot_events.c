@@ -1,5 +1,5 @@
 /* PID 1's one wait (boot_pid1.h): the signals it takes (as a signalfd, so they and the file
- * descriptors are one poll(2)), the entries' log pipes and the control socket. No thread and
+ * descriptors are one poll(2)), the entries' log and readiness pipes and the control socket. No thread and
  * no timer of its own: the callers pass the time until their next deadline. */
 #include <errno.h>
 #include <poll.h>
@@ -11,8 +11,8 @@
 int boot_wait_signal(const sigset_t *set, long long timeout_ms)
 {
 	static int sfd = -1;
-	struct pollfd p[1 + BOOT_MAX_ENTRIES + 16];
-	int who[1 + BOOT_MAX_ENTRIES];
+	struct pollfd p[1 + 2 * BOOT_MAX_ENTRIES + 16];
+	int who[1 + 2 * BOOT_MAX_ENTRIES];
 	struct signalfd_siginfo si;
 	int n = 0, logs, r;
 
@@ -25,6 +25,12 @@ int boot_wait_signal(const sigset_t *set, long long timeout_ms)
 		who[n] = i;
 		p[n++] = (struct pollfd){ .fd = boot_log_fd(i), .events = POLLIN };
 	}
+	for (int i = 0; i < boot_cf.n; i++) {
+		if (boot_ready_fd(i) < 0)
+			continue;
+		who[n] = BOOT_MAX_ENTRIES + i;
+		p[n++] = (struct pollfd){ .fd = boot_ready_fd(i), .events = POLLIN };
+	}
 	logs = n;
 	n += boot_ctl_fds(p + n);
 	do
@@ -33,8 +39,10 @@ int boot_wait_signal(const sigset_t *set, long long timeout_ms)
 	if (r <= 0)
 		return 0;
 	for (int k = 1; k < logs; k++)
-		if (p[k].revents)
+		if (p[k].revents && who[k] < BOOT_MAX_ENTRIES)
 			boot_log_drain(who[k]);
+		else if (p[k].revents)
+			boot_ready_read(who[k] - BOOT_MAX_ENTRIES);
 	boot_ctl_ready(p + logs, n - logs);
 	if (p[0].revents && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		return (int)si.ssi_signo;
