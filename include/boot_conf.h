@@ -44,6 +44,13 @@ enum boot_action {
 	BOOT_HALT,
 };
 
+/* `watchdog DEVICE TIMEOUT [MODE]`: when PID 1 pets it. */
+enum boot_wd_mode {
+	BOOT_WD_OFF,	  /* the line is kept, the device left alone */
+	BOOT_WD_RUN_TIME, /* petted while the machine runs; magic close when shutdown begins */
+	BOOT_WD_THROUGH_SHUTDOWN, /* petted until just before reboot(2): a stuck shutdown resets */
+};
+
 /* restart=no|on-failure[:N]|always: whether an exit is followed by a new start. */
 enum boot_restart {
 	BOOT_RESTART_NO,
@@ -92,6 +99,10 @@ struct boot_conf {
 	long log_size;	       /* `log-size SIZE`: ring buffer per entry that does not say */
 	const char *log_dir;   /* `log-dir DIR [MAX-SIZE]`: NAME.log files there too */
 	long log_file_size;
+	const char *wd_device; /* `watchdog`: NULL when there is none */
+	unsigned wd_timeout;   /* seconds */
+	enum boot_wd_mode wd_mode;
+	int wd_line;
 	int n;
 	int bad;	/* lines skipped */
 	unsigned group; /* while parsing: the `group` lines so far */
@@ -114,6 +125,7 @@ long long boot_parse_duration(const char *s);
 long boot_parse_size(const char *s, long max);
 
 extern const char *const boot_restart_names[];
+extern const char *const boot_wd_mode_names[];
 
 /* Report "nestbox: PATH:LINE: reason" and count the line as bad. */
 void boot_conf_bad_line(struct boot_conf *c, int line, const char *reason);

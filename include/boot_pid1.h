@@ -68,6 +68,15 @@ void boot_ctl_ready(const struct pollfd *p, int n);
 void boot_ctl_follow(int entry, const char *s, size_t n);
 int boot_ctl_client(const char *socket_path, int argc, char **argv);
 
+/* boot_watchdog.c */
+void boot_watchdog_open(void);
+long long boot_watchdog_timeout(long long now, long long timeout_ms); /* capped to the pet */
+void boot_watchdog_pet(long long now);				      /* when it is due */
+void boot_watchdog_close(bool at_reboot); /* magic close, when the mode says it is time */
+#ifdef NB_FAULTS
+void __attribute__((noreturn)) boot_watchdog_hang(void);
+#endif
+
 /* boot_shutdown.c: stop everything within the deadline, sync, unmount, reboot(2). */
 void __attribute__((noreturn)) boot_shutdown(const sigset_t *set, enum boot_action how);
 

@@ -385,6 +385,7 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 	boot_log_setup();
 	boot_ctl_listen();
 	load_modules();
+	boot_watchdog_open();
 	start_waiting();
 	boot_write_status();
 
@@ -456,6 +457,9 @@ static int check_file(const char *path)
 	printf("backoff %lldms %u.%02u %lldms\nbackoff-reset %lldms\nshutdown-deadline %lldms\n",
 	       boot_cf.backoff_start_ms, boot_cf.backoff_factor / 100, boot_cf.backoff_factor % 100,
 	       boot_cf.backoff_cap_ms, boot_cf.stable_ms, boot_cf.deadline_ms);
+	if (boot_cf.wd_device)
+		printf("watchdog %s %u %s\n", boot_cf.wd_device, boot_cf.wd_timeout,
+		       boot_wd_mode_names[boot_cf.wd_mode]);
 	if (boot_cf.grace_ms % 1000)
 		printf("grace %lldms\n", boot_cf.grace_ms);
 	else
@@ -485,7 +489,12 @@ static int usage_error(const char *value, const char *why)
 
 static bool is_client_verb(const char *s)
 {
-	static const char *const verbs[] = { "status", "logs", "stop", "start", "restart" };
+	static const char *const verbs[] = {
+		"status", "logs", "stop", "start", "restart",
+#ifdef NB_FAULTS
+		"hang", /* the watchdog's test (boot_watchdog.c) */
+#endif
+	};
 
 	for (unsigned i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (strcmp(s, verbs[i]) == 0)

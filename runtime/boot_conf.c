@@ -30,6 +30,12 @@ const char *const boot_restart_names[] = {
 	[BOOT_RESTART_ALWAYS] = "always",
 };
 
+const char *const boot_wd_mode_names[] = {
+	[BOOT_WD_OFF] = "off",
+	[BOOT_WD_RUN_TIME] = "run-time",
+	[BOOT_WD_THROUGH_SHUTDOWN] = "through-shutdown",
+};
+
 long long boot_parse_duration(const char *s)
 {
 	static const struct {
@@ -333,9 +339,40 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 	return check_with_run_parser(e, why, len);
 }
 
+/* watchdog DEVICE TIMEOUT [MODE]: TIMEOUT in whole seconds (WDIOC_SETTIMEOUT takes an int of
+ * seconds, watchdog-api.rst), MODE through-shutdown by default. The device is opened by PID 1
+ * after the modules are loaded (a module may be what makes it), so it is not looked at here. */
+static int parse_watchdog(struct boot_conf *c, int line, char **tok, int n, char *why, size_t len)
+{
+	long long t = n >= 3 && n <= 4 ? boot_parse_duration(tok[2]) : -1;
+	int mode = BOOT_WD_THROUGH_SHUTDOWN;
+
+	if (n == 4) {
+		for (mode = 0; mode <= BOOT_WD_THROUGH_SHUTDOWN; mode++)
+			if (strcmp(tok[3], boot_wd_mode_names[mode]) == 0)
+				break;
+	}
+	if (t < 1000 || t % 1000 || t > 3600000 || mode > BOOT_WD_THROUGH_SHUTDOWN ||
+	    tok[1][0] != '/') {
+		snprintf(why, len,
+			 "watchdog: want DEVICE (absolute) TIMEOUT (whole seconds, 1 to "
+			 "3600) [off|run-time|through-shutdown]");
+		return -1;
+	}
+	if (c->wd_device) {
+		snprintf(why, len, "watchdog: one already on line %d", c->wd_line);
+		return -1;
+	}
+	c->wd_device = tok[1];
+	c->wd_line = line;
+	c->wd_timeout = (unsigned)(t / 1000);
+	c->wd_mode = mode;
+	return 1;
+}
+
 /* The machine-wide settings. Returns 0 when tok is not one, 1 when it was one and is taken,
  * -1 with why filled when it is one but bad. */
-static int parse_setting(struct boot_conf *c, char **tok, int n, char *why, size_t len)
+static int parse_setting(struct boot_conf *c, int line, char **tok, int n, char *why, size_t len)
 {
 	long long v[3];
 
@@ -368,6 +405,8 @@ static int parse_setting(struct boot_conf *c, char **tok, int n, char *why, size
 		c->backoff_cap_ms = v[2];
 		return 1;
 	}
+	if (strcmp(tok[0], "watchdog") == 0)
+		return parse_watchdog(c, line, tok, n, why, len);
 	if (strcmp(tok[0], "group") == 0) {
 		if (n > 2) {
 			snprintf(why, len, "group: at most one LABEL");
@@ -428,7 +467,7 @@ static int parse_line(struct boot_conf *c, int line, char *text)
 		return -1;
 	}
 	tok[n] = NULL;
-	switch (parse_setting(c, tok, n, why, sizeof(why))) {
+	switch (parse_setting(c, line, tok, n, why, sizeof(why))) {
 	case -1:
 		boot_conf_bad_line(c, line, why);
 		return -1;
@@ -457,10 +496,11 @@ static int parse_line(struct boot_conf *c, int line, char *text)
 			return -1;
 		}
 	} else {
-		snprintf(why, sizeof(why),
-			 "unknown directive '%s' (want module, container, run, group, grace, "
-			 "backoff, backoff-reset, shutdown-deadline, log-size or log-dir)",
-			 tok[0]);
+		snprintf(
+		    why, sizeof(why),
+		    "unknown directive '%s' (want module, container, run, group, grace, "
+		    "backoff, backoff-reset, shutdown-deadline, log-size, log-dir or watchdog)",
+		    tok[0]);
 		boot_conf_bad_line(c, line, why);
 		return -1;
 	}
@@ -494,6 +534,7 @@ int boot_conf_parse(struct boot_conf *c, const char *path)
 	c->log_size = BOOT_DEFAULT_LOG_SIZE;
 	c->log_dir = NULL;
 	c->log_file_size = BOOT_DEFAULT_LOG_FILE_SIZE;
+	c->wd_device = NULL;
 	c->n = c->bad = c->nargs = 0;
 	c->group = 0;
 	for (int line = 1; p < end; line++) {

@@ -120,6 +120,13 @@ static void handle(struct client *c)
 
 	if (name)
 		*name++ = '\0';
+#ifdef NB_FAULTS
+	if (strcmp(verb, "hang") == 0) {
+		reply(c, '0', "hanging\n", 8);
+		drop(c);
+		boot_watchdog_hang();
+	}
+#endif
 	if (strcmp(verb, "status") == 0) {
 		reply(c, '0', answer, status_text(answer, sizeof(answer)));
 		return;
@@ -237,9 +244,10 @@ int boot_ctl_client(const char *path, int argc, char **argv)
 	int fd, len;
 	ssize_t n;
 
-	if (strcmp(argv[0], "status") == 0 ? argc > 1 : !name || argc > 2 + follow)
-		return usage(argv[0],
-			     strcmp(argv[0], "status") == 0 ? "takes no NAME" : "want one NAME");
+	bool bare = strcmp(argv[0], "status") == 0 || strcmp(argv[0], "hang") == 0;
+
+	if (bare ? argc > 1 : !name || argc > 2 + follow)
+		return usage(argv[0], bare ? "takes no NAME" : "want one NAME");
 	if (follow && strcmp(argv[0], "logs") != 0)
 		return usage("-f", "only for logs");
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);

@@ -33,9 +33,11 @@ int boot_wait_signal(const sigset_t *set, long long timeout_ms)
 	}
 	logs = n;
 	n += boot_ctl_fds(p + n);
+	timeout_ms = boot_watchdog_timeout(boot_now_ms(), timeout_ms);
 	do
 		r = poll(p, (nfds_t)n, timeout_ms < 0 ? -1 : (int)timeout_ms);
 	while (r < 0 && errno == EINTR);
+	boot_watchdog_pet(boot_now_ms());
 	if (r <= 0)
 		return 0;
 	for (int k = 1; k < logs; k++)

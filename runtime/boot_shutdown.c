@@ -167,6 +167,7 @@ void boot_shutdown(const sigset_t *set, enum boot_action how)
 	BOOT_LOG("%s: stopping %d containers and programs (grace %lld ms, deadline %lld ms)",
 		 boot_action_names[how], boot_running(), boot_cf.grace_ms, boot_cf.deadline_ms);
 	boot_stopping = true;
+	boot_watchdog_close(false);
 	for (int i = 0; i < boot_cf.n; i++)
 		boot_cf.e[i].restart_at_ms = boot_cf.e[i].kill_at_ms = 0;
 	stop_entries(set, deadline);
@@ -180,6 +181,7 @@ void boot_shutdown(const sigset_t *set, enum boot_action how)
 		 : how == BOOT_HALT   ? "halt"
 				      : "reboot",
 		 boot_now_ms() - t0, boot_cf.deadline_ms);
+	boot_watchdog_close(true);
 	reboot(cmds[how]);
 	BOOT_LOG("reboot(2): %s", strerror(errno));
 	for (;;)

@@ -64,7 +64,7 @@ write_conf(struct __test_metadata *_metadata, const char *path, const char *fmt,
 
 /* Start `nestbox boot CONF` as PID 1 of a new pid namespace (and its own mount namespace, so
  * its mounts and its unmount-everything at shutdown stay there); console to log. */
-static pid_t boot_pid1(const char *conf, const char *log)
+static pid_t boot_pid1_of(const char *nestbox, const char *conf, const char *log)
 {
 	pid_t pid;
 
@@ -79,10 +79,30 @@ static pid_t boot_pid1(const char *conf, const char *log)
 			_exit(124);
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
-		execl(nbt_nestbox(), "nestbox", "boot", conf, (char *)NULL);
+		execl(nestbox, "nestbox", "boot", conf, (char *)NULL);
 		_exit(124);
 	}
 	return pid;
+}
+
+static pid_t boot_pid1(const char *conf, const char *log)
+{
+	return boot_pid1_of(nbt_nestbox(), conf, log);
+}
+
+/* The test build next to nestbox (make builds both): it has the watchdog's hang switch and
+ * takes a plain file for the watchdog device. NULL when it is not there. */
+static const char *nestbox_faults(void)
+{
+	static char path[PATH_MAX];
+	char *slash;
+
+	snprintf(path, sizeof(path), "%s", nbt_nestbox());
+	slash = strrchr(path, '/');
+	if (!slash)
+		return NULL;
+	snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "nestbox-faults");
+	return access(path, X_OK) == 0 ? path : NULL;
 }
 
 static bool wait_file(const char *path, int ms)
@@ -1084,6 +1104,212 @@ TEST_F_TIMEOUT(boot, groups_start_in_order_members_in_parallel, 60)
 	ASSERT_TRUE(a_ready && b_start && c_start) TH_LOG("%s", res.out);
 	EXPECT_LT(b_start, a_ready) TH_LOG("a and b in parallel:\n%s", res.out);
 	EXPECT_EQ(0, strcmp(c_start, "c-start\n")) TH_LOG("c last:\n%s", res.out);
+}
+
+/* ---- the hardware watchdog (issue 23) ----------------------------------------------------- */
+
+TEST_F(boot, check_reads_and_refuses_watchdog_lines)
+{
+	write_conf(_metadata, self->conf,
+		   "watchdog /dev/watchdog0 10 run-time\n"
+		   "watchdog /dev/watchdog1 10\n"
+		   "watchdog /dev/x 1.5\n"
+		   "watchdog /dev/x 10 sometimes\n"
+		   "watchdog dev/x 10\n");
+	ASSERT_LE(0, nbt_run(&res, "boot", "--check", self->conf, NULL));
+	EXPECT_EQ(125, res.status);
+	EXPECT_NE(NULL, strstr(res.err, "boot.conf:2: watchdog: one already on line 1"))
+	TH_LOG("%s", res.err);
+	for (int line = 3; line <= 5; line++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "boot.conf:%d: watchdog: want DEVICE", line);
+		EXPECT_NE(NULL, strstr(res.err, want)) TH_LOG("%s", res.err);
+	}
+	EXPECT_EQ(4, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "watchdog /dev/watchdog0 10 run-time\n"))
+	TH_LOG("%s", res.out);
+}
+
+/* A watchdog device that is not there, or a file that is not a watchdog: the line and the
+ * reason on the console, and everything else still starts. */
+TEST_F_TIMEOUT(boot, missing_or_bad_watchdog_device_is_named_and_the_rest_starts, 60)
+{
+	write_conf(_metadata, self->conf,
+		   "watchdog /nonexistent/watchdog 10\n"
+		   "run last on-exit=poweroff -- /bin/true\n");
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL, strstr(res.out, "boot.conf:1: watchdog /nonexistent/watchdog: No such file "
+					"or directory: the machine runs without"))
+	TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "run last: exited with status 0")) TH_LOG("%s", res.out);
+}
+
+/* The refusal of a plain file, as PID 1 (a separate pid namespace: a test forks one PID 1). */
+TEST_F_TIMEOUT(boot, a_file_that_is_not_a_watchdog_is_refused, 60)
+{
+	char file[PATH_MAX];
+
+	snprintf(file, sizeof(file), "%s/notawatchdog", self->dir);
+	ASSERT_EQ(0, nbt_write_file(file, ""));
+	write_conf(_metadata, self->conf,
+		   "watchdog %s 10\n"
+		   "run last on-exit=poweroff -- /bin/true\n",
+		   file);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_NE(NULL, strstr(res.out, "boot.conf:1: watchdog ")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, ": not a watchdog device: the machine runs without"))
+	TH_LOG("%s", res.out);
+}
+
+static int count_char(const char *path, char ch)
+{
+	static char buf[65536];
+	int n = nbt_read_file(path, buf, sizeof(buf)), k = 0;
+
+	for (int i = 0; i < n; i++)
+		k += buf[i] == ch;
+	return k;
+}
+
+static char last_char(const char *path)
+{
+	static char buf[65536];
+	int n = nbt_read_file(path, buf, sizeof(buf));
+
+	return n > 0 ? buf[n - 1] : 0;
+}
+
+/* Test build, a plain file as the device: a pet every half timeout, and the magic close 'V' at
+ * a clean poweroff. */
+TEST_F_TIMEOUT(boot, watchdog_is_petted_every_half_timeout_then_closed_with_v, 60)
+{
+	const char *faults = nestbox_faults();
+	char wd[PATH_MAX];
+	int pets;
+
+	if (!faults)
+		SKIP(return, "no build/nestbox-faults (the test build)");
+	snprintf(wd, sizeof(wd), "%s/wd", self->dir);
+	ASSERT_EQ(0, nbt_write_file(wd, ""));
+	write_conf(_metadata, self->conf,
+		   "watchdog %s 2\n"
+		   "run alive -- /bin/sleep 100\n",
+		   wd);
+	self->pid1 = boot_pid1_of(faults, self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(
+	    nbt_wait_for_text(self->log, "petted every 1000 ms, mode through-shutdown", 10000));
+	usleep(3300000);
+	pets = count_char(wd, '.');
+	ksft_print_msg("%d pets in 3.3 s at a 1 s interval\n", pets);
+	EXPECT_LE(3, pets);
+	EXPECT_GE(5, pets);
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+	EXPECT_EQ('V', last_char(wd));
+}
+
+/* The hang switch of the test build: PID 1 stops, and so does the petting (on a real device,
+ * the machine is reset: the QEMU check). */
+TEST_F_TIMEOUT(boot, hang_switch_stops_the_petting, 60)
+{
+	const char *faults = nestbox_faults();
+	char wd[PATH_MAX], sock[64];
+	int before;
+
+	if (!faults)
+		SKIP(return, "no build/nestbox-faults (the test build)");
+	snprintf(wd, sizeof(wd), "%s/wd", self->dir);
+	ASSERT_EQ(0, nbt_write_file(wd, ""));
+	write_conf(_metadata, self->conf, "watchdog %s 1\nrun alive -- /bin/sleep 100\n", wd);
+	self->pid1 = boot_pid1_of(faults, self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "petted every 500 ms", 10000));
+	usleep(1200000);
+	EXPECT_LE(2, count_char(wd, '.'));
+	snprintf(sock, sizeof(sock), "/proc/%d/root/run/nestbox/control", self->pid1);
+	ASSERT_LE(0, nbt_run(&res, "boot", "--socket", sock, "hang", NULL));
+	EXPECT_EQ(125, res.status) TH_LOG("the shipped build has no hang switch: %s", res.err);
+	{
+		const char *argv[] = { "boot", "--socket", sock, "hang", NULL };
+		pid_t c = fork();
+
+		ASSERT_LE(0, c);
+		if (c == 0) {
+			execv(faults, (char *const[]){ "nestbox", (char *)argv[0], (char *)argv[1],
+						       (char *)argv[2], (char *)argv[3], NULL });
+			_exit(127);
+		}
+		EXPECT_EQ(0, nbt_wait_exit(c));
+	}
+	before = count_char(wd, '.');
+	usleep(2000000);
+	EXPECT_EQ(before, count_char(wd, '.'));
+	EXPECT_EQ(0, kill(self->pid1, 0)); /* still there, just stuck */
+}
+
+/* The modes during a shutdown that takes 2 s (a TERM-ignoring program, deadline 2 s):
+ * run-time disarms (magic close) as shutdown begins, through-shutdown keeps petting to the
+ * end. Both end with 'V'. One PID 1 per test: run-time here, through-shutdown below. */
+static void shutdown_pets(struct __test_metadata *_metadata, FIXTURE_DATA(boot) * self,
+			  const char *mode, int *during)
+{
+	const char *faults = nestbox_faults();
+	char wd[PATH_MAX], up[PATH_MAX];
+	int before;
+
+	snprintf(wd, sizeof(wd), "%s/wd", self->dir);
+	snprintf(up, sizeof(up), "%s/up", self->dir);
+	ASSERT_EQ(0, nbt_write_file(wd, ""));
+	write_conf(_metadata, self->conf,
+		   "watchdog %s 1 %s\n"
+		   "shutdown-deadline 2s\n"
+		   "run stubborn -- /bin/sh -c \"trap '' TERM; touch %s; while :; do sleep 0.1; "
+		   "done\"\n",
+		   wd, mode, up);
+	self->pid1 = boot_pid1_of(faults, self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_file(up, 10000));
+	before = count_char(wd, '.');
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+	*during = count_char(wd, '.') - before;
+	EXPECT_EQ('V', last_char(wd));
+}
+
+TEST_F_TIMEOUT(boot, watchdog_run_time_mode_disarms_when_shutdown_begins, 60)
+{
+	int during = -1;
+
+	if (!nestbox_faults())
+		SKIP(return, "no build/nestbox-faults (the test build)");
+	shutdown_pets(_metadata, self, "run-time", &during);
+	EXPECT_GE(1, during); /* at most one raced the signal */
+	ASSERT_EQ(0, nbt_read_file(self->log, res.out, sizeof(res.out)) < 0);
+	EXPECT_LT(strstr(res.out, "disarmed (magic close)"), strstr(res.out, "all stopped"))
+	TH_LOG("%s", res.out);
+}
+
+TEST_F_TIMEOUT(boot, watchdog_through_shutdown_mode_pets_until_reboot, 60)
+{
+	int during = -1;
+
+	if (!nestbox_faults())
+		SKIP(return, "no build/nestbox-faults (the test build)");
+	shutdown_pets(_metadata, self, "through-shutdown", &during);
+	ksft_print_msg("%d pets during a 2 s shutdown (every 500 ms)\n", during);
+	EXPECT_LE(3, during);
 }
 
 TEST_HARNESS_MAIN
