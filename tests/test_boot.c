@@ -990,6 +990,31 @@ TEST_F_TIMEOUT(boot, status_stop_start_restart_through_the_socket, 60)
 	TH_LOG("%s", res.err);
 }
 
+/* logs -f: what is there, then each new line as it comes, until the client goes. */
+TEST_F_TIMEOUT(boot, logs_follow_gets_new_lines_as_they_come, 60)
+{
+	char sock[64], out[PATH_MAX];
+	const char *argv[] = { "boot", "--socket", sock, "logs", "-f", "ticker", NULL };
+	pid_t client;
+
+	snprintf(out, sizeof(out), "%s/follow", self->dir);
+	write_conf(_metadata, self->conf,
+		   "run ticker -- /bin/sh -c \"echo first; sleep 1.5; echo second; exec sleep "
+		   "100\"\n");
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "run ticker: started", 10000));
+	usleep(300000);
+	snprintf(sock, sizeof(sock), "/proc/%d/root/run/nestbox/control", self->pid1);
+	client = nbt_spawn(argv, out);
+	ASSERT_LT(0, client);
+	EXPECT_TRUE(nbt_wait_for_text(out, "] first\n", 5000));
+	EXPECT_TRUE(nbt_wait_for_text(out, "] second\n", 5000));
+	EXPECT_EQ(0, kill(client, 0)); /* still following */
+	kill(client, SIGKILL);
+	waitpid(client, NULL, 0);
+}
+
 /* Only root gets an answer (socket mode 0600, and SO_PEERCRED says uid 0). */
 TEST_F_TIMEOUT(boot, control_socket_is_root_only, 60)
 {
