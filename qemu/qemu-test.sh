@@ -64,6 +64,6 @@ for k in "$@"; do
 done
 printf '%-7s %-6s %7s %7s %8s %8s %8s  %s\n' total "" $tp $tf $ts "" "${total}s" \
 	"$([ $rc -eq 0 ] && echo PASS || echo FAIL)"
-echo "logs: $dir/KERNEL/{suite,boot}.{console,results,host}"
+echo "logs: $dir/KERNEL/{suite,boot,watchdog}.{console,results,host}"
 echo "$tp passed, $tf failed, $ts skipped"
 exit $rc
