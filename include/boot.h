@@ -7,10 +7,9 @@
 
 #include <stdbool.h>
 
-#define BOOT_CONF_DEFAULT     "/etc/nestbox/boot.conf"
-#define BOOT_CONF_CMDLINE     "nestbox.conf=" /* kernel command line override */
-#define BOOT_STATUS_FILE      "/run/nestbox/status"
-#define BOOT_RESTART_DELAY_MS 1000
+#define BOOT_CONF_DEFAULT "/etc/nestbox/boot.conf"
+#define BOOT_CONF_CMDLINE "nestbox.conf=" /* kernel command line override */
+#define BOOT_STATUS_FILE  "/run/nestbox/status"
 
 /* True when main() must hand over to boot_main: PID 1 started as .../init or with no argument,
  * or `nestbox boot ...`. */

@@ -6,12 +6,16 @@
 #                     decompressed: busybox insmod and finit_module without MODULE_INIT_COMPRESSED_FILE
 #                     cannot load .ko.xz
 #   modules.load      their names in load order (dependencies first), one per line
+#   modules.extra     the watchdog drivers there are (i6300esb, softdog): taken, loaded by no VM but
+#                     the watchdog VM
 #   package           the Debian package and version it came from
 # Usage: fetch-kernel.sh VERSION [BUILD_DIR]
 set -eu
 ver=${1:?usage: fetch-kernel.sh VERSION [BUILD_DIR]}
 build=${2:-build}
 want_mods="overlay veth bridge virtio_pci virtio_console"
+# Taken but not loaded by every VM (modules.extra): the watchdog VM loads the one there is.
+extra_mods="i6300esb softdog"
 
 available() {
 	apt-cache pkgnames linux-image- 2>/dev/null |
@@ -36,7 +40,8 @@ if apt-cache show "$pkg-unsigned" >/dev/null 2>&1; then
 fi
 
 dir=$build/kernels/$ver
-if [ -f "$dir/package" ] && [ "$(sed -n 1p "$dir/package")" = "$pkg" ] && [ -f "$dir/vmlinuz" ]; then
+if [ -f "$dir/package" ] && [ "$(sed -n 1p "$dir/package")" = "$pkg" ] && [ -f "$dir/vmlinuz" ] &&
+	[ -f "$dir/modules.extra" ]; then
 	exit 0 # cached
 fi
 echo "fetch-kernel: $ver -> $pkg"
@@ -97,5 +102,12 @@ add() { # add NAME
 for m in $want_mods; do
 	add "$m"
 done
+final=$order
+order=$dir/modules.extra
+: >"$order"
+for m in $extra_mods; do
+	add "$m" 2>/dev/null
+done
+order=$final
 printf '%s\n%s\n' "$pkg" "$(basename "$deb")" >"$dir/package"
 echo "fetch-kernel: $ver: $(basename "$deb"): modules $(tr '\n' ' ' <"$order")"

@@ -7,7 +7,9 @@
 #   /nestbox/qemu           the guest scripts and guest-exit
 #   /lib/modules/*.ko       the kernel's modules (fetch-kernel.sh)
 #   /etc/nestbox/boot.conf  loads the modules, runs the suite; boot-mode.conf: the boot-mode VM;
-#                           probe.conf: powers off at once (KVM probe)
+#                           watchdog.conf: the watchdog VM; probe.conf: powers off at once (KVM probe)
+#   /init-faults            the test build (build/nestbox-faults, with the watchdog's hang switch),
+#                           PID 1 of the watchdog VM (rdinit=/init-faults)
 # Usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz [NESTBOX_BINARY]   (from the repo's top directory)
 set -eu
 kdir=${1:?usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz [NESTBOX]}
@@ -37,6 +39,7 @@ trap 'rm -rf "$root"' EXIT
 )
 cp "$nestbox" "$root/init"
 ln -sf /init "$root/bin/nestbox"
+[ -x "$build/nestbox-faults" ] && cp "$build/nestbox-faults" "$root/init-faults"
 cp -a "$build/rootfs" "$root/nestbox/rootfs"
 rm -f "$root/nestbox/rootfs/.stamp"
 cp "$build/rootfs/etc/passwd" "$build/rootfs/etc/group" "$root/etc/"
@@ -56,14 +59,27 @@ while read -r m; do
 	cp "$kdir/modules/$m.ko" "$root/lib/modules/"
 	echo "module /lib/modules/$m.ko" >>"$mods"
 done <"$kdir/modules.load"
-for c in suite boot-mode; do
+# The watchdog VM: i6300esb where the kernel has it (QEMU's -device i6300esb), else softdog.
+wd=$root/nestbox/watchdog.conf
+: >"$wd"
+for m in i6300esb softdog; do
+	grep -qx "$m" "$kdir/modules.extra" 2>/dev/null || continue
+	# its dependencies (the watchdog core) come first in modules.extra; the other driver not
+	for d in $(grep -vxE 'i6300esb|softdog' "$kdir/modules.extra") $m; do
+		cp "$kdir/modules/$d.ko" "$root/lib/modules/"
+		echo "module /lib/modules/$d.ko" >>"$wd"
+	done
+	break
+done
+for c in suite boot-mode watchdog; do
 	conf=boot.conf
 	[ $c = suite ] || conf=$c.conf
-	sed -e "/^@MODULES@\$/{r $mods" -e 'd;}' "qemu/guest/$c.conf" >"$root/etc/nestbox/$conf"
+	sed -e "/^@MODULES@\$/{r $mods" -e 'd;}' -e "/^@WATCHDOG_MODULE@\$/{r $wd" -e 'd;}' \
+		"qemu/guest/$c.conf" >"$root/etc/nestbox/$conf"
 	cp "$root/etc/nestbox/$conf" "$(dirname "$out")/" # the host checks line numbers in it
 done
 echo "run probe on-exit=poweroff -- /bin/true" >"$root/etc/nestbox/probe.conf"
-rm -f "$mods"
+rm -f "$mods" "$wd"
 
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$out.tmp"
 mv "$out.tmp" "$out"

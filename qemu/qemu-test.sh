@@ -28,8 +28,8 @@ echo "qemu-test: kernels $*; accel $ACCEL (cached in $dir/accel; rm it to probe 
 t0=$(date +%s)
 jobs=${QEMU_JOBS:-2} running=0
 for k in "$@"; do
-	rm -f "$dir/$k/suite.summary" "$dir/$k/boot.summary"
-	(for mode in suite boot; do
+	rm -f "$dir/$k/suite.summary" "$dir/$k/boot.summary" "$dir/$k/watchdog.summary"
+	(for mode in suite boot watchdog; do
 		echo "[$k $mode] booting $(sed -n 2p "$build/kernels/$k/package")"
 		LABEL="$k $mode" sh qemu/run-vm.sh "$mode" "$build/kernels/$k" \
 			"$dir/$k/initramfs.cpio.gz" "$dir/$k/$mode" || :
@@ -47,7 +47,7 @@ echo
 printf '%-7s %-6s %7s %7s %8s %8s %8s  %s\n' kernel vm passed failed skipped boot wall result
 rc=0 tp=0 tf=0 ts=0
 for k in "$@"; do
-	for mode in suite boot; do
+	for mode in suite boot watchdog; do
 		s=$dir/$k/$mode.summary
 		if [ -s "$s" ]; then
 			read -r p f sk boot wall verdict reason <"$s"
@@ -64,6 +64,6 @@ for k in "$@"; do
 done
 printf '%-7s %-6s %7s %7s %8s %8s %8s  %s\n' total "" $tp $tf $ts "" "${total}s" \
 	"$([ $rc -eq 0 ] && echo PASS || echo FAIL)"
-echo "logs: $dir/KERNEL/{suite,boot}.{console,results,host}"
+echo "logs: $dir/KERNEL/{suite,boot,watchdog}.{console,results,host}"
 echo "$tp passed, $tf failed, $ts skipped"
 exit $rc

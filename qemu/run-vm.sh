@@ -1,11 +1,15 @@
 #!/bin/sh
 # Boot one test VM and judge it. Usage (from the repo's top directory):
-#   run-vm.sh MODE KERNEL_DIR INITRAMFS OUT_PREFIX      MODE: suite | boot | probe-kvm
+#   run-vm.sh MODE KERNEL_DIR INITRAMFS OUT_PREFIX      MODE: suite | boot | watchdog | probe-kvm
 # suite: nestbox boots with /etc/nestbox/boot.conf and runs the native suite; passes only when
 #        the results port's status line and the isa-debug-exit code agree.
 # boot:  nestbox boots with boot-mode.conf (kernel command line nestbox.conf=); passes when the
 #        in-VM checks pass and the console shows the bad lines reported, every container stopped
-#        and a clean power off (QEMU exit 0, "reboot: Power down", no panic).
+#        and a clean power off (QEMU exit 0, "reboot: Power down", no panic), within the shutdown
+#        deadline + 1 s although one program ignores SIGTERM.
+# watchdog: the test build as PID 1 (rdinit=/init-faults) with watchdog.conf and -device i6300esb;
+#        passes when the in-VM checks pass (no reset while healthy) and, after the hang switch,
+#        the watchdog resets the VM (QEMU exits before the timeout, no power off, no panic).
 # Writes OUT_PREFIX.console, .results (TAP from the VM), .host (host-side TAP) and .summary
 # ("passed failed skipped boot_s wall_s verdict reason"). Env: LABEL, VM_TIMEOUT (s, 180),
 # VM_CPUS (1), VM_MEM (MiB, 1024), ACCEL (kvm|tcg, else probed once and cached).
@@ -19,9 +23,13 @@ timeout_s=${VM_TIMEOUT:-180}
 case $mode in
 suite) conf=/etc/nestbox/boot.conf ;;
 boot) conf=/etc/nestbox/boot-mode.conf ;;
+watchdog) conf="/etc/nestbox/watchdog.conf rdinit=/init-faults" ;;
 probe-kvm) conf=/etc/nestbox/probe.conf ;;
 *) echo "run-vm: unknown mode '$mode'" >&2; exit 2 ;;
 esac
+
+wdog=
+[ "$mode" = watchdog ] && wdog="-device i6300esb -watchdog-action reset"
 
 qemu() { # qemu ACCEL TIMEOUT: boot the VM, no network device, console and results to files
 	rm -f "$out.console" "$out.results"
@@ -33,7 +41,7 @@ qemu() { # qemu ACCEL TIMEOUT: boot the VM, no network device, console and resul
 		-display none -monitor none -serial "file:$out.console" \
 		-kernel "$kdir/vmlinuz" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 loglevel=4 nestbox.conf=$conf" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 $wdog \
 		-device virtio-serial-pci \
 		-chardev "file,id=results,path=$out.results" \
 		-device virtserialport,chardev=results,name=results </dev/null
@@ -117,6 +125,11 @@ elif [ "$mode" = suite ]; then
 		verdict=FAIL reason="status=$st but QEMU exited $rc (isa-debug-exit wants $want)"
 	fi
 	check "no kernel panic" no_panic
+elif [ "$mode" = watchdog ]; then
+	check "hang switch thrown (PID 1 stops petting)" console_has 'hang switch: PID 1 stops'
+	check "the watchdog reset the VM: QEMU exited, no power off" sh -c \
+		"[ $rc -eq 0 ] && ! grep -q 'reboot: Power down' '$out.console'"
+	check "no kernel panic" no_panic
 else
 	check "bad line reported: unknown directive" bad_line_reported '^frobnicate' \
 		"unknown directive 'frobnicate'"
@@ -129,6 +142,11 @@ else
 	check "every container stopped within the grace period" sh -c \
 		"grep -q 'nestbox: boot: all stopped' '$out.console' &&
 		 ! grep -q 'still running after' '$out.console'"
+	took=$(sed -n 's/.*nestbox: boot: power off after \([0-9]*\) ms (deadline \([0-9]*\) ms).*/\1 \2/p' \
+		"$out.console" | tail -n 1)
+	echo "[$label] poweroff with a TERM-ignoring program: ${took% *} ms (deadline ${took#* } ms)"
+	check "poweroff within the deadline + 1 s (${took% *} ms, deadline ${took#* } ms)" \
+		sh -c "[ -n '$took' ] && [ ${took% *} -le \$((${took#* } + 1000)) ]"
 	check "clean power off (reboot: Power down, QEMU exit 0)" sh -c \
 		"[ $rc -eq 0 ] && grep -q 'reboot: Power down' '$out.console'"
 	check "no kernel panic" no_panic

@@ -19,14 +19,13 @@
 
 #include "boot.h"
 #include "boot_conf.h"
+#include "boot_pid1.h"
 #include "nb_error.h"
 
 #define PATH_DEFAULT "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* One console line from boot mode. */
-#define BOOT_LOG(fmt, ...) dprintf(STDERR_FILENO, "nestbox: boot: " fmt "\n", __VA_ARGS__)
-
-static struct boot_conf conf;
+struct boot_conf boot_cf;
+bool boot_stopping;
 static sigset_t saved_mask;
 static char scratch[16384]; /* /proc/cmdline, /proc/cgroups, /proc/self/mounts: one at a time */
 
@@ -41,7 +40,7 @@ static const struct {
 	{ SIGTERM, BOOT_REBOOT }, { SIGINT, BOOT_REBOOT },
 };
 
-static long long now_ms(void)
+long long boot_now_ms(void)
 {
 	struct timespec ts;
 
@@ -175,8 +174,8 @@ static const char *conf_path(void)
 /* finit_module(2) takes the parameters as one string: join "module PATH A=1 B=2". */
 static void load_modules(void)
 {
-	for (int i = 0; i < conf.n; i++) {
-		struct boot_entry *e = &conf.e[i];
+	for (int i = 0; i < boot_cf.n; i++) {
+		struct boot_entry *e = &boot_cf.e[i];
 		char params[256] = "";
 		size_t off = 0;
 		int fd;
@@ -188,14 +187,14 @@ static void load_modules(void)
 					*a);
 		fd = open(e->argv[0], O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || (syscall(SYS_finit_module, fd, params, 0) != 0 && errno != EEXIST))
-			dprintf(STDERR_FILENO, "nestbox: %s:%d: module %s: %s\n", conf.path,
+			dprintf(STDERR_FILENO, "nestbox: %s:%d: module %s: %s\n", boot_cf.path,
 				e->line, e->argv[0], strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}
 }
 
-static void describe(int status, char *buf, size_t len)
+void boot_describe(int status, char *buf, size_t len)
 {
 	if (WIFSIGNALED(status))
 		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
@@ -203,45 +202,60 @@ static void describe(int status, char *buf, size_t len)
 		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
 }
 
+const char *boot_state_name(const struct boot_entry *e)
+{
+	return e->pid		  ? "running"
+	       : e->restart_at_ms ? "restarting"
+	       : e->down	  ? "down"
+	       : e->held	  ? "held"
+				  : "stopped";
+}
+
 /* /run/nestbox/status: one line per container or program, rewritten on every change. */
-static void write_status(void)
+void boot_write_status(void)
 {
 	int fd = open(BOOT_STATUS_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0)
 		return;
-	for (int i = 0; i < conf.n; i++) {
-		const struct boot_entry *e = &conf.e[i];
+	for (int i = 0; i < boot_cf.n; i++) {
+		const struct boot_entry *e = &boot_cf.e[i];
 		char last[40] = "none";
 
 		if (e->kind == BOOT_MODULE)
 			continue;
 		if (e->last_status != -1)
-			describe(e->last_status, last, sizeof(last));
-		dprintf(fd, "%s %s %s pid=%d starts=%u on-exit=%s last=\"%s\"\n", e->name,
-			boot_kind_names[e->kind],
-			e->pid		   ? "running"
-			: e->restart_at_ms ? "restarting"
-					   : "stopped",
-			e->pid, e->starts, boot_action_names[e->on_exit], last);
+			boot_describe(e->last_status, last, sizeof(last));
+		dprintf(fd, "%s %s %s pid=%d starts=%u restarts=%u on-exit=%s last=\"%s\"\n",
+			e->name, boot_kind_names[e->kind], boot_state_name(e), e->pid, e->starts,
+			e->restarts, boot_action_names[e->on_exit], last);
 	}
 	close(fd);
 	rename(BOOT_STATUS_FILE ".tmp", BOOT_STATUS_FILE);
 }
 
-static void start(struct boot_entry *e)
+void boot_start(struct boot_entry *e)
 {
+	static unsigned started;
+	int log = boot_log_child_fd(e), ready = boot_ready_child_fd(e);
 	pid_t pid;
 
 	e->restart_at_ms = 0;
 	pid = fork();
 	if (pid < 0) {
 		BOOT_LOG("%s: fork: %s", e->name, strerror(errno));
+		boot_ready_forked(e);
 		return;
 	}
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 		setsid();
+		if (log >= 0) {
+			dup2(log, STDOUT_FILENO);
+			dup2(log, STDERR_FILENO);
+		}
+		if (ready >= 0 && dup2(ready, e->ready_fd) < 0)
+			_exit(NB_EXIT_SETUP);
 		if (e->kind == BOOT_CONTAINER)
 			execv("/proc/self/exe", e->argv);
 		else
@@ -250,31 +264,35 @@ static void start(struct boot_entry *e)
 			e->kind == BOOT_CONTAINER ? "/proc/self/exe" : e->argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
+	boot_ready_forked(e);
 	e->pid = pid;
 	e->starts++;
+	e->started_ms = boot_now_ms();
+	if (!e->first_start)
+		e->first_start = ++started;
 	BOOT_LOG("%s %s: started (pid %d)", boot_kind_names[e->kind], e->name, pid);
-	write_status();
+	boot_write_status();
 }
 
 static struct boot_entry *entry_of(pid_t pid)
 {
-	for (int i = 0; i < conf.n; i++)
-		if (conf.e[i].pid == pid)
-			return &conf.e[i];
+	for (int i = 0; i < boot_cf.n; i++)
+		if (boot_cf.e[i].pid == pid)
+			return &boot_cf.e[i];
 	return NULL;
 }
 
-static int running(void)
+int boot_running(void)
 {
 	int n = 0;
 
-	for (int i = 0; i < conf.n; i++)
-		n += conf.e[i].pid != 0;
+	for (int i = 0; i < boot_cf.n; i++)
+		n += boot_cf.e[i].pid != 0;
 	return n;
 }
 
-/* Reap every child that has exited, ours or orphans; returns the action the exits ask for. */
-static enum boot_action reap(bool stopping)
+/* Every child that has exited, ours or orphans (boot_pid1.h). */
+enum boot_action boot_reap(bool stopping)
 {
 	enum boot_action want = BOOT_IGNORE;
 	int status;
@@ -288,107 +306,55 @@ static enum boot_action reap(bool stopping)
 			continue; /* an orphan: reaped, nothing more to do */
 		e->pid = 0;
 		e->last_status = status;
-		describe(status, how, sizeof(how));
+		boot_log_drain((int)(e - boot_cf.e)); /* what it printed just before it exited */
 		if (stopping) {
+			boot_describe(status, how, sizeof(how));
 			BOOT_LOG("%s %s: stopped (%s)", boot_kind_names[e->kind], e->name, how);
-		} else if (e->on_exit == BOOT_RESTART && WIFEXITED(status) &&
-			   WEXITSTATUS(status) == 125 && e->kind == BOOT_CONTAINER) {
-			/* 125: nestbox run failed before the workload: retrying cannot help */
-			BOOT_LOG("container %s: %s (setup failed): not restarted", e->name, how);
-		} else if (e->on_exit == BOOT_RESTART) {
-			e->restart_at_ms = now_ms() + BOOT_RESTART_DELAY_MS;
-			BOOT_LOG("%s %s: %s: restarting in %d ms", boot_kind_names[e->kind],
-				 e->name, how, BOOT_RESTART_DELAY_MS);
 		} else {
-			BOOT_LOG("%s %s: %s: on-exit=%s", boot_kind_names[e->kind], e->name, how,
-				 boot_action_names[e->on_exit]);
-			if (e->on_exit != BOOT_IGNORE)
-				want = e->on_exit;
+			enum boot_action a = boot_after_exit(e, status, boot_now_ms());
+
+			if (a != BOOT_IGNORE)
+				want = a;
 		}
-		write_status();
+		boot_write_status();
 	}
 	return want;
 }
 
-/* Wait for one of our signals for at most timeout_ms (-1: forever); 0 on timeout. */
-static int wait_signal(const sigset_t *set, long long timeout_ms)
+/* First starts, in file order, of the entries whose after= and group entries are all up
+ * (boot_ready.c): a group's members start together, the next group when they are up. */
+static void start_waiting(void)
 {
-	struct timespec ts = { .tv_sec = timeout_ms / 1000,
-			       .tv_nsec = timeout_ms % 1000 * 1000000 };
-	int sig;
+	for (int i = 0; i < boot_cf.n; i++) {
+		struct boot_entry *e = &boot_cf.e[i];
 
-	do
-		sig = timeout_ms < 0 ? sigwaitinfo(set, NULL) : sigtimedwait(set, NULL, &ts);
-	while (sig < 0 && errno == EINTR);
-	return sig < 0 ? 0 : sig;
+		if (e->kind != BOOT_MODULE && !e->first_start && !e->pid && !e->held &&
+		    !e->restart_at_ms && boot_ready_for(e))
+			boot_start(e);
+	}
 }
 
-/* Detach every mount, deepest (last mounted) first; "/" (rootfs) stays. */
-static void unmount_all(void)
+/* Run an entry's timers that are due (a restart, the KILL of a requested stop); returns the
+ * time to the next one, given the earliest so far (-1: none). */
+static long long due(struct boot_entry *e, long long now, long long next)
 {
-	char *mnt[256];
-	int n = 0;
-
-	if (read_file("/proc/self/mounts", scratch, sizeof(scratch)) <= 0)
-		return;
-	for (char *p = scratch; p && *p && n < 256; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		char *sp = strchr(p, ' '), *end = sp ? strchr(sp + 1, ' ') : NULL;
-
-		if (!end)
-			break;
-		*end = '\0';
-		if (strcmp(sp + 1, "/") != 0)
-			mnt[n++] = sp + 1;
-		p = end + 1;
-	}
-	while (n-- > 0)
-		if (umount2(mnt[n], MNT_DETACH) != 0)
-			BOOT_LOG("umount %s: %s", mnt[n], strerror(errno));
-}
-
-static void __attribute__((noreturn)) shutdown_machine(const sigset_t *set, enum boot_action how)
-{
-	static const int cmds[] = { [BOOT_POWEROFF] = RB_POWER_OFF,
-				    [BOOT_REBOOT] = RB_AUTOBOOT,
-				    [BOOT_HALT] = RB_HALT_SYSTEM };
-	long long deadline = now_ms() + conf.grace_seconds * 1000LL;
-
-	BOOT_LOG("%s: stopping %d containers and programs (grace %u s)", boot_action_names[how],
-		 running(), conf.grace_seconds);
-	for (int i = 0; i < conf.n; i++) {
-		conf.e[i].restart_at_ms = 0;
-		if (conf.e[i].pid)
-			kill(conf.e[i].pid, SIGTERM);
-	}
-	reap(true);
-	while (running() > 0 && now_ms() < deadline) {
-		wait_signal(set, deadline - now_ms());
-		reap(true);
-	}
-	for (int i = 0; i < conf.n; i++) {
-		if (conf.e[i].pid) {
-			BOOT_LOG("%s %s: still running after %u s: SIGKILL",
-				 boot_kind_names[conf.e[i].kind], conf.e[i].name,
-				 conf.grace_seconds);
-			kill(conf.e[i].pid, SIGKILL);
+	if (e->kill_at_ms && e->kill_at_ms <= now) {
+		e->kill_at_ms = 0;
+		if (e->pid) {
+			BOOT_LOG("%s %s: still running after its grace: SIGKILL",
+				 boot_kind_names[e->kind], e->name);
+			kill(e->pid, SIGKILL);
 		}
 	}
-	/* Everything else, including the processes of containers' pid namespaces. */
-	kill(-1, SIGTERM);
-	wait_signal(set, 200);
-	kill(-1, SIGKILL);
-	deadline = now_ms() + 2000;
-	reap(true);
-	while (waitpid(-1, NULL, WNOHANG) >= 0 && now_ms() < deadline)
-		wait_signal(set, 50);
-	BOOT_LOG("%s", "all stopped; sync, unmount");
-	sync();
-	unmount_all();
-	BOOT_LOG("%s", how == BOOT_POWEROFF ? "power off" : how == BOOT_HALT ? "halt" : "reboot");
-	reboot(cmds[how]);
-	BOOT_LOG("reboot(2): %s", strerror(errno));
-	for (;;)
-		pause();
+	if (e->restart_at_ms && e->restart_at_ms <= now)
+		boot_start(e);
+	for (int k = 0; k < 2; k++) {
+		long long at = k ? e->kill_at_ms : e->restart_at_ms;
+
+		if (at && (next < 0 || at - now < next))
+			next = at - now;
+	}
+	return next;
 }
 
 static void __attribute__((noreturn)) boot_pid1(const char *path)
@@ -412,32 +378,28 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 		path = conf_path();
 	clock_gettime(CLOCK_BOOTTIME, &up);
 	BOOT_LOG("PID 1 up at %ld.%03ld s, config %s", (long)up.tv_sec, up.tv_nsec / 1000000, path);
-	if (boot_conf_read(&conf, path, &err) == 0)
-		boot_conf_parse(&conf, path);
+	if (boot_conf_read(&boot_cf, path, &err) == 0)
+		boot_conf_parse(&boot_cf, path);
 	else
 		nb_error_print(&err);
+	boot_log_setup();
+	boot_ctl_listen();
 	load_modules();
-	for (int i = 0; i < conf.n; i++)
-		if (conf.e[i].kind != BOOT_MODULE)
-			start(&conf.e[i]);
-	write_status();
+	boot_watchdog_open();
+	start_waiting();
+	boot_write_status();
 
 	for (;;) {
 		long long next = -1, now;
 		enum boot_action want;
 		int sig;
 
-		now = now_ms();
-		for (int i = 0; i < conf.n; i++) {
-			long long at = conf.e[i].restart_at_ms;
-
-			if (at && at <= now)
-				start(&conf.e[i]);
-			else if (at && (next < 0 || at - now < next))
-				next = at - now;
-		}
-		sig = wait_signal(&set, next);
-		want = reap(false);
+		now = boot_now_ms();
+		start_waiting();
+		for (int i = 0; i < boot_cf.n; i++)
+			next = due(&boot_cf.e[i], now, next);
+		sig = boot_wait_signal(&set, next);
+		want = boot_reap(false);
 		for (unsigned i = 0; i < sizeof(boot_signals) / sizeof(boot_signals[0]); i++) {
 			if (sig == boot_signals[i].sig) {
 				BOOT_LOG("signal %d: %s", sig,
@@ -446,36 +408,64 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 			}
 		}
 		if (want != BOOT_IGNORE && want != BOOT_RESTART)
-			shutdown_machine(&set, want);
+			boot_shutdown(&set, want);
 	}
 }
 
-#define BOOT_USAGE                                                                              \
-	"usage: nestbox boot [FILE]       as PID 1: boot from FILE (default " BOOT_CONF_DEFAULT \
-	")\n       nestbox boot --check [FILE]   check FILE, print what it starts\n"
+#define BOOT_USAGE                                                                                \
+	"usage: nestbox boot [FILE]       as PID 1: boot from FILE (default " BOOT_CONF_DEFAULT   \
+	")\n       nestbox boot --check [FILE]   check FILE, print what it starts\n"              \
+	"       nestbox boot [--socket PATH] status | logs [-f] NAME | stop|start|restart NAME\n" \
+	"                                     ask the PID 1 in boot mode (root only)\n"
+
+/* The options of a line that on-exit= alone does not say. */
+static void print_policy(const struct boot_entry *e)
+{
+	if (e->restart != BOOT_RESTART_NO && e->on_exit != BOOT_RESTART)
+		printf(" restart=%s", boot_restart_names[e->restart]);
+	if (e->max_restarts)
+		printf(":%u", e->max_restarts);
+	if (e->give_up != BOOT_IGNORE)
+		printf(" give-up=%s", boot_action_names[e->give_up]);
+	if (e->grace_ms >= 0)
+		printf(" grace=%lldms", e->grace_ms);
+}
 
 /* Exit 0 for a clean file; a file with bad lines, or none, is bad input like any other: 125. */
 static int check_file(const char *path)
 {
 	struct nb_error err = { 0 };
 
-	if (boot_conf_read(&conf, path, &err) != 0) {
+	if (boot_conf_read(&boot_cf, path, &err) != 0) {
 		nb_error_print(&err);
 		return NB_EXIT_SETUP;
 	}
-	boot_conf_parse(&conf, path);
-	for (int i = 0; i < conf.n; i++) {
-		const struct boot_entry *e = &conf.e[i];
+	boot_conf_parse(&boot_cf, path);
+	for (int i = 0; i < boot_cf.n; i++) {
+		const struct boot_entry *e = &boot_cf.e[i];
 
 		printf("%d: %s", e->line, boot_kind_names[e->kind]);
-		if (e->kind != BOOT_MODULE)
-			printf(" %s on-exit=%s:", e->name, boot_action_names[e->on_exit]);
+		if (e->kind != BOOT_MODULE) {
+			printf(" %s on-exit=%s", e->name, boot_action_names[e->on_exit]);
+			print_policy(e);
+			printf(":");
+		}
 		for (char **a = e->argv; *a; a++)
 			printf(" %s", *a);
 		printf("\n");
 	}
-	printf("grace %u\n%d entries, %d bad lines\n", conf.grace_seconds, conf.n, conf.bad);
-	return conf.bad ? NB_EXIT_SETUP : 0;
+	printf("backoff %lldms %u.%02u %lldms\nbackoff-reset %lldms\nshutdown-deadline %lldms\n",
+	       boot_cf.backoff_start_ms, boot_cf.backoff_factor / 100, boot_cf.backoff_factor % 100,
+	       boot_cf.backoff_cap_ms, boot_cf.stable_ms, boot_cf.deadline_ms);
+	if (boot_cf.wd_device)
+		printf("watchdog %s %u %s\n", boot_cf.wd_device, boot_cf.wd_timeout,
+		       boot_wd_mode_names[boot_cf.wd_mode]);
+	if (boot_cf.grace_ms % 1000)
+		printf("grace %lldms\n", boot_cf.grace_ms);
+	else
+		printf("grace %u\n", boot_cf.grace_seconds);
+	printf("%d entries, %d bad lines\n", boot_cf.n, boot_cf.bad);
+	return boot_cf.bad ? NB_EXIT_SETUP : 0;
 }
 
 bool boot_wanted(int argc, char **argv)
@@ -497,6 +487,38 @@ static int usage_error(const char *value, const char *why)
 	return NB_EXIT_SETUP;
 }
 
+static bool is_client_verb(const char *s)
+{
+	static const char *const verbs[] = {
+		"status", "logs", "stop", "start", "restart",
+#ifdef NB_FAULTS
+		"hang", /* the watchdog's test (boot_watchdog.c) */
+#endif
+	};
+
+	for (unsigned i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(s, verbs[i]) == 0)
+			return true;
+	return false;
+}
+
+/* [--socket PATH] VERB [ARGS]: a request to the PID 1 in boot mode (boot_ctl.c). */
+static int client(int argc, char **argv)
+{
+	const char *path = BOOT_CTL_SOCKET;
+
+	if (argc > 0 && strcmp(argv[0], "--socket") == 0) {
+		if (argc < 2)
+			return usage_error("--socket", "wants a PATH");
+		path = argv[1];
+		argc -= 2, argv += 2;
+	}
+	if (argc < 1 || !is_client_verb(argv[0]))
+		return usage_error(argc ? argv[0] : "--socket",
+				   "want status, logs, stop, start or restart");
+	return boot_ctl_client(path, argc, argv);
+}
+
 /* nestbox boot --check [FILE] | nestbox boot [FILE] (as PID 1 of a pid namespace) | /init */
 int boot_main(int argc, char **argv)
 {
@@ -507,6 +529,8 @@ int boot_main(int argc, char **argv)
 			printf("%s", BOOT_USAGE);
 			return 0;
 		}
+		if (!strcmp(opt, "--socket") || is_client_verb(opt))
+			return client(argc - 2, argv + 2);
 		if (!strcmp(opt, "--check")) {
 			if (argc > 4)
 				return usage_error(argv[4], "one FILE at most");

@@ -24,9 +24,67 @@ const char *const boot_kind_names[] = {
 	[BOOT_RUN] = "run",
 };
 
+const char *const boot_restart_names[] = {
+	[BOOT_RESTART_NO] = "no",
+	[BOOT_RESTART_ON_FAILURE] = "on-failure",
+	[BOOT_RESTART_ALWAYS] = "always",
+};
+
+const char *const boot_wd_mode_names[] = {
+	[BOOT_WD_OFF] = "off",
+	[BOOT_WD_RUN_TIME] = "run-time",
+	[BOOT_WD_THROUGH_SHUTDOWN] = "through-shutdown",
+};
+
+long long boot_parse_duration(const char *s)
+{
+	static const struct {
+		const char *unit;
+		long long ms;
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "", 1000 }, { "m", 60000 }, { "h", 3600000 } };
+	long long whole = 0, frac = 0, div = 1;
+	const char *p = s;
+
+	if (!(*p >= '0' && *p <= '9'))
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++)
+		if ((whole = whole * 10 + (*p - '0')) > BOOT_MAX_DURATION_MS)
+			return -1;
+	if (*p == '.') {
+		if (!(*++p >= '0' && *p <= '9'))
+			return -1;
+		for (; *p >= '0' && *p <= '9'; p++)
+			if (div < 1000000)
+				frac = frac * 10 + (*p - '0'), div *= 10;
+	}
+	for (unsigned i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].unit) == 0) {
+			long long ms = whole * units[i].ms + frac * units[i].ms / div;
+
+			return ms > BOOT_MAX_DURATION_MS ? -1 : ms;
+		}
+	}
+	return -1;
+}
+
+long boot_parse_size(const char *s, long max)
+{
+	char *end;
+	unsigned long v;
+
+	if (!(*s >= '0' && *s <= '9'))
+		return -1;
+	v = strtoul(s, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		v *= 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		v *= 1024 * 1024, end++;
+	return *end || v > (unsigned long)max ? -1 : (long)v;
+}
+
 /* ---- boot.conf ------------------------------------------------------------------------------ */
 
-static void bad_line(struct boot_conf *c, int line, const char *reason)
+void boot_conf_bad_line(struct boot_conf *c, int line, const char *reason)
 {
 	dprintf(STDERR_FILENO, "nestbox: %s:%d: %s\n", c->path, line, reason);
 	c->bad++;
@@ -127,9 +185,113 @@ static int check_with_run_parser(struct boot_entry *e, char *why, size_t len)
 }
 
 /* container NAME [on-exit=A] -- RUN-ARGS...  |  run NAME [on-exit=A] -- PROGRAM [ARGS...] */
+/* restart=no|on-failure[:N]|always */
+static int parse_restart(const char *v, struct boot_entry *e)
+{
+	char *end;
+
+	for (unsigned i = 0; i < sizeof(boot_restart_names) / sizeof(boot_restart_names[0]); i++)
+		if (strcmp(v, boot_restart_names[i]) == 0) {
+			e->restart = i;
+			return 0;
+		}
+	if (strncmp(v, "on-failure:", 11) != 0 || !(v[11] >= '0' && v[11] <= '9'))
+		return -1;
+	e->max_restarts = strtoul(v + 11, &end, 10);
+	if (*end || e->max_restarts == 0 || e->max_restarts > 1000000)
+		return -1;
+	e->restart = BOOT_RESTART_ON_FAILURE;
+	return 0;
+}
+
+/* give-up=down|poweroff|reboot|halt: what happens when on-failure:N is used up */
+static int parse_give_up(const char *v, struct boot_entry *e)
+{
+	if (strcmp(v, "down") == 0) {
+		e->give_up = BOOT_IGNORE;
+		return 0;
+	}
+	return parse_action(v, &e->give_up) != 0 || e->give_up == BOOT_RESTART ||
+		       e->give_up == BOOT_IGNORE
+		   ? -1
+		   : 0;
+}
+
+/* The NAME=VALUE options between NAME and "--"; one table, one reason per option. */
+static int parse_option(struct boot_entry *e, const char *opt, bool *restart_set, bool *on_exit_set,
+			char *why, size_t len)
+{
+	static const char *const reasons[] = {
+		"on-exit is restart, poweroff, reboot, halt or ignore",
+		"restart is no, on-failure, on-failure:N (N >= 1) or always",
+		"give-up is down, poweroff, reboot or halt",
+		"grace is a duration: 500ms, 2s, 1.5m",
+		"log is console or a ring buffer size: 16k, 1m (at most 1m)",
+		"after is NAME[,NAME...]",
+		"ready is a file descriptor number, 3 to 255",
+	};
+	const char *v = strchr(opt, '=');
+	int which = -1, bad = 0;
+
+	if (v && strncmp(opt, "on-exit=", 8) == 0) {
+		which = 0, *on_exit_set = true;
+		bad = parse_action(v + 1, &e->on_exit);
+	} else if (v && strncmp(opt, "restart=", 8) == 0) {
+		which = 1, *restart_set = true;
+		bad = parse_restart(v + 1, e);
+	} else if (v && strncmp(opt, "give-up=", 8) == 0) {
+		which = 2;
+		bad = parse_give_up(v + 1, e);
+	} else if (v && strncmp(opt, "grace=", 6) == 0) {
+		which = 3;
+		bad = (e->grace_ms = boot_parse_duration(v + 1)) < 0;
+	} else if (v && strncmp(opt, "after=", 6) == 0) {
+		which = 5;
+		e->after = v + 1;
+		bad = !v[1] || v[strlen(v) - 1] == ',' || strstr(v, ",,");
+	} else if (v && strncmp(opt, "ready=", 6) == 0) {
+		char *end;
+
+		which = 6;
+		e->ready_fd = (int)strtol(v + 1, &end, 10);
+		bad = !v[1] || *end || e->ready_fd < 3 || e->ready_fd > 255;
+	} else if (v && strncmp(opt, "log=", 4) == 0) {
+		which = 4;
+		e->log_size =
+		    strcmp(v + 1, "console") == 0 ? 0 : boot_parse_size(v + 1, BOOT_LOG_POOL);
+		bad = e->log_size <= 0 && strcmp(v + 1, "console") != 0;
+	}
+	if (which < 0)
+		snprintf(why, len, "unknown option '%s' (before '--')", opt);
+	else if (bad)
+		snprintf(why, len, "bad option '%s': %s", opt, reasons[which]);
+	return which < 0 || bad ? -1 : 0;
+}
+
+/* on-exit=restart is the old spelling of restart=always; with restart= the two would say
+ * different things, and the kind's default on-exit=restart gives way to ignore. */
+static int settle_restart(struct boot_entry *e, bool restart_set, bool on_exit_set, char *why,
+			  size_t len)
+{
+	if (!restart_set) {
+		e->restart = e->on_exit == BOOT_RESTART ? BOOT_RESTART_ALWAYS : BOOT_RESTART_NO;
+		return 0;
+	}
+	if (e->on_exit == BOOT_RESTART && on_exit_set) {
+		snprintf(why, len,
+			 "%s: on-exit=restart and restart= both given: keep restart=", e->name);
+		return -1;
+	}
+	if (e->on_exit == BOOT_RESTART)
+		e->on_exit = BOOT_IGNORE;
+	return 0;
+}
+
+/* container NAME [OPTION=V...] -- RUN-ARGS...  |  run NAME [OPTION=V...] -- PROGRAM [ARGS...] */
 static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, int n, char *why,
 			 size_t len)
 {
+	bool restart_set = false, on_exit_set = false;
 	int dd;
 
 	if (n < 2) {
@@ -140,23 +302,24 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 		return -1;
 	e->name = tok[1];
 	e->on_exit = e->kind == BOOT_CONTAINER ? BOOT_RESTART : BOOT_IGNORE;
-	for (dd = 2; dd < n && strcmp(tok[dd], "--") != 0; dd++) {
-		if (strncmp(tok[dd], "on-exit=", 8) == 0) {
-			if (parse_action(tok[dd] + 8, &e->on_exit) != 0) {
-				snprintf(why, len,
-					 "bad option '%s': on-exit is restart, poweroff, reboot, "
-					 "halt or ignore",
-					 tok[dd]);
-				return -1;
-			}
-		} else {
-			snprintf(why, len, "unknown option '%s' (before '--')", tok[dd]);
+	e->grace_ms = -1;
+	e->log_size = -1;
+	for (dd = 2; dd < n && strcmp(tok[dd], "--") != 0; dd++)
+		if (parse_option(e, tok[dd], &restart_set, &on_exit_set, why, len) != 0)
 			return -1;
-		}
-	}
+	if (settle_restart(e, restart_set, on_exit_set, why, len) != 0)
+		return -1;
 	if (dd >= n - 1) {
 		snprintf(why, len, "%s %s: no command: write '-- %s'", tok[0], e->name,
 			 e->kind == BOOT_CONTAINER ? "--rootfs DIR -- CMD..." : "PROGRAM...");
+		return -1;
+	}
+	if (e->kind == BOOT_CONTAINER && e->ready_fd) {
+		/* process.c: only fds 0-2 cross into the workload */
+		snprintf(why, len,
+			 "container %s: ready= is for run lines (a container's workload "
+			 "gets only fds 0, 1 and 2)",
+			 e->name);
 		return -1;
 	}
 	if (e->kind == BOOT_RUN) {
@@ -176,6 +339,117 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 	return check_with_run_parser(e, why, len);
 }
 
+/* watchdog DEVICE TIMEOUT [MODE]: TIMEOUT in whole seconds (WDIOC_SETTIMEOUT takes an int of
+ * seconds, watchdog-api.rst), MODE through-shutdown by default. The device is opened by PID 1
+ * after the modules are loaded (a module may be what makes it), so it is not looked at here. */
+static int parse_watchdog(struct boot_conf *c, int line, char **tok, int n, char *why, size_t len)
+{
+	long long t = n >= 3 && n <= 4 ? boot_parse_duration(tok[2]) : -1;
+	int mode = BOOT_WD_THROUGH_SHUTDOWN;
+
+	if (n == 4) {
+		for (mode = 0; mode <= BOOT_WD_THROUGH_SHUTDOWN; mode++)
+			if (strcmp(tok[3], boot_wd_mode_names[mode]) == 0)
+				break;
+	}
+	if (t < 1000 || t % 1000 || t > 3600000 || mode > BOOT_WD_THROUGH_SHUTDOWN ||
+	    tok[1][0] != '/') {
+		snprintf(why, len,
+			 "watchdog: want DEVICE (absolute) TIMEOUT (whole seconds, 1 to "
+			 "3600) [off|run-time|through-shutdown]");
+		return -1;
+	}
+	if (c->wd_device) {
+		snprintf(why, len, "watchdog: one already on line %d", c->wd_line);
+		return -1;
+	}
+	c->wd_device = tok[1];
+	c->wd_line = line;
+	c->wd_timeout = (unsigned)(t / 1000);
+	c->wd_mode = mode;
+	return 1;
+}
+
+/* The machine-wide settings. Returns 0 when tok is not one, 1 when it was one and is taken,
+ * -1 with why filled when it is one but bad. */
+static int parse_setting(struct boot_conf *c, int line, char **tok, int n, char *why, size_t len)
+{
+	long long v[3];
+
+	if (strcmp(tok[0], "grace") == 0) {
+		v[0] = n == 2 ? boot_parse_duration(tok[1]) : -1;
+		if (v[0] < 0 || v[0] > 3600000) {
+			snprintf(why, len,
+				 "grace: want one number of seconds (0 to 3600) or a "
+				 "duration (500ms, 2s)");
+			return -1;
+		}
+		c->grace_ms = v[0];
+		c->grace_seconds = (unsigned)(v[0] / 1000);
+		return 1;
+	}
+	if (strcmp(tok[0], "backoff") == 0) {
+		char *end = tok[0];
+		double f = n == 4 ? strtod(tok[2], &end) : 0;
+
+		v[0] = n == 4 ? boot_parse_duration(tok[1]) : -1;
+		v[2] = n == 4 ? boot_parse_duration(tok[3]) : -1;
+		if (v[0] <= 0 || v[2] < v[0] || *end || !(f >= 1 && f <= 100)) {
+			snprintf(why, len,
+				 "backoff: want START FACTOR CAP (e.g. 1s 2 60s): "
+				 "durations above 0, CAP >= START, FACTOR 1 to 100");
+			return -1;
+		}
+		c->backoff_start_ms = v[0];
+		c->backoff_factor = (unsigned)(f * 100 + 0.5);
+		c->backoff_cap_ms = v[2];
+		return 1;
+	}
+	if (strcmp(tok[0], "watchdog") == 0)
+		return parse_watchdog(c, line, tok, n, why, len);
+	if (strcmp(tok[0], "group") == 0) {
+		if (n > 2) {
+			snprintf(why, len, "group: at most one LABEL");
+			return -1;
+		}
+		c->group++;
+		return 1;
+	}
+	if (strcmp(tok[0], "log-size") == 0) {
+		long size = n == 2 ? boot_parse_size(tok[1], BOOT_LOG_POOL) : -1;
+
+		if (size < 0) {
+			snprintf(why, len, "log-size: want one size (16k, 1m; 0: the console)");
+			return -1;
+		}
+		c->log_size = size;
+		return 1;
+	}
+	if (strcmp(tok[0], "log-dir") == 0) {
+		long size = n == 3 ? boot_parse_size(tok[2], 1L << 30) : BOOT_DEFAULT_LOG_FILE_SIZE;
+
+		if (n < 2 || n > 3 || tok[1][0] != '/' || size < 4096) {
+			snprintf(why, len,
+				 "log-dir: want an absolute DIR and a MAX-SIZE of 4k or "
+				 "more (default 256k)");
+			return -1;
+		}
+		c->log_dir = tok[1];
+		c->log_file_size = size;
+		return 1;
+	}
+	if (strcmp(tok[0], "backoff-reset") == 0 || strcmp(tok[0], "shutdown-deadline") == 0) {
+		v[0] = n == 2 ? boot_parse_duration(tok[1]) : -1;
+		if (v[0] < 0) {
+			snprintf(why, len, "%s: want one duration (500ms, 2s, 1m)", tok[0]);
+			return -1;
+		}
+		*(tok[0][0] == 'b' ? &c->stable_ms : &c->deadline_ms) = v[0];
+		return 1;
+	}
+	return 0;
+}
+
 static int parse_line(struct boot_conf *c, int line, char *text)
 {
 	enum { SPARE = 3 }; /* words kept free before each line's words (see parse_process) */
@@ -188,45 +462,46 @@ static int parse_line(struct boot_conf *c, int line, char *text)
 	if (n == 0)
 		return 0;
 	if (n < 0) {
-		bad_line(c, line, n == -1 ? "unclosed quote" : "too many words in boot.conf");
+		boot_conf_bad_line(c, line,
+				   n == -1 ? "unclosed quote" : "too many words in boot.conf");
 		return -1;
 	}
 	tok[n] = NULL;
-	if (strcmp(tok[0], "grace") == 0) {
-		char *end = tok[0];
-		unsigned long v = n == 2 ? strtoul(tok[1], &end, 10) : 0;
-
-		if (n != 2 || !*tok[1] || *end || v > 3600) {
-			bad_line(c, line, "grace: want one number of seconds (0 to 3600)");
-			return -1;
-		}
-		c->grace_seconds = v;
+	switch (parse_setting(c, line, tok, n, why, sizeof(why))) {
+	case -1:
+		boot_conf_bad_line(c, line, why);
+		return -1;
+	case 1:
 		return 0;
 	}
 	if (c->n == BOOT_MAX_ENTRIES) {
-		bad_line(c, line, "too many entries (at most 32)");
+		boot_conf_bad_line(c, line, "too many entries (at most 32)");
 		return -1;
 	}
 	memset(e, 0, sizeof(*e));
 	e->line = line;
+	e->group = c->group;
 	e->last_status = -1;
 	if (strcmp(tok[0], "module") == 0) {
 		e->kind = BOOT_MODULE;
 		if (n < 2) {
-			bad_line(c, line, "module: missing PATH");
+			boot_conf_bad_line(c, line, "module: missing PATH");
 			return -1;
 		}
 		e->argv = &tok[1];
 	} else if (strcmp(tok[0], "container") == 0 || strcmp(tok[0], "run") == 0) {
 		e->kind = tok[0][0] == 'c' ? BOOT_CONTAINER : BOOT_RUN;
 		if (parse_process(c, e, tok, n, why, sizeof(why)) != 0) {
-			bad_line(c, line, why);
+			boot_conf_bad_line(c, line, why);
 			return -1;
 		}
 	} else {
-		snprintf(why, sizeof(why),
-			 "unknown directive '%s' (want module, container, run or grace)", tok[0]);
-		bad_line(c, line, why);
+		snprintf(
+		    why, sizeof(why),
+		    "unknown directive '%s' (want module, container, run, group, grace, "
+		    "backoff, backoff-reset, shutdown-deadline, log-size, log-dir or watchdog)",
+		    tok[0]);
+		boot_conf_bad_line(c, line, why);
 		return -1;
 	}
 	c->nargs += SPARE + n + 1;
@@ -250,7 +525,18 @@ int boot_conf_parse(struct boot_conf *c, const char *path)
 	*end = '\0';
 	c->path = path;
 	c->grace_seconds = BOOT_DEFAULT_GRACE;
+	c->grace_ms = BOOT_DEFAULT_GRACE * 1000LL;
+	c->backoff_start_ms = BOOT_DEFAULT_BACKOFF_START_MS;
+	c->backoff_factor = BOOT_DEFAULT_BACKOFF_FACTOR;
+	c->backoff_cap_ms = BOOT_DEFAULT_BACKOFF_CAP_MS;
+	c->stable_ms = BOOT_DEFAULT_STABLE_MS;
+	c->deadline_ms = BOOT_DEFAULT_DEADLINE_MS;
+	c->log_size = BOOT_DEFAULT_LOG_SIZE;
+	c->log_dir = NULL;
+	c->log_file_size = BOOT_DEFAULT_LOG_FILE_SIZE;
+	c->wd_device = NULL;
 	c->n = c->bad = c->nargs = 0;
+	c->group = 0;
 	for (int line = 1; p < end; line++) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
@@ -258,13 +544,14 @@ int boot_conf_parse(struct boot_conf *c, const char *path)
 		if (nl)
 			*nl = '\0';
 		if (has_nul(p, n))
-			bad_line(c, line, "NUL byte in the line (boot.conf is text)");
+			boot_conf_bad_line(c, line, "NUL byte in the line (boot.conf is text)");
 		else
 			parse_line(c, line, p);
 		if (!nl)
 			break;
 		p = nl + 1;
 	}
+	boot_order_resolve(c);
 	return c->bad;
 }
 

@@ -47,6 +47,12 @@ ok "container 'once' exited with its status and was not restarted" \
 ok "container 'again' is restarted after it exits" waitfor 15 sh -c '[ "$(sed -n "s/^again .* starts=\([0-9]*\).*/\1/p" /run/nestbox/status)" -ge 3 ]'
 ok "container 'once' started exactly once" [ "$(field once starts)" = 1 ]
 ok "container 'service' is running" [ "$(sed -n 's/^service container \([a-z]*\) .*/\1/p' /run/nestbox/status)" = running ]
+ok "nestbox boot logs once: what it printed before it exited at once" \
+	sh -c 'nestbox boot logs once | grep -q "^\[ *[0-9.]*\] once: done$"'
+ok "nestbox boot status lists every entry" \
+	sh -c '[ "$(nestbox boot status | grep -cE "^(stubborn|once|again|service|ready|late|checks) ")" -eq 7 ]'
+ok "'late' (after=ready) started only once 'ready' said so on fd 3" \
+	waitfor 10 sh -c '[ -f /run/late.at ] && [ "$(cat /run/late.at)" -ge "$(cat /run/ready.at)" ]'
 ok "bad lines skipped: no entry for ghost, odd" sh -c '! grep -qE "^(ghost|odd) " /run/nestbox/status'
 ok "entries after the bad lines started (checks)" grep -q '^checks run running' /run/nestbox/status
 
