@@ -1,7 +1,6 @@
 /* `nestbox run` command line -> struct nb_container. Syntax only: checks against the host
  * (does the layer exist?) are validate.c's, shared with every front end. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -312,116 +311,111 @@ static int alloc_lists(struct nb_container *c, int argc, struct nb_error *err)
 	return 0;
 }
 
-/* Long options for getopt_long, built from the tables (index in .val above 255). */
-static void build_getopt_tables(const struct cli_option **all, size_t n, struct option *longs,
-				char *shorts)
+static const struct cli_option *long_option(const struct cli_option **all, size_t n,
+					    const char *name, size_t len)
 {
-	char *sp = shorts;
-
-	*sp++ = '+'; /* stop at CMD: its own options are its own */
-	*sp++ = ':'; /* report a missing argument as ':' */
-	for (size_t i = 0; i < n; i++) {
-		longs[i].name = all[i]->name;
-		longs[i].has_arg = all[i]->has_arg ? required_argument : no_argument;
-		longs[i].flag = NULL;
-		longs[i].val = 256 + (int)i;
-		if (all[i]->short_name) {
-			*sp++ = (char)all[i]->short_name;
-			if (all[i]->has_arg)
-				*sp++ = ':';
-		}
-	}
-	memset(&longs[n], 0, sizeof(longs[0]));
-	*sp = '\0';
-}
-
-static const struct cli_option *option_for(const struct cli_option **all, size_t n, int val)
-{
-	if (val >= 256)
-		return all[val - 256];
 	for (size_t i = 0; i < n; i++)
-		if (all[i]->short_name == val)
+		if (strlen(all[i]->name) == len && !strncmp(all[i]->name, name, len))
 			return all[i];
 	return NULL;
 }
 
-static int unknown_option(char **argv, int val, struct nb_error *err)
+static const struct cli_option *short_option(const struct cli_option **all, size_t n, char ch)
 {
-	const char *arg = argv[optind - 1];
-	char shortopt[3] = { '-', (char)optopt, '\0' };
-
-	if (val == ':')
-		return nb_fail(err, EINVAL, "run", optopt ? shortopt : arg, "option needs a value");
-	return nb_fail(err, EINVAL, "run", optopt ? shortopt : arg, "unknown option (see --help)");
-}
-
-/* getopt_long(3) takes any unambiguous prefix of a long option ("--pid" for --pids, "--mem" for
- * --memory): a typo then means something else without a word. Long options match only by
- * their whole name, as docker's do. Called before getopt_long looks at argv[optind]; a token
- * that starts with "--" is always a long option there (a cluster of short options and a
- * separate value of the option before are already consumed). */
-static bool long_option_is_exact(const char *token, const struct cli_option **all, size_t n)
-{
-	size_t len;
-
-	if (strncmp(token, "--", 2) || !token[2])
-		return true;
-	token += 2;
-	len = strcspn(token, "=");
 	for (size_t i = 0; i < n; i++)
-		if (strlen(all[i]->name) == len && !strncmp(all[i]->name, token, len))
-			return true;
-	return false;
+		if (all[i]->short_name && all[i]->short_name == ch)
+			return all[i];
+	return NULL;
 }
 
-/* The options, up to the first word that is not one; optind is left at that word. */
-static int parse_options(int argc, char **argv, struct nb_container *c, struct nb_error *err)
+static int apply(struct nb_container *c, const struct cli_option *o, const char *value,
+		 struct nb_error *err)
 {
-	const struct cli_option *all[MAX_OPTIONS];
-	size_t n = collect_options(all);
-	struct option longs[MAX_OPTIONS + 1];
-	char shorts[2 * MAX_OPTIONS + 3];
-	int val, rc;
+	if (!o->handler) { /* --help */
+		cli_run_usage(STDOUT_FILENO);
+		return 1;
+	}
+	return o->handler(c, value, err);
+}
 
-	defaults(c);
-	rc = alloc_lists(c, argc, err);
-	if (rc)
-		return rc;
-	build_getopt_tables(all, n, longs, shorts);
-	/* 0, not 1: also forgets the place inside a "-abc" cluster where an earlier parse stopped
-	 * (musl's __optpos, glibc's __nextchar); boot.conf parses one argv per container line. */
-	optind = 0;
-	opterr = 0;
-	for (;;) {
-		const struct cli_option *o;
+/* "--name", "--name=VALUE" or "--name VALUE". A long option matches only by its whole name
+ * (getopt_long(3) would take any unambiguous prefix: "--pid" for --pids), as docker's do. */
+static int long_word(struct nb_container *c, const struct cli_option **all, size_t n, int argc,
+		     char **argv, int *i, struct nb_error *err)
+{
+	const char *word = argv[*i], *name = word + 2, *eq = strchr(name, '=');
+	const struct cli_option *o =
+	    long_option(all, n, name, eq ? (size_t)(eq - name) : strlen(name));
 
-		if (optind < argc && !long_option_is_exact(argv[optind], all, n))
-			return nb_fail(err, EINVAL, "run", argv[optind],
-				       "unknown option (see --help)");
-		val = getopt_long(argc, argv, shorts, longs, NULL);
-		if (val == -1)
-			break;
-		o = option_for(all, n, val);
+	if (!o)
+		return nb_fail(err, EINVAL, "run", word, "unknown option (see --help)");
+	if (!o->has_arg && eq)
+		return nb_fail(err, EINVAL, "run", word, "takes no value");
+	if (o->has_arg && !eq && *i + 1 >= argc)
+		return nb_fail(err, EINVAL, "run", word, "option needs a value");
+	return apply(c, o, !o->has_arg ? NULL : eq ? eq + 1 : argv[++*i], err);
+}
+
+/* "-qt", "-eK=V", "-e K=V": flags in a cluster, an option with a value takes the rest. */
+static int short_word(struct nb_container *c, const struct cli_option **all, size_t n, int argc,
+		      char **argv, int *i, struct nb_error *err)
+{
+	const char *word = argv[*i];
+
+	for (const char *p = word + 1; *p; p++) {
+		const struct cli_option *o = short_option(all, n, *p);
+		char opt[3] = { '-', *p, '\0' };
+		int rc;
 
 		if (!o)
-			return unknown_option(argv, val, err);
-		if (!o->handler) { /* --help */
-			cli_run_usage(STDOUT_FILENO);
-			return 1;
+			return nb_fail(err, EINVAL, "run", opt, "unknown option (see --help)");
+		if (!o->has_arg) {
+			rc = apply(c, o, NULL, err);
+			if (rc)
+				return rc;
+			continue;
 		}
-		rc = o->handler(c, optarg, err);
-		if (rc)
-			return rc;
+		if (!p[1] && *i + 1 >= argc)
+			return nb_fail(err, EINVAL, "run", opt, "option needs a value");
+		return apply(c, o, p[1] ? p + 1 : argv[++*i], err);
 	}
 	return 0;
 }
 
-static int finish(int argc, char **argv, struct nb_container *c, struct nb_error *err)
+/* The options, up to the first word that is not one ("--" ends them too); *next is left at
+ * that word. No getopt: exact names only, and no global state between parses (boot.conf
+ * parses one argv per container line). */
+static int parse_options(int argc, char **argv, struct nb_container *c, int *next,
+			 struct nb_error *err)
 {
-	if (optind >= argc)
+	const struct cli_option *all[MAX_OPTIONS];
+	size_t n = collect_options(all);
+	int i, rc;
+
+	defaults(c);
+	rc = alloc_lists(c, argc, err);
+	for (i = 1; !rc && i < argc; i++) {
+		const char *word = argv[i];
+
+		if (word[0] != '-' || !word[1])
+			break;
+		if (!strcmp(word, "--")) {
+			i++;
+			break;
+		}
+		rc = word[1] == '-' ? long_word(c, all, n, argc, argv, &i, err)
+				    : short_word(c, all, n, argc, argv, &i, err);
+	}
+	*next = i;
+	return rc;
+}
+
+static int finish(int argc, char **argv, int next, struct nb_container *c, struct nb_error *err)
+{
+	if (next >= argc)
 		return nb_fail(err, EINVAL, argv[0], NULL,
 			       "no CMD given (nestbox run [OPTIONS] -- CMD)");
-	c->argv = &argv[optind];
+	c->argv = &argv[next];
 	if (!c->n_layers)
 		return nb_fail(err, EINVAL, argv[0], NULL, "--rootfs DIR is required");
 	if (!c->name[0])
@@ -433,25 +427,25 @@ static int finish(int argc, char **argv, struct nb_container *c, struct nb_error
 
 int cli_parse_run(int argc, char **argv, struct nb_container *c, struct nb_error *err)
 {
-	int rc = parse_options(argc, argv, c, err);
+	int next, rc = parse_options(argc, argv, c, &next, err);
 
-	return rc ? rc : finish(argc, argv, c, err);
+	return rc ? rc : finish(argc, argv, next, c, err);
 }
 
 /* `create [OPTIONS] ID [--] CMD [ARG...]`: the container's name is the ID. */
 int cli_parse_create(int argc, char **argv, struct nb_container *c, struct nb_error *err)
 {
-	int rc = parse_options(argc, argv, c, err);
+	int next, rc = parse_options(argc, argv, c, &next, err);
 
 	if (rc)
 		return rc;
-	if (optind >= argc)
+	if (next >= argc)
 		return nb_fail(err, EINVAL, "create", NULL,
 			       "no ID given (nestbox create [OPTIONS] ID -- CMD)");
 	if (c->name[0])
 		return nb_fail(err, EINVAL, "create", "--name", "the ID is the name");
-	rc = opt_name(c, argv[optind++], err);
-	if (!rc && optind < argc && !strcmp(argv[optind], "--"))
-		optind++;
-	return rc ? rc : finish(argc, argv, c, err);
+	rc = opt_name(c, argv[next++], err);
+	if (!rc && next < argc && !strcmp(argv[next], "--"))
+		next++;
+	return rc ? rc : finish(argc, argv, next, c, err);
 }
