@@ -941,6 +941,9 @@ TEST_F_TIMEOUT(boot, log_files_rotate_at_their_size, 60)
 	self->pid1 = boot_pid1(self->conf, self->log);
 	ASSERT_LT(0, self->pid1);
 	ASSERT_TRUE(nbt_wait_for_text(self->log, "run chatty: exited with status 0", 10000));
+	/* the exit is said when it is reaped; the pipe's last lines are drained just after */
+	snprintf(f, sizeof(f), "%s/chatty.log", logs);
+	EXPECT_TRUE(nbt_wait_for_text(f, "] line-399\n", 5000));
 	snprintf(f, sizeof(f), "%s/chatty.log.1", logs);
 	ASSERT_EQ(0, stat(f, &st));
 	EXPECT_LE(4096, st.st_size);
