@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +73,13 @@ static unsigned machine_cpus(void)
 			buf[0] = '\0';
 		close(fd);
 	}
-	if (!isdigit((unsigned char)buf[0]))
-		return (unsigned)sysconf(_SC_NPROCESSORS_CONF);
+	/* no /sys: what musl 1.2.3's sysconf(_SC_NPROCESSORS_CONF) counts (the affinity mask),
+	 * without linking sysconf's whole table (1 KB) */
+	if (!isdigit((unsigned char)buf[0])) {
+		cpu_set_t set;
+
+		return sched_getaffinity(0, sizeof(set), &set) ? 1 : (unsigned)CPU_COUNT(&set);
+	}
 	dash = strchr(buf, '-');
 	return dash ? (unsigned)atoi(dash + 1) + 1 : 1;
 }
