@@ -21,6 +21,7 @@
 #include "boot_conf.h"
 #include "boot_pid1.h"
 #include "nb_error.h"
+#include "scan.h"
 
 #define PATH_DEFAULT "PATH=/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -88,7 +89,8 @@ static void mount_cgroups(void)
 {
 	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	char dir[128], name[32];
-	int fd, enabled;
+	unsigned long long enabled;
+	int fd;
 	ssize_t n;
 	char *p;
 
@@ -105,7 +107,8 @@ static void mount_cgroups(void)
 	}
 	scratch[n] = '\0';
 	for (p = scratch; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (*p == '#' || sscanf(p, "%31s %*d %*d %d", name, &enabled) != 2 || !enabled)
+		if (*p == '#' || !scan_word(p, name, sizeof(name)) ||
+		    !scan_unsigned(scan_field(p, 3), 10, ~0ULL, &enabled) || !enabled)
 			continue;
 		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s", name);
 		mount_one("cgroup", dir, "cgroup", flags, name, 0755);

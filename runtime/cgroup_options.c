@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "cgroup_impl.h"
 #include "option.h"
+#include "scan.h"
 #include "container.h"
 
 /* --- options ------------------------------------------------------------------------------ */
@@ -71,8 +73,13 @@ static unsigned machine_cpus(void)
 			buf[0] = '\0';
 		close(fd);
 	}
-	if (!isdigit((unsigned char)buf[0]))
-		return (unsigned)sysconf(_SC_NPROCESSORS_CONF);
+	/* no /sys: what musl 1.2.3's sysconf(_SC_NPROCESSORS_CONF) counts (the affinity mask),
+	 * without linking sysconf's whole table (1 KB) */
+	if (!isdigit((unsigned char)buf[0])) {
+		cpu_set_t set;
+
+		return sched_getaffinity(0, sizeof(set), &set) ? 1 : (unsigned)CPU_COUNT(&set);
+	}
 	dash = strchr(buf, '-');
 	return dash ? (unsigned)atoi(dash + 1) + 1 : 1;
 }
@@ -183,18 +190,22 @@ static int opt_io_max(struct nb_container *c, const char *arg, struct nb_error *
 {
 	static const char *const keys[] = { "rbps", "wbps", "riops", "wiops" };
 	struct nb_cgroup_io *io = &c->cgroup.io[c->cgroup.n_io];
+	unsigned long long major, minor;
+	const char *limits;
 	char copy[256];
-	int used = 0;
 
 	if (c->cgroup.n_io == NB_CGROUP_IO_MAX)
 		return nb_fail(err, EINVAL, "--io-max", arg, "at most 8 devices");
 	memset(io, 0, sizeof(*io));
-	if (snprintf(copy, sizeof(copy), "%s", arg) >= (int)sizeof(copy) ||
-	    sscanf(copy, "%u:%u:%n", &io->major, &io->minor, &used) < 2 || !used)
+	limits = scan_unsigned(arg, 10, ~0U, &major);
+	limits = scan_prefix(scan_unsigned(scan_prefix(limits, ":"), 10, ~0U, &minor), ":");
+	if (!limits || snprintf(copy, sizeof(copy), "%s", limits) >= (int)sizeof(copy))
 		return nb_fail(err, EINVAL, "--io-max", arg,
 			       "expected MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N");
+	io->major = (unsigned)major;
+	io->minor = (unsigned)minor;
 	/* strsep, not strtok: an empty field ("rbps=1,") is an error, not skipped */
-	for (char *kv, *rest = copy + used; (kv = strsep(&rest, ","));) {
+	for (char *kv, *rest = copy; (kv = strsep(&rest, ","));) {
 		unsigned long long *slot[] = { &io->rbps, &io->wbps, &io->riops, &io->wiops };
 		char *eq = strchr(kv, '=');
 		size_t k;

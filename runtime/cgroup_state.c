@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgroup_impl.h"
+#include "scan.h"
 
 #define STATE_MAGIC  "nestbox-cgroup 1"
 #define LINE_MAX_LEN (PATH_MAX + 96)
@@ -93,18 +94,22 @@ static bool safe_dir(const struct nb_cgroup_dir *d)
 static int parse_dir(struct nb_cgroup *cg, const char *line)
 {
 	struct nb_cgroup_dir *d = &cg->dirs[cg->n_dirs];
-	unsigned long long base, shared, made;
-	int path_at = -1;
+	unsigned long long ctrls, base, shared, made;
+	const char *p;
 
 	if (cg->n_dirs == NB_CGROUP_DIRS)
 		return -1;
 	memset(d, 0, sizeof(*d));
-	if (sscanf(line, "dir ctrls=%x base=%llu shared=%llu made=%llu ino=%llu path=%n", &d->ctrls,
-		   &base, &shared, &made, &d->ino, &path_at) != 5 ||
-	    path_at < 0 || strlen(line + path_at) >= sizeof(d->path) || base > PATH_MAX ||
-	    shared > PATH_MAX || made > PATH_MAX)
+	/* the line cgroup_state_save writes, field for field */
+	p = scan_unsigned(scan_prefix(line, "dir ctrls="), 16, ~0U, &ctrls);
+	p = scan_unsigned(scan_prefix(p, " base="), 10, PATH_MAX, &base);
+	p = scan_unsigned(scan_prefix(p, " shared="), 10, PATH_MAX, &shared);
+	p = scan_unsigned(scan_prefix(p, " made="), 10, PATH_MAX, &made);
+	p = scan_prefix(scan_unsigned(scan_prefix(p, " ino="), 10, ~0ULL, &d->ino), " path=");
+	if (!p || strlen(p) >= sizeof(d->path))
 		return -1;
-	snprintf(d->path, sizeof(d->path), "%s", line + path_at);
+	snprintf(d->path, sizeof(d->path), "%s", p);
+	d->ctrls = (unsigned)ctrls;
 	d->base_len = (size_t)base;
 	d->shared_len = (size_t)shared;
 	d->made_from = (size_t)made;
@@ -112,6 +117,18 @@ static int parse_dir(struct nb_cgroup *cg, const char *line)
 		return -1;
 	cg->n_dirs++;
 	return 0;
+}
+
+/* "version N": the cgroup version the record was made under, 0 (none) to 2. */
+static bool parse_version(struct nb_cgroup *cg, const char *line)
+{
+	unsigned long long version;
+	const char *end = scan_unsigned(scan_prefix(line, "version "), 10, 2, &version);
+
+	if (!end || *end)
+		return false;
+	cg->version = (int)version;
+	return true;
 }
 
 int cgroup_state_parse(struct nb_cgroup *cg, const char *text, size_t *used, struct nb_error *err)
@@ -135,8 +152,7 @@ int cgroup_state_parse(struct nb_cgroup *cg, const char *text, size_t *used, str
 		if (n_line == 1)
 			ok = !strcmp(line, STATE_MAGIC);
 		else if (n_line == 2)
-			ok = sscanf(line, "version %d", &cg->version) == 1 && cg->version >= 0 &&
-			     cg->version <= 2;
+			ok = parse_version(cg, line);
 		else if (!strcmp(line, "end")) {
 			if (used)
 				*used = (size_t)(p - text);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup_impl.h"
+#include "scan.h"
 
 static const struct {
 	const char *name;
@@ -40,8 +41,8 @@ static bool ours(pid_t pid)
 {
 	char path[32], stat[256];
 	const char *close_paren;
+	unsigned long long ppid;
 	FILE *f;
-	int ppid = 0;
 
 	if (pid == getpid())
 		return true;
@@ -53,7 +54,9 @@ static bool ours(pid_t pid)
 		stat[0] = '\0';
 	fclose(f);
 	close_paren = strrchr(stat, ')'); /* "pid (comm) state ppid ..." */
-	return close_paren && sscanf(close_paren + 1, " %*c %d", &ppid) == 1 && ppid == getpid();
+	/* after it: the state (field 0), then the parent's pid */
+	return close_paren && scan_unsigned(scan_field(close_paren + 1, 1), 10, ~0ULL, &ppid) &&
+	       ppid == (unsigned long long)getpid();
 }
 
 /* The no-internal-process rule: a group with processes cannot enable controllers for its

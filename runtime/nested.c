@@ -10,6 +10,7 @@
 
 #include "scratch_root.h"
 #include "nested.h"
+#include "scan.h"
 
 static const struct {
 	uint64_t bit;
@@ -122,7 +123,7 @@ int nested_fail(struct nb_error *err, int code, const char *what, const char *va
 static int proc_has_submounts(const char *proc_dir)
 {
 	static char buf[1 << 16];
-	char path[256], point[256], *save = NULL;
+	char path[256], *save = NULL;
 	size_t len = 0, plen = strlen(proc_dir);
 	ssize_t n;
 	int fd;
@@ -135,10 +136,12 @@ static int proc_has_submounts(const char *proc_dir)
 		len += (size_t)n;
 	close(fd);
 	buf[len] = '\0';
-	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (sscanf(line, "%*s %*s %*s %*s %255s", point) == 1 &&
-		    !strncmp(point, proc_dir, plen) && point[plen] == '/')
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *point = scan_field(line, 4);
+
+		if (point && !strncmp(point, proc_dir, plen) && point[plen] == '/')
 			return 1;
+	}
 	return 0;
 }
 

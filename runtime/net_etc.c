@@ -15,6 +15,7 @@
 #include "container.h"
 #include "mounts.h"
 #include "net.h"
+#include "scan.h"
 
 /* write(2) all of text; 0 or -errno. */
 static int write_all(int fd, const char *text)
@@ -192,11 +193,15 @@ static int drop_loopback_servers(const struct nb_container *c, char *text, char 
 	out[0] = '\0';
 	for (char *line = text, *next; *line; line = next) {
 		char server[INET6_ADDRSTRLEN + 1] = "";
+		const char *after;
 
 		next = line + strcspn(line, "\n");
 		if (*next)
 			*next++ = '\0';
-		if (sscanf(line, " nameserver %46s", server) == 1 && is_loopback(server)) {
+		/* resolv.conf(5): "nameserver", blanks, the address (musl's parser wants a blank) */
+		after = scan_prefix(scan_blanks(line), "nameserver");
+		if (after && (*after == ' ' || *after == '\t') &&
+		    scan_word(after, server, sizeof(server)) && is_loopback(server)) {
 			warn(c, "resolv.conf", server,
 			     "the host's loopback server is not reachable from the container's "
 			     "network namespace: dropped (give --dns)");

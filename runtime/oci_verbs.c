@@ -163,10 +163,10 @@ static int prepare(int argc, char **argv, bool is_run, struct oci_args *a, char 
 	} else if (a->pid_file) {
 		snprintf(pid_file, PATH_MAX, "%s", a->pid_file);
 	}
-	if (!realpath(a->bundle ? a->bundle : ".", bundle))
+	/* entered, then named by getcwd(3): absolute, its symlinks resolved, as realpath(3)
+	 * would give it (musl's realpath is 1.4 KB of the static binary) */
+	if (chdir(a->bundle ? a->bundle : ".") || !getcwd(bundle, sizeof(bundle)))
 		return nb_fail_errno(err, "--bundle", a->bundle ? a->bundle : ".");
-	if (chdir(bundle))
-		return nb_fail_errno(err, "--bundle", bundle);
 	rc = oci_config_load(bundle, a->id, c, err);
 	return rc ? rc : container_validate(c, err);
 }

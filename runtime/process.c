@@ -1,6 +1,5 @@
 /* The workload process: a clean environment, its user, its working directory, then exec. */
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -100,11 +99,15 @@ static int lookup_user(const struct nb_container *c, struct workload_user *u)
 	return u->home ? 0 : -1;
 }
 
+/* Raw syscalls (0, or -1 with errno, as the libc calls): musl's setgroups, setgid and setuid
+ * apply the change to every thread through __synccall (a signal per thread, semaphores: 2 KB
+ * of the static binary), and this child has one thread. */
 static int switch_user(const struct workload_user *u)
 {
 	if (u->uid == 0 && u->gid == 0)
-		return setgroups(0, NULL) && errno != EPERM ? -1 : 0;
-	if (setgroups(0, NULL) || setgid(u->gid) || setuid(u->uid))
+		return syscall(SYS_setgroups, 0, NULL) && errno != EPERM ? -1 : 0;
+	if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setgid, (unsigned long)u->gid) ||
+	    syscall(SYS_setuid, (unsigned long)u->uid))
 		return -1;
 	return 0;
 }

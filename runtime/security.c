@@ -388,7 +388,9 @@ int security_before_user(const struct nb_container *c, struct nb_error *err)
 	for (int i = 0; !rc && i < s->n_rlimits; i++) {
 		struct rlimit rl = { s->rlimits[i].soft, s->rlimits[i].hard };
 
-		if (setrlimit(s->rlimits[i].resource, &rl))
+		/* prlimit(2) on ourselves: setrlimit is the same syscall, with a fallback for
+		 * kernels before 2.6.36 that links musl's __synccall (2 KB) */
+		if (prlimit(0, s->rlimits[i].resource, &rl, NULL))
 			rc = nb_fail_errno(err, "--rlimit", rlimit_names[s->rlimits[i].resource]);
 	}
 	/* setuid(2) to a non-zero uid clears the permitted set unless KEEPCAPS is on; execve

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scan.h"
 #include "state.h"
 
 #define LOCK_FILE   "lock"
@@ -85,7 +86,7 @@ unsigned long long state_proc_start(pid_t pid)
 	unsigned long long start = 0;
 	char state = 0;
 	ssize_t n;
-	char *p;
+	const char *p;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -99,10 +100,12 @@ unsigned long long state_proc_start(pid_t pid)
 	buf[n] = '\0';
 	/* The command name may hold spaces and ')': the fields start after the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1,
-			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d "
-			 "%*d %*d %llu",
-			 &state, &start) != 2)
+	/* after it: field 3 of proc(5), the state, ... field 22, the start time in clock ticks */
+	p = scan_field(p ? p + 1 : NULL, 0);
+	if (!p)
+		return 0;
+	state = *p;
+	if (!scan_unsigned(scan_field(p, 22 - 3), 10, ~0ULL, &start))
 		return 0;
 	/* A zombie has ended: only its parent's wait is still to come. */
 	return state == 'Z' || state == 'X' ? 0 : start;

@@ -3,7 +3,6 @@
  * of its user namespace and enters its time namespace with the offsets written first. */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -420,10 +419,12 @@ static int become_userns_root(const struct nb_container *c, struct nb_error *err
 {
 	if (!(c->namespaces & NB_NS_USER))
 		return 0;
-	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+	/* Raw syscalls: musl's wrappers apply the change to every thread (__synccall, 2 KB of the
+	 * static binary), and this child has one. */
+	if (syscall(SYS_setresgid, 0, 0, 0) || syscall(SYS_setresuid, 0, 0, 0))
 		return nb_fail_errno(err, "user namespace", "become root");
 	/* setgroups is denied for a rootless caller (security_host_setup): keep its groups. */
-	if (setgroups(0, NULL) && errno != EPERM)
+	if (syscall(SYS_setgroups, 0, NULL) && errno != EPERM)
 		return nb_fail_errno(err, "user namespace", "setgroups");
 	/* The uid change made the process non-dumpable (credentials(7)), and /proc/self then
 	 * belongs to the host's root, unmapped here: timens_offsets and the like could not be
