@@ -372,6 +372,33 @@ static int parse_watchdog(struct boot_conf *c, int line, char **tok, int n, char
 
 /* The machine-wide settings. Returns 0 when tok is not one, 1 when it was one and is taken,
  * -1 with why filled when it is one but bad. */
+/* "2", "1.5", "1.25" -> 200, 150, 125 (hundredths), or -1: the backoff factor, in whole
+ * numbers so that no floating-point parser is linked (musl's strtod is 5 KB). */
+static long long parse_percent(const char *s)
+{
+	long long v = 0;
+	int decimals = -1;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s; s++) {
+		if (*s == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || decimals == 2 || v > 1000000)
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (decimals >= 0)
+			decimals++;
+	}
+	if (decimals == 0) /* "2." */
+		return -1;
+	for (int d = decimals < 0 ? 0 : decimals; d < 2; d++)
+		v *= 10;
+	return v;
+}
+
 static int parse_setting(struct boot_conf *c, int line, char **tok, int n, char *why, size_t len)
 {
 	long long v[3];
@@ -389,19 +416,19 @@ static int parse_setting(struct boot_conf *c, int line, char **tok, int n, char 
 		return 1;
 	}
 	if (strcmp(tok[0], "backoff") == 0) {
-		char *end = tok[0];
-		double f = n == 4 ? strtod(tok[2], &end) : 0;
+		long long pct = n == 4 ? parse_percent(tok[2]) : -1;
 
 		v[0] = n == 4 ? boot_parse_duration(tok[1]) : -1;
 		v[2] = n == 4 ? boot_parse_duration(tok[3]) : -1;
-		if (v[0] <= 0 || v[2] < v[0] || *end || !(f >= 1 && f <= 100)) {
+		if (v[0] <= 0 || v[2] < v[0] || pct < 100 || pct > 10000) {
 			snprintf(why, len,
 				 "backoff: want START FACTOR CAP (e.g. 1s 2 60s): "
-				 "durations above 0, CAP >= START, FACTOR 1 to 100");
+				 "durations above 0, CAP >= START, FACTOR 1 to 100 (two decimals "
+				 "at most)");
 			return -1;
 		}
 		c->backoff_start_ms = v[0];
-		c->backoff_factor = (unsigned)(f * 100 + 0.5);
+		c->backoff_factor = (unsigned)pct;
 		c->backoff_cap_ms = v[2];
 		return 1;
 	}

@@ -19,10 +19,11 @@ static void free_description(struct nb_container *c, const char *text, size_t si
 {
 	if (c->layers)
 		free_outside(c->layers[0], text, size);
-	for (int i = 0; i < c->n_binds; i++)
-		free_outside(c->binds[i].src, text, size);
+	for (int i = 0; i < c->n_mounts; i++)
+		if (c->mounts[i].op == NB_MOUNT_BIND)
+			free_outside(c->mounts[i].source, text, size);
 	free(c->layers);
-	free(c->binds);
+	free(c->mounts);
 	free((void *)c->argv);
 	free(c->env);
 }
