@@ -201,9 +201,18 @@ static void exec_init(FIXTURE_DATA(init) * self, bool pid1, const struct launch 
 	}
 	/* From a known start: whatever the suite's own caller ignored (a background job's INT and
 	 * QUIT, a pipeline's PIPE) is not part of what the test sets up. */
-	for (i = 1; i < 65; i++)
+	for (i = 1; i < 65; i++) {
+		/* raw: musl's signal() refuses 32..34, which make's caller may have ignored */
+		struct {
+			void (*handler)(int);
+			unsigned long flags;
+			void (*restorer)(void);
+			unsigned long long mask;
+		} dfl = { SIG_DFL, 0, NULL, 0 };
+
 		if (i != SIGKILL && i != SIGSTOP)
-			signal(i, SIG_DFL);
+			syscall(SYS_rt_sigaction, i, &dfl, NULL, sizeof(dfl.mask));
+	}
 	for (i = 0; l->ignore && l->ignore[i]; i++)
 		signal(l->ignore[i], SIG_IGN);
 	sigemptyset(&empty);
