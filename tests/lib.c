@@ -360,3 +360,33 @@ void nbt_rm_rf(const char *path)
 		return;
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+/* Is there a directory named name below dir, at most depth levels down? */
+static int dir_named(const char *dir, const char *name, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		char sub[1024];
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		if (!strcmp(e->d_name, name)) {
+			found = 1;
+			break;
+		}
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		if (depth > 1)
+			found = dir_named(sub, name, depth - 1);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+int nbt_cgroup_named(const char *name)
+{
+	return dir_named("/sys/fs/cgroup", name, 7);
+}

@@ -58,5 +58,7 @@ int nbt_write_file(const char *path, const char *content);
 /* A fresh directory under /tmp (mkdtemp) and rm -rf of one. */
 char *nbt_tempdir(const char *tag);
 void nbt_rm_rf(const char *path);
+/* Is there a cgroup directory named name in any hierarchy (a few levels down)? */
+int nbt_cgroup_named(const char *name);
 
 #endif

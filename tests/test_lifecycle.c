@@ -79,37 +79,6 @@ static int create(const char *root, const char *bind, const char *id, const char
 	return pid > 0 ? nbt_wait_exit(pid) : -1;
 }
 
-/* Is there a directory named name below dir, at most depth levels down? */
-static int dir_named(const char *dir, const char *name, int depth)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	while (d && !found && (e = readdir(d))) {
-		char sub[1024];
-
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		if (!strcmp(e->d_name, name)) {
-			found = 1;
-			break;
-		}
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		if (depth > 1)
-			found = dir_named(sub, name, depth - 1);
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
-/* Is there a cgroup directory named id in any hierarchy? */
-static int cgroup_named(const char *id)
-{
-	return dir_named("/sys/fs/cgroup", id, 7);
-}
-
 TEST_F(lc, create_stops_before_the_workload_and_start_releases_it)
 {
 	static struct nbt_result r;
@@ -181,7 +150,7 @@ TEST_F(lc, delete_refuses_a_running_container_without_force)
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
 	snprintf(path, sizeof(path), "%s/%s", self->root, self->id);
 	EXPECT_NE(0, access(path, F_OK)) TH_LOG("the state directory is still there");
-	EXPECT_FALSE(cgroup_named(self->id)) TH_LOG("a cgroup %s is left", self->id);
+	EXPECT_FALSE(nbt_cgroup_named(self->id)) TH_LOG("a cgroup %s is left", self->id);
 	EXPECT_EQ(0, nbt_wait_procs(needle, 0, 3000));
 }
 
@@ -226,9 +195,9 @@ TEST_F_TIMEOUT(lc, delete_after_a_sigkilled_create_leaves_nothing, 120)
 		EXPECT_NE(0, access(path, F_OK)) TH_LOG("%zu: state directory left", i);
 		snprintf(needle, sizeof(needle), "sh -c %s", script);
 		EXPECT_EQ(0, nbt_wait_procs(needle, 0, 3000)) TH_LOG("%zu: process left", i);
-		for (int w = 0; w < 100 && cgroup_named(id); w++)
+		for (int w = 0; w < 100 && nbt_cgroup_named(id); w++)
 			usleep(20 * 1000); /* the guard removes a killed create's group */
-		EXPECT_FALSE(cgroup_named(id)) TH_LOG("%zu: cgroup %s left", i, id);
+		EXPECT_FALSE(nbt_cgroup_named(id)) TH_LOG("%zu: cgroup %s left", i, id);
 		after = nbt_mountinfo();
 		EXPECT_STREQ(self->mounts, after);
 		free(after);
@@ -314,7 +283,7 @@ TEST_F_TIMEOUT(lc, same_name_storm_has_one_winner, 60)
 	}
 	EXPECT_EQ(1, won);
 	EXPECT_EQ(RUNS - 1, lost);
-	EXPECT_FALSE(cgroup_named(self->id));
+	EXPECT_FALSE(nbt_cgroup_named(self->id));
 }
 
 TEST_HARNESS_MAIN

@@ -44,31 +44,6 @@ FIXTURE_TEARDOWN(oci)
 	nbt_rm_rf(self->dir);
 }
 
-/* Is there a directory named name below dir, at most depth levels down? */
-static int dir_named(const char *dir, const char *name, int depth)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	while (d && !found && (e = readdir(d))) {
-		char sub[1024];
-
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		if (!strcmp(e->d_name, name)) {
-			found = 1;
-			break;
-		}
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		if (depth > 1)
-			found = dir_named(sub, name, depth - 1);
-	}
-	if (d)
-		closedir(d);
-	return found;
-}
-
 /* `nestbox spec` in the bundle, rootfs linked to the test rootfs. */
 static int make_bundle(const char *bundle)
 {
@@ -155,7 +130,7 @@ TEST_F_TIMEOUT(oci, spec_create_state_start_delete_leaves_nothing, 60)
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
 	snprintf(state_dir, sizeof(state_dir), "%s/%s", self->root, self->id);
 	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("state directory left");
-	EXPECT_FALSE(dir_named("/sys/fs/cgroup", self->id, 7)) TH_LOG("cgroup left");
+	EXPECT_FALSE(nbt_cgroup_named(self->id)) TH_LOG("cgroup left");
 	free(nbt_mountinfo()); /* the read settles nothing; compare a fresh one */
 	{
 		char *after = nbt_mountinfo();
@@ -240,7 +215,7 @@ TEST_F(oci, run_detach_leaves_it_running)
 	EXPECT_EQ(125, r.status); /* running: delete wants --force */
 	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_FALSE(dir_named("/sys/fs/cgroup", self->id, 7)) TH_LOG("cgroup left");
+	EXPECT_FALSE(nbt_cgroup_named(self->id)) TH_LOG("cgroup left");
 }
 
 /* What config.json says reaches the workload: user, cwd, env, an rlimit, a read-only bind,
@@ -326,7 +301,7 @@ static void expect_refused(struct __test_metadata *_metadata, FIXTURE_DATA(oci) 
 	EXPECT_NE(NULL, strstr(r.err, want)) TH_LOG("got %s, want %s", r.err, want);
 	snprintf(state_dir, sizeof(state_dir), "%s/%s", self->root, self->id);
 	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("state directory made");
-	EXPECT_FALSE(dir_named("/sys/fs/cgroup", self->id, 7)) TH_LOG("cgroup made");
+	EXPECT_FALSE(nbt_cgroup_named(self->id)) TH_LOG("cgroup made");
 	after = nbt_mountinfo();
 	EXPECT_STREQ(self->mounts, after);
 	free(after);
