@@ -133,10 +133,30 @@ static void emit(struct boot_entry *e, struct ring *r, const char *s, size_t n)
 {
 	put(r, s, n);
 	boot_ctl_follow((int)(e - boot_cf.e), s, n);
-	if (r->file >= 0 && write(r->file, s, n) > 0)
-		r->file_bytes += (long)n;
-	if (r->file >= 0 && r->file_bytes >= boot_cf.log_file_size)
-		rotate(e, r);
+	/* The file part: whole lines while they fit, then rotate and go on, so that NAME.log
+	 * always holds the newest output and no file passes the size (but a line longer than it). */
+	while (r->file >= 0 && n) {
+		size_t fit = n, room = boot_cf.log_file_size > r->file_bytes
+					   ? (size_t)(boot_cf.log_file_size - r->file_bytes)
+					   : 0;
+
+		if (fit > room) {
+			fit = 0;
+			for (size_t k = 0; k < room; k++)
+				if (s[k] == '\n')
+					fit = k + 1;
+		}
+		if (!fit && r->file_bytes) {
+			rotate(e, r);
+			continue;
+		}
+		if (!fit) /* one line longer than the size, into a fresh file */
+			fit = n;
+		if (write(r->file, s, fit) > 0)
+			r->file_bytes += (long)fit;
+		s += fit;
+		n -= fit;
+	}
 }
 
 /* Put a chunk of output in, a stamp before each line. */
