@@ -30,4 +30,9 @@ const char *scan_unsigned(const char *p, unsigned base, unsigned long long max,
 /* p past prefix when p starts with it (blanks are not skipped), else NULL. */
 const char *scan_prefix(const char *p, const char *prefix);
 
+/* Read /proc/PID/stat (pid 0: self) into buf: the start of its field 3 (the state, just after
+ * the command name, which may hold blanks and ')'), or NULL when it cannot be read. Field N of
+ * proc(5) is then scan_field(returned, N - 3). */
+const char *scan_proc_stat(int pid, char *buf, size_t size);
+
 #endif

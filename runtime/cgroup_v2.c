@@ -39,23 +39,14 @@ static bool listed(const char *dir, const char *file, const char *name)
 /* Is pid nestbox itself or a child of it (a helper it forked, e.g. a cleanup guard)? */
 static bool ours(pid_t pid)
 {
-	char path[32], stat[256];
-	const char *close_paren;
+	char buf[256];
 	unsigned long long ppid;
-	FILE *f;
 
 	if (pid == getpid())
 		return true;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(stat, sizeof(stat), f))
-		stat[0] = '\0';
-	fclose(f);
-	close_paren = strrchr(stat, ')'); /* "pid (comm) state ppid ..." */
-	/* after it: the state (field 0), then the parent's pid */
-	return close_paren && scan_unsigned(scan_field(close_paren + 1, 1), 10, ~0ULL, &ppid) &&
+	/* field 4 of proc(5) stat: the parent's pid */
+	return scan_unsigned(scan_field(scan_proc_stat((int)pid, buf, sizeof(buf)), 4 - 3), 10,
+			     ~0ULL, &ppid) &&
 	       ppid == (unsigned long long)getpid();
 }
 

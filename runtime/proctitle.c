@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "proctitle.h"
+#include "scan.h"
 
 extern char **environ;
 
@@ -18,26 +19,17 @@ extern char **environ;
 static int read_areas(unsigned long v[4])
 {
 	char buf[2048];
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	char *p, *save = NULL;
-	int field = 3; /* the first one after "pid (comm)" */
+	const char *p = scan_proc_stat(0, buf, sizeof(buf)); /* at field 3 */
+	unsigned long long x;
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* comm may hold spaces and ')' */
-	if (!p)
-		return -1;
-	for (char *tok = strtok_r(p + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (field >= STAT_ARG_START && field < STAT_ARG_START + 4)
-			v[field - STAT_ARG_START] = strtoul(tok, NULL, 10);
-		if (++field == STAT_ARG_START + 4)
-			return v[0] && v[1] >= v[0] && v[3] >= v[2] ? 0 : -1;
+	p = scan_field(p, STAT_ARG_START - 3);
+	for (int i = 0; i < 4; i++) {
+		p = scan_unsigned(scan_blanks(p), 10, ~0UL, &x);
+		if (!p)
+			return -1;
+		v[i] = (unsigned long)x;
 	}
-	return -1;
+	return v[0] && v[1] >= v[0] && v[3] >= v[2] ? 0 : -1;
 }
 
 static char **dup_vector(char *const *v)

@@ -1,5 +1,8 @@
 /* Line parsers without sscanf: see include/scan.h. */
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scan.h"
 
@@ -78,4 +81,27 @@ const char *scan_prefix(const char *p, const char *prefix)
 	size_t len = strlen(prefix);
 
 	return p && !strncmp(p, prefix, len) ? p + len : NULL;
+}
+
+const char *scan_proc_stat(int pid, char *buf, size_t size)
+{
+	char path[32];
+	ssize_t n;
+	char *p;
+	int fd;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/stat");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p ? scan_field(p + 1, 0) : NULL;
 }

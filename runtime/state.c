@@ -82,29 +82,15 @@ static int set_dir(struct nb_state *s, const char *root, const char *id, struct 
 
 unsigned long long state_proc_start(pid_t pid)
 {
-	char path[64], buf[1024];
+	char buf[1024];
 	unsigned long long start = 0;
-	char state = 0;
-	ssize_t n;
-	const char *p;
-	int fd;
+	const char *p = scan_proc_stat((int)pid, buf, sizeof(buf)); /* at field 3, the state */
+	char state;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The command name may hold spaces and ')': the fields start after the last ')'. */
-	p = strrchr(buf, ')');
-	/* after it: field 3 of proc(5), the state, ... field 22, the start time in clock ticks */
-	p = scan_field(p ? p + 1 : NULL, 0);
 	if (!p)
 		return 0;
 	state = *p;
+	/* field 22, the start time in clock ticks */
 	if (!scan_unsigned(scan_field(p, 22 - 3), 10, ~0ULL, &start))
 		return 0;
 	/* A zombie has ended: only its parent's wait is still to come. */

@@ -1,6 +1,7 @@
 /* runtime/scan.c, the line parsers that stand in for sscanf: fields, words, numbers and
  * prefixes, on the kernel's own lines (/proc/cgroups, /proc/PID/stat, mountinfo). */
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "scan.h"
@@ -126,6 +127,21 @@ TEST(proc_cgroups_and_mountinfo)
 	EXPECT_NE(NULL, scan_unsigned(scan_field(line, 3), 10, ~0ULL, &enabled));
 	EXPECT_EQ(0ULL, enabled);
 	EXPECT_EQ(0, strncmp(scan_field(mountinfo, 4), "/proc/sys ", 10));
+}
+
+/* /proc/self/stat: the field after the command name is the state (R: running, reading it),
+ * field 4 the parent's pid; a process that does not exist reads as NULL. */
+TEST(proc_stat_fields_after_the_command_name)
+{
+	char buf[1024];
+	const char *p = scan_proc_stat(0, buf, sizeof(buf));
+	unsigned long long ppid = 0;
+
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ('R', *p);
+	ASSERT_NE(NULL, scan_unsigned(scan_field(p, 4 - 3), 10, ~0ULL, &ppid));
+	EXPECT_EQ((unsigned long long)getppid(), ppid);
+	EXPECT_EQ(NULL, scan_proc_stat(0x7fffffff, buf, sizeof(buf)));
 }
 
 TEST_HARNESS_MAIN
