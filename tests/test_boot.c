@@ -328,20 +328,20 @@ TEST_F(boot, check_refuses_what_run_refuses_in_its_words)
 	EXPECT_NE(NULL, strstr(res.out, "0 entries, 9 bad lines")) TH_LOG("%s", res.out);
 }
 
-/* Each line is parsed from a clean getopt state: a line refused in the middle of "-Xv" used to
- * leave getopt's place inside that word, and the next line's "-v" crashed the parser. */
+/* Each line is parsed from a clean getopt state: a line refused in the middle of "-Xq" used to
+ * leave getopt's place inside that word, and the next line's "-q" crashed the parser. */
 TEST_F(boot, check_parses_each_line_afresh)
 {
 	write_conf(_metadata, self->conf,
-		   "container a -- -Xv --rootfs %s -- /bin/true\n"
-		   "container b -- -v --rootfs %s -- /bin/true\n",
+		   "container a -- -Xq --rootfs %s -- /bin/true\n"
+		   "container b -- -q --rootfs %s -- /bin/true\n",
 		   nbt_rootfs(), nbt_rootfs());
 	ASSERT_LE(0, nbt_run(&res, "boot", "--check", self->conf, NULL));
 	EXPECT_EQ(125, res.status) TH_LOG("%s", res.err);
 	EXPECT_NE(NULL, strstr(res.err, "boot.conf:1: run: -X: unknown option"))
 	TH_LOG("%s", res.err);
 	EXPECT_EQ(1, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
-	EXPECT_NE(NULL, strstr(res.out, "2: container b on-exit=restart: nestbox run --name b -v "))
+	EXPECT_NE(NULL, strstr(res.out, "2: container b on-exit=restart: nestbox run --name b -q "))
 	TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "1 entries, 1 bad lines")) TH_LOG("%s", res.out);
 }
