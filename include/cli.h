@@ -21,4 +21,8 @@ int cli_parse_name(struct nb_container *c, const char *name, struct nb_error *er
 
 void cli_run_usage(int fd);
 
+/* -e: add "K=V" (or K with the caller's value) to c->env, which grows: --env-file adds a
+ * file's lines for one argument. arg must outlive the parse. */
+int cli_add_env(struct nb_container *c, const char *kv, struct nb_error *err);
+
 #endif

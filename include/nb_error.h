@@ -19,6 +19,10 @@ int nb_fail(struct nb_error *err, int code, const char *what, const char *value,
 /* Same, with why = strerror(errno) and code = errno (EIO when errno is 0). */
 int nb_fail_errno(struct nb_error *err, const char *what, const char *value);
 
+/* The directory relative paths were made absolute against ("/srv/x" for "build/rootfs" given
+ * in /srv/x): messages show such paths relative again, as the user gave them. */
+extern const char *nb_error_cwd;
+
 /* Print "nestbox: <msg>" on stderr, one line. */
 void nb_error_print(const struct nb_error *err);
 

@@ -29,9 +29,19 @@ extern const struct cli_option cli_security_options[]; /* security.c */
 extern const struct cli_option net_options[];	       /* net.c */
 extern const struct cli_option cgroup_options[];       /* cgroup.c */
 extern const struct cli_option mount_options[];	       /* mount_plan.c */
+extern const struct cli_option cli_docker_options[];   /* cli_docker.c */
+
+/* The handler of the docker flags nestbox does not do: cli.c refuses them by name, with the
+ * entry's help (what to use instead) as the reason. */
+int cli_docker_refuse(struct nb_container *c, const char *arg, struct nb_error *err);
 
 /* A whole decimal number, digits only, at most max: 0, or -1 for anything else. Every option
  * handler that takes a count uses it. */
 int cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* A path option's value made absolute, as a shell would take it: a relative one against the
+ * current directory, once, at parse time (the container side resolves from elsewhere).
+ * Messages show it as given again (error.c). NULL with errno set on failure. */
+const char *cli_path(const char *path);
 
 #endif

@@ -35,7 +35,10 @@ static int parse_size(const char *s, unsigned long long *out)
 	if (*end && (suf = strchr(suffixes, tolower((unsigned char)*end)))) {
 		shift = 10 * (unsigned)(suf - suffixes + 1);
 		end++;
+		end += shift && (*end == 'i' || *end == 'I') && (end[1] == 'b' || end[1] == 'B');
 	}
+	/* docker's units too (go-units RAMInBytes): 100b, 512mb, 1GiB */
+	end += (*end == 'b' || *end == 'B') && !end[1];
 	if (*end || !v || v > (~0ULL >> shift))
 		return -1;
 	*out = v << shift;
@@ -56,8 +59,16 @@ static int opt_memory(struct nb_container *c, const char *arg, struct nb_error *
 	return size_option("--memory", arg, &c->cgroup.memory, err);
 }
 
+/* docker's 0 and -1: no limit (the group's default: nestbox writes none). */
+static bool docker_unlimited(const char *arg)
+{
+	return !strcmp(arg, "0") || !strcmp(arg, "-1");
+}
+
 static int opt_memory_swap(struct nb_container *c, const char *arg, struct nb_error *err)
 {
+	if (docker_unlimited(arg)) /* swap without limit */
+		return c->cgroup.memory_swap = 0;
 	return size_option("--memory-swap", arg, &c->cgroup.memory_swap, err);
 }
 
@@ -137,6 +148,26 @@ static int opt_pids(struct nb_container *c, const char *arg, struct nb_error *er
 	    c->cgroup.pids > INT_MAX)
 		return nb_fail(err, EINVAL, "--pids", arg,
 			       "expected a number of processes above 0");
+	return 0;
+}
+
+static int opt_pids_limit(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	if (docker_unlimited(arg))
+		return c->cgroup.pids = 0;
+	return opt_pids(c, arg, err);
+}
+
+/* docker's --cpu-shares (2..262144, default 1024) onto cpu.weight (1..10000), as runc's
+ * ConvertCPUSharesToCgroupV2Value; 0 is the default. */
+static int opt_cpu_shares(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	uint64_t shares;
+
+	if (cli_parse_u64(arg, 262144, &shares))
+		return nb_fail(err, EINVAL, "--cpu-shares", arg, "expected 0 to 262144");
+	shares += shares == 1; /* the kernel's least, 2 */
+	c->cgroup.cpu_weight = shares ? (unsigned)(1 + ((shares - 2) * 9999) / 262142) : 0;
 	return 0;
 }
 
@@ -254,7 +285,7 @@ static int opt_stats(struct nb_container *c, const char *arg, struct nb_error *e
 }
 
 const struct cli_option cgroup_options[] = {
-	{ "memory", 0, 1, opt_memory, "SIZE          memory limit (k, m, g)" },
+	{ "memory", 'm', 1, opt_memory, "SIZE          memory limit (k, m, g)" },
 	{ "memory-swap", 0, 1, opt_memory_swap,
 	  "SIZE         memory + swap limit (at least --memory)" },
 	{ "cpus", 0, 1, opt_cpus, "N.N           CPU time limit, in CPUs" },
@@ -267,6 +298,10 @@ const struct cli_option cgroup_options[] = {
 	{ "cgroup", 0, 1, opt_cgroup,
 	  "PATH          the container's cgroup (default nestbox/NAME)" },
 	{ "stats", 0, 0, opt_stats, "              print memory, CPU, pids used at exit" },
+	/* docker's spellings */
+	{ "pids-limit", 0, 1, opt_pids_limit, NULL },
+	{ "cpu-shares", 0, 1, opt_cpu_shares, NULL },
+	{ "cpuset-cpus", 0, 1, opt_cpuset, NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 

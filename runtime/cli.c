@@ -37,7 +37,9 @@ static int split_layers(struct nb_container *c, const char *list, struct nb_erro
 			*save = '\0';
 		if (!*p)
 			return nb_fail(err, EINVAL, "--rootfs", list, "empty layer path");
-		c->layers[c->n_layers++] = p;
+		c->layers[c->n_layers] = cli_path(p);
+		if (!c->layers[c->n_layers++])
+			return nb_fail_errno(err, "--rootfs", p);
 		if (!save)
 			break;
 	}
@@ -51,16 +53,14 @@ static int opt_rootfs(struct nb_container *c, const char *arg, struct nb_error *
 
 static int opt_upper(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	(void)err;
-	c->upper = arg;
-	return 0;
+	c->upper = cli_path(arg);
+	return c->upper ? 0 : nb_fail_errno(err, "--upper", arg);
 }
 
 static int opt_work(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	(void)err;
-	c->work = arg;
-	return 0;
+	c->work = cli_path(arg);
+	return c->work ? 0 : nb_fail_errno(err, "--work", arg);
 }
 
 static int opt_read_only(struct nb_container *c, const char *arg, struct nb_error *err)
@@ -149,13 +149,34 @@ static int opt_bind(struct nb_container *c, const char *arg, struct nb_error *er
 		return nb_fail(err, EINVAL, "--bind", arg, "expected SRC:DST[:ro]");
 	if (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))
 		return nb_fail(err, EINVAL, "--bind", arg, "mode must be ro or rw");
-	m.source = copy;
+	m.source = cli_path(copy);
+	if (!m.source)
+		return nb_fail_errno(err, "--bind", arg);
 	m.target = dst;
 	m.flags = mode && !strcmp(mode, "ro") ? MS_RDONLY : 0;
 	return mount_plan_add(c, &m, err);
 }
 
-static int opt_env(struct nb_container *c, const char *arg, struct nb_error *err)
+/* c->env's room: alloc_lists gives one slot per argument, --env-file adds a file's lines. */
+static size_t env_cap;
+
+static int add_env(struct nb_container *c, const char *kv, struct nb_error *err)
+{
+	if ((size_t)c->n_env + 1 >= env_cap) {
+		const char **more = realloc(c->env, 2 * env_cap * sizeof(*more));
+
+		if (!more)
+			return nb_fail_errno(err, "--env", kv);
+		c->env = more;
+		env_cap *= 2;
+	}
+	c->env[c->n_env++] = kv;
+	c->env[c->n_env] = NULL;
+	return 0;
+}
+
+/* -e K=V, or K alone: docker's, the value from the caller's environment, skipped when unset. */
+int cli_add_env(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	const char *eq = strchr(arg, '=');
 	const char *value;
@@ -163,18 +184,14 @@ static int opt_env(struct nb_container *c, const char *arg, struct nb_error *err
 
 	if (eq == arg || !*arg)
 		return nb_fail(err, EINVAL, "--env", arg, "expected KEY=VALUE or KEY");
-	if (eq) {
-		c->env[c->n_env++] = arg;
-		return 0;
-	}
-	/* docker's --env KEY: take the value from the caller's environment, skip when unset. */
+	if (eq)
+		return add_env(c, arg, err);
 	value = getenv(arg);
 	if (!value)
 		return 0;
 	if (asprintf(&kv, "%s=%s", arg, value) < 0)
 		return nb_fail_errno(err, "--env", arg);
-	c->env[c->n_env++] = kv;
-	return 0;
+	return add_env(c, kv, err);
 }
 
 static int opt_workdir(struct nb_container *c, const char *arg, struct nb_error *err)
@@ -244,26 +261,27 @@ const struct cli_option cli_run_options[] = {
 	{ "work", 0, 1, opt_work, "DIR           overlay work dir, same filesystem as --upper" },
 	{ "read-only", 0, 0, opt_read_only, "              no writable layer at all" },
 	{ "name", 0, 1, opt_name, "NAME          container name (default nestbox-<pid>)" },
-	{ "hostname", 0, 1, opt_hostname, "NAME          hostname (default: the name)" },
+	{ "hostname", 'h', 1, opt_hostname, "NAME          hostname (default: the name)" },
 	{ "ns", 0, 1, opt_ns, "LIST          mnt,pid,uts,ipc,net,cgroup,user,time" },
 	{ "bind", 0, 1, opt_bind, "SRC:DST[:ro]  bind mount, repeatable" },
-	{ "env", 'e', 1, opt_env, "K=V           environment variable, repeatable" },
+	{ "env", 'e', 1, cli_add_env, "K=V           environment variable, repeatable" },
 	{ "workdir", 'w', 1, opt_workdir, "DIR           working directory (default /)" },
 	{ "user", 'u', 1, opt_user, "UID[:GID]     run the workload as this user" },
 	{ "grace", 0, 1, opt_grace, "SECONDS       TERM->KILL grace at exit (default 3)" },
 	{ "no-init", 0, 0, opt_no_init, "              exec CMD as PID 1 (no reaper)" },
-	{ "verbose", 'v', 0, opt_verbose, "              say each setup step" },
+	{ "verbose", 0, 0, opt_verbose, "              say each setup step" },
 	{ "quiet", 'q', 0, opt_quiet, "              no messages but errors" },
-	{ "help", 'h', 0, NULL, "              this help" },
+	{ "help", 0, 0, NULL, "              this help" },
+	{ "stop-timeout", 0, 1, opt_grace, NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
 static const struct cli_option *const cli_option_tables[] = {
-	cli_run_options, tty_options,	 cli_security_options,
-	net_options,	 cgroup_options, mount_options,
+	cli_run_options, tty_options,	cli_security_options, net_options,
+	cgroup_options,	 mount_options, cli_docker_options,
 };
 #define N_TABLES    (sizeof(cli_option_tables) / sizeof(cli_option_tables[0]))
-#define MAX_OPTIONS 128
+#define MAX_OPTIONS 192
 
 /* All options of all tables, flattened once per parse. */
 static size_t collect_options(const struct cli_option **all)
@@ -286,6 +304,8 @@ void cli_run_usage(int fd)
 	for (size_t i = 0; i < n; i++) {
 		const struct cli_option *o = all[i];
 
+		if (!o->help || o->handler == cli_docker_refuse)
+			continue;
 		if (o->short_name)
 			dprintf(fd, "  -%c, --%-10s %s\n", o->short_name, o->name, o->help);
 		else
@@ -308,15 +328,21 @@ static int alloc_lists(struct nb_container *c, int argc, struct nb_error *err)
 	c->env = calloc((size_t)argc + 1, sizeof(*c->env));
 	if (!c->layers || !c->env)
 		return nb_fail_errno(err, "run", "arguments");
+	env_cap = (size_t)argc + 1;
 	return 0;
 }
 
 static const struct cli_option *long_option(const struct cli_option **all, size_t n,
 					    const char *name, size_t len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strlen(all[i]->name) == len && !strncmp(all[i]->name, name, len))
+	for (size_t i = 0; i < n; i++) {
+		size_t own = strlen(all[i]->name);
+
+		/* a refused docker name ending in '-' covers every option it starts */
+		if ((own == len || (own < len && all[i]->name[own - 1] == '-')) &&
+		    !strncmp(all[i]->name, name, own))
 			return all[i];
+	}
 	return NULL;
 }
 
@@ -328,14 +354,38 @@ static const struct cli_option *short_option(const struct cli_option **all, size
 	return NULL;
 }
 
-static int apply(struct nb_container *c, const struct cli_option *o, const char *value,
-		 struct nb_error *err)
+/* A handler's message names its own option ("--pids: ..."): reached through a docker
+ * spelling (an entry without help: --pids-limit), it names the option the user typed. */
+static void name_as_typed(const struct cli_option *o, struct nb_error *err)
 {
+	char msg[sizeof(err->msg)];
+
+	if (o->help || strncmp(err->msg, "--", 2))
+		return;
+	snprintf(msg, sizeof(msg), "--%s%.400s", o->name, err->msg + strcspn(err->msg, ":"));
+	memcpy(err->msg, msg, sizeof(msg));
+}
+
+/* typed: the option's name as given (len bytes), for a refused docker name's message. */
+static int apply(struct nb_container *c, const struct cli_option *o, const char *typed, size_t len,
+		 const char *value, struct nb_error *err)
+{
+	char what[40], why[160];
+	int rc;
+
 	if (!o->handler) { /* --help */
 		cli_run_usage(STDOUT_FILENO);
 		return 1;
 	}
-	return o->handler(c, value, err);
+	if (o->handler == cli_docker_refuse) { /* help: what to use instead */
+		snprintf(what, sizeof(what), "--%.*s", (int)len, typed);
+		snprintf(why, sizeof(why), "not supported: %s", o->help);
+		return nb_fail(err, ENOTSUP, what, value, why);
+	}
+	rc = o->handler(c, value, err);
+	if (rc < 0)
+		name_as_typed(o, err);
+	return rc;
 }
 
 /* "--name", "--name=VALUE" or "--name VALUE". A long option matches only by its whole name
@@ -344,8 +394,8 @@ static int long_word(struct nb_container *c, const struct cli_option **all, size
 		     char **argv, int *i, struct nb_error *err)
 {
 	const char *word = argv[*i], *name = word + 2, *eq = strchr(name, '=');
-	const struct cli_option *o =
-	    long_option(all, n, name, eq ? (size_t)(eq - name) : strlen(name));
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	const struct cli_option *o = long_option(all, n, name, len);
 
 	if (!o)
 		return nb_fail(err, EINVAL, "run", word, "unknown option (see --help)");
@@ -353,7 +403,7 @@ static int long_word(struct nb_container *c, const struct cli_option **all, size
 		return nb_fail(err, EINVAL, "run", word, "takes no value");
 	if (o->has_arg && !eq && *i + 1 >= argc)
 		return nb_fail(err, EINVAL, "run", word, "option needs a value");
-	return apply(c, o, !o->has_arg ? NULL : eq ? eq + 1 : argv[++*i], err);
+	return apply(c, o, name, len, !o->has_arg ? NULL : eq ? eq + 1 : argv[++*i], err);
 }
 
 /* "-qt", "-eK=V", "-e K=V": flags in a cluster, an option with a value takes the rest. */
@@ -370,14 +420,14 @@ static int short_word(struct nb_container *c, const struct cli_option **all, siz
 		if (!o)
 			return nb_fail(err, EINVAL, "run", opt, "unknown option (see --help)");
 		if (!o->has_arg) {
-			rc = apply(c, o, NULL, err);
+			rc = apply(c, o, o->name, strlen(o->name), NULL, err);
 			if (rc)
 				return rc;
 			continue;
 		}
 		if (!p[1] && *i + 1 >= argc)
 			return nb_fail(err, EINVAL, "run", opt, "option needs a value");
-		return apply(c, o, p[1] ? p + 1 : argv[++*i], err);
+		return apply(c, o, o->name, strlen(o->name), p[1] ? p + 1 : argv[++*i], err);
 	}
 	return 0;
 }

@@ -7,15 +7,21 @@
 #include "mounts.h"
 #include "nb_error.h"
 
+const char *nb_error_cwd;
+
 /* While the root is built, the host's paths are seen under OLDROOT and the container's under
  * NEWROOT (mounts.h); a message names the paths as the user knows them: "/oldroot/srv/x" is
  * the host's /srv/x, "/newroot/proc" the container's /proc. Every prefix that starts a path
- * (start of the message, or after ' ', '=', ':' or ',') and ends a component goes. */
+ * (start of the message, or after ' ', '=', ':' or ',') and ends a component goes; so does
+ * the current directory before a relative path the user gave (cli_path made it absolute). */
+
 static void strip_internal_roots(char *msg)
 {
 	static const char *const roots[] = { OLDROOT, NEWROOT };
 
 	for (char *p = msg; *p; p++) {
+		size_t cwd_len = nb_error_cwd ? strlen(nb_error_cwd) : 0;
+
 		if (p != msg && !strchr(" =:,", p[-1]))
 			continue;
 		for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
@@ -29,6 +35,8 @@ static void strip_internal_roots(char *msg)
 				memmove(p + 1, p + len, strlen(p + len) + 1);
 			break;
 		}
+		if (cwd_len && !strncmp(p, nb_error_cwd, cwd_len) && p[cwd_len] == '/')
+			memmove(p, p + cwd_len + 1, strlen(p + cwd_len + 1) + 1);
 	}
 }
 

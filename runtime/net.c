@@ -132,6 +132,7 @@ const struct cli_option net_options[] = {
 	{ "veth", 0, 1, opt_veth, "NAME          host end's name (default nb-<name>)" },
 	{ "mtu", 0, 1, opt_mtu, "N             MTU of both ends" },
 	{ "dns", 0, 1, opt_dns, "ADDR          nameserver for /etc/resolv.conf, repeatable" },
+	{ "network", 0, 1, opt_net, NULL }, /* docker's */
 	{ NULL, 0, 0, NULL, NULL },
 };
 

@@ -1,6 +1,9 @@
 /* Value parsers shared by every option table (include/option.h). */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "option.h"
 
@@ -18,4 +21,19 @@ int cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+const char *cli_path(const char *path)
+{
+	static char cwd[PATH_MAX];
+	char *abs;
+
+	if (path[0] == '/' || !path[0]) /* "" stays: the checks say "empty path" */
+		return path;
+	if (!cwd[0] && !getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	if (asprintf(&abs, "%s/%s", cwd[1] ? cwd : "", path) < 0)
+		return NULL;
+	nb_error_cwd = cwd[1] ? cwd : NULL;
+	return abs;
 }

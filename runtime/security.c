@@ -303,6 +303,23 @@ static int opt_monotonic(struct nb_container *c, const char *arg, struct nb_erro
 	return time_option("--monotonic", arg, &c->security.monotonic, err);
 }
 
+/* docker's --security-opt: no-new-privileges[=true|false] (or docker's old ':'),
+ * seccomp=unconfined|FILE (FILE: nestbox's text policy, not docker's JSON). */
+static int opt_security_opt(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	if (!strncmp(arg, "seccomp", 7) && (arg[7] == '=' || arg[7] == ':') && arg[8])
+		return opt_seccomp(c, arg + 8, err);
+	if (!strncmp(arg, "no-new-privileges", 17) && strchr(":=", arg[17])) {
+		const char *v = arg + 17 + !!arg[17];
+
+		c->security.allow_new_privs = !strcmp(v, "false");
+		if (!*v || !strcmp(v, "true") || c->security.allow_new_privs)
+			return 0;
+	}
+	return nb_fail(err, EINVAL, "--security-opt", arg,
+		       "expected no-new-privileges[=true|false] or seccomp=unconfined|FILE");
+}
+
 const struct cli_option cli_security_options[] = {
 	{ "cap-add", 0, 1, opt_cap_add, "CAP          add a capability (or ALL), repeatable" },
 	{ "cap-drop", 0, 1, opt_cap_drop, "CAP          drop a capability (or ALL), repeatable" },
@@ -316,6 +333,9 @@ const struct cli_option cli_security_options[] = {
 	{ "gidmap", 0, 1, opt_gidmap, "C:H:N        user namespace gid map, repeatable" },
 	{ "boottime", 0, 1, opt_boottime, "SECONDS      time namespace boottime offset" },
 	{ "monotonic", 0, 1, opt_monotonic, "SECONDS      time namespace monotonic offset" },
+	/* docker's spellings */
+	{ "ulimit", 0, 1, opt_rlimit, NULL },
+	{ "security-opt", 0, 1, opt_security_opt, NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 

@@ -41,6 +41,35 @@ TEST(sizes_take_k_m_g_t_suffixes)
 	EXPECT_EQ(2ULL << 40, c.cgroup.memory_swap);
 }
 
+/* docker's units (go-units RAMInBytes), and its 0 / -1 for no limit (issue 26) */
+TEST(sizes_take_dockers_units)
+{
+	static struct nb_container c;
+
+	ASSERT_EQ(0, opt(&c, "memory", "512mb"));
+	EXPECT_EQ(512ULL << 20, c.cgroup.memory);
+	ASSERT_EQ(0, opt(&c, "memory", "1GiB"));
+	EXPECT_EQ(1ULL << 30, c.cgroup.memory);
+	ASSERT_EQ(0, opt(&c, "memory", "100b"));
+	EXPECT_EQ(100ULL, c.cgroup.memory);
+	ASSERT_EQ(0, opt(&c, "memory", "2mib"));
+	EXPECT_EQ(2ULL << 20, c.cgroup.memory);
+	ASSERT_EQ(0, opt(&c, "memory", "100b"));
+	EXPECT_EQ(100ULL, c.cgroup.memory);
+	ASSERT_EQ(0, opt(&c, "memory-swap", "-1"));
+	EXPECT_EQ(0ULL, c.cgroup.memory_swap);
+	ASSERT_EQ(0, opt(&c, "pids-limit", "-1"));
+	EXPECT_EQ(0ULL, c.cgroup.pids);
+	ASSERT_EQ(0, opt(&c, "pids-limit", "7"));
+	EXPECT_EQ(7ULL, c.cgroup.pids);
+	ASSERT_EQ(0, opt(&c, "cpu-shares", "1024"));
+	EXPECT_EQ(39U, c.cgroup.cpu_weight);
+	ASSERT_EQ(0, opt(&c, "cpu-shares", "262144"));
+	EXPECT_EQ(10000U, c.cgroup.cpu_weight);
+	ASSERT_EQ(0, opt(&c, "cpu-shares", "2"));
+	EXPECT_EQ(1U, c.cgroup.cpu_weight);
+}
+
 TEST(bad_sizes_are_refused)
 {
 	static const char *const bad[] = { "",
@@ -51,7 +80,9 @@ TEST(bad_sizes_are_refused)
 					   "10q",
 					   "m",
 					   "1.5m",
-					   "1mb",
+					   "1bb",
+					   "1ib",
+					   "1mbb",
 					   " 1m",
 					   "1m ",
 					   "+1m",

@@ -12,10 +12,8 @@ const char *__asan_default_options(void)
 }
 
 static const struct cli_option *const tables[] = {
-	cli_run_options,
-	cli_security_options,
-	net_options,
-	cgroup_options,
+	cli_run_options, cli_security_options, net_options,
+	cgroup_options,	 mount_options,	       cli_docker_options,
 };
 
 static const struct cli_option *pick(unsigned n)

@@ -38,7 +38,7 @@ for m in re.finditer(r"\.args\s*=\s*\{([^}]*)\}", src("tests/test_cli.c")):
         put("fuzz_cli", b"\0".join(args[1:]))
 put("fuzz_cli", b"\0".join([b"--rootfs", b"/a:/b", b"--bind", b"/tmp:/mnt:ro", b"--net", b"veth",
                             b"--ip", b"10.0.0.2/24", b"--memory", b"64m", b"--cpuset", b"0-1,3",
-                            b"--uidmap", b"0:100000:65536", b"--rlimit", b"nofile=16:32", b"-v",
+                            b"--uidmap", b"0:100000:65536", b"--rlimit", b"nofile=16:32", b"--verbose",
                             b"--", b"sh", b"-c", b"true"]))
 
 # fuzz_options: first byte picks the option (modulo the options that take a value, in table

@@ -1,0 +1,291 @@
+/* docker run's flags that nestbox had no option for (issue 26): -v/--volume, --mount and --tmpfs
+ * as steps of the mount plan, --env-file, --pid/--ipc/--uts/--userns host, the flags accepted
+ * for docker's habits, and the docker flags nestbox does not do, refused by name with what to
+ * use instead. docker's spellings of nestbox's own options (-m, --pids-limit, --ulimit ...)
+ * are entries of their concern's table (cgroup_options.c, security.c, net.c, cli.c). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+#include "cli.h"
+
+/* --- -v, --mount, --tmpfs ------------------------------------------------------------------ */
+
+/* Which of list's NUL-separated entries word (len bytes) is, or -1. */
+static int word_index(const char *word, size_t len, const char *list)
+{
+	int i = 0;
+
+	for (const char *k = list; *k; k += strlen(k) + 1, i++)
+		if (strlen(k) == len && !strncmp(word, k, len))
+			return i;
+	return -1;
+}
+
+/* The mount flags docker's -v and --tmpfs take (moby volume/mounts/linux_parser.go). */
+static const struct {
+	char word[7];
+	unsigned char set, clear; /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
+} flag_words[] = {
+	{ "ro", MS_RDONLY, 0 },	    { "rw", 0, MS_RDONLY },   { "nosuid", MS_NOSUID, 0 },
+	{ "suid", 0, MS_NOSUID },   { "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC },
+};
+
+/* SELinux relabelling (docker skips it without SELinux, as nestbox always does), docker's
+ * default propagation (nestbox's only one), binds being recursive, and macOS's words. */
+#define IGNORED_WORDS "z\0Z\0private\0rprivate\0rbind\0consistent\0cached\0delegated\0"
+
+/* One word of a mount's options onto m's flags; KEY=VALUE (tmpfs(5)'s size=, mode=) appended
+ * to data for a tmpfs. */
+static int mount_word(const char *opt, const char *arg, const char *word, size_t len,
+		      struct nb_mount *m, char *data, struct nb_error *err)
+{
+	for (size_t i = 0; i < sizeof(flag_words) / sizeof(flag_words[0]); i++)
+		if (strlen(flag_words[i].word) == len && !strncmp(flag_words[i].word, word, len)) {
+			m->flags = (m->flags & ~flag_words[i].clear) | flag_words[i].set;
+			return 0;
+		}
+	if (word_index(word, len, IGNORED_WORDS) >= 0)
+		return 0;
+	if (m->op == NB_MOUNT_FS && memchr(word, '=', len)) {
+		data += strlen(data);
+		if (data[-1])
+			*data++ = ',';
+		memcpy(data, word, len);
+		return 0;
+	}
+	if (word_index(word, len, "shared\0rshared\0slave\0rslave\0") >= 0)
+		return nb_fail(err, ENOTSUP, opt, arg, "not supported: every mount is private");
+	return nb_fail(err, EINVAL, opt, arg, "unknown mount option");
+}
+
+#define NO_VOLUMES "not supported: volumes (a bind of /DIR or ./DIR, or a tmpfs)"
+
+/* The step of -v, --mount or --tmpfs, its OPTS ("a,b,c") applied. */
+static int add_mount(struct nb_container *c, const char *opt, const char *arg, struct nb_mount *m,
+		     const char *opts, char *data, struct nb_error *err)
+{
+	for (const char *o = opts; o && *o;) {
+		size_t len = strcspn(o, ",");
+		int rc = mount_word(opt, arg, o, len, m, data, err);
+
+		if (rc)
+			return rc;
+		o += len + !!o[len];
+	}
+	/* docker's anonymous and named volumes live in its volume store, which nestbox has not:
+	 * a source is a host path when it starts with '/' or '.', as docker's CLI decides */
+	if (m->op == NB_MOUNT_BIND && (!m->source || (m->source[0] != '/' && m->source[0] != '.')))
+		return nb_fail(err, ENOTSUP, opt, arg, NO_VOLUMES);
+	if (!m->target || m->target[0] != '/')
+		return nb_fail(err, EINVAL, opt, arg, "needs an absolute target");
+	m->data = data;
+	if (m->op == NB_MOUNT_BIND && !(m->source = cli_path(m->source)))
+		return nb_fail_errno(err, opt, arg);
+	return mount_plan_add(c, m, err);
+}
+
+/* A copy of arg and room for a tmpfs's options, or NULL. */
+static char *copy_arg(const char *arg, char **data)
+{
+	size_t len = strlen(arg) + 1;
+	char *copy = calloc(2, len + 8);
+
+	*data = copy ? copy + len + 9 : NULL; /* data[-1] is a NUL */
+	return copy ? memcpy(copy, arg, len) : NULL;
+}
+
+#define TMPFS_STEP(dst)                                                               \
+	{                                                                             \
+		.op = NB_MOUNT_FS, .source = "tmpfs", .type = "tmpfs", .target = dst, \
+		.flags = MS_NOSUID | MS_NODEV | MS_NOEXEC, .make = NB_MAKE_DIR        \
+	}
+
+/* -v, --volume SRC:DST[:OPTS] and --tmpfs DST[:OPTS] (docker's tmpfs: noexec,nosuid,nodev
+ * unless OPTS say otherwise) */
+static int opt_volume_or_tmpfs(struct nb_container *c, const char *opt, const char *arg, bool tmpfs,
+			       struct nb_error *err)
+{
+	char *data, *copy = copy_arg(arg, &data), *opts;
+	struct nb_mount bind = { .op = NB_MOUNT_BIND, .make = NB_MAKE_LIKE_SOURCE },
+			fs = TMPFS_STEP(copy), *m = tmpfs ? &fs : &bind;
+
+	if (!copy)
+		return nb_fail_errno(err, opt, arg);
+	opts = strchr(copy, ':');
+	if (!tmpfs && opts) {
+		*opts++ = '\0';
+		bind.source = copy;
+		bind.target = opts;
+		opts = strchr(opts, ':');
+	}
+	if (opts)
+		*opts++ = '\0';
+	return add_mount(c, opt, arg, m, opts, data, err);
+}
+
+static int opt_volume(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return opt_volume_or_tmpfs(c, "--volume", arg, false, err);
+}
+
+static int opt_tmpfs(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return opt_volume_or_tmpfs(c, "--tmpfs", arg, true, err);
+}
+
+#define MOUNT_KEYS                                                                            \
+	"type\0source\0src\0target\0dst\0destination\0readonly\0ro\0bind-propagation\0tmpfs-" \
+	"size\0"                                                                              \
+	"tmpfs-mode\0consistency\0"
+
+/* --mount type=bind|tmpfs,source=,target=,readonly,bind-propagation=,tmpfs-size=,tmpfs-mode=:
+ * each field becomes a word of add_mount's OPTS. */
+static int opt_mount(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	char *data, *copy = copy_arg(arg, &data), *save = copy, *f, *opts, *o;
+	struct nb_mount bind = { .op = NB_MOUNT_BIND, .make = NB_MAKE_LIKE_SOURCE },
+			fs = TMPFS_STEP(NULL), *m = &bind;
+
+	if (!copy || !(opts = o = calloc(1, strlen(arg) + 8)))
+		return nb_fail_errno(err, "--mount", arg);
+	while ((f = strsep(&save, ","))) {
+		char *v = strchr(f, '=');
+		int k = word_index(f, v ? (size_t)(v - f) : strlen(f), MOUNT_KEYS);
+
+		v = v ? v + 1 : NULL;
+		if (k < 0 || (!v && k != 6 && k != 7))
+			return nb_fail(err, EINVAL, "--mount", arg,
+				       "expected type=bind|tmpfs,source=SRC,target=DST[,readonly]");
+		if (k == 0 && strcmp(v, "bind")) {
+			if (strcmp(v, "tmpfs"))
+				return nb_fail(err, ENOTSUP, "--mount", arg, NO_VOLUMES);
+			m = &fs;
+		} else if (k == 1 || k == 2) {
+			bind.source = v;
+		} else if (k >= 3 && k <= 5) {
+			bind.target = fs.target = v;
+		} else if (k == 6 || k == 7) {
+			o = stpcpy(o, !v || !strcmp(v, "true") || !strcmp(v, "1") ? ",ro" : ",rw");
+		} else if (k >= 8 && k <= 10) { /* tmpfs-size=N is tmpfs(5)'s size=N */
+			o = stpcpy(stpcpy(o, ","), k == 8 ? v : f + 6);
+		}
+	}
+	if (m == &fs && bind.source)
+		return nb_fail(err, EINVAL, "--mount", arg, "type=tmpfs takes no source");
+	return add_mount(c, "--mount", arg, m, opts + !!*opts, data, err);
+}
+
+/* --- the workload ------------------------------------------------------------------------ */
+
+/* docker's env file (opts/envfile.go): KEY=VALUE taken verbatim, a bare KEY takes the caller's
+ * value (skipped when unset), blank lines and "#" comments skipped. */
+static int opt_env_file(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	FILE *f = fopen(arg, "re");
+	char *line = NULL, *kv;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 0;
+
+	if (!f)
+		return nb_fail_errno(err, "--env-file", arg);
+	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
+		char *p = line + strspn(line, " \t");
+
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (!*p || *p == '#')
+			continue;
+		rc = (kv = strdup(p)) ? cli_add_env(c, kv, err) : -ENOMEM;
+		if (rc)
+			rc = nb_fail(err, -rc, "--env-file", arg,
+				     rc == -EINVAL ? "a line without a name" : strerror(-rc));
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* --pid, --ipc, --uts, --userns host: that namespace is the caller's (--ns without it). A
+ * later --ns sets the whole list again. */
+static int host_ns(struct nb_container *c, const char *opt, unsigned ns, const char *arg,
+		   struct nb_error *err)
+{
+	if (strcmp(arg, "host"))
+		return nb_fail(err, ENOTSUP, opt, arg,
+			       "expected host (nestbox joins no container)");
+	c->namespaces &= ~ns;
+	return 0;
+}
+
+static int opt_pid(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return host_ns(c, "--pid", NB_NS_PID, arg, err);
+}
+
+static int opt_ipc(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return host_ns(c, "--ipc", NB_NS_IPC, arg, err);
+}
+
+static int opt_uts(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return host_ns(c, "--uts", NB_NS_UTS, arg, err);
+}
+
+static int opt_userns(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return host_ns(c, "--userns", NB_NS_USER, arg, err);
+}
+
+/* --rm: a run keeps nothing but --upper's directory; --init: nestbox always has one (unless
+ * --no-init). */
+static int opt_accepted(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	(void)arg;
+	(void)err;
+	(void)c;
+	return 0;
+}
+
+/* --- what nestbox does not do ------------------------------------------------------------ */
+
+/* Never called: cli.c's apply() sees this handler and says the entry's help (what to use
+ * instead), with exit 125. */
+int cli_docker_refuse(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	(void)c;
+	(void)arg;
+	return nb_fail(err, ENOTSUP, "run", NULL, "not supported");
+}
+
+#define REFUSE(name, short_name, has_arg, instead)                    \
+	{                                                             \
+		name, short_name, has_arg, cli_docker_refuse, instead \
+	}
+
+/* A name ending in '-' stands for every option it starts (--health-cmd, --log-opt ...). */
+const struct cli_option cli_docker_options[] = {
+	{ "volume", 'v', 1, opt_volume, "SRC:DST[:OPTS] bind; OPTS ro,nosuid,nodev,noexec" },
+	{ "mount", 0, 1, opt_mount, "type=bind|tmpfs,src=S,dst=D[,ro]" },
+	{ "tmpfs", 0, 1, opt_tmpfs, "DST[:OPTS]    a tmpfs (noexec,nosuid,nodev)" },
+	{ "env-file", 0, 1, opt_env_file, "FILE          KEY=VALUE lines" },
+	{ "pid", 0, 1, opt_pid, NULL },
+	{ "ipc", 0, 1, opt_ipc, NULL },
+	{ "uts", 0, 1, opt_uts, NULL },
+	{ "userns", 0, 1, opt_userns, NULL },
+	{ "rm", 0, 0, opt_accepted, NULL },
+	{ "init", 0, 0, opt_accepted, NULL },
+	REFUSE("publish", 'p', 1, "no ports; use --net veth and --ip"),
+	REFUSE("restart", 0, 1, "boot mode restarts (boot.conf restart=)"),
+	REFUSE("entrypoint", 0, 1, "no images; give CMD after --"),
+	REFUSE("gpus", 0, 1, "bind the device nodes with -v"),
+	REFUSE("health-", 0, 1, "no health checks"),
+	REFUSE("log-", 0, 1, "no log drivers; redirect the output"),
+	REFUSE("detach", 'd', 0, "nestbox create NAME, then nestbox start NAME"),
+	{ NULL, 0, 0, NULL, NULL },
+};

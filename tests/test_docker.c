@@ -1,0 +1,419 @@
+/* docker run's spellings (issue 26): each flag by its effect inside the container (the mount's
+ * type and flags in /proc/mounts, the limit file, the ulimit, the environment, the namespace),
+ * relative paths taken as a shell would, and bad values and the docker flags nestbox does not
+ * do refused with one line and exit 125, nothing left behind. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+static struct nbt_result r;
+
+FIXTURE(dk)
+{
+	char *dir;
+	char vol[PATH_MAX];
+};
+
+FIXTURE_SETUP(dk)
+{
+	char f[PATH_MAX + 8];
+
+	self->dir = nbt_tempdir("dk");
+	ASSERT_NE(NULL, self->dir);
+	snprintf(self->vol, sizeof(self->vol), "%s/vol", self->dir);
+	ASSERT_EQ(0, mkdir(self->vol, 0755));
+	snprintf(f, sizeof(f), "%s/f", self->vol);
+	ASSERT_LE(0, nbt_write_file(f, "hi\n"));
+}
+
+FIXTURE_TEARDOWN(dk)
+{
+	nbt_rm_rf(self->dir);
+	free(self->dir);
+}
+
+/* nestbox run --rootfs ROOTFS OPTS -- sh -c script */
+static int sh(const char *const *opts, const char *script)
+{
+	const char *cmd[] = { "sh", "-c", script, NULL };
+
+	return nbt_run_container(&r, NULL, opts, cmd);
+}
+
+/* The line of /proc/mounts for mount point at, from r.out. */
+static const char *mount_line(const char *at)
+{
+	static char line[512];
+	char key[128];
+	const char *p;
+
+	snprintf(key, sizeof(key), " %s ", at);
+	p = strstr(r.out, key);
+	if (!p)
+		return "";
+	while (p > r.out && p[-1] != '\n')
+		p--;
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+	return line;
+}
+
+TEST_F(dk, volume_options_are_the_mounts_flags)
+{
+	char v[PATH_MAX + 64];
+	const char *opts[] = { "-v", v, NULL };
+
+	snprintf(v, sizeof(v), "%s:/mnt:ro,nosuid,noexec,z", self->vol);
+	ASSERT_EQ(0, sh(opts, "cat /mnt/f; cat /proc/mounts")) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, strncmp(r.out, "hi\n", 3)) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(mount_line("/mnt"), " ro,")) TH_LOG("%s", mount_line("/mnt"));
+	EXPECT_NE(NULL, strstr(mount_line("/mnt"), "nosuid")) TH_LOG("%s", mount_line("/mnt"));
+	EXPECT_NE(NULL, strstr(mount_line("/mnt"), "noexec")) TH_LOG("%s", mount_line("/mnt"));
+
+	/* without options: read-write, exec */
+	snprintf(v, sizeof(v), "--volume=%s:/mnt", self->vol);
+	opts[0] = v;
+	opts[1] = NULL;
+	ASSERT_EQ(0, sh(opts, "echo x > /mnt/w && cat /mnt/w; cat /proc/mounts"))
+	TH_LOG("%s", r.err);
+	EXPECT_EQ(0, strncmp(r.out, "x\n", 2)) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(mount_line("/mnt"), " rw,")) TH_LOG("%s", mount_line("/mnt"));
+	EXPECT_EQ(NULL, strstr(mount_line("/mnt"), "noexec")) TH_LOG("%s", mount_line("/mnt"));
+}
+
+TEST_F(dk, mount_type_bind_readonly)
+{
+	char m[PATH_MAX + 64];
+	const char *opts[] = { "--mount", m, NULL };
+
+	snprintf(m, sizeof(m), "type=bind,src=%s,destination=/data,readonly", self->vol);
+	ASSERT_EQ(0, sh(opts, "cat /data/f; echo x > /data/w || echo refused; cat /proc/mounts"))
+	TH_LOG("%s", r.err);
+	EXPECT_EQ(0, strncmp(r.out, "hi\nrefused\n", 11)) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(mount_line("/data"), " ro,")) TH_LOG("%s", mount_line("/data"));
+}
+
+/* docker's tmpfs: noexec, nosuid, nodev, its size; --mount type=tmpfs the same */
+TEST_F(dk, tmpfs_and_mount_type_tmpfs)
+{
+	const char *opts[] = { "--tmpfs", "/run/x:size=1m,exec", "--mount",
+			       "type=tmpfs,dst=/t,tmpfs-size=2097152,tmpfs-mode=0700", NULL };
+
+	ASSERT_EQ(0, sh(opts, "stat -c %a /t; cat /proc/mounts")) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, strncmp(r.out, "700\n", 4)) TH_LOG("%s", r.out);
+	EXPECT_EQ(0, strncmp(mount_line("/run/x"), "tmpfs /run/x tmpfs rw,nosuid,nodev,", 35))
+	TH_LOG("%s", mount_line("/run/x"));
+	EXPECT_NE(NULL, strstr(mount_line("/run/x"), "size=1024k")) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(mount_line("/run/x"), "noexec")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(mount_line("/t"), "nosuid,nodev,noexec")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(mount_line("/t"), "size=2048k")) TH_LOG("%s", r.out);
+}
+
+TEST_F(dk, short_h_is_the_hostname_and_v_is_not_verbose)
+{
+	const char *opts[] = { "-h", "dockerish", NULL };
+	const char *verbose[] = { "--verbose", NULL };
+
+	ASSERT_EQ(0, sh(opts, "hostname")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("dockerish\n", r.out);
+	ASSERT_EQ(0, sh(verbose, "true")) TH_LOG("%s", r.err);
+	EXPECT_LT(2, nbt_count_lines(r.err)) TH_LOG("--verbose says each step: %s", r.err);
+	/* issue 26's first report: -v SRC:DST is a volume, never verbose and never the command */
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "-v", "/tmp", "--", "true", NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "--volume: /tmp: not supported: volumes"))
+	TH_LOG("%s", r.err);
+	nbt_run(&r, "run", "-h", NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "-h: option needs a value")) TH_LOG("%s", r.err);
+}
+
+/* The rootfs, a volume's source and an env file, relative to the caller's directory; a
+ * message quotes a relative path as it was given. */
+TEST_F(dk, relative_paths_are_taken_from_the_current_directory)
+{
+	char rootfs[PATH_MAX], nestbox[PATH_MAX], env[PATH_MAX + 8], rel[2 * PATH_MAX] = "";
+	const char *argv[] = { "run",
+			       "--rootfs",
+			       rel,
+			       "-v",
+			       "./vol:/mnt",
+			       "--env-file",
+			       "env",
+			       "--",
+			       "sh",
+			       "-c",
+			       "cat /mnt/f; echo $REL",
+			       NULL };
+
+	ASSERT_NE(NULL, realpath(nbt_rootfs(), rootfs));
+	ASSERT_NE(NULL, realpath(nbt_nestbox(), nestbox));
+	setenv("NESTBOX", nestbox, 1);
+	snprintf(env, sizeof(env), "%s/env", self->dir);
+	ASSERT_LE(0, nbt_write_file(env, "REL=yes\n"));
+	ASSERT_EQ(0, chdir(self->dir));
+	for (const char *p = self->dir; *p; p++) /* ../../ up to /, then the rootfs */
+		if (*p == '/')
+			strcat(rel, "../");
+	strcat(rel, rootfs + 1);
+	ASSERT_EQ(0, nbt_runv(&r, argv)) TH_LOG("%s: %s", rel, r.err);
+	EXPECT_STREQ("hi\nyes\n", r.out);
+
+	argv[2] = "no/such/layer";
+	nbt_runv(&r, argv);
+	EXPECT_EQ(125, r.status);
+	EXPECT_STREQ("nestbox: --rootfs: no/such/layer: No such file or directory\n", r.err);
+	argv[2] = rel;
+	argv[4] = "./nothing:/mnt";
+	nbt_runv(&r, argv);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, ": ./nothing: No such file")) TH_LOG("%s", r.err);
+}
+
+TEST_F(dk, env_file_in_dockers_format)
+{
+	char env[PATH_MAX + 8];
+	const char *opts[] = { "--env-file", env, "-e", "AFTER=1", NULL };
+
+	snprintf(env, sizeof(env), "%s/env", self->dir);
+	ASSERT_LE(0, nbt_write_file(env, "# a comment\n\n  A=one two \nFROM_CALLER\nUNSET_HERE\n"
+					 "B=x=y\r\n"));
+	setenv("FROM_CALLER", "caller's", 1);
+	unsetenv("UNSET_HERE");
+	ASSERT_EQ(0, sh(opts, "echo \"[$A][$FROM_CALLER][$B][${UNSET_HERE-unset}][$AFTER]\""))
+	TH_LOG("%s", r.err);
+	EXPECT_STREQ("[one two ][caller's][x=y][unset][1]\n", r.out);
+}
+
+static bool have_memory_cgroup(void)
+{
+	return !access("/sys/fs/cgroup/cgroup.controllers", F_OK) ||
+	       !access("/sys/fs/cgroup/memory", F_OK);
+}
+
+/* The limit files, seen through the container's cgroup view (v2, or v1 and hybrid). */
+TEST_F(dk, cgroup_spellings_set_the_limit_files)
+{
+	const char *opts[] = {
+		"-m", "64mb", "--pids-limit", "20", "--cpu-shares", "1024", "--cpuset-cpus",
+		"0",  NULL
+	};
+	const char *script =
+	    "cd /sys/fs/cgroup; if [ -f memory.max ]; then cat memory.max pids.max cpu.weight "
+	    "cpuset.cpus; else cat memory/memory.limit_in_bytes pids/pids.max cpu/cpu.shares "
+	    "cpuset/cpuset.cpus; fi";
+
+	if (!have_memory_cgroup())
+		SKIP(return, "no cgroup memory controller");
+	ASSERT_EQ(0, sh(opts, script)) TH_LOG("%s", r.err);
+	/* v2: docker's 1024 shares are weight 39 (runc's conversion); v1: 39 back to 998 */
+	EXPECT_TRUE(!strcmp(r.out, "67108864\n20\n39\n0\n") ||
+		    !strcmp(r.out, "67108864\n20\n998\n0\n"))
+	TH_LOG("%s", r.out);
+}
+
+TEST_F(dk, memory_units_swap_minus_one_and_pids_limit_zero)
+{
+	const char *opts[] = {
+		"--memory", "1GiB", "--memory-swap", "-1", "--pids-limit", "0", NULL
+	};
+	const char *script = "cd /sys/fs/cgroup; if [ -f memory.max ]; then cat memory.max "
+			     "pids.max; else cat memory/memory.limit_in_bytes pids/pids.max; fi";
+
+	if (!have_memory_cgroup())
+		SKIP(return, "no cgroup memory controller");
+	ASSERT_EQ(0, sh(opts, script)) TH_LOG("%s", r.err);
+	EXPECT_STREQ("1073741824\nmax\n", r.out);
+}
+
+TEST_F(dk, ulimit_is_the_workloads_rlimit)
+{
+	const char *opts[] = { "--ulimit", "nofile=100:200", NULL };
+
+	ASSERT_EQ(0, sh(opts, "ulimit -n; ulimit -Hn")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("100\n200\n", r.out);
+}
+
+static void host_ns(const char *ns, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns);
+	n = readlink(path, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+TEST_F(dk, pid_ipc_uts_network_host_share_the_hosts_namespaces)
+{
+	const char *opts[] = { "--pid", "host",	     "--ipc", "host", "--uts",
+			       "host",	"--network", "host",  NULL };
+	const char *none[] = { "--network", "none", NULL };
+	const char *script = "for n in pid ipc uts net; do readlink /proc/self/ns/$n; done";
+	char want[512], ns[4][64];
+	const char *names[] = { "pid", "ipc", "uts", "net" };
+
+	for (int i = 0; i < 4; i++)
+		host_ns(names[i], ns[i], sizeof(ns[i]));
+	snprintf(want, sizeof(want), "%s\n%s\n%s\n%s\n", ns[0], ns[1], ns[2], ns[3]);
+	ASSERT_EQ(0, sh(opts, script)) TH_LOG("%s", r.err);
+	EXPECT_STREQ(want, r.out);
+	ASSERT_EQ(0, sh(none, script)) TH_LOG("%s", r.err);
+	for (int i = 0; i < 4; i++) { /* without them: its own */
+		EXPECT_EQ(NULL, strstr(r.out, ns[i])) TH_LOG("%s: %s", names[i], r.out);
+	}
+}
+
+TEST_F(dk, security_opt_no_new_privileges_and_seccomp)
+{
+	const char *nnp_off[] = { "--security-opt", "no-new-privileges=false", NULL };
+	const char *nnp_on[] = { "--security-opt", "no-new-privileges", NULL };
+	const char *unconfined[] = { "--security-opt", "seccomp=unconfined", NULL };
+
+	ASSERT_EQ(0, sh(nnp_off, "grep NoNewPrivs /proc/self/status")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("NoNewPrivs:\t0\n", r.out);
+	ASSERT_EQ(0, sh(nnp_on, "grep NoNewPrivs /proc/self/status")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("NoNewPrivs:\t1\n", r.out);
+	ASSERT_EQ(0, sh(unconfined, "grep ^Seccomp: /proc/self/status")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("Seccomp:\t0\n", r.out);
+	ASSERT_EQ(0, sh(NULL, "grep ^Seccomp: /proc/self/status")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("Seccomp:\t2\n", r.out); /* the default filter, for comparison */
+}
+
+/* --rm, --init, -i, --stop-timeout are accepted: a run keeps nothing, always has an init */
+TEST_F(dk, accepted_flags_run_quietly)
+{
+	const char *opts[] = { "--rm", "--init", "-i", "--stop-timeout", "1", NULL };
+
+	ASSERT_EQ(0, sh(opts, "cat /proc/1/cmdline | tr '\\0' ' '; echo")) TH_LOG("%s", r.err);
+	EXPECT_EQ(NULL, strstr(r.out, "sh -c")) TH_LOG("PID 1 is the init, not sh: %s", r.out);
+	EXPECT_STREQ("", r.err);
+}
+
+/* --- refused ----------------------------------------------------------------------------- */
+
+FIXTURE(refused)
+{
+	char *mounts;
+	char *tmp;
+};
+
+FIXTURE_VARIANT(refused)
+{
+	const char *args[6];
+	const char *says;
+};
+
+FIXTURE_SETUP(refused)
+{
+	self->mounts = nbt_mountinfo();
+	self->tmp = nbt_tempdir("dkr");
+	setenv("TMPDIR", self->tmp, 1);
+}
+
+FIXTURE_TEARDOWN(refused)
+{
+	free(self->mounts);
+	nbt_rm_rf(self->tmp);
+	free(self->tmp);
+}
+
+/* clang-format off */
+FIXTURE_VARIANT_ADD(refused, named_volume) {
+	.args = { "-v", "data:/data" }, .says = "--volume: data:/data: not supported: volumes" };
+FIXTURE_VARIANT_ADD(refused, volume_relative_target) {
+	.args = { "-v", "/tmp:mnt" }, .says = "--volume: /tmp:mnt: needs an absolute target" };
+FIXTURE_VARIANT_ADD(refused, volume_propagation) {
+	.args = { "-v", "/tmp:/mnt:rshared" }, .says = "--volume: /tmp:/mnt:rshared: not supported: every mount is private" };
+FIXTURE_VARIANT_ADD(refused, volume_bad_option) {
+	.args = { "-v", "/tmp:/mnt:rx" }, .says = "--volume: /tmp:/mnt:rx: unknown mount option" };
+FIXTURE_VARIANT_ADD(refused, volume_missing_source) {
+	.args = { "-v", "/no/such/dir:/mnt" }, .says = "/no/such/dir: No such file" };
+FIXTURE_VARIANT_ADD(refused, mount_volume) {
+	.args = { "--mount", "type=volume,source=x,target=/x" }, .says = "--mount: type=volume,source=x,target=/x: not supported: volumes" };
+FIXTURE_VARIANT_ADD(refused, mount_bad_key) {
+	.args = { "--mount", "type=bind,src=/tmp,dst=/x,bogus=1" }, .says = "--mount: type=bind,src=/tmp,dst=/x,bogus=1: expected" };
+FIXTURE_VARIANT_ADD(refused, mount_no_source) {
+	.args = { "--mount", "type=bind,target=/x" }, .says = "not supported: volumes" };
+FIXTURE_VARIANT_ADD(refused, tmpfs_relative) {
+	.args = { "--tmpfs", "run" }, .says = "--tmpfs: run: needs an absolute target" };
+FIXTURE_VARIANT_ADD(refused, tmpfs_bad_size) {
+	.args = { "--tmpfs", "/run:size=lots" }, .says = "/run" };
+FIXTURE_VARIANT_ADD(refused, missing_env_file) {
+	.args = { "--env-file", "no/such/env" }, .says = "--env-file: no/such/env: No such file" };
+FIXTURE_VARIANT_ADD(refused, bad_memory) {
+	.args = { "-m", "lots" }, .says = "--memory: lots: expected a size" };
+FIXTURE_VARIANT_ADD(refused, bad_pids_limit) {
+	.args = { "--pids-limit", "1x" }, .says = "--pids-limit: 1x: expected a number" };
+FIXTURE_VARIANT_ADD(refused, bad_cpu_shares) {
+	.args = { "--cpu-shares", "300000" }, .says = "--cpu-shares: 300000: expected 0 to 262144" };
+FIXTURE_VARIANT_ADD(refused, bad_cpuset_cpus) {
+	.args = { "--cpuset-cpus", "0-" }, .says = "--cpuset-cpus: 0-: expected a list" };
+FIXTURE_VARIANT_ADD(refused, bad_ulimit) {
+	.args = { "--ulimit", "bogus=1" }, .says = "--ulimit: bogus=1: unknown resource" };
+FIXTURE_VARIANT_ADD(refused, bad_stop_timeout) {
+	.args = { "--stop-timeout", "-1" }, .says = "--stop-timeout: -1: expected whole seconds" };
+FIXTURE_VARIANT_ADD(refused, network_bridge) {
+	.args = { "--network", "bridge" }, .says = "--network: bridge: expected none, host or veth" };
+FIXTURE_VARIANT_ADD(refused, pid_container) {
+	.args = { "--pid", "container:x" }, .says = "--pid: container:x: expected host" };
+FIXTURE_VARIANT_ADD(refused, security_opt) {
+	.args = { "--security-opt", "apparmor=x" }, .says = "--security-opt: apparmor=x: expected no-new-privileges" };
+FIXTURE_VARIANT_ADD(refused, security_opt_bad_bool) {
+	.args = { "--security-opt", "no-new-privileges=maybe" }, .says = "--security-opt: no-new-privileges=maybe: expected" };
+FIXTURE_VARIANT_ADD(refused, security_opt_missing_seccomp_file) {
+	.args = { "--security-opt", "seccomp=no/such.policy" }, .says = "--security-opt: no/such.policy: No such file" };
+FIXTURE_VARIANT_ADD(refused, publish) {
+	.args = { "-p", "8080:80" }, .says = "--publish: 8080:80: not supported: no ports; use --net veth and --ip" };
+FIXTURE_VARIANT_ADD(refused, publish_long) {
+	.args = { "--publish=8080:80" }, .says = "--publish: 8080:80: not supported: no ports" };
+FIXTURE_VARIANT_ADD(refused, restart) {
+	.args = { "--restart", "always" }, .says = "--restart: always: not supported: boot mode restarts (boot.conf restart=)" };
+FIXTURE_VARIANT_ADD(refused, entrypoint) {
+	.args = { "--entrypoint", "sh" }, .says = "--entrypoint: sh: not supported: no images" };
+FIXTURE_VARIANT_ADD(refused, gpus) {
+	.args = { "--gpus", "all" }, .says = "--gpus: all: not supported: bind the device nodes" };
+FIXTURE_VARIANT_ADD(refused, health_cmd) {
+	.args = { "--health-cmd", "true" }, .says = "--health-cmd: true: not supported: no health checks" };
+FIXTURE_VARIANT_ADD(refused, health_interval) {
+	.args = { "--health-interval=5s" }, .says = "--health-interval: 5s: not supported: no health checks" };
+FIXTURE_VARIANT_ADD(refused, log_driver) {
+	.args = { "--log-driver", "none" }, .says = "--log-driver: none: not supported: no log drivers" };
+FIXTURE_VARIANT_ADD(refused, detach) {
+	.args = { "-d" }, .says = "--detach: not supported: nestbox create NAME" };
+FIXTURE_VARIANT_ADD(refused, not_docker_either) {
+	.args = { "--frobnicate" }, .says = "run: --frobnicate: unknown option" };
+/* clang-format on */
+
+TEST_F(refused, exits_125_with_one_line_and_leaves_nothing)
+{
+	const char *argv[16];
+	char *after;
+	int n = 0;
+
+	argv[n++] = "run";
+	argv[n++] = "--rootfs";
+	argv[n++] = nbt_rootfs();
+	for (int i = 0; variant->args[i]; i++)
+		argv[n++] = variant->args[i];
+	argv[n++] = "--";
+	argv[n++] = "true";
+	argv[n] = NULL;
+	nbt_runv(&r, argv);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, variant->says)) TH_LOG("stderr: %s", r.err);
+	EXPECT_EQ(0, strncmp(r.err, "nestbox: ", 9)) TH_LOG("stderr: %s", r.err);
+	after = nbt_mountinfo();
+	ASSERT_NE(NULL, after);
+	EXPECT_STREQ(self->mounts, after);
+	free(after);
+	EXPECT_EQ(0, nbt_count_entries(self->tmp));
+}
+
+TEST_HARNESS_MAIN
