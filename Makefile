@@ -88,13 +88,17 @@ $(UAPI)/.stamp: | toolchain
 	@touch $@
 
 # --- binaries ------------------------------------------------------------------------------------
-# -z norelro: musl's static start-up never makes PT_GNU_RELRO read-only (checked in
-# /proc/self/maps), and the page alignment of its end padded the file by up to 4 KB.
 # runtime/format.c stands in for musl's printf family (include/format.h: 13 KB less).
 OWN_PRINTF := -include include/format.h
+# -z norelro: musl's static start-up never makes PT_GNU_RELRO read-only (checked in
+# /proc/self/maps), and the page alignment of its end padded the file by up to 4 KB.
+# -z common-page-size=16: ld otherwise starts the data segment on a page of its own, and the
+# file offset must follow the address: up to 4 KB of padding after the code, and the stripped
+# size moved in whole pages. Now the data follows the code in the file (the page between is
+# mapped twice, read-only+exec and copy-on-write), and every byte saved shows.
 $(BUILD)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile
 	$(CC) $(CFLAGS) $(OWN_PRINTF) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS) \
-		-Wl,-z,noseparate-code -Wl,-z,norelro
+		-Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=16
 
 # The linker's separate-code layout pads a 9 KB program to 17 KB (an empty main is 13 KB):
 # nestbox-init shares one page between code and read-only data to stay within 16 KiB.
