@@ -1,0 +1,52 @@
+/* runtime/libc_lite.c: the plain strstr the musl build links instead of musl's two-way one,
+ * against glibc's on every (text, needle) pair of a small set, at every start of the text. */
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "libc_lite.h"
+
+TEST(strstr_as_glibc)
+{
+	static const char *const texts[] = {
+		"",
+		"a",
+		"aa",
+		"aaa",
+		"ab",
+		"abab",
+		"aabaab",
+		"a - b - c",
+		"rw,nosuid,gid=5,mode=620",
+		"/a/../b",
+		"..",
+		"x..y..",
+		"Unknown device type",
+		"abcabcabd",
+		"mississippi",
+	};
+	static const char *const needles[] = {
+		"",
+		"a",
+		"aa",
+		"ab",
+		"b",
+		" - ",
+		",gid=",
+		"..",
+		"Unknown device type",
+		"abcabd",
+		"issip",
+		"ppi",
+		"zzz",
+		"mississippis",
+	};
+
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++)
+		for (size_t n = 0; n < sizeof(needles) / sizeof(needles[0]); n++)
+			for (const char *p = texts[t]; p <= texts[t] + strlen(texts[t]); p++) {
+				EXPECT_EQ(strstr(p, needles[n]), nb_strstr(p, needles[n]))
+				TH_LOG("strstr(\"%s\", \"%s\")", p, needles[n]);
+			}
+}
+
+TEST_HARNESS_MAIN
