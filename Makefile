@@ -96,9 +96,11 @@ OWN_PRINTF := -include include/format.h
 # file offset must follow the address: up to 4 KB of padding after the code, and the stripped
 # size moved in whole pages. Now the data follows the code in the file (the page between is
 # mapped twice, read-only+exec and copy-on-write), and every byte saved shows.
+# --wrap=pthread_create: runtime/libc_lite.c's fork is _Fork, right only while nestbox has no
+# threads; a pthread_create call fails the link ("undefined reference to __wrap_pthread_create").
 $(BUILD)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile
 	$(CC) $(CFLAGS) $(OWN_PRINTF) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS) \
-		-Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=16
+		-Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=16 -Wl,--wrap=pthread_create
 
 # The linker's separate-code layout pads a 9 KB program to 17 KB (an empty main is 13 KB):
 # nestbox-init shares one page between code and read-only data to stay within 16 KiB.

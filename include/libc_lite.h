@@ -1,8 +1,11 @@
-/* A smaller stand-in for musl's strstr (runtime/libc_lite.c): in the musl build the libc name
- * is this function; the nb_ name is for the unit tests. */
+/* Smaller stand-ins for musl's strstr and fork (runtime/libc_lite.c): in the musl build the
+ * libc names are these functions; the nb_ names are for the unit tests. */
 #ifndef NB_LIBC_LITE_H
 #define NB_LIBC_LITE_H
 
+#include <sys/types.h>
+
 char *nb_strstr(const char *text, const char *needle);
+pid_t nb_fork(void);
 
 #endif

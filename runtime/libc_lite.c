@@ -1,7 +1,8 @@
-/* A smaller stand-in for a musl function whose full version nestbox does not need. The musl
- * build links it under the libc name (the callers are unchanged); the unit build tests it by
- * its nb_ name (tests/unit_libc_lite.c). */
+/* Smaller stand-ins for musl functions whose full versions nestbox does not need. The musl
+ * build links them under the libc names (the callers are unchanged); the unit build tests them
+ * by their nb_ names (tests/unit_libc_lite.c). */
 #include <string.h>
+#include <unistd.h>
 
 #include "libc_lite.h"
 
@@ -19,4 +20,18 @@ char *nb_strstr(const char *text, const char *needle)
 
 #ifndef NB_UNIT_TEST
 char *strstr(const char *text, const char *needle) __attribute__((alias("nb_strstr")));
+#endif
+
+/* musl's fork runs the pthread_atfork handlers and, once a thread was made, takes every lock
+ * around _Fork (the thread list, malloc's, stdio's; pthread rwlocks and timed waits are linked
+ * for it). nestbox never makes a thread nor registers a handler, so its fork is _Fork, which
+ * still blocks the signals and resets the child's thread state. A change that links
+ * pthread_create must drop this alias. */
+pid_t nb_fork(void)
+{
+	return _Fork();
+}
+
+#ifndef NB_UNIT_TEST
+pid_t fork(void) __attribute__((alias("nb_fork")));
 #endif

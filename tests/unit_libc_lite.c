@@ -1,6 +1,9 @@
 /* runtime/libc_lite.c: the plain strstr the musl build links instead of musl's two-way one,
- * against glibc's on every (text, needle) pair of a small set, at every start of the text. */
+ * against glibc's on every (text, needle) pair of a small set, at every start of the text;
+ * fork as _Fork. */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "libc_lite.h"
@@ -47,6 +50,21 @@ TEST(strstr_as_glibc)
 				EXPECT_EQ(strstr(p, needles[n]), nb_strstr(p, needles[n]))
 				TH_LOG("strstr(\"%s\", \"%s\")", p, needles[n]);
 			}
+}
+
+/* fork is _Fork: a child with its own pid that returns 0, the parent gets its pid. */
+TEST(fork_makes_a_child)
+{
+	pid_t parent = getpid(), pid;
+	int status;
+
+	pid = nb_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(getpid() != parent && getppid() == parent ? 7 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(7, WEXITSTATUS(status));
 }
 
 TEST_HARNESS_MAIN
