@@ -17,6 +17,7 @@
 
 #include "cgroup_impl.h"
 #include "container.h"
+#include "lines.h"
 #include "mounts.h"
 
 /* --- files -------------------------------------------------------------------------------- */
@@ -209,11 +210,12 @@ static int add_v1_dir(struct nb_cgroup *cg, const char *own_cgroups, const char 
 /* Read mountinfo: the v1 hierarchies (when v1) and the mounts the container will see. */
 static void scan_mounts(struct nb_cgroup *cg, const char *own_cgroups, int version)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[1024];
+	struct lines r;
+	char *line;
 
+	lines_open(&r, "/proc/self/mountinfo"); /* unreadable: as empty, as before */
 	cg->n_views = 0;
-	while (f && fgets(line, sizeof(line), f)) {
+	while ((line = lines_next(&r))) {
 		char *root, *mnt, *type, *opts;
 		struct nb_cgroup_view *v;
 		bool cgroupfs;
@@ -232,8 +234,7 @@ static void scan_mounts(struct nb_cgroup *cg, const char *own_cgroups, int versi
 		snprintf(v->type, sizeof(v->type), "%s", type);
 		view_options(opts, v->opts, sizeof(v->opts));
 	}
-	if (f)
-		fclose(f);
+	lines_close(&r);
 }
 
 /* v2: the cgroup2 mount that holds the controllers, "" when there is none. */

@@ -1,7 +1,6 @@
 /* The workload process: a clean environment, its user, its working directory, then exec. */
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +11,10 @@
 
 #include "faults.h"
 #include "init.h"
+#include "lines.h"
 #include "nb_error.h"
 #include "process.h"
+#include "scan.h"
 #include "security.h"
 
 #define DEFAULT_PATH  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -72,30 +73,50 @@ static int fail(const char *what, const char *value, int status)
 	return status;
 }
 
+/* A passwd(5) line, name:password:UID:GID:GECOS:directory:shell, split in place as musl's
+ * fgetpwent does: false without the seven fields or when UID or GID is not a number. */
+static bool passwd_entry(char *line, unsigned long long *uid, unsigned long long *gid,
+			 const char **dir)
+{
+	char *field[7];
+	const char *end_uid, *end_gid;
+	int n = 0;
+
+	while (n < 7 && (field[n] = strsep(&line, ":")))
+		n++;
+	if (n < 7)
+		return false;
+	end_uid = scan_unsigned(field[2], 10, UINT_MAX, uid);
+	end_gid = scan_unsigned(field[3], 10, UINT_MAX, gid);
+	*dir = field[5];
+	return end_uid && !*end_uid && end_gid && !*end_gid;
+}
+
 /* docker: HOME and, when --user gave none, the group come from the image's /etc/passwd entry
- * for the uid; without one, HOME is / (/root for root) and the group 0. Read with fgetpwent on
- * the container's own file: getpwuid would also ask a host's nscd. */
+ * for the uid; without one, HOME is / (/root for root) and the group 0. Read on the container's
+ * own file: getpwuid would also ask a host's nscd. */
 static int lookup_user(const struct nb_container *c, struct workload_user *u)
 {
-	const char *home = c->uid == 0 ? "/root" : "/";
-	FILE *f = fopen("/etc/passwd", "re");
-	struct passwd *pw = NULL;
+	const char *home = c->uid == 0 ? "/root" : "/", *dir = NULL;
+	unsigned long long uid, gid;
+	struct lines r;
+	bool found = false;
+	char *line;
 
 	u->uid = c->uid;
 	u->gid = c->gid == NB_GID_UNSET ? 0 : c->gid;
-	while (f && (pw = fgetpwent(f)))
-		if (pw->pw_uid == c->uid)
-			break;
-	if (pw) {
+	lines_open(&r, "/etc/passwd"); /* none: the defaults */
+	while (!found && (line = lines_next(&r)))
+		found = passwd_entry(line, &uid, &gid, &dir) && uid == c->uid;
+	if (found) {
 		if (c->gid == NB_GID_UNSET)
-			u->gid = pw->pw_gid;
-		if (pw->pw_dir && pw->pw_dir[0])
-			home = pw->pw_dir;
+			u->gid = (gid_t)gid;
+		if (dir[0])
+			home = dir;
 	}
 	if (asprintf(&u->home, "HOME=%s", home) < 0)
 		u->home = NULL;
-	if (f)
-		fclose(f);
+	lines_close(&r);
 	return u->home ? 0 : -1;
 }
 

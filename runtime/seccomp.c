@@ -43,6 +43,7 @@
 #include <linux/seccomp.h>
 
 #include "container.h"
+#include "lines.h"
 #include "seccomp.h"
 
 /* ==== architecture-specific: everything another architecture changes is in this block ==== */
@@ -376,52 +377,49 @@ static int parse_line(char *text, const char *path, int line, struct nb_security
 }
 
 /* The policy file, opened: a regular file or a pipe (--seccomp <(...)). A directory opens and
- * reads as nothing (EISDIR, which getline takes for the end), a device may never end: either
- * would give an empty policy, and an empty policy allows everything. */
-static FILE *open_policy(const char *path, struct nb_error *err)
+ * reads as nothing, a device may never end: either would give an empty policy, and an empty
+ * policy allows everything. */
+static int open_policy(const char *path, struct lines *r, struct nb_error *err)
 {
 	struct stat st;
-	FILE *f;
+	int rc;
 
-	if (strlen(path) >= PATH_MAX) {
-		nb_fail(err, ENAMETOOLONG, "--seccomp", NULL,
-			"the policy file's path is longer than PATH_MAX");
-		return NULL;
-	}
-	f = fopen(path, "re");
-	if (!f) {
+	if (strlen(path) >= PATH_MAX)
+		return nb_fail(err, ENAMETOOLONG, "--seccomp", NULL,
+			       "the policy file's path is longer than PATH_MAX");
+	rc = lines_open(r, path);
+	if (rc) {
 		char start[64];
 
 		/* a long path shown whole would push the reason out of the message */
 		snprintf(start, sizeof(start), strlen(path) > 200 ? "%.40s..." : "%s", path);
-		nb_fail_errno(err, "--seccomp", start);
-		return NULL;
+		lines_close(r);
+		errno = -rc;
+		return nb_fail_errno(err, "--seccomp", start);
 	}
-	if (fstat(fileno(f), &st) || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
-		nb_fail(err, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "--seccomp", path,
-			S_ISDIR(st.st_mode) ? "a directory, not a policy file"
-					    : "not a regular file or a pipe");
-		fclose(f);
-		return NULL;
+	if (fstat(r->fd, &st) || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+		rc = nb_fail(err, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "--seccomp", path,
+			     S_ISDIR(st.st_mode) ? "a directory, not a policy file"
+						 : "not a regular file or a pipe");
+		lines_close(r);
 	}
-	return f;
+	return rc;
 }
 
 int seccomp_parse_file(const char *path, struct nb_security_spec *s, struct nb_error *err)
 {
-	FILE *f = open_policy(path, err);
+	struct lines r;
 	bool has_default = false;
-	char *text = NULL;
-	size_t cap = 0;
-	int line = 0, rc = 0;
+	char *text;
+	int line = 0, rc = open_policy(path, &r, err);
 
-	if (!f)
-		return -err->code;
+	if (rc)
+		return rc;
 	s->n_rules = 0;
 	s->seccomp_default = 0;
-	while (!rc && getline(&text, &cap, f) >= 0) {
+	while (!rc && (text = lines_next(&r))) {
 		line++;
-		text[strcspn(text, "#\n")] = '\0';
+		text[strcspn(text, "#")] = '\0';
 		if (s->n_rules % 64 == 0) {
 			void *more =
 			    realloc(s->rules, (size_t)(s->n_rules + 64) * sizeof(*s->rules));
@@ -434,15 +432,14 @@ int seccomp_parse_file(const char *path, struct nb_security_spec *s, struct nb_e
 		}
 		rc = parse_line(text, path, line, s, err, &has_default);
 	}
-	/* getline(3) returns -1 at the end and on a read error alike: a policy cut short by an
-	 * I/O error must not load as what was read so far. */
-	if (!rc && ferror(f))
-		rc = nb_fail_errno(err, "--seccomp", path);
+	/* The end and a read error alike end the loop: a policy cut short by an I/O error must
+	 * not load as what was read so far. */
+	if (!rc && r.error)
+		rc = nb_fail(err, r.error, "--seccomp", path, strerror(r.error));
 	if (!rc && !s->n_rules && !has_default)
 		rc = nb_fail(err, EINVAL, "--seccomp", path,
 			     "no rules (an empty policy would allow everything: write 'default "
 			     "allow' to mean that, or --seccomp off)");
-	free(text);
-	fclose(f);
+	lines_close(&r);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lines.h"
 #include "scan.h"
 #include "state.h"
 
@@ -222,18 +223,26 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 
 /* ---- the record ---------------------------------------------------------------------------- */
 
+/* The record's text, written with one write(2): its strings are its fields' arrays at most, and
+ * the keys and numbers take less than the 256 bytes more. */
+struct record_text {
+	char buf[sizeof(struct nb_record) + 256];
+	size_t len;
+};
+
 /* Values are written as they are: none of them holds a newline (names are checked, paths with
  * a newline are refused at parse time, the command is cut at one). */
-static void put(FILE *f, const char *key, const char *value)
+static void put(struct record_text *f, const char *key, const char *value)
 {
-	fputs(key, f);
-	fputc(' ', f);
-	for (const char *p = value; *p; p++)
-		fputc(*p == '\n' ? ' ' : *p, f);
-	fputc('\n', f);
+	size_t start = f->len + strlen(key) + 1;
+
+	f->len += (size_t)snprintf(f->buf + f->len, sizeof(f->buf) - f->len, "%s %s\n", key, value);
+	for (char *p = f->buf + start; p < f->buf + f->len - 1; p++)
+		if (*p == '\n')
+			*p = ' ';
 }
 
-static void write_fields(FILE *f, const struct nb_record *rec)
+static void write_fields(struct record_text *f, const struct nb_record *rec)
 {
 	char num[64];
 
@@ -254,20 +263,21 @@ static void write_fields(FILE *f, const struct nb_record *rec)
 int state_write(const struct nb_state *s, const struct nb_record *rec, struct nb_error *err)
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
-	FILE *f;
+	struct record_text f;
+	bool bad;
 	int fd;
 
 	if (path_in(s, RECORD_TMP, tmp, sizeof(tmp)) || path_in(s, RECORD_FILE, path, sizeof(path)))
 		return nb_fail(err, ENAMETOOLONG, "state record", s->dir, "path too long");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return nb_fail_errno(err, "state record", tmp);
-	}
-	write_fields(f, rec);
-	if (fclose(f) || rename(tmp, path)) {
+	f.len = 0;
+	write_fields(&f, rec);
+	errno = ENOSPC; /* what a short write(2) to a file means */
+	bad = write(fd, f.buf, f.len) != (ssize_t)f.len;
+	bad = close(fd) || bad;
+	if (bad || rename(tmp, path)) {
 		unlink(tmp);
 		return nb_fail_errno(err, "state record", path);
 	}
@@ -300,25 +310,27 @@ static void set_field(struct nb_record *rec, const char *key, const char *v)
 
 static int read_record(const struct nb_state *s, struct nb_record *rec)
 {
-	char path[PATH_MAX], line[PATH_MAX + 32];
-	FILE *f;
+	char path[PATH_MAX], *line;
+	struct lines r;
+	int rc;
 
 	memset(rec, 0, sizeof(*rec));
 	if (path_in(s, RECORD_FILE, path, sizeof(path)))
 		return -ENAMETOOLONG;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
+	rc = lines_open(&r, path);
+	if (rc) {
+		lines_close(&r);
+		return rc;
+	}
+	while ((line = lines_next(&r))) {
 		char *sp = strchr(line, ' ');
 
-		line[strcspn(line, "\n")] = '\0';
 		if (!sp)
 			continue;
 		*sp = '\0';
 		set_field(rec, line, sp + 1);
 	}
-	fclose(f);
+	lines_close(&r);
 	return 0;
 }
 

@@ -52,7 +52,7 @@ bench: deps bench-deps $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs \
 # The same nestbox with its symbols, for callgrind.
 $(BENCH_DIR)/nestbox-sym: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) \
+	$(CC) $(CFLAGS) $(OWN_PRINTF) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) \
 		$(filter-out -s,$(LDFLAGS))
 
 bench-profile: bench-deps $(BUILD)/nestbox $(BENCH_DIR)/nestbox-sym rootfs bench-bin

@@ -13,7 +13,7 @@ FAULT_STEPS  := $(BUILD)/fault-steps.txt
 .PHONY: faults faults-steps faults-absent
 
 $(BUILD)/nestbox-faults: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile
-	$(CC) $(CFLAGS) -DNB_FAULTS -DNESTBOX_VERSION='"$(VERSION)-faults"' -o $@ \
+	$(CC) $(CFLAGS) $(OWN_PRINTF) -DNB_FAULTS -DNESTBOX_VERSION='"$(VERSION)-faults"' -o $@ \
 		$(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS)
 
 # The step names, in source order: the first string of step(c, ...), done(c, ...) and

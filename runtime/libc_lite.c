@@ -1,0 +1,68 @@
+/* Smaller stand-ins for musl functions whose full versions nestbox does not need. The musl
+ * build links them under the libc names (the callers are unchanged); the unit build tests them
+ * by their nb_ names (tests/unit_libc_lite.c). */
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libc_lite.h"
+
+/* musl's strstr is the two-way search (1.3 KB) for long needles in long texts; nestbox looks
+ * for a few bytes in a line, a path or a small file, where the plain loop does as well. */
+char *nb_strstr(const char *text, const char *needle)
+{
+	size_t len = strlen(needle);
+
+	for (; *text; text++)
+		if (!strncmp(text, needle, len))
+			return (char *)text;
+	return len ? NULL : (char *)text;
+}
+
+#ifndef NB_UNIT_TEST
+char *strstr(const char *text, const char *needle) __attribute__((alias("nb_strstr")));
+#endif
+
+/* musl's fork runs the pthread_atfork handlers and, once a thread was made, takes every lock
+ * around _Fork (the thread list, malloc's, stdio's; pthread rwlocks and timed waits are linked
+ * for it). nestbox never makes a thread nor registers a handler, so its fork is _Fork, which
+ * still blocks the signals and resets the child's thread state. A change that links
+ * pthread_create must drop this alias. */
+pid_t nb_fork(void)
+{
+	return _Fork();
+}
+
+#ifndef NB_UNIT_TEST
+pid_t fork(void) __attribute__((alias("nb_fork")));
+#endif
+
+/* musl's clock_gettime first looks the call up in the vDSO (__vdsosym, about 1 KB with it);
+ * nestbox reads the clock a few times a run and once a log line in boot mode, where a system
+ * call (well under a microsecond) costs nothing that shows. 32-bit architectures: musl's
+ * time_t is 64 bits there, which clock_gettime64 fills, as musl's own code does. */
+int nb_clock_gettime(clockid_t clock, struct timespec *ts)
+{
+#ifdef SYS_clock_gettime64
+	return (int)syscall(SYS_clock_gettime64, clock, ts);
+#else
+	return (int)syscall(SYS_clock_gettime, clock, ts);
+#endif
+}
+
+/* musl's time calls its internal __clock_gettime, which would link the vDSO lookup again. */
+time_t nb_time(time_t *t)
+{
+	struct timespec ts = { 0, 0 };
+
+	nb_clock_gettime(CLOCK_REALTIME, &ts);
+	if (t)
+		*t = ts.tv_sec;
+	return ts.tv_sec;
+}
+
+#ifndef NB_UNIT_TEST
+int clock_gettime(clockid_t clock, struct timespec *ts) __attribute__((alias("nb_clock_gettime")));
+time_t time(time_t *t) __attribute__((alias("nb_time")));
+#endif

@@ -1,0 +1,106 @@
+/* runtime/libc_lite.c: the plain strstr the musl build links instead of musl's two-way one,
+ * against glibc's on every (text, needle) pair of a small set, at every start of the text;
+ * fork as _Fork; clock_gettime and time by system call, against glibc's (vDSO) reads. */
+#include <string.h>
+#include <errno.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "libc_lite.h"
+
+TEST(strstr_as_glibc)
+{
+	static const char *const texts[] = {
+		"",
+		"a",
+		"aa",
+		"aaa",
+		"ab",
+		"abab",
+		"aabaab",
+		"a - b - c",
+		"rw,nosuid,gid=5,mode=620",
+		"/a/../b",
+		"..",
+		"x..y..",
+		"Unknown device type",
+		"abcabcabd",
+		"mississippi",
+	};
+	static const char *const needles[] = {
+		"",
+		"a",
+		"aa",
+		"ab",
+		"b",
+		" - ",
+		",gid=",
+		"..",
+		"Unknown device type",
+		"abcabd",
+		"issip",
+		"ppi",
+		"zzz",
+		"mississippis",
+	};
+
+	for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++)
+		for (size_t n = 0; n < sizeof(needles) / sizeof(needles[0]); n++)
+			for (const char *p = texts[t]; p <= texts[t] + strlen(texts[t]); p++) {
+				EXPECT_EQ(strstr(p, needles[n]), nb_strstr(p, needles[n]))
+				TH_LOG("strstr(\"%s\", \"%s\")", p, needles[n]);
+			}
+}
+
+/* fork is _Fork: a child with its own pid that returns 0, the parent gets its pid. */
+TEST(fork_makes_a_child)
+{
+	pid_t parent = getpid(), pid;
+	int status;
+
+	pid = nb_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(getpid() != parent && getppid() == parent ? 7 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(7, WEXITSTATUS(status));
+}
+
+static long long ns(const struct timespec *ts)
+{
+	return ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/* Each clock read between two of glibc's reads of it. */
+TEST(clock_gettime_as_glibc)
+{
+	static const clockid_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME };
+
+	for (size_t i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {
+		struct timespec before, ours, after;
+
+		ASSERT_EQ(0, clock_gettime(clocks[i], &before));
+		ASSERT_EQ(0, nb_clock_gettime(clocks[i], &ours));
+		ASSERT_EQ(0, clock_gettime(clocks[i], &after));
+		EXPECT_LE(ns(&before), ns(&ours));
+		EXPECT_LE(ns(&ours), ns(&after));
+		EXPECT_LT(ours.tv_nsec, 1000000000L);
+	}
+	errno = 0;
+	EXPECT_EQ(-1, nb_clock_gettime((clockid_t)-1000, &(struct timespec){ 0, 0 }));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(time_as_glibc)
+{
+	time_t before = time(NULL), stored = 0, ours = nb_time(&stored);
+
+	EXPECT_EQ(ours, stored);
+	EXPECT_LE(before, ours);
+	EXPECT_LE(ours, time(NULL));
+}
+
+TEST_HARNESS_MAIN
