@@ -1,0 +1,168 @@
+/* kill and stop (include/verbs.h), and the one table of signal names.
+ *
+ *   runc:   kill ID [SIGNAL] [--all|-a]
+ *   docker: kill [-s|--signal SIGNAL] NAME       stop [-t|--time SECONDS] NAME
+ *
+ * kill's default is SIGKILL, docker's: the OCI clients (containerd, podman, runtime-tools) always
+ * name the signal, so the default only meets a person, who types `kill NAME` to kill it. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verbs.h"
+
+#define STOP_DEFAULT_SECONDS 10 /* docker stop's -t */
+#define PIDS_MAX	     4096
+
+/* signal(7), numbers 1..31 in order (the x86 and arm numbering, asm-generic/signal.h). */
+static const char signal_names[] = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE "
+				   "ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ "
+				   "VTALRM PROF WINCH IO PWR SYS ";
+
+static int number(const char *s, int max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s >= '0' && *s <= '9' && !*end && v > 0 && v <= max ? (int)v : -1;
+}
+
+int verb_signal_number(const char *name)
+{
+	char upper[16];
+	size_t len = 0;
+	int n = 1;
+
+	if (*name >= '0' && *name <= '9')
+		return number(name, SIGRTMAX);
+	if (!strncasecmp(name, "SIG", 3))
+		name += 3;
+	while (name[len] && len < sizeof(upper) - 1) {
+		upper[len] =
+		    (char)(name[len] >= 'a' && name[len] <= 'z' ? name[len] - 32 : name[len]);
+		len++;
+	}
+	upper[len] = '\0';
+	/* RTMIN, RTMIN+N, RTMAX-N: what `kill -l` prints */
+	if (!strncmp(upper, "RTMIN", 5) || !strncmp(upper, "RTMAX", 5)) {
+		int base = upper[4] == 'N' ? SIGRTMIN : SIGRTMAX, off = 0;
+
+		if (upper[5] && (upper[5] != (base == SIGRTMIN ? '+' : '-') ||
+				 (off = number(upper + 6, SIGRTMAX)) < 0))
+			return -1;
+		off = base == SIGRTMIN ? base + off : base - off;
+		return off >= SIGRTMIN && off <= SIGRTMAX ? off : -1;
+	}
+	for (const char *p = signal_names; *p; n++) {
+		size_t w = strcspn(p, " ");
+
+		if (w == len && !strncmp(p, upper, len))
+			return n;
+		p += w + 1;
+	}
+	return -1;
+}
+
+/* Signal PID 1, or with all every process of the container. A paused container is thawed after
+ * a SIGKILL: a frozen v1 task does not die until it runs. */
+static int send_signal(const struct nb_target *t, int sig, bool all, struct nb_error *err)
+{
+	static pid_t pids[PIDS_MAX];
+	int n = all ? verb_pids(t, pids, PIDS_MAX) : 1;
+
+	if (!all)
+		pids[0] = t->rec.pid;
+	for (int i = 0; i < n; i++)
+		if (kill(pids[i], sig) && !all) /* --all: one that just exited is no error */
+			return nb_fail_errno(err, "kill", t->rec.id);
+	if (sig == SIGKILL && t->st == NB_STATUS_PAUSED)
+		verb_set_frozen(t, false, err);
+	return 0;
+}
+
+static const unsigned alive =
+    VERB_IS(NB_STATUS_CREATED) | VERB_IS(NB_STATUS_RUNNING) | VERB_IS(NB_STATUS_PAUSED);
+
+int verb_kill(const char *root, int argc, char **argv)
+{
+	struct nb_error err = { 0 };
+	const char *id = NULL, *name = NULL;
+	struct nb_target t;
+	bool all = false;
+	int sig = SIGKILL, rc = 0;
+
+	for (int i = 1; i < argc && !rc; i++) {
+		int r = verb_flag(argc, argv, &i, "--signal", "-s", &name);
+
+		if (r < 0)
+			rc = nb_fail(&err, EINVAL, "kill", argv[i], "needs a signal");
+		else if (!r && (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a")))
+			all = true;
+		else if (!r && argv[i][0] == '-')
+			rc = nb_fail(&err, EINVAL, "kill", argv[i], "unknown option");
+		else if (!r && !id)
+			id = argv[i];
+		else if (!r && !name)
+			name = argv[i];
+		else if (!r)
+			rc = nb_fail(&err, EINVAL, "kill", argv[i], "unexpected argument");
+	}
+	if (!rc && !id)
+		rc = nb_fail(&err, EINVAL, "kill", NULL, "no container ID given");
+	if (!rc && name && (sig = verb_signal_number(name)) < 0)
+		rc = nb_fail(&err, EINVAL, "kill", name,
+			     "not a signal (a name as KILL or SIGKILL, or a number)");
+	if (!rc)
+		rc = verb_find(root, id, alive, "running", &t, &err);
+	if (!rc)
+		rc = send_signal(&t, sig, all, &err);
+	return rc ? verb_fail(&err) : 0;
+}
+
+static bool gone(const struct nb_target *t)
+{
+	return state_proc_start(t->rec.pid) != t->rec.pid_start;
+}
+
+/* docker stop: SIGTERM (a paused container thawed to take it), SIGKILL after the grace period,
+ * and back only once PID 1 is gone. A stopped one is no error. Prints the name, as docker. */
+int verb_stop(const char *root, int argc, char **argv)
+{
+	struct nb_error err = { 0 };
+	const char *id = NULL, *secs = NULL;
+	struct nb_target t;
+	int i = 1, rc = 0;
+	long grace = STOP_DEFAULT_SECONDS;
+
+	if (argc > 1 && verb_flag(argc, argv, &i, "--time", "-t", &secs) > 0) {
+		char *end;
+
+		grace = strtol(secs, &end, 10);
+		if (*end || !*secs || grace < 0 || grace > 1000000)
+			rc = nb_fail(&err, EINVAL, "stop -t", secs, "want whole seconds");
+		i++;
+	}
+	if (!rc)
+		rc = verb_one_id("stop", argc, argv, i, &id, &err);
+	if (!rc)
+		rc = verb_find(root, id, alive | VERB_IS(NB_STATUS_STOPPED), "running", &t, &err);
+	if (!rc && t.st != NB_STATUS_STOPPED) {
+		kill(t.rec.pid, SIGTERM);
+		if (t.st == NB_STATUS_PAUSED)
+			rc = verb_set_frozen(&t, false, &err);
+		for (long ms = 0; !rc && !gone(&t) && ms < grace * 1000; ms += 10)
+			verb_sleep_ms(10);
+		if (!rc && !gone(&t))
+			kill(t.rec.pid, SIGKILL);
+		for (int ms = 0; !rc && !gone(&t) && ms < 5000; ms += 10)
+			verb_sleep_ms(10);
+		if (!rc && !gone(&t))
+			rc = nb_fail(&err, EBUSY, "stop", id, "its process does not go away");
+	}
+	if (rc)
+		return verb_fail(&err);
+	printf("%s\n", id);
+	return 0;
+}
