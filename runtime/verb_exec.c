@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,16 +30,19 @@
 #include "process.h"
 #include "verbs.h"
 
-#define EXEC_ENV_MAX 64
+#define EXEC_SET_MAX 64
 #define ARGS_MAX     1024
 #define PROCESS_MAX  (1 << 16)
 #define N_NAMESPACES (sizeof(namespaces) / sizeof(namespaces[0]))
 
 struct exec_args {
-	const char *id, *cwd, *user, *pid_file, *process;
+	const char *id, *pid_file, *process;
 	char **cmd;
-	const char *env[EXEC_ENV_MAX];
-	int n_env;
+	struct { /* -e, -w, -u: run's own options (cli.c), applied in order over the description */
+		const struct cli_option *option;
+		const char *value;
+	} set[EXEC_SET_MAX];
+	int n_set;
 	bool detach;
 };
 
@@ -52,35 +56,58 @@ static const struct {
 	{ "time", CLONE_NEWTIME }, { "pid", CLONE_NEWPID },
 };
 
+/* exec's flags with a value: run's option of that name, or a word of exec_args. */
+static const struct {
+	const char *name, *alias, *run_option;
+	size_t at;
+} value_flags[] = {
+	{ "--env", "-e", "env", 0 },
+	{ "--cwd", "-w", "workdir", 0 },
+	{ "--workdir", NULL, "workdir", 0 },
+	{ "--user", "-u", "user", 0 },
+	{ "--pid-file", NULL, NULL, offsetof(struct exec_args, pid_file) },
+	{ "--process", "-p", NULL, offsetof(struct exec_args, process) },
+};
+
+static const struct cli_option *run_option(const char *name)
+{
+	const struct cli_option *o = cli_run_options;
+
+	while (strcmp(o->name, name))
+		o++;
+	return o;
+}
+
 static int parse(int argc, char **argv, struct exec_args *a, struct nb_error *err)
 {
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *v = NULL, *w = argv[i];
-		int r;
+		int r = 0;
 
-		if ((r = verb_flag(argc, argv, &i, "--env", "-e", &v)) > 0) {
-			if (a->n_env == EXEC_ENV_MAX || !strchr(v, '='))
-				return nb_fail(err, EINVAL, "exec -e", v, "want K=V (64 at most)");
-			a->env[a->n_env++] = v;
-		} else if (!r &&
-			   ((r = verb_flag(argc, argv, &i, "--cwd", "-w", &a->cwd)) ||
-			    (r = verb_flag(argc, argv, &i, "--workdir", NULL, &a->cwd)) ||
-			    (r = verb_flag(argc, argv, &i, "--user", "-u", &a->user)) ||
-			    (r = verb_flag(argc, argv, &i, "--pid-file", NULL, &a->pid_file)) ||
-			    (r = verb_flag(argc, argv, &i, "--process", "-p", &a->process)))) {
-		} else if (!strcmp(w, "-d") || !strcmp(w, "--detach")) {
-			a->detach = true;
-		} else if (strcmp(w, "-i") && strcmp(w, "--interactive")) {
-			/* stdin is always passed in; a terminal is not done yet */
-			return nb_fail(err, EINVAL, "exec", w,
-				       !strcmp(w, "-t") || !strcmp(w, "--tty") || !strcmp(w, "-it")
-					   ? "a terminal is not supported yet (exec without -t)"
-					   : "unknown option");
+		for (size_t f = 0; !r && f < sizeof(value_flags) / sizeof(value_flags[0]); f++) {
+			r = verb_flag(argc, argv, &i, value_flags[f].name, value_flags[f].alias,
+				      &v);
+			if (r > 0 && !value_flags[f].run_option)
+				*(const char **)((char *)a + value_flags[f].at) = v;
+			else if (r > 0 && a->n_set == EXEC_SET_MAX)
+				return nb_fail(err, E2BIG, "exec", w, "too many options");
+			else if (r > 0) {
+				a->set[a->n_set].option = run_option(value_flags[f].run_option);
+				a->set[a->n_set++].value = v;
+			}
 		}
 		if (r < 0)
 			return nb_fail(err, EINVAL, "exec", w, "needs a value");
+		if (!r && (!strcmp(w, "-d") || !strcmp(w, "--detach")))
+			a->detach = true;
+		else if (!r && strcmp(w, "-i") && strcmp(w, "--interactive"))
+			/* stdin is always passed in; a terminal is not done yet */
+			return nb_fail(err, EINVAL, "exec", w,
+				       strchr("t-", w[1]) && strchr(w, 't')
+					   ? "a terminal is not supported yet (exec without -t)"
+					   : "unknown option");
 	}
 	if (i == argc)
 		return nb_fail(err, EINVAL, "exec", NULL, "no container ID given");
@@ -137,26 +164,14 @@ static int apply(const struct exec_args *a, struct nb_container *c, struct nb_er
 	}
 	if (*a->cmd)
 		c->argv = a->cmd;
-	env = calloc((size_t)(c->n_env + a->n_env + 1), sizeof(*env));
+	env = calloc((size_t)(c->n_env + a->n_set + 1), sizeof(*env));
 	if (!env)
 		return nb_fail_errno(err, "exec", NULL);
 	memcpy(env, c->env, sizeof(*env) * (size_t)c->n_env);
-	memcpy(env + c->n_env, a->env, sizeof(*env) * (size_t)a->n_env);
 	c->env = env;
-	c->n_env += a->n_env;
-	if (a->cwd)
-		c->workdir = a->cwd;
-	if (a->user) {
-		char *end;
-		unsigned long uid = strtoul(a->user, &end, 10), gid = 0;
-
-		if (*end == ':')
-			gid = strtoul(end + 1, &end, 10);
-		if (*end || a->user[0] < '0' || a->user[0] > '9')
-			return nb_fail(err, EINVAL, "exec -u", a->user, "want UID[:GID], numeric");
-		c->uid = (uid_t)uid;
-		c->gid = strchr(a->user, ':') ? (gid_t)gid : NB_GID_UNSET;
-	}
+	for (int i = 0; i < a->n_set; i++)
+		if (a->set[i].option->handler(c, a->set[i].value, err))
+			return -EINVAL;
 	c->tty = false;
 	return 0;
 }
@@ -227,11 +242,12 @@ static int wait_forwarding(pid_t pid)
 	}
 }
 
-static int write_pid(const char *path, pid_t pid, struct nb_error *err)
+/* Relative to the directory exec started in (dir), as runc's. */
+static int write_pid(int dir, const char *path, pid_t pid, struct nb_error *err)
 {
 	char text[16];
 	int n = snprintf(text, sizeof(text), "%d", (int)pid);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = openat(dir, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0 || write(fd, text, (size_t)n) != n) {
 		if (fd >= 0)
@@ -249,14 +265,12 @@ int verb_exec(const char *root, int argc, char **argv)
 	struct nb_container c;
 	struct nb_target t;
 	int fds[N_NAMESPACES], rc = parse(argc, argv, &a, &err);
-	char pid_file[PATH_MAX] = "";
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC); /* describe leaves it */
+	int sync[2];
+	char byte;
 	sigset_t saved;
 	pid_t pid;
 
-	if (!rc && a.pid_file && a.pid_file[0] != '/' && getcwd(pid_file, sizeof(pid_file) / 2))
-		snprintf(pid_file + strlen(pid_file), sizeof(pid_file) / 2, "/%s", a.pid_file);
-	else if (!rc && a.pid_file)
-		snprintf(pid_file, sizeof(pid_file), "%s", a.pid_file);
 	if (!rc)
 		rc = verb_find(root, a.id, VERB_IS(NB_STATUS_CREATED) | VERB_IS(NB_STATUS_RUNNING),
 			       "running", &t, &err);
@@ -272,13 +286,23 @@ int verb_exec(const char *root, int argc, char **argv)
 		nb_fail(&err, -rc, "exec", "block signals", strerror(-rc));
 	if (rc)
 		return verb_fail(&err);
+	/* EOF once the child is in (process_exec closes every fd above stderr): -d returns only
+	 * then, with the process in the container's cgroup and namespaces. */
+	if (pipe2(sync, O_CLOEXEC))
+		return verb_fail(&err);
 	pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		close(sync[0]);
 		child(&t, &c, fds);
+	}
+	close(sync[1]);
+	while (pid > 0 && read(sync[0], &byte, 1) < 0 && errno == EINTR)
+		;
+	close(sync[0]);
 	for (size_t i = 0; i < N_NAMESPACES; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	if (pid < 0 || (pid_file[0] && write_pid(pid_file, pid, &err))) {
+	if (pid < 0 || (a.pid_file && write_pid(cwd, a.pid_file, pid, &err))) {
 		if (pid < 0)
 			nb_fail_errno(&err, "exec", "fork");
 		else

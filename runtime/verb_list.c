@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "verbs.h"
@@ -28,15 +27,20 @@ struct list_opts {
 	const char *id; /* ps ID */
 };
 
-/* RFC 3339 in UTC, as runc's list prints it. */
+/* RFC 3339 in UTC, as runc's list prints it. The civil date from the day number by Howard
+ * Hinnant's days_from_civil inverse (chrono-Compatible Low-Level Date Algorithms): gmtime_r
+ * would bring musl's __secs_to_tm, 800 bytes. */
 static const char *rfc3339(long long secs, char *buf, size_t size)
 {
-	time_t t = (time_t)secs;
-	struct tm tm;
+	long long z = secs / 86400 + 719468, era = z / 146097, rest = secs % 86400;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	unsigned day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
 
-	gmtime_r(&t, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(buf, size, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+		 yoe + era * 400 + (month <= 2), month, day, rest / 3600, rest / 60 % 60,
+		 rest % 60);
 	return buf;
 }
 
