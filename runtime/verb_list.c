@@ -65,33 +65,44 @@ static const char *owner(const struct nb_target *t, char *buf, size_t size)
 	return buf;
 }
 
+/* One table for both: runc's ID PID STATUS BUNDLE CREATED OWNER, docker's NAME PID STATUS
+ * CREATED COMMAND. */
+static void print_row(const char *const col[6])
+{
+	printf("%-20s %-8s %-8s %-21s %s%s%s\n", col[0], col[1], col[2], col[3], col[4],
+	       col[5][0] ? " " : "", col[5]);
+}
+
 static void print_one(const struct nb_target *t, const struct list_opts *o, bool first)
 {
-	char when[64], who[64];
-	int pid = t->st == NB_STATUS_STOPPED ? 0 : (int)t->rec.pid;
+	char when[64], who[64], pid[16];
+	const char *status = state_status_name(t->st);
+	bool docker = o->form == FORM_DOCKER;
 
+	snprintf(pid, sizeof(pid), "%d", t->st == NB_STATUS_STOPPED ? 0 : (int)t->rec.pid);
 	rfc3339(t->rec.created, when, sizeof(when));
+	owner(t, who, sizeof(who));
 	if (o->quiet) {
 		printf("%s\n", t->rec.id);
-	} else if (o->form == FORM_DOCKER) {
-		printf("%-20s %-8d %-8s %-21s %s\n", t->rec.id, pid, state_status_name(t->st), when,
-		       t->rec.command);
-	} else if (o->form == FORM_RUNC) {
-		printf("%-20s %-8d %-8s %-40s %-21s %s\n", t->rec.id, pid, state_status_name(t->st),
-		       t->rec.bundle, when, owner(t, who, sizeof(who)));
+	} else if (o->form != FORM_JSON) {
+		print_row(
+		    (const char *const[]){ t->rec.id, pid, status, docker ? when : t->rec.bundle,
+					   docker ? t->rec.command : when, docker ? "" : who });
 	} else {
 		printf("%s{\"ociVersion\":\"" NB_OCI_VERSION "\",\"id\":", first ? "" : ",");
 		verb_json_string(t->rec.id);
-		printf(",\"pid\":%d,\"status\":\"%s\",\"bundle\":", pid, state_status_name(t->st));
+		printf(",\"pid\":%s,\"status\":\"%s\",\"bundle\":", pid, status);
 		verb_json_string(t->rec.bundle);
 		printf(",\"created\":\"%s\",\"owner\":", when);
-		verb_json_string(owner(t, who, sizeof(who)));
+		verb_json_string(who);
 		putchar('}');
 	}
 }
 
 static int list_all(const char *root, const struct list_opts *o)
 {
+	static const char *const runc[6] = { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" };
+	static const char *const docker[6] = { "NAME", "PID", "STATUS", "CREATED", "COMMAND", "" };
 	struct nb_error err;
 	struct nb_target t;
 	struct dirent *e;
@@ -100,11 +111,8 @@ static int list_all(const char *root, const struct list_opts *o)
 
 	if (o->form == FORM_JSON && !o->quiet)
 		putchar('[');
-	else if (o->form == FORM_DOCKER && !o->quiet)
-		printf("%-20s %-8s %-8s %-21s %s\n", "NAME", "PID", "STATUS", "CREATED", "COMMAND");
 	else if (!o->quiet)
-		printf("%-20s %-8s %-8s %-40s %-21s %s\n", "ID", "PID", "STATUS", "BUNDLE",
-		       "CREATED", "OWNER");
+		print_row(o->form == FORM_DOCKER ? docker : runc);
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || verb_find(root, e->d_name, ~0u, NULL, &t, &err))
 			continue;
@@ -153,7 +161,9 @@ static int list_processes(const char *root, const struct list_opts *o)
 			len = 0;
 		if (fd >= 0)
 			close(fd);
-		for (ssize_t j = 0; j + 1 < len; j++)
+		while (len > 0 && !cmd[len - 1]) /* PID 1's hidden command line: NULs */
+			len--;
+		for (ssize_t j = 0; j < len; j++)
 			cmd[j] = cmd[j] ? cmd[j] : ' ';
 		cmd[len] = '\0';
 		printf("%-8d %s\n", (int)pids[i], cmd);

@@ -66,55 +66,59 @@ static int count_lines(const char *dir, const char *file)
 	return n;
 }
 
-static int v1_freeze(const struct nb_target *t, const char *dir, struct nb_error *err)
+/* v1: every process of the container into the freezer group dir (made if need be). */
+static int v1_move_in(const struct nb_target *t, const char *dir, struct nb_error *err)
 {
 	static pid_t pids[PIDS_MAX];
 	char parent[PATH_MAX], pid[16];
+	int n = verb_pids(t, pids, PIDS_MAX);
 
 	snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(dir, '/') - dir), dir);
 	if ((mkdir(parent, 0755) && errno != EEXIST) || (mkdir(dir, 0755) && errno != EEXIST))
 		return nb_fail_errno(err, "freezer", dir);
-	for (int round = 0; round < FREEZE_ROUNDS; round++) {
-		int n = verb_pids(t, pids, PIDS_MAX);
-
-		for (int i = 0; i < n; i++) {
-			snprintf(pid, sizeof(pid), "%d", (int)pids[i]);
-			cg_write(dir, "cgroup.procs", pid,
-				 err); /* one that exited meanwhile: ESRCH */
-		}
-		if (cg_write(dir, "freezer.state", "FROZEN", err))
-			return -err->code;
-		if (wait_for(dir, "freezer.state", "FROZEN"))
-			return nb_fail(err, EBUSY, "freezer", dir, "does not freeze");
-		/* What is in the group cannot fork any more: done when nothing is left outside. */
-		if (count_lines(dir, "cgroup.procs") >= verb_pids(t, pids, PIDS_MAX))
-			return 0;
+	for (int i = 0; i < n; i++) {
+		snprintf(pid, sizeof(pid), "%d", (int)pids[i]);
+		cg_write(dir, "cgroup.procs", pid, err); /* one that exited meanwhile: ESRCH */
 	}
-	return nb_fail(err, EBUSY, "freezer", dir, "its processes keep forking");
+	return 0;
 }
 
 int verb_set_frozen(const struct nb_target *t, bool frozen, struct nb_error *err)
 {
+	static pid_t pids[PIDS_MAX];
 	struct nb_cgroup cg;
 	char dir[PATH_MAX];
+	bool v2;
 
 	if (verb_cgroup(t, &cg))
 		return nb_fail(err, ENOENT, "container", t->rec.id,
 			       "has no cgroup (pause needs the cgroup freezer)");
-	if (cg.version == 2) {
-		if (cg_write(cg.dirs[0].path, "cgroup.freeze", frozen ? "1" : "0", err))
-			return -err->code;
-		if (frozen && wait_for(cg.dirs[0].path, "cgroup.events", "frozen 1"))
-			return nb_fail(err, EBUSY, "freezer", cg.dirs[0].path, "does not freeze");
-		return 0;
-	}
-	if (v1_freezer_dir(t, dir, sizeof(dir)))
+	v2 = cg.version == 2;
+	if (v2)
+		snprintf(dir, sizeof(dir), "%s", cg.dirs[0].path);
+	else if (v1_freezer_dir(t, dir, sizeof(dir)))
 		return nb_fail(err, ENOENT, "container", t->rec.id,
 			       "no freezer hierarchy is mounted (pause needs it)");
-	if (frozen)
-		return v1_freeze(t, dir, err);
-	verb_freezer_release(t);
-	return 0;
+	if (!v2 && !frozen) {
+		verb_freezer_release(t);
+		return 0;
+	}
+	for (int round = 0; round < FREEZE_ROUNDS; round++) {
+		if (!v2 && v1_move_in(t, dir, err))
+			return -err->code;
+		if (cg_write(dir, v2 ? "cgroup.freeze" : "freezer.state",
+			     v2 ? (frozen ? "1" : "0") : "FROZEN", err))
+			return -err->code;
+		if (!frozen)
+			return 0;
+		if (wait_for(dir, v2 ? "cgroup.events" : "freezer.state",
+			     v2 ? "frozen 1" : "FROZEN"))
+			return nb_fail(err, EBUSY, "freezer", dir, "does not freeze");
+		/* v1: what is in the group cannot fork any more; done when nothing is outside */
+		if (v2 || count_lines(dir, "cgroup.procs") >= verb_pids(t, pids, PIDS_MAX))
+			return 0;
+	}
+	return nb_fail(err, EBUSY, "freezer", dir, "its processes keep forking");
 }
 
 /* v1: thawed, its processes back in the hierarchy's root, the group removed: it exists only

@@ -31,34 +31,18 @@ static int number(const char *s, int max)
 
 int verb_signal_number(const char *name)
 {
-	char upper[16];
-	size_t len = 0;
+	size_t len;
 	int n = 1;
 
 	if (*name >= '0' && *name <= '9')
 		return number(name, SIGRTMAX);
 	if (!strncasecmp(name, "SIG", 3))
 		name += 3;
-	while (name[len] && len < sizeof(upper) - 1) {
-		upper[len] =
-		    (char)(name[len] >= 'a' && name[len] <= 'z' ? name[len] - 32 : name[len]);
-		len++;
-	}
-	upper[len] = '\0';
-	/* RTMIN, RTMIN+N, RTMAX-N: what `kill -l` prints */
-	if (!strncmp(upper, "RTMIN", 5) || !strncmp(upper, "RTMAX", 5)) {
-		int base = upper[4] == 'N' ? SIGRTMIN : SIGRTMAX, off = 0;
-
-		if (upper[5] && (upper[5] != (base == SIGRTMIN ? '+' : '-') ||
-				 (off = number(upper + 6, SIGRTMAX)) < 0))
-			return -1;
-		off = base == SIGRTMIN ? base + off : base - off;
-		return off >= SIGRTMIN && off <= SIGRTMAX ? off : -1;
-	}
+	len = strlen(name);
 	for (const char *p = signal_names; *p; n++) {
 		size_t w = strcspn(p, " ");
 
-		if (w == len && !strncmp(p, upper, len))
+		if (w == len && !strncasecmp(p, name, len))
 			return n;
 		p += w + 1;
 	}
@@ -96,18 +80,13 @@ int verb_kill(const char *root, int argc, char **argv)
 	for (int i = 1; i < argc && !rc; i++) {
 		int r = verb_flag(argc, argv, &i, "--signal", "-s", &name);
 
-		if (r < 0)
-			rc = nb_fail(&err, EINVAL, "kill", argv[i], "needs a signal");
-		else if (!r && (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a")))
+		if (!r && (!strcmp(argv[i], "--all") || !strcmp(argv[i], "-a")))
 			all = true;
-		else if (!r && argv[i][0] == '-')
-			rc = nb_fail(&err, EINVAL, "kill", argv[i], "unknown option");
-		else if (!r && !id)
-			id = argv[i];
-		else if (!r && !name)
-			name = argv[i];
-		else if (!r)
-			rc = nb_fail(&err, EINVAL, "kill", argv[i], "unexpected argument");
+		else if (!r && argv[i][0] != '-' && (!id || !name))
+			*(id ? &name : &id) = argv[i];
+		else if (r <= 0)
+			rc = nb_fail(&err, EINVAL, "kill", argv[i],
+				     "expected ID [SIGNAL] [--all], or -s SIGNAL ID");
 	}
 	if (!rc && !id)
 		rc = nb_fail(&err, EINVAL, "kill", NULL, "no container ID given");
@@ -121,9 +100,15 @@ int verb_kill(const char *root, int argc, char **argv)
 	return rc ? verb_fail(&err) : 0;
 }
 
-static bool gone(const struct nb_target *t)
+/* Until PID 1 is gone, at most ms: true when it is. */
+static bool wait_gone(const struct nb_target *t, long ms)
 {
-	return state_proc_start(t->rec.pid) != t->rec.pid_start;
+	for (; state_proc_start(t->rec.pid) == t->rec.pid_start; ms -= 10) {
+		if (ms <= 0)
+			return false;
+		verb_sleep_ms(10);
+	}
+	return true;
 }
 
 /* docker stop: SIGTERM (a paused container thawed to take it), SIGKILL after the grace period,
@@ -152,13 +137,9 @@ int verb_stop(const char *root, int argc, char **argv)
 		kill(t.rec.pid, SIGTERM);
 		if (t.st == NB_STATUS_PAUSED)
 			rc = verb_set_frozen(&t, false, &err);
-		for (long ms = 0; !rc && !gone(&t) && ms < grace * 1000; ms += 10)
-			verb_sleep_ms(10);
-		if (!rc && !gone(&t))
+		if (!rc && !wait_gone(&t, grace * 1000))
 			kill(t.rec.pid, SIGKILL);
-		for (int ms = 0; !rc && !gone(&t) && ms < 5000; ms += 10)
-			verb_sleep_ms(10);
-		if (!rc && !gone(&t))
+		if (!rc && !wait_gone(&t, 5000))
 			rc = nb_fail(&err, EBUSY, "stop", id, "its process does not go away");
 	}
 	if (rc)
