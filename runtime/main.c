@@ -100,7 +100,9 @@ int main(int argc, char **argv)
 		usage(STDOUT_FILENO);
 		return 0;
 	}
-	dprintf(STDERR_FILENO, "nestbox: command: %s: unknown (nestbox help lists them)\n",
+	dprintf(STDERR_FILENO,
+		"nestbox: command: %s: unknown (run, create, start, state, delete, rm, kill, stop, "
+		"list, ps, pause, resume, exec, spec, features, init, boot, help, --version)\n",
 		argv[1]);
 	return NB_EXIT_SETUP;
 }
