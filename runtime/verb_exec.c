@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -210,6 +211,11 @@ child(const struct nb_target *t, const struct nb_container *c, const int *fds)
 	for (size_t i = 0; !rc && i + 1 < N_NAMESPACES; i++)
 		if (fds[i] >= 0 && setns(fds[i], namespaces[i].type))
 			rc = nb_fail_errno(&err, "exec: setns", namespaces[i].name);
+	/* setns(2) keeps our ids, which a user namespace does not map: become its root, as the
+	 * container's PID 1 did (raw calls: musl's go through __synccall) */
+	if (!rc && fds[0] >= 0 &&
+	    (syscall(SYS_setresgid, 0, 0, 0) || syscall(SYS_setresuid, 0, 0, 0)))
+		rc = nb_fail_errno(&err, "exec", "user namespace root");
 	if (rc) {
 		nb_error_print(&err);
 		_exit(NB_EXIT_SETUP);

@@ -487,6 +487,40 @@ TEST_F(vb, exec_has_the_workloads_security_cgroup_and_user)
 	EXPECT_STREQ("b /tmp 1000:1001\n", r.out);
 }
 
+/* setns(2) into a user namespace keeps the host's ids, unmapped there: exec becomes its root,
+ * as the workload is, with the workload's capabilities. */
+TEST_F(vb, exec_in_a_user_namespace_is_its_root)
+{
+	static struct nbt_result r;
+	const char *argv[] = { "--root",
+			       self->root,
+			       "create",
+			       "--rootfs",
+			       nbt_rootfs(),
+			       "--ns",
+			       "mnt,pid,uts,ipc,net,cgroup,user",
+			       "--uidmap",
+			       "0:100000:65536",
+			       "--gidmap",
+			       "0:100000:65536",
+			       self->id,
+			       "--",
+			       "sleep",
+			       "60",
+			       NULL };
+	pid_t pid = nbt_spawn(argv, "/dev/null");
+
+	ASSERT_GT(pid, 0);
+	if (nbt_wait_exit(pid) != 0)
+		SKIP(return, "no user namespace with id-mapped layers here");
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	nbt_run(&r, "--root", self->root, "exec", self->id, "sh", "-c",
+		"id -u; id -g; grep CapEff /proc/self/status", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("0\n0\nCapEff:\t00000000a80425fb\n", r.out);
+}
+
 TEST_F(vb, exec_with_a_process_file)
 {
 	static struct nbt_result r;
