@@ -60,6 +60,9 @@ int verb_cgroup(const struct nb_target *t, struct nb_cgroup *cg);
 /* The container's processes (host pids): its pid namespace's, else its cgroup's, else PID 1. */
 int verb_pids(const struct nb_target *t, pid_t *pids, int max);
 
+/* The pid file as runc writes it: the pid, no newline, renamed into place (oci_verbs.c). */
+int verb_write_pid_file(const char *path, pid_t pid, struct nb_error *err);
+
 /* s as a JSON string on stdout, quotes and escapes. */
 void verb_json_string(const char *s);
 void verb_sleep_ms(long ms);

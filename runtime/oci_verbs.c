@@ -102,7 +102,7 @@ bool oci_run_wanted(int argc, char **argv)
 
 /* The pid file as runc writes it: the PID, no newline, renamed into place. Relative to the
  * directory nestbox was started in (resolved before the chdir into the bundle). */
-static int write_pid_file(const char *path, pid_t pid, struct nb_error *err)
+int verb_write_pid_file(const char *path, pid_t pid, struct nb_error *err)
 {
 	char tmp[PATH_MAX + 8], text[16];
 	int fd, n = snprintf(text, sizeof(text), "%d", (int)pid);
@@ -161,7 +161,7 @@ int oci_verb_create(const char *root, int argc, char **argv)
 		return verb_fail(&err);
 	if (rc > 0) /* the container side failed and said why */
 		return run_destroy(&r, rc);
-	if (pid_file[0] && write_pid_file(pid_file, r.pid, &err)) {
+	if (pid_file[0] && verb_write_pid_file(pid_file, r.pid, &err)) {
 		run_destroy(&r, 0);
 		return verb_fail(&err);
 	}
@@ -183,7 +183,7 @@ int oci_verb_run(const char *root, int argc, char **argv)
 		rc = run_create(&r, &c, root, a.detach, &err);
 	if (rc < 0)
 		return verb_fail(&err);
-	if (!rc && pid_file[0] && write_pid_file(pid_file, r.pid, &err)) {
+	if (!rc && pid_file[0] && verb_write_pid_file(pid_file, r.pid, &err)) {
 		nb_error_print(&err);
 		rc = NB_EXIT_SETUP;
 	}

@@ -248,22 +248,6 @@ static int wait_forwarding(pid_t pid)
 	}
 }
 
-/* Relative to the directory exec started in (dir), as runc's. */
-static int write_pid(int dir, const char *path, pid_t pid, struct nb_error *err)
-{
-	char text[16];
-	int n = snprintf(text, sizeof(text), "%d", (int)pid);
-	int fd = openat(dir, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0 || write(fd, text, (size_t)n) != n) {
-		if (fd >= 0)
-			close(fd);
-		return nb_fail_errno(err, "--pid-file", path);
-	}
-	close(fd);
-	return 0;
-}
-
 int verb_exec(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
@@ -282,6 +266,8 @@ int verb_exec(const char *root, int argc, char **argv)
 			       "running", &t, &err);
 	if (!rc)
 		rc = describe(&t, &c, &err);
+	if (!rc && fchdir(cwd)) /* --pid-file and --process: relative to where exec started */
+		rc = nb_fail_errno(&err, "exec", ".");
 	if (!rc)
 		rc = apply(&a, &c, &err);
 	if (!rc)
@@ -308,7 +294,7 @@ int verb_exec(const char *root, int argc, char **argv)
 	for (size_t i = 0; i < N_NAMESPACES; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	if (pid < 0 || (a.pid_file && write_pid(cwd, a.pid_file, pid, &err))) {
+	if (pid < 0 || (a.pid_file && verb_write_pid_file(a.pid_file, pid, &err))) {
 		if (pid < 0)
 			nb_fail_errno(&err, "exec", "fork");
 		else
