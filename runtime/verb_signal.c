@@ -134,7 +134,10 @@ int verb_stop(const char *root, int argc, char **argv)
 	if (!rc)
 		rc = verb_find(root, id, alive | VERB_IS(NB_STATUS_STOPPED), "running", &t, &err);
 	if (!rc && t.st != NB_STATUS_STOPPED) {
+		/* a created PID 1 still has every signal blocked (lifecycle.c): KILL at once */
 		kill(t.rec.pid, SIGTERM);
+		if (t.st == NB_STATUS_CREATED)
+			grace = 0;
 		if (t.st == NB_STATUS_PAUSED)
 			rc = verb_set_frozen(&t, false, &err);
 		if (!rc && !wait_gone(&t, grace * 1000))

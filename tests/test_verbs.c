@@ -263,6 +263,21 @@ TEST_F(vb, stop_kills_after_the_grace_period)
 	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
 }
 
+/* A created container's PID 1 has every signal blocked until start: stop does not wait the
+ * grace period for a TERM it cannot take. */
+TEST_F(vb, stop_of_a_created_container_does_not_wait)
+{
+	static struct nbt_result r;
+	double t0;
+
+	ASSERT_EQ(0, make(_metadata, self, self->id, "sleep 60", false));
+	t0 = nbt_now();
+	nbt_run(&r, "--root", self->root, "stop", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_LT(nbt_now() - t0, 3.0);
+	EXPECT_STREQ("stopped", status_of(self->root, self->id, (char[32]){ 0 }, 32));
+}
+
 TEST_F(vb, rm_refuses_a_running_container_and_rm_f_removes_it)
 {
 	static struct nbt_result r;
