@@ -44,15 +44,15 @@ int verb_fail(const struct nb_error *err);
 int verb_flag(int argc, char **argv, int *i, const char *name, const char *alias,
 	      const char **value);
 
-/* argv[first] is the ID and the last word: 0, or "VERB: ...: no container ID given" /
- * "unexpected argument". */
-int verb_one_id(const char *verb, int argc, char **argv, int first, const char **id,
-		struct nb_error *err);
-
 /* Find id under root; its status must be one of want (VERB_IS bits), else "container ID: is
  * STATUS, not NEED" (-EINVAL). "container ID: does not exist" (-ENOENT). */
 int verb_find(const char *root, const char *id, unsigned want, const char *need,
 	      struct nb_target *t, struct nb_error *err);
+
+/* The same with the ID at argv[first], the last word (argv[0] is the verb): else "VERB: ...: no
+ * container ID given" or "unexpected argument". */
+int verb_find_arg(const char *root, int argc, char **argv, int first, unsigned want,
+		  const char *need, struct nb_target *t, struct nb_error *err);
 
 /* The group create saved: 0, or -ENOENT (none, or it did not load). */
 int verb_cgroup(const struct nb_target *t, struct nb_cgroup *cg);

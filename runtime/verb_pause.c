@@ -149,12 +149,10 @@ static int set_paused(const char *root, int argc, char **argv, bool pause)
 {
 	struct nb_error err = { 0 };
 	struct nb_target t;
-	const char *id = NULL;
 	enum nb_status from = pause ? NB_STATUS_RUNNING : NB_STATUS_PAUSED;
-	int rc = verb_one_id(argv[0], argc, argv, 1, &id, &err);
+	int rc =
+	    verb_find_arg(root, argc, argv, 1, VERB_IS(from), state_status_name(from), &t, &err);
 
-	if (!rc)
-		rc = verb_find(root, id, VERB_IS(from), state_status_name(from), &t, &err);
 	if (!rc) {
 		rc = verb_set_frozen(&t, pause, &err);
 		t.rec.status = pause ? NB_STATUS_PAUSED : NB_STATUS_RUNNING;

@@ -116,7 +116,7 @@ static bool wait_gone(const struct nb_target *t, long ms)
 int verb_stop(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
-	const char *id = NULL, *secs = NULL;
+	const char *secs = NULL;
 	struct nb_target t;
 	int i = 1, rc = 0;
 	long grace = STOP_DEFAULT_SECONDS;
@@ -130,9 +130,8 @@ int verb_stop(const char *root, int argc, char **argv)
 		i++;
 	}
 	if (!rc)
-		rc = verb_one_id("stop", argc, argv, i, &id, &err);
-	if (!rc)
-		rc = verb_find(root, id, alive | VERB_IS(NB_STATUS_STOPPED), "running", &t, &err);
+		rc = verb_find_arg(root, argc, argv, i, alive | VERB_IS(NB_STATUS_STOPPED),
+				   "running", &t, &err);
 	if (!rc && t.st != NB_STATUS_STOPPED) {
 		/* a created PID 1 still has every signal blocked (lifecycle.c): KILL at once */
 		kill(t.rec.pid, SIGTERM);
@@ -143,10 +142,10 @@ int verb_stop(const char *root, int argc, char **argv)
 		if (!rc && !wait_gone(&t, grace * 1000))
 			kill(t.rec.pid, SIGKILL);
 		if (!rc && !wait_gone(&t, 5000))
-			rc = nb_fail(&err, EBUSY, "stop", id, "its process does not go away");
+			rc = nb_fail(&err, EBUSY, "stop", t.rec.id, "its process does not go away");
 	}
 	if (rc)
 		return verb_fail(&err);
-	printf("%s\n", id);
+	printf("%s\n", t.rec.id);
 	return 0;
 }

@@ -38,8 +38,8 @@ int verb_flag(int argc, char **argv, int *i, const char *name, const char *alias
 	return 1;
 }
 
-int verb_one_id(const char *verb, int argc, char **argv, int first, const char **id,
-		struct nb_error *err)
+static int one_id(const char *verb, int argc, char **argv, int first, const char **id,
+		  struct nb_error *err)
 {
 	if (first >= argc)
 		return nb_fail(err, EINVAL, verb, NULL, "no container ID given");
@@ -62,6 +62,15 @@ int verb_find(const char *root, const char *id, unsigned want, const char *need,
 		return 0;
 	snprintf(why, sizeof(why), "is %s, not %s", state_status_name(t->st), need);
 	return nb_fail(err, EINVAL, "container", id, why);
+}
+
+int verb_find_arg(const char *root, int argc, char **argv, int first, unsigned want,
+		  const char *need, struct nb_target *t, struct nb_error *err)
+{
+	const char *id = NULL;
+	int rc = one_id(argv[0], argc, argv, first, &id, err);
+
+	return rc ? rc : verb_find(root, id, want, need, t, err);
 }
 
 int verb_cgroup(const struct nb_target *t, struct nb_cgroup *cg)

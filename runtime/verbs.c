@@ -71,11 +71,9 @@ int verb_start(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
 	struct nb_target t;
-	const char *id = NULL;
-	int rc = verb_one_id("start", argc, argv, 1, &id, &err);
+	int rc =
+	    verb_find_arg(root, argc, argv, 1, VERB_IS(NB_STATUS_CREATED), "created", &t, &err);
 
-	if (!rc)
-		rc = verb_find(root, id, VERB_IS(NB_STATUS_CREATED), "created", &t, &err);
 	if (!rc)
 		rc = state_signal_start(&t.s, &err);
 	if (!rc) {
@@ -90,11 +88,8 @@ int verb_state(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
 	struct nb_target t;
-	const char *id = NULL;
-	int rc = verb_one_id("state", argc, argv, 1, &id, &err);
+	int rc = verb_find_arg(root, argc, argv, 1, ~0u, NULL, &t, &err);
 
-	if (!rc)
-		rc = verb_find(root, id, ~0u, NULL, &t, &err);
 	if (rc)
 		return verb_fail(&err);
 	printf("{\"ociVersion\":\"%s\",\"id\":\"%s\",\"status\":\"%s\",\"pid\":%d,\"bundle\":",
@@ -142,17 +137,14 @@ int verb_delete(const char *root, int argc, char **argv)
 	bool force = argc > 1 && (!strcmp(argv[1], "--force") || !strcmp(argv[1], "-f"));
 	unsigned forced = VERB_IS(NB_STATUS_RUNNING) | VERB_IS(NB_STATUS_PAUSED);
 	struct nb_target t;
-	const char *id = NULL;
-	int rc = verb_one_id(argv[0], argc, argv, force ? 2 : 1, &id, &err);
+	int rc = verb_find_arg(root, argc, argv, force ? 2 : 1, ~0u, NULL, &t, &err);
 
-	if (!rc)
-		rc = verb_find(root, id, ~0u, NULL, &t, &err);
 	if (!rc && !force && (forced & VERB_IS(t.st))) {
 		char why[80];
 
 		snprintf(why, sizeof(why), "is %s (stop it first, or %s --force)",
 			 state_status_name(t.st), argv[0]);
-		rc = nb_fail(&err, EBUSY, "container", id, why);
+		rc = nb_fail(&err, EBUSY, "container", t.rec.id, why);
 	}
 	if (!rc)
 		rc = stop_and_lock(&t, &err);
