@@ -186,8 +186,10 @@ static int open_namespaces(const struct nb_target *t, int *fds, struct nb_error 
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->rec.pid, namespaces[i].name);
 		snprintf(self, sizeof(self), "/proc/self/ns/%s", namespaces[i].name);
 		fds[i] = -1;
-		if (readlink(path, theirs, sizeof(theirs) - 1) < 0)
+		if (readlink(path, theirs, sizeof(theirs) - 1) < 0 && errno == ENOENT)
 			continue; /* a kernel without it */
+		if (!theirs[0])	  /* never run outside one of them: a non-dumpable PID 1, EACCES */
+			return nb_fail_errno(err, "exec: namespace", path);
 		if (readlink(self, ours, sizeof(ours) - 1) > 0 && !strcmp(theirs, ours))
 			continue;
 		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
