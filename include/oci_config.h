@@ -23,6 +23,10 @@
 int oci_config_parse(char *text, size_t len, const char *bundle, const char *id,
 		     struct nb_container *c, struct nb_error *err);
 
+/* exec --process FILE: an OCI process object (config.md "process") over c, the container's
+ * description: args, env and rlimits replaced, the rest as given. Like oci_config_parse. */
+int oci_process_parse(char *text, size_t len, struct nb_container *c, struct nb_error *err);
+
 /* Read bundle/config.json and parse it; the root path is then made canonical (realpath). */
 int oci_config_load(const char *bundle, const char *id, struct nb_container *c,
 		    struct nb_error *err);

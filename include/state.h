@@ -6,6 +6,7 @@
  *   record  the run record (state_record below), rewritten whole (rename) at each change;
  *   start   the fifo a created container waits on; `nestbox start` writes its byte;
  *   cgroup  the cgroup concern's saved state (cgroup_state_save), for delete.
+ *   args    the create's words, for exec (verbs.h verb_save_args).
  * The name lock decides who runs under a name; nothing else does. */
 #ifndef NB_STATE_H
 #define NB_STATE_H
@@ -20,7 +21,13 @@
 #define NB_STATE_ROOT  "/run/nestbox"
 #define NB_OCI_VERSION "1.2.0"
 
-enum nb_status { NB_STATUS_CREATING, NB_STATUS_CREATED, NB_STATUS_RUNNING, NB_STATUS_STOPPED };
+enum nb_status {
+	NB_STATUS_CREATING,
+	NB_STATUS_CREATED,
+	NB_STATUS_RUNNING,
+	NB_STATUS_STOPPED,
+	NB_STATUS_PAUSED, /* frozen by `nestbox pause` (verb_pause.c) */
+};
 
 /* What another nestbox process needs to know of a container: state, start and delete. */
 struct nb_record {
@@ -64,7 +71,7 @@ int state_open(const char *root, const char *id, struct nb_state *s, struct nb_r
 int state_try_lock(struct nb_state *s, pid_t *holder);
 
 /* What the container is now: stopped once its PID 1 is gone (or the pid is another process's),
- * created while the start fifo waits, else running; creating while a create holds the lock. */
+ * created while the start fifo waits, paused when the record says so, else running; creating while a create holds the lock. */
 enum nb_status state_status(const struct nb_state *s, const struct nb_record *rec);
 const char *state_status_name(enum nb_status st);
 

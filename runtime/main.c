@@ -1,4 +1,5 @@
-/* nestbox: the global options, then one verb: run, create, start, state, delete (verbs.c),
+/* nestbox: the global options, then one verb: run, create, start, state, delete, kill, stop,
+ * list, ps, pause, resume, exec, rm (verbs.h),
  * init (the reaper as a tini-like tool), boot (boot.c), help, --version. */
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +28,9 @@ static void usage(int fd)
 	    "  run [--bundle DIR] [--detach] ID     OCI run: create, start, wait, delete\n"
 	    "  start ID                             run a created container's CMD\n"
 	    "  state ID                             its OCI state as JSON\n"
-	    "  delete [--force] ID                  remove it (--force: also a running one)\n"
+	    "  delete [--force] ID, rm [-f] NAME    remove it (--force: also a running one)\n"
+	    "  kill ID [SIGNAL] [--all] | [-s SIGNAL] ID, stop [-t SECONDS] ID, pause ID,\n"
+	    "  resume ID, exec [-d] [-e K=V] [-w DIR] [-u UID[:GID]] ID CMD..., list, ps [ID]\n"
 	    "  spec [--bundle DIR]                  write a default config.json (OCI)\n"
 	    "  features                             the OCI features this runtime has, as JSON\n"
 	    "  init [-g] [-s] [--grace SECONDS] [--] CMD [ARG...]   the reaper alone\n"
@@ -43,7 +46,9 @@ static const struct {
 } verbs[] = {
 	{ "run", verb_run },	       { "create", verb_create }, { "start", verb_start },
 	{ "state", verb_state },       { "delete", verb_delete }, { "spec", verb_spec },
-	{ "features", verb_features },
+	{ "features", verb_features }, { "rm", verb_delete },	  { "kill", verb_kill },
+	{ "stop", verb_stop },	       { "list", verb_list },	  { "ps", verb_ps },
+	{ "pause", verb_pause },       { "resume", verb_resume }, { "exec", verb_exec },
 };
 
 /* --root DIR / --root=DIR before the verb; returns how many words it took, or -1. */
@@ -96,8 +101,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	dprintf(STDERR_FILENO,
-		"nestbox: command: %s: unknown (run, create, start, state, delete, spec, features, "
-		"init, boot, help, --version)\n",
+		"nestbox: command: %s: unknown (run, create, start, state, delete, rm, kill, stop, "
+		"list, ps, pause, resume, exec, spec, features, init, boot, help, --version)\n",
 		argv[1]);
 	return NB_EXIT_SETUP;
 }

@@ -548,6 +548,22 @@ int oci_config_parse(char *text, size_t len, const char *bundle, const char *id,
 	return 0;
 }
 
+int oci_process_parse(char *text, size_t len, struct nb_container *c, struct nb_error *err)
+{
+	struct oci_walk w = { .c = c, .bundle = "/", .err = err };
+	struct json_value *root = json_parse(text, len, "--process", err);
+	int rc;
+
+	if (!root)
+		return -EINVAL;
+	c->env = NULL; /* the file's process is the whole process: its env, its limits */
+	c->n_env = 0;
+	c->security.n_rlimits = 0;
+	rc = walk_process(&w, root, "process");
+	json_free(root);
+	return rc;
+}
+
 static int read_config(const char *bundle, char **text, size_t *len, struct nb_error *err)
 {
 	char path[PATH_MAX];

@@ -24,31 +24,6 @@ struct oci_args {
 	const char *id;
 };
 
-static int fail(const struct nb_error *err)
-{
-	nb_error_print(err);
-	return NB_EXIT_SETUP;
-}
-
-/* "--flag VALUE" or "--flag=VALUE" at argv[*i]: 1 with *value set, 0 when it is another word,
- * -1 when the value is missing. */
-static int flag_value(int argc, char **argv, int *i, const char *name, const char *alias,
-		      const char **value)
-{
-	size_t len = strlen(name);
-
-	if (!strncmp(argv[*i], name, len) && argv[*i][len] == '=') {
-		*value = argv[*i] + len + 1;
-		return 1;
-	}
-	if (strcmp(argv[*i], name) && (!alias || strcmp(argv[*i], alias)))
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*value = argv[++*i];
-	return 1;
-}
-
 /* runc's flags nestbox does not have yet: the OCI form, refused by name. */
 static const char *const unsupported_flags[] = { "--console-socket", "--preserve-fds", "--no-pivot",
 						 "--no-new-keyring" };
@@ -76,10 +51,10 @@ static int parse_oci(int argc, char **argv, bool is_run, struct oci_args *a, con
 	*bad = NULL;
 	*why = "expected [--bundle DIR] [--pid-file FILE] ID";
 	for (int i = 1; i < argc; i++) {
-		int r = flag_value(argc, argv, &i, "--bundle", "-b", &a->bundle);
+		int r = verb_flag(argc, argv, &i, "--bundle", "-b", &a->bundle);
 
 		if (!r)
-			r = flag_value(argc, argv, &i, "--pid-file", NULL, &a->pid_file);
+			r = verb_flag(argc, argv, &i, "--pid-file", NULL, &a->pid_file);
 		if (r < 0 || (!r && (*bad = unsupported_flag(argv[i])))) {
 			*why = r < 0 ? "needs a value" : "not supported yet";
 			*bad = argv[i];
@@ -127,7 +102,7 @@ bool oci_run_wanted(int argc, char **argv)
 
 /* The pid file as runc writes it: the PID, no newline, renamed into place. Relative to the
  * directory nestbox was started in (resolved before the chdir into the bundle). */
-static int write_pid_file(const char *path, pid_t pid, struct nb_error *err)
+int verb_write_pid_file(const char *path, pid_t pid, struct nb_error *err)
 {
 	char tmp[PATH_MAX + 8], text[16];
 	int fd, n = snprintf(text, sizeof(text), "%d", (int)pid);
@@ -183,13 +158,14 @@ int oci_verb_create(const char *root, int argc, char **argv)
 	if (!rc)
 		rc = run_create(&r, &c, root, true, &err);
 	if (rc < 0)
-		return fail(&err);
+		return verb_fail(&err);
 	if (rc > 0) /* the container side failed and said why */
 		return run_destroy(&r, rc);
-	if (pid_file[0] && write_pid_file(pid_file, r.pid, &err)) {
+	if (pid_file[0] && verb_write_pid_file(pid_file, r.pid, &err)) {
 		run_destroy(&r, 0);
-		return fail(&err);
+		return verb_fail(&err);
 	}
+	verb_save_args(&r.state, argc, argv);
 	return 0;
 }
 
@@ -206,12 +182,13 @@ int oci_verb_run(const char *root, int argc, char **argv)
 	if (!rc)
 		rc = run_create(&r, &c, root, a.detach, &err);
 	if (rc < 0)
-		return fail(&err);
-	if (!rc && pid_file[0] && write_pid_file(pid_file, r.pid, &err)) {
+		return verb_fail(&err);
+	if (!rc && pid_file[0] && verb_write_pid_file(pid_file, r.pid, &err)) {
 		nb_error_print(&err);
 		rc = NB_EXIT_SETUP;
 	}
 	if (!rc && a.detach) {
+		verb_save_args(&r.state, argc, argv);
 		start_argv[1] = (char *)a.id;
 		return verb_start(root, 2, start_argv);
 	}
@@ -285,24 +262,24 @@ int verb_spec(const char *root, int argc, char **argv)
 	int i = 1, fd;
 
 	(void)root;
-	if (argc > 1 && flag_value(argc, argv, &i, "--bundle", "-b", &dir) > 0)
+	if (argc > 1 && verb_flag(argc, argv, &i, "--bundle", "-b", &dir) > 0)
 		i++;
 	if (i < argc) {
 		nb_fail(&err, EINVAL, "spec", argv[i], "unexpected argument ([--bundle DIR])");
-		return fail(&err);
+		return verb_fail(&err);
 	}
 	snprintf(path, sizeof(path), "%s/" OCI_CONFIG_NAME, dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		nb_fail(&err, errno, "spec", path,
 			errno == EEXIST ? "exists (not overwritten)" : strerror(errno));
-		return fail(&err);
+		return verb_fail(&err);
 	}
 	if (write(fd, default_spec, sizeof(default_spec) - 1) != sizeof(default_spec) - 1 ||
 	    close(fd)) {
 		nb_fail_errno(&err, "spec", path);
 		unlink(path);
-		return fail(&err);
+		return verb_fail(&err);
 	}
 	return 0;
 }
@@ -315,7 +292,7 @@ int verb_features(const char *root, int argc, char **argv)
 		struct nb_error err;
 
 		nb_fail(&err, EINVAL, "features", argv[1], "unexpected argument");
-		return fail(&err);
+		return verb_fail(&err);
 	}
 	printf("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" NB_OCI_VERSION "\","
 	       "\"hooks\":[],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"private\","

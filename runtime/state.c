@@ -19,12 +19,12 @@
 #define RECORD_TMP  "record.tmp"
 #define START_FIFO  "start"
 #define CGROUP_FILE "cgroup"
+#define ARGS_FILE   "args" /* verbs.h verb_save_args */
 
 static const char *const status_names[] = {
-	[NB_STATUS_CREATING] = "creating",
-	[NB_STATUS_CREATED] = "created",
-	[NB_STATUS_RUNNING] = "running",
-	[NB_STATUS_STOPPED] = "stopped",
+	[NB_STATUS_CREATING] = "creating", [NB_STATUS_CREATED] = "created",
+	[NB_STATUS_RUNNING] = "running",   [NB_STATUS_STOPPED] = "stopped",
+	[NB_STATUS_PAUSED] = "paused",
 };
 
 const char *state_status_name(enum nb_status st)
@@ -212,6 +212,8 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 		unlink(path);
 		path_in(s, START_FIFO, path, sizeof(path));
 		unlink(path);
+		path_in(s, ARGS_FILE, path, sizeof(path));
+		unlink(path);
 		state_set_holder(s, getpid());
 		return 0;
 	}
@@ -393,6 +395,8 @@ enum nb_status state_status(const struct nb_state *s, const struct nb_record *re
 	}
 	if (!pid_alive(rec))
 		return NB_STATUS_STOPPED;
+	if (rec->status == NB_STATUS_PAUSED)
+		return NB_STATUS_PAUSED;
 	path_in(s, START_FIFO, path, sizeof(path));
 	return lstat(path, &st) == 0 ? NB_STATUS_CREATED : NB_STATUS_RUNNING;
 }
@@ -455,8 +459,8 @@ int state_open_file(const struct nb_state *s, const char *name, int flags)
 
 void state_remove(struct nb_state *s)
 {
-	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, CGROUP_FILE,
-					     LOCK_FILE };
+	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO,
+					     CGROUP_FILE, ARGS_FILE,  LOCK_FILE };
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

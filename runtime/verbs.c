@@ -20,12 +20,6 @@
 
 #define DELETE_WAIT_MS 5000 /* a killed PID 1 and the run holding its name: gone by then */
 
-static int fail(const struct nb_error *err)
-{
-	nb_error_print(err);
-	return NB_EXIT_SETUP;
-}
-
 int verb_run(const char *root, int argc, char **argv)
 {
 	struct nb_container c;
@@ -42,7 +36,7 @@ int verb_run(const char *root, int argc, char **argv)
 		rc = container_validate(&c, &err);
 	if (!rc)
 		rc = container_run(&c, root, &err);
-	return rc < 0 ? fail(&err) : rc;
+	return rc < 0 ? verb_fail(&err) : rc;
 }
 
 int verb_create(const char *root, int argc, char **argv)
@@ -66,143 +60,100 @@ int verb_create(const char *root, int argc, char **argv)
 	if (!rc)
 		rc = run_create(&r, &c, root, true, &err);
 	if (rc < 0)
-		return fail(&err);
+		return verb_fail(&err);
 	if (rc > 0) /* the container side failed and said why */
 		return run_destroy(&r, rc);
-	return 0;
-}
-
-/* The ID of a verb that takes only an ID (after its own flags, parsed by the caller). */
-static int one_id(const char *verb, int argc, char **argv, int first, const char **id,
-		  struct nb_error *err)
-{
-	if (first >= argc)
-		return nb_fail(err, EINVAL, verb, NULL, "no container ID given");
-	if (first + 1 < argc)
-		return nb_fail(err, EINVAL, verb, argv[first + 1], "unexpected argument");
-	*id = argv[first];
+	verb_save_args(&r.state, argc, argv);
 	return 0;
 }
 
 int verb_start(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
-	struct nb_record rec;
-	struct nb_state s;
-	const char *id = NULL;
-	enum nb_status st;
-	int rc = one_id("start", argc, argv, 1, &id, &err);
+	struct nb_target t;
+	int rc =
+	    verb_find_arg(root, argc, argv, 1, VERB_IS(NB_STATUS_CREATED), "created", &t, &err);
 
 	if (!rc)
-		rc = state_open(root, id, &s, &rec, &err);
-	if (rc)
-		return fail(&err);
-	st = state_status(&s, &rec);
-	if (st != NB_STATUS_CREATED) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "is %s, not created", state_status_name(st));
-		nb_fail(&err, EINVAL, "container", id, why);
-		return fail(&err);
-	}
-	rc = state_signal_start(&s, &err);
+		rc = state_signal_start(&t.s, &err);
 	if (!rc) {
-		rec.status = NB_STATUS_RUNNING;
-		rc = state_write(&s, &rec, &err);
+		t.rec.status = NB_STATUS_RUNNING;
+		rc = state_write(&t.s, &t.rec, &err);
 	}
-	return rc ? fail(&err) : 0;
+	return rc ? verb_fail(&err) : 0;
 }
 
 /* The OCI state (runtime-spec "State"): ociVersion, id, status, pid, bundle. */
 int verb_state(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
-	struct nb_record rec;
-	struct nb_state s;
-	const char *id = NULL;
-	enum nb_status st;
-	int rc = one_id("state", argc, argv, 1, &id, &err);
+	struct nb_target t;
+	int rc = verb_find_arg(root, argc, argv, 1, ~0u, NULL, &t, &err);
 
-	if (!rc)
-		rc = state_open(root, id, &s, &rec, &err);
 	if (rc)
-		return fail(&err);
-	st = state_status(&s, &rec);
-	printf("{\"ociVersion\":\"%s\",\"id\":\"%s\",\"status\":\"%s\",\"pid\":%d,\"bundle\":\"",
-	       NB_OCI_VERSION, rec.id, state_status_name(st),
-	       st == NB_STATUS_STOPPED ? 0 : (int)rec.pid);
-	for (const char *p = rec.bundle; *p; p++) /* JSON string escapes (RFC 8259 section 7) */
-		printf((*p == '"' || *p == '\\') ? "\\%c"
-						 : ((unsigned char)*p < 0x20 ? "\\u%04x" : "%c"),
-		       *p);
-	printf("\",\"annotations\":{}}\n");
+		return verb_fail(&err);
+	printf("{\"ociVersion\":\"%s\",\"id\":\"%s\",\"status\":\"%s\",\"pid\":%d,\"bundle\":",
+	       NB_OCI_VERSION, t.rec.id, state_status_name(t.st),
+	       t.st == NB_STATUS_STOPPED ? 0 : (int)t.rec.pid);
+	verb_json_string(t.rec.bundle);
+	printf(",\"annotations\":{}}\n");
 	return 0;
 }
 
-static void sleep_ms(long ms)
-{
-	const struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Kill the container's PID 1 (the kernel ends its whole pid namespace) and wait until it and
- * whoever holds the name (a `nestbox run` cleaning up after it) are gone; then hold the lock. */
-static int stop_and_lock(struct nb_state *s, const struct nb_record *rec, struct nb_error *err)
+ * whoever holds the name (a `nestbox run` cleaning up after it) are gone; then hold the lock. A
+ * paused container is thawed after the SIGKILL: a v1 freezer holds a killed task frozen. */
+static int stop_and_lock(struct nb_target *t, struct nb_error *err)
 {
 	pid_t holder = 0;
 
-	if (rec->pid > 0 && state_proc_start(rec->pid) == rec->pid_start)
-		kill(rec->pid, SIGKILL);
+	if (t->rec.pid > 0 && state_proc_start(t->rec.pid) == t->rec.pid_start)
+		kill(t->rec.pid, SIGKILL);
+	if (t->st == NB_STATUS_PAUSED)
+		verb_set_frozen(t, false, err);
 	for (int waited = 0; waited < DELETE_WAIT_MS; waited += 10) {
-		int rc = state_try_lock(s, &holder);
+		int rc = state_try_lock(&t->s, &holder);
 
 		if (rc != -EBUSY)
-			return rc ? nb_fail(err, -rc, "state lock", s->dir, strerror(-rc)) : 0;
-		sleep_ms(10);
+			return rc ? nb_fail(err, -rc, "state lock", t->s.dir, strerror(-rc)) : 0;
+		verb_sleep_ms(10);
 	}
-	return nb_fail(err, EBUSY, "delete", rec->id, "its process does not go away");
+	return nb_fail(err, EBUSY, "delete", t->rec.id, "its process does not go away");
 }
 
 /* The group create made, from its saved state; a state that does not load is left alone. */
-static void remove_cgroup(const struct nb_state *s)
+static void remove_cgroup(const struct nb_target *t)
 {
-	struct nb_error err;
 	struct nb_cgroup cg;
-	int fd = state_open_file(s, "cgroup", O_RDONLY);
 
-	if (fd < 0)
-		return;
-	cgroup_init(&cg);
-	if (!cgroup_state_load(&cg, fd, &err))
+	if (!verb_cgroup(t, &cg))
 		cgroup_remove(&cg);
-	close(fd);
 }
 
+/* runc delete [--force] ID, docker rm [-f] NAME: a running or paused one only when forced. */
 int verb_delete(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
 	bool force = argc > 1 && (!strcmp(argv[1], "--force") || !strcmp(argv[1], "-f"));
-	struct nb_record rec;
-	struct nb_state s;
-	const char *id = NULL;
-	int rc = one_id("delete", argc, argv, force ? 2 : 1, &id, &err);
+	unsigned forced = VERB_IS(NB_STATUS_RUNNING) | VERB_IS(NB_STATUS_PAUSED);
+	struct nb_target t;
+	int rc = verb_find_arg(root, argc, argv, force ? 2 : 1, ~0u, NULL, &t, &err);
 
-	if (!rc)
-		rc = state_open(root, id, &s, &rec, &err);
-	if (rc)
-		return fail(&err);
-	if (!force && state_status(&s, &rec) == NB_STATUS_RUNNING) {
-		nb_fail(&err, EBUSY, "container", id,
-			"is running (stop it first, or delete --force)");
-		return fail(&err);
+	if (!rc && !force && (forced & VERB_IS(t.st))) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "is %s (stop it first, or %s --force)",
+			 state_status_name(t.st), argv[0]);
+		rc = nb_fail(&err, EBUSY, "container", t.rec.id, why);
 	}
-	rc = stop_and_lock(&s, &rec, &err);
+	if (!rc)
+		rc = stop_and_lock(&t, &err);
 	if (rc)
-		return fail(&err);
+		return verb_fail(&err);
 	/* Ours now: what a detached container leaves outside its namespaces. */
-	remove_cgroup(&s);
-	net_delete_host_end(rec.veth);
-	state_remove(&s);
+	verb_freezer_release(&t);
+	remove_cgroup(&t);
+	net_delete_host_end(t.rec.veth);
+	state_remove(&t.s);
 	return 0;
 }

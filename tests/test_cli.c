@@ -136,8 +136,10 @@ FIXTURE_TEARDOWN(cli)
  * name every verb, boot included; --version names a release and the commit. */
 TEST_F(cli, one_usage_names_every_verb)
 {
-	static const char *const verbs[] = { "run",  "create", "start", "state",    "delete",
-					     "init", "boot",   "help",	"--version" };
+	static const char *const verbs[] = { "run",   "create",	  "start", "state", "delete",
+					     "rm",    "kill",	  "stop",  "list",  "ps",
+					     "pause", "resume",	  "exec",  "init",  "boot",
+					     "help",  "--version" };
 	static struct nbt_result r;
 
 	for (int form = 0; form < 3; form++) {

@@ -140,6 +140,45 @@ TEST_F_TIMEOUT(oci, spec_create_state_start_delete_leaves_nothing, 60)
 	}
 }
 
+/* What containerd does after create and start: exec --process, ps, kill, delete. The exec'd
+ * process has config.json's capabilities and hostname, not nestbox's defaults. */
+TEST_F_TIMEOUT(oci, exec_process_kill_delete_as_containerd_calls_them, 60)
+{
+	static struct nbt_result r;
+	char log[600], process[600], buf[4096];
+	const char *argv[] = { "--root",     self->root, "create", "--bundle",
+			       self->bundle, self->id,	 NULL };
+	pid_t create;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
+			  "\"args\": [ \"sh\", \"-c\", \"sleep 60\" ]"));
+	snprintf(log, sizeof(log), "%s/log", self->dir);
+	create = nbt_spawn(argv, log);
+	ASSERT_EQ(0, nbt_wait_exit(create))
+	TH_LOG("%s", nbt_read_file(log, buf, sizeof(buf)) > 0 ? buf : "");
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	snprintf(process, sizeof(process), "%s/process.json", self->dir);
+	ASSERT_EQ(0, nbt_write_file(process, "{\"args\":[\"sh\",\"-c\",\"hostname; grep CapEff "
+					     "/proc/self/status\"],\"cwd\":\"/\","
+					     "\"user\":{\"uid\":0,\"gid\":0}}"));
+	nbt_run(&r, "--root", self->root, "exec", "--process", process, self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	/* spec's default: CAP_AUDIT_WRITE (29), CAP_KILL (5), CAP_NET_BIND_SERVICE (10) */
+	EXPECT_STREQ("nestbox\nCapEff:\t0000000020000420\n", r.out);
+	nbt_run(&r, "--root", self->root, "ps", "--format", "json", self->id, NULL);
+	EXPECT_EQ('[', r.out[0]) TH_LOG("%s", r.out);
+	nbt_run(&r, "--root", self->root, "kill", self->id, "9", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	for (int i = 0; i < 250 && strcmp(status_of(self->root, self->id, buf, 32), "stopped"); i++)
+		usleep(20 * 1000);
+	EXPECT_STREQ("stopped", buf);
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_FALSE(nbt_cgroup_named(self->id)) TH_LOG("cgroup left");
+}
+
 TEST_F(oci, run_bundle_is_create_start_wait_delete)
 {
 	static struct nbt_result r;
