@@ -16,22 +16,6 @@
 
 #define RANDOM_KILLS 50
 
-static const char *faults_binary(void)
-{
-	static char buf[4096];
-	const char *env = getenv("NESTBOX_FAULTS");
-	char *slash;
-
-	if (env)
-		return env;
-	snprintf(buf, sizeof(buf), "%s", nbt_nestbox());
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return NULL;
-	snprintf(slash + 1, sizeof(buf) - (size_t)(slash + 1 - buf), "nestbox-faults");
-	return access(buf, X_OK) ? NULL : buf;
-}
-
 FIXTURE(faults)
 {
 	struct nbf f;
@@ -74,7 +58,7 @@ TEST_F(faults, sigkill_at_steps_leaves_nothing)
 		"cgroup: made",	  "clone",	"go sent",
 		"mount: overlay", "pivot_root", "seccomp loaded, exec next",
 	};
-	const char *bin = faults_binary();
+	const char *bin = nbf_faults_binary();
 
 	if (!bin)
 		SKIP(return, "no build/nestbox-faults (the test build: make build/nestbox-faults)");
@@ -162,8 +146,8 @@ TEST_F(faults, shipped_binary_has_no_fault_injection)
 	for (int i = 0; i + (int)strlen(needle) <= n; i++)
 		ASSERT_NE(0, memcmp(bin + i, needle, strlen(needle)))
 	TH_LOG("%s contains %s", self->shipped, needle);
-	if (faults_binary()) {
-		n = nbt_read_file(faults_binary(), bin, sizeof(bin));
+	if (nbf_faults_binary()) {
+		n = nbt_read_file(nbf_faults_binary(), bin, sizeof(bin));
 		ASSERT_NE(NULL, memmem(bin, (size_t)n, needle, strlen(needle)));
 	}
 }
