@@ -10,7 +10,7 @@
 #   read-only   the same container with --read-only (one read-only bind, no overlay module)
 # The workload (tests/bench/bootclock.c) prints CLOCK_BOOTTIME when it runs: the time from the
 # kernel's start to the workload's first output line. Prints a table per kernel (median, min,
-# max, ratio of medians to busybox) and writes it to $BENCH_DIR/boot.md. TCG (FACTS: KVM fails
+# max, ratio of medians to busybox) and writes it to $BENCH_DIR/boot.md and results.md. TCG (FACTS: KVM fails
 # here), one vCPU: noisy, hence medians over interleaved boots. Env: BUILD, BENCH_DIR.
 set -eu
 runs=${1:?usage: boot-bench.sh RUNS KERNEL...}
@@ -146,4 +146,5 @@ EOF
 	} >>"$out.tmp"
 done
 mv "$out.tmp" "$out"
+sh "$(dirname "$0")/bench-section.sh" "$bench/results.md" "$out"
 cat "$out"

@@ -8,7 +8,8 @@
 # Both boot the suite VM's initramfs (make qemu-initramfs) with a second archive appended
 # (the kernel unpacks concatenated archives in order, later files replacing earlier ones): the
 # newest binaries, the guest scripts and a boot.conf of its own. Prints the VM's results;
-# writes build/qemu/KERNEL/MODE.{console,results}. Env: VM_CPUS (2), VM_MEM (1024), VM_TIMEOUT.
+# writes build/qemu/KERNEL/MODE.{console,results}. Env: VM_CPUS (2), VM_MEM (1024), VM_TIMEOUT,
+# VM_NESTBOX, VM_FAULTS (below).
 set -eu
 mode=${1:?usage: vm-bench.sh conc|tests KERNEL ...}
 k=${2:?usage: vm-bench.sh conc|tests KERNEL ...}
@@ -46,7 +47,8 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/etc/nestbox" "$stage/nestbox/qemu" "$stage/nestbox/tests"
 cp qemu/guest/*.sh "$stage/nestbox/qemu/"
-cp "$build/nestbox" "$stage/init"
+# VM_NESTBOX: another nestbox as /init and /bin/nestbox (e.g. a build without a fix)
+cp "${VM_NESTBOX:-$build/nestbox}" "$stage/init"
 # VM_FAULTS: another test build as /init-faults (e.g. one without a fix, to see a test fail)
 faults=${VM_FAULTS:-$build/nestbox-faults}
 [ -x "$faults" ] && cp "$faults" "$stage/init-faults"

@@ -3,7 +3,7 @@
 # the results port: the v2 race tests that cannot run on a hybrid host, without the whole suite.
 . /nestbox/qemu/lib.sh
 port=$(results_port) || { echo "bench-tests: no results port" >/dev/console; exit 1; }
-[ -x /init-faults ] && export NESTBOX_FAULTS=/init-faults
+if [ -x /init-faults ]; then export NESTBOX_FAULTS=/init-faults; fi
 cd /tmp || exit 1
 echo "TAP version 13" >"$port"
 sh /nestbox/run.sh "$@" 2>&1 | tee /tmp/tests.out >"$port"
