@@ -4,8 +4,6 @@
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export NESTBOX=/bin/nestbox NESTBOX_INIT=/nestbox/nestbox-init NESTBOX_ROOTFS=/nestbox/rootfs
 export NESTBOX_HELPERS=/nestbox/helpers TMPDIR=/tmp
-# The test build (mkinitramfs.sh): test_faults' steps and test_concurrency's v2 race run too.
-if [ -x /init-faults ]; then export NESTBOX_FAULTS=/init-faults; fi
 
 results_port() {
 	i=0
