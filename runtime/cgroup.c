@@ -358,16 +358,8 @@ static int make_group(struct nb_cgroup *cg, const struct nb_container *c, unsign
 	for (int i = 0; i < cg->n_dirs && !rc; i++)
 		if (!c->cgroup.path)
 			sweep_stale(&cg->dirs[i]);
-	/* A limit file missing (ENOENT; ENODEV from kernfs) means a level changed under us
-	 * between the mkdir and the writes (seen once in 100 parallel v2 starts in the 6.1 VM:
-	 * memory.max absent): make, enable and apply again, as make_dir does for a level. */
-	for (int tries = 0; !rc && tries < MKDIR_TRIES; tries++) {
+	if (!rc)
 		rc = make_and_apply(cg, c, need, err);
-		if (rc != -ENOENT && rc != -ENODEV)
-			break;
-		if (tries + 1 < MKDIR_TRIES)
-			rc = 0;
-	}
 	if (!rc && cg->version == 2) {
 		cg->clone_fd = open(cg->dirs[0].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cg->clone_fd < 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup_impl.h"
+#include "faults.h"
 #include "scan.h"
 
 static const struct {
@@ -72,12 +73,18 @@ static void move_into_leaf(const char *top, bool move_all)
 	}
 }
 
-static int enable_at(const char *dir, const char *name, struct nb_error *err)
+/* sync: write even when the controller is listed. Reading cgroup.subtree_control takes no lock,
+ * and a write of "+name" sets the bit before it makes the controller's files in every child
+ * under cgroup_mutex (kernel/cgroup/cgroup.c, cgroup_subtree_control_write): a group made
+ * before another run's write, seeing the bit, can find its memory.max still missing. A write
+ * of a bit already set waits for that mutex and changes nothing, so at the group's parent it
+ * returns only once the group has its files. */
+static int enable_at(const char *dir, const char *name, bool sync, struct nb_error *err)
 {
 	char plus[16];
 	int rc;
 
-	if (listed(dir, "cgroup.subtree_control", name))
+	if (!sync && listed(dir, "cgroup.subtree_control", name))
 		return 0;
 	snprintf(plus, sizeof(plus), "+%s", name);
 	rc = cg_write(dir, "cgroup.subtree_control", plus, err);
@@ -128,6 +135,7 @@ int cg2_enable(const char *top, const char *group, unsigned need, unsigned want,
 		rc = leave_top(top, need | want, move_all, err);
 	if (rc)
 		return rc;
+	fault_point("cgroup: enable"); /* the group is made: tests/test_concurrency.c */
 	for (size_t i = 0; i < N_V2; i++) {
 		const char *name = v2_controllers[i].name;
 
@@ -138,7 +146,7 @@ int cg2_enable(const char *top, const char *group, unsigned need, unsigned want,
 		for (const char *p = group + strlen(top); *p == '/';) {
 			size_t next = strcspn(p + 1, "/");
 
-			rc = enable_at(level, name, err);
+			rc = enable_at(level, name, !p[1 + next], err);
 			if (rc)
 				return rc;
 			if (!p[1 + next])

@@ -621,3 +621,19 @@ long nbf_rss_kib(void)
 		return -1;
 	return atol(p + 6);
 }
+
+const char *nbf_faults_binary(void)
+{
+	static char buf[4096];
+	const char *env = getenv("NESTBOX_FAULTS");
+	char *slash;
+
+	if (env)
+		return env;
+	snprintf(buf, sizeof(buf), "%s", nbt_nestbox());
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	snprintf(slash + 1, sizeof(buf) - (size_t)(slash + 1 - buf), "nestbox-faults");
+	return access(buf, X_OK) ? NULL : buf;
+}

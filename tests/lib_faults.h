@@ -65,6 +65,9 @@ pid_t nbf_spawn(struct nbf *f, const char *nestbox, const char *const *extra, co
 /* A plain run to its end (no fault), for baselines and the long-running loops: exit status. */
 int nbf_run_plain(struct nbf *f, const char *nestbox, const char *const *extra, const char *script);
 
+/* The test build: $NESTBOX_FAULTS, else nestbox-faults beside $NESTBOX; NULL when neither. */
+const char *nbf_faults_binary(void);
+
 /* Number of open fds and VmRSS (KiB) of this process. */
 int nbf_fd_count(void);
 long nbf_rss_kib(void);
