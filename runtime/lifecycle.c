@@ -256,6 +256,7 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		rc = done(c, "state: name", state_claim(state_root, c->name, &r->state, err));
 	if (rc)
 		return rc;
+	state_sweep(state_root);
 	fill_record(r);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock)) {
 		rc = nb_fail_errno(err, "socketpair", NULL);
@@ -270,8 +271,10 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		rc = nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
 		goto fail_sock;
 	}
-	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
-	guard_start(&r->guard, &r->cg, r->state.lock_fd, remove_state_after_death, r);
+	/* Only for a group, the one thing here a death would leave (issue 21: the fork cost
+	 * every run). Best effort: without it a SIGKILLed nestbox leaves its group behind. */
+	if (cgroup_asked(&c->cgroup))
+		guard_start(&r->guard, &r->cg, r->state.lock_fd, remove_state_after_death, r);
 	rc = cgroup_setup(&r->cg, c, err);
 	if (rc)
 		goto fail_guard;

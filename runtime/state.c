@@ -1,4 +1,5 @@
 /* The state directory (include/state.h): name locks, run records and the start fifo. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -460,4 +461,30 @@ void state_remove(struct nb_state *s)
 		*strrchr(path, '/') = '\0';
 		rmdir(path);
 	}
+}
+
+/* Directories of default-named runs (nestbox-<pid>) whose nestbox is gone: a run without a
+ * cgroup has no guard to remove its directory after a SIGKILL (issue 21), so a later run does.
+ * The name lock decides, as for any claim: one still held (a created container's PID 1) stays. */
+void state_sweep(const char *root)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		struct nb_error err;
+		struct nb_state s;
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, "nestbox-", 8))
+			continue;
+		pid = strtol(e->d_name + 8, &end, 10);
+		if (*end || pid <= 0 || pid == getpid() || !kill((pid_t)pid, 0) || errno != ESRCH)
+			continue;
+		if (!state_claim(root, e->d_name, &s, &err))
+			state_remove(&s);
+	}
+	if (d)
+		closedir(d);
 }
