@@ -350,7 +350,11 @@ int run_destroy(struct nb_run *r, int status)
 		waitpid(r->pid, NULL, 0);
 		r->pid = 0;
 	}
-	net_host_teardown(r->c);
+	/* The veth pair goes with the container's network namespace, which the kernel tears down
+	 * after PID 1 (cleanup_net): deleting the host end here made the caller wait 12-30 ms for
+	 * it (issue 21). A run that failed says so only once nothing of it is left. */
+	if (status == NB_EXIT_SETUP)
+		net_host_teardown(r->c);
 	if (r->sync_fd >= 0)
 		close(r->sync_fd);
 	r->sync_fd = -1;
