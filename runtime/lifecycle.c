@@ -133,9 +133,12 @@ static int save_cgroup(struct nb_run *r, struct nb_error *err)
 	return rc ? nb_fail(err, -rc, "state record", r->state.dir, strerror(-rc)) : 0;
 }
 
-/* The record says what is made so far: once the child exists, its pid. */
+/* The record says what is made so far: once the child exists, its pid. A run in this process
+ * starts the container right after: the record says running at once, written once (issue 21). */
 static int record_child(struct nb_run *r, struct nb_error *err)
 {
+	if (!r->detached)
+		r->record.status = NB_STATUS_RUNNING;
 	r->record.pid = r->pid;
 	r->record.pid_start = state_proc_start(r->pid);
 	int rc = save_cgroup(r, err);
@@ -330,7 +333,7 @@ int run_start(struct nb_run *r, struct nb_error *err)
 	/* A container side that died during setup has said why: run_wait gets its status. */
 	if (!send_byte(r->sync_fd, SYNC_START))
 		step(c, "start sent");
-	return set_status(r, NB_STATUS_RUNNING, err);
+	return r->record.status == NB_STATUS_RUNNING ? 0 : set_status(r, NB_STATUS_RUNNING, err);
 }
 
 int run_wait(struct nb_run *r)

@@ -159,14 +159,16 @@ static pid_t detached_alive(const struct nb_state *s)
 	return state_proc_start(rec.pid) == rec.pid_start ? rec.pid : 0;
 }
 
-static int open_lock(struct nb_state *s, const char *root, struct nb_error *err)
+/* *fresh: the directory is new, so nobody left anything in it. */
+static int open_lock(struct nb_state *s, const char *root, bool *fresh, struct nb_error *err)
 {
 	char path[PATH_MAX];
 	int rc = open_root(root, err);
 
 	if (rc)
 		return rc;
-	if (mkdir(s->dir, 0700) && errno != EEXIST)
+	*fresh = !mkdir(s->dir, 0700);
+	if (!*fresh && errno != EEXIST)
 		return nb_fail_errno(err, "state directory", s->dir);
 	if (path_in(s, LOCK_FILE, path, sizeof(path)))
 		return nb_fail(err, ENAMETOOLONG, "state directory", s->dir, "path too long");
@@ -183,7 +185,9 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 
 	/* A few rounds: the previous holder may remove the directory between our steps. */
 	for (int round = 0; !rc && round < 100; round++) {
-		rc = open_lock(s, root, err);
+		bool fresh;
+
+		rc = open_lock(s, root, &fresh, err);
 		if (rc == -ENOENT) {
 			rc = 0;
 			continue;
@@ -203,15 +207,17 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 			s->lock_fd = -1;
 			continue;
 		}
-		if (detached_alive(s)) {
+		if (!fresh && detached_alive(s)) {
 			rc = in_use(id, detached_alive(s), err);
 			break;
 		}
 		/* Ours: what a dead holder left goes. */
-		path_in(s, RECORD_FILE, path, sizeof(path));
-		unlink(path);
-		path_in(s, START_FIFO, path, sizeof(path));
-		unlink(path);
+		if (!fresh) {
+			path_in(s, RECORD_FILE, path, sizeof(path));
+			unlink(path);
+			path_in(s, START_FIFO, path, sizeof(path));
+			unlink(path);
+		}
 		state_set_holder(s, getpid());
 		return 0;
 	}
