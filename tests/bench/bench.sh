@@ -169,7 +169,23 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	{ printf "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", $c["command"], $c["median"] * 1000,
 	  $c["mean"] * 1000, $c["stddev"] * 1000, $c["min"] * 1000, $c["max"] * 1000,
 	  ($c["user"] + $c["system"]) * 1000 }' "$D/start.csv" >"$D/start.tsv"
-med() { lookup "$D/start.tsv" "$1" 2; }
+# The same commands again in rounds, each once per round (interleave.c), so that a busy spell
+# of the machine falls on all of them alike: column 8 of start.tsv, the median every ratio uses.
+say "start latency, interleaved: $runs rounds, each command once per round"
+set --
+while IFS="$tab" read -r name cmd; do
+	[ $# = 0 ] || set -- "$@" ";"
+	set -- "$@" $cmd
+done <"$D/commands.txt"
+if unshare -n sh -c 'ip link set lo up 2>/dev/null; exec "$@"' sh "$BIN/interleave" "$runs" "$@" \
+	>"$D/interleave.out" 2>"$D/interleave.err"; then
+	cut -d' ' -f1 "$D/interleave.out" | paste "$D/start.tsv" - >"$D/start.tmp"
+else
+	say "interleave failed: $(cat "$D/interleave.err"); hyperfine's medians instead"
+	awk -F'\t' -v OFS='\t' '{ print $0, $2 }' "$D/start.tsv" >"$D/start.tmp"
+fi
+mv "$D/start.tmp" "$D/start.tsv"
+med() { lookup "$D/start.tsv" "$1" 8; }
 nb_med=$(med nestbox)
 fl_med=$(med floor)
 crun_net=$(calc "$(med crun+wrapper) - $(med 'wrapper only')")
@@ -336,13 +352,13 @@ BENCH_DIR=$D NESTBOX=$NB sh "$here/profile.sh" >/dev/null 2>"$D/profile.err" ||
 awk -F"$tab" -v crun="$crun_net" '
 	$1 == "wrapper only" { next }
 	$1 == "crun+wrapper" { if (crun != "NA") printf "\"crun (net)\" %s 0x8c8c8c\n", crun; next }
-	{ printf "\"%s\" %s %s\n", $1, $2, ($1 ~ /^nestbox/ ? "0x2b7bb9" : "0x8c8c8c") }' \
+	{ printf "\"%s\" %s %s\n", $1, $8, ($1 ~ /^nestbox/ ? "0x2b7bb9" : "0x8c8c8c") }' \
 	"$D/start.tsv" >"$D/start.dat"
 if have gnuplot; then
 	gnuplot <<EOF
 set terminal pngcairo size 1000,560 font "DejaVu Sans,11"
 set output "$D/start.png"
-set title "Start latency of /bin/true in a container: median of $runs runs (ms, log scale, lower is better)\n$(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
+set title "Start latency of /bin/true in a container: median of $runs interleaved rounds (ms, log scale, lower is better)\n$(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
 set style fill solid 0.85 noborder
 set boxwidth 0.7
 set ylabel "ms"
@@ -389,19 +405,21 @@ nbi_size=$(size_of nestbox-init 3)
 	echo
 	echo "One hyperfine invocation, $warmup warm-ups then $runs runs of each command, all inside one"
 	echo "throwaway network namespace. Ratios are to \`floor\` (tests/bench/floor.c: clone, overlay on"
-	echo "tmpfs, pivot_root, /proc, exec, nothing else: what every runtime must do)."
+	echo "tmpfs, pivot_root, /proc, exec, nothing else: what every runtime must do), on the interleaved"
+	echo "medians: the same commands again in $runs rounds of each once (tests/bench/interleave.c), so that"
+	echo "a busy spell of the machine falls on all of them alike."
 	echo
-	echo "| command | median ms | mean ± σ ms | min ms | ratio to floor | CPU ms | CPU ratio |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	echo "| command | median ms | mean ± σ ms | min ms | interleaved median ms | ratio to floor | CPU ms | CPU ratio |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 	nb_cpu=$(lookup "$D/start.tsv" nestbox 7)
 	fl_cpu=$(lookup "$D/start.tsv" floor 7)
-	while IFS="$tab" read -r name median mean sd min max cpu; do
-		printf '| %s | %s | %s ± %s | %s | %s | %s | %s |\n' "$name" "$(fmt "$median" 2)" \
-			"$(fmt "$mean" 2)" "$(fmt "$sd" 2)" "$(fmt "$min" 2)" "$(ratio "$median" "$fl_med")" \
-			"$(fmt "$cpu" 2)" "$(ratio "$cpu" "$fl_cpu")"
+	while IFS="$tab" read -r name median mean sd min max cpu inter; do
+		printf '| %s | %s | %s ± %s | %s | %s | %s | %s | %s |\n' "$name" "$(fmt "$median" 2)" \
+			"$(fmt "$mean" 2)" "$(fmt "$sd" 2)" "$(fmt "$min" 2)" "$(fmt "$inter" 2)" \
+			"$(ratio "$inter" "$fl_med")" "$(fmt "$cpu" 2)" "$(ratio "$cpu" "$fl_cpu")"
 	done <"$D/start.tsv"
 	crun_cpu=$(calc "$(lookup "$D/start.tsv" crun+wrapper 7) - $(lookup "$D/start.tsv" 'wrapper only' 7)")
-	[ "$crun_net" = NA ] || printf '| **crun, wrapper subtracted** | %s | | | %s | %s | %s |\n' \
+	[ "$crun_net" = NA ] || printf '| **crun, wrapper subtracted** | | | | %s | %s | %s | %s |\n' \
 		"$(fmt "$crun_net" 2)" "$(ratio "$crun_net" "$fl_med")" "$(fmt "$crun_cpu" 2)" \
 		"$(ratio "$crun_cpu" "$fl_cpu")"
 	veth_cost=$(calc "$(med 'nestbox --net veth') - $nb_med")
