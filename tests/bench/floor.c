@@ -31,8 +31,8 @@ static int child(char **argv)
 	if (mkdir(SCRATCH "/upper", 0755) || mkdir(SCRATCH "/work", 0700) ||
 	    mkdir(SCRATCH "/root", 0755))
 		return die("mkdir");
-	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=" SCRATCH "/upper,workdir=" SCRATCH
-		 "/work", argv[1]);
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=%s,upperdir=" SCRATCH "/upper,workdir=" SCRATCH "/work", argv[1]);
 	if (mount("overlay", SCRATCH "/root", "overlay", MS_NODEV, opts))
 		return die("overlay");
 	/* pivot_root(2): new_root and put_old may be the same directory; the old root is then
@@ -55,8 +55,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: floor ROOTFS CMD [ARG...]\n");
 		return 125;
 	}
-	pid = (pid_t)syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL,
-			     NULL);
+	pid =
+	    (pid_t)syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid < 0)
 		return die("clone");
 	if (pid == 0)
