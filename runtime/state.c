@@ -178,6 +178,15 @@ static int open_lock(struct nb_state *s, const char *root, bool *fresh, struct n
 	return 0;
 }
 
+/* nestbox-<our pid>: the name cli.c gives a run without --name */
+static bool is_own_default(const char *id)
+{
+	char own[32];
+
+	snprintf(own, sizeof(own), "nestbox-%d", (int)getpid());
+	return !strcmp(id, own);
+}
+
 int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_error *err)
 {
 	char path[PATH_MAX];
@@ -195,7 +204,17 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 		if (rc)
 			return rc;
 		if (flock(s->lock_fd, LOCK_EX | LOCK_NB)) {
-			pid_t holder = errno == EWOULDBLOCK ? read_holder(s->lock_fd) : 0;
+			pid_t holder;
+
+			/* Our own default name: held, if at all, by another run's state_sweep for
+			 * the moment it takes to remove what a dead run of our pid left. */
+			if (errno == EWOULDBLOCK && is_own_default(id)) {
+				close(s->lock_fd);
+				s->lock_fd = -1;
+				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+				continue;
+			}
+			holder = errno == EWOULDBLOCK ? read_holder(s->lock_fd) : 0;
 
 			rc = errno == EWOULDBLOCK ? in_use(id, holder, err)
 						  : nb_fail_errno(err, "state lock", s->dir);
