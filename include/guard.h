@@ -1,5 +1,6 @@
 /* The cleanup guard: what nestbox makes on the host outside the container's namespaces (today
  * the cgroup) must not outlive a nestbox that is SIGKILLed, and a dead process cleans nothing.
+ * Forked only for a run with a group (cgroup_asked; issue 21: the fork cost every run).
  * So a small process forked before the group is made waits on a socket whose other end only
  * nestbox (and the container's PID 1, which dies with it by PDEATHSIG) hold. EOF without the
  * "done" byte means they died: it removes the group (cgroup_remove on the state it was handed,

@@ -86,6 +86,9 @@ int state_open_file(const struct nb_state *s, const char *name, int flags);
 /* Remove the directory and everything in it, then drop the lock. */
 void state_remove(struct nb_state *s);
 
+/* Remove what SIGKILLed default-named runs (nestbox-<pid>, that pid gone) left under root. */
+void state_sweep(const char *root);
+
 /* proc(5) stat field 22 of pid, or 0 when it does not exist. */
 unsigned long long state_proc_start(pid_t pid);
 

@@ -330,12 +330,15 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 		}
 		return 0;
 	}
-	/* Room for "nestbox run --name NAME": dd words before "--" plus the spare ones. */
-	e->argv = &tok[dd - 3];
+	/* Room for "nestbox run --name NAME --cgroup default": dd words before "--" plus the
+	 * spare ones. A service gets its group, limits or not (issue 21: a plain run has none). */
+	e->argv = &tok[dd - 5];
 	e->argv[0] = "nestbox";
 	e->argv[1] = "run";
 	e->argv[2] = "--name";
 	e->argv[3] = (char *)e->name;
+	e->argv[4] = "--cgroup";
+	e->argv[5] = "default";
 	return check_with_run_parser(e, why, len);
 }
 
@@ -479,7 +482,7 @@ static int parse_setting(struct boot_conf *c, int line, char **tok, int n, char 
 
 static int parse_line(struct boot_conf *c, int line, char *text)
 {
-	enum { SPARE = 3 }; /* words kept free before each line's words (see parse_process) */
+	enum { SPARE = 5 }; /* words kept free before each line's words (see parse_process) */
 	char why[sizeof(((struct nb_error *)0)->msg) + 64];
 	int room = BOOT_MAX_ARGS - c->nargs - SPARE - 1;
 	char **tok = &c->args[c->nargs + SPARE];

@@ -394,6 +394,11 @@ static int check_own_memory(const struct nb_cgroup *cg, struct nb_error *err)
 		       "nestbox needs 2 MiB of its own cgroup's memory to set up and clean up");
 }
 
+bool cgroup_asked(const struct nb_cgroup_spec *s)
+{
+	return needed_controllers(s) || s->path || s->stats || s->wanted;
+}
+
 int cgroup_setup(struct nb_cgroup *cg, const struct nb_container *c, struct nb_error *err)
 {
 	const struct nb_cgroup_spec *s = &c->cgroup;
@@ -405,7 +410,8 @@ int cgroup_setup(struct nb_cgroup *cg, const struct nb_container *c, struct nb_e
 		return rc;
 	cg->clone_fd = -1;
 	cg->version = cg_detect_layout(cg);
-	if (!cg->version) {
+	if (!cg->version || !cgroup_asked(s)) { /* the views stay: the container's /sys/fs/cgroup */
+		cg->version = 0;
 		cg->n_dirs = 0;
 		return asked ? nb_fail(err, ENODEV, "cgroup", CG_FS,
 				       "no cgroup hierarchy with controllers is mounted")

@@ -259,6 +259,10 @@ static int opt_cgroup(struct nb_container *c, const char *arg, struct nb_error *
 {
 	const char *p = arg;
 
+	c->cgroup.wanted = true;
+	if (!strcmp(arg,
+		    "default")) /* nestbox/NAME, as when a limit is given (./default: a group) */
+		return 0;
 	if (!*arg || !strcmp(arg, "/"))
 		return nb_fail(err, EINVAL, "--cgroup", arg,
 			       "expected a group path like /a/b or a/b");
@@ -296,7 +300,8 @@ const struct cli_option cgroup_options[] = {
 	{ "io-max", 0, 1, opt_io_max,
 	  "MAJ:MIN:L,..  block I/O limits, L: rbps=N wbps=N riops=N wiops=N" },
 	{ "cgroup", 0, 1, opt_cgroup,
-	  "PATH          the container's cgroup (default nestbox/NAME)" },
+	  "PATH          the container's cgroup (default: nestbox/NAME, made even without "
+	  "limits)" },
 	{ "stats", 0, 0, opt_stats, "              print memory, CPU, pids used at exit" },
 	/* docker's spellings */
 	{ "pids-limit", 0, 1, opt_pids_limit, NULL },

@@ -133,9 +133,12 @@ static int save_cgroup(struct nb_run *r, struct nb_error *err)
 	return rc ? nb_fail(err, -rc, "state record", r->state.dir, strerror(-rc)) : 0;
 }
 
-/* The record says what is made so far: once the child exists, its pid. */
+/* The record says what is made so far: once the child exists, its pid. A run in this process
+ * starts the container right after: the record says running at once, written once (issue 21). */
 static int record_child(struct nb_run *r, struct nb_error *err)
 {
+	if (!r->detached)
+		r->record.status = NB_STATUS_RUNNING;
 	r->record.pid = r->pid;
 	r->record.pid_start = state_proc_start(r->pid);
 	int rc = save_cgroup(r, err);
@@ -256,6 +259,7 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		rc = done(c, "state: name", state_claim(state_root, c->name, &r->state, err));
 	if (rc)
 		return rc;
+	state_sweep(state_root);
 	fill_record(r);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock)) {
 		rc = nb_fail_errno(err, "socketpair", NULL);
@@ -270,8 +274,10 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		rc = nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
 		goto fail_sock;
 	}
-	/* Best effort: without the guard only a SIGKILLed nestbox leaves its group behind. */
-	guard_start(&r->guard, &r->cg, r->state.lock_fd, remove_state_after_death, r);
+	/* Only for a group, the one thing here a death would leave (issue 21: the fork cost
+	 * every run). Best effort: without it a SIGKILLed nestbox leaves its group behind. */
+	if (cgroup_asked(&c->cgroup))
+		guard_start(&r->guard, &r->cg, r->state.lock_fd, remove_state_after_death, r);
 	rc = cgroup_setup(&r->cg, c, err);
 	if (rc)
 		goto fail_guard;
@@ -327,7 +333,7 @@ int run_start(struct nb_run *r, struct nb_error *err)
 	/* A container side that died during setup has said why: run_wait gets its status. */
 	if (!send_byte(r->sync_fd, SYNC_START))
 		step(c, "start sent");
-	return set_status(r, NB_STATUS_RUNNING, err);
+	return r->record.status == NB_STATUS_RUNNING ? 0 : set_status(r, NB_STATUS_RUNNING, err);
 }
 
 int run_wait(struct nb_run *r)
@@ -347,7 +353,11 @@ int run_destroy(struct nb_run *r, int status)
 		waitpid(r->pid, NULL, 0);
 		r->pid = 0;
 	}
-	net_host_teardown(r->c);
+	/* The veth pair goes with the container's network namespace, which the kernel tears down
+	 * after PID 1 (cleanup_net): deleting the host end here made the caller wait 12-30 ms for
+	 * it (issue 21). A run that failed says so only once nothing of it is left. */
+	if (status == NB_EXIT_SETUP)
+		net_host_teardown(r->c);
 	if (r->sync_fd >= 0)
 		close(r->sync_fd);
 	r->sync_fd = -1;

@@ -628,6 +628,7 @@ int oci_config_load(const char *bundle, const char *id, struct nb_container *c,
 	if (!real)
 		return nb_fail_errno(err, OCI_CONFIG_NAME ": root.path", c->layers[0]);
 	c->layers[0] = real;
+	c->cgroup.wanted = true; /* runc and crun make one for every container: so does this */
 	/* the plan's defaults around config.json's binds, as cli_parse_run ends */
 	return mount_plan_build(c, err);
 }

@@ -1,4 +1,5 @@
 /* The state directory (include/state.h): name locks, run records and the start fifo. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -159,14 +160,16 @@ static pid_t detached_alive(const struct nb_state *s)
 	return state_proc_start(rec.pid) == rec.pid_start ? rec.pid : 0;
 }
 
-static int open_lock(struct nb_state *s, const char *root, struct nb_error *err)
+/* *fresh: the directory is new, so nobody left anything in it. */
+static int open_lock(struct nb_state *s, const char *root, bool *fresh, struct nb_error *err)
 {
 	char path[PATH_MAX];
 	int rc = open_root(root, err);
 
 	if (rc)
 		return rc;
-	if (mkdir(s->dir, 0700) && errno != EEXIST)
+	*fresh = !mkdir(s->dir, 0700);
+	if (!*fresh && errno != EEXIST)
 		return nb_fail_errno(err, "state directory", s->dir);
 	if (path_in(s, LOCK_FILE, path, sizeof(path)))
 		return nb_fail(err, ENAMETOOLONG, "state directory", s->dir, "path too long");
@@ -176,6 +179,15 @@ static int open_lock(struct nb_state *s, const char *root, struct nb_error *err)
 	return 0;
 }
 
+/* nestbox-<our pid>: the name cli.c gives a run without --name */
+static bool is_own_default(const char *id)
+{
+	char own[32];
+
+	snprintf(own, sizeof(own), "nestbox-%d", (int)getpid());
+	return !strcmp(id, own);
+}
+
 int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_error *err)
 {
 	char path[PATH_MAX];
@@ -183,7 +195,9 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 
 	/* A few rounds: the previous holder may remove the directory between our steps. */
 	for (int round = 0; !rc && round < 100; round++) {
-		rc = open_lock(s, root, err);
+		bool fresh;
+
+		rc = open_lock(s, root, &fresh, err);
 		if (rc == -ENOENT) {
 			rc = 0;
 			continue;
@@ -191,7 +205,17 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 		if (rc)
 			return rc;
 		if (flock(s->lock_fd, LOCK_EX | LOCK_NB)) {
-			pid_t holder = errno == EWOULDBLOCK ? read_holder(s->lock_fd) : 0;
+			pid_t holder;
+
+			/* Our own default name: held, if at all, by another run's state_sweep for
+			 * the moment it takes to remove what a dead run of our pid left. */
+			if (errno == EWOULDBLOCK && is_own_default(id)) {
+				close(s->lock_fd);
+				s->lock_fd = -1;
+				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+				continue;
+			}
+			holder = errno == EWOULDBLOCK ? read_holder(s->lock_fd) : 0;
 
 			rc = errno == EWOULDBLOCK ? in_use(id, holder, err)
 						  : nb_fail_errno(err, "state lock", s->dir);
@@ -203,17 +227,19 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 			s->lock_fd = -1;
 			continue;
 		}
-		if (detached_alive(s)) {
+		if (!fresh && detached_alive(s)) {
 			rc = in_use(id, detached_alive(s), err);
 			break;
 		}
 		/* Ours: what a dead holder left goes. */
-		path_in(s, RECORD_FILE, path, sizeof(path));
-		unlink(path);
-		path_in(s, START_FIFO, path, sizeof(path));
-		unlink(path);
-		path_in(s, ARGS_FILE, path, sizeof(path));
-		unlink(path);
+		if (!fresh) {
+			path_in(s, RECORD_FILE, path, sizeof(path));
+			unlink(path);
+			path_in(s, START_FIFO, path, sizeof(path));
+			unlink(path);
+			path_in(s, ARGS_FILE, path, sizeof(path));
+			unlink(path);
+		}
 		state_set_holder(s, getpid());
 		return 0;
 	}
@@ -476,4 +502,30 @@ void state_remove(struct nb_state *s)
 		*strrchr(path, '/') = '\0';
 		rmdir(path);
 	}
+}
+
+/* Directories of default-named runs (nestbox-<pid>) whose nestbox is gone: a run without a
+ * cgroup has no guard to remove its directory after a SIGKILL (issue 21), so a later run does.
+ * The name lock decides, as for any claim: one still held (a created container's PID 1) stays. */
+void state_sweep(const char *root)
+{
+	DIR *d = opendir(root);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		struct nb_error err;
+		struct nb_state s;
+		char *end;
+		long pid;
+
+		if (strncmp(e->d_name, "nestbox-", 8))
+			continue;
+		pid = strtol(e->d_name + 8, &end, 10);
+		if (*end || pid <= 0 || pid == getpid() || !kill((pid_t)pid, 0) || errno != ESRCH)
+			continue;
+		if (!state_claim(root, e->d_name, &s, &err))
+			state_remove(&s);
+	}
+	if (d)
+		closedir(d);
 }

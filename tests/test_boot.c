@@ -161,8 +161,10 @@ TEST_F(boot, check_accepts_a_valid_file)
 	EXPECT_EQ(0, res.status) TH_LOG("%s", res.err);
 	EXPECT_NE(NULL, strstr(res.out, "2: module /lib/modules/overlay.ko\n"))
 	TH_LOG("%s", res.out);
-	EXPECT_NE(NULL, strstr(res.out, "container web on-exit=restart: nestbox run --name web "
-					"--rootfs "))
+	EXPECT_NE(NULL,
+		  strstr(res.out,
+			 "container web on-exit=restart: nestbox run --name web --cgroup default "
+			 "--rootfs "))
 	TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, " -- /bin/sh -c echo 'a b' \"q\"\n")) TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "6: run tests on-exit=poweroff: /bin/sh "))
@@ -341,7 +343,9 @@ TEST_F(boot, check_parses_each_line_afresh)
 	EXPECT_NE(NULL, strstr(res.err, "boot.conf:1: run: -X: unknown option"))
 	TH_LOG("%s", res.err);
 	EXPECT_EQ(1, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
-	EXPECT_NE(NULL, strstr(res.out, "2: container b on-exit=restart: nestbox run --name b -q "))
+	EXPECT_NE(NULL,
+		  strstr(res.out,
+			 "2: container b on-exit=restart: nestbox run --name b --cgroup default -q "))
 	TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "1 entries, 1 bad lines")) TH_LOG("%s", res.out);
 }

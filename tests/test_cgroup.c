@@ -375,6 +375,59 @@ static int reap(pid_t pid)
 	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
+/* The processes whose command line is that of process pid (its cleanup guard has the same). */
+static int same_command_line(pid_t pid)
+{
+	char path[64], cmd[4096];
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	n = nbt_read_file(path, cmd, sizeof(cmd));
+	for (int i = 0; i < n; i++)
+		if (!cmd[i])
+			cmd[i] = ' ';
+	return n > 0 ? nbt_count_procs(cmd) : -1;
+}
+
+/* Issue 21: without a resource option a run makes no group and forks no cleanup guard (it
+ * has nothing outside its namespaces to clean up); --cgroup default brings both back. */
+TEST_F(cgroup, group_and_guard_only_when_asked_for)
+{
+	static const char *const opts[][3] = { { "--", NULL }, { "--cgroup", "default", "--" } };
+
+	for (int i = 0; i < 2; i++) {
+		char script[128];
+		const char *argv[16];
+		int n = 0, procs = -1;
+		pid_t pid;
+
+		snprintf(script, sizeof(script), "sleep 30; : %s", self->name);
+		argv[n++] = "run";
+		argv[n++] = "--rootfs";
+		argv[n++] = nbt_rootfs();
+		argv[n++] = "--name";
+		argv[n++] = self->name;
+		for (int k = 0; k < 3 && opts[i][k]; k++)
+			argv[n++] = opts[i][k];
+		argv[n++] = "sh";
+		argv[n++] = "-c";
+		argv[n++] = script;
+		argv[n] = NULL;
+		pid = nbt_spawn(argv, "/dev/null");
+		ASSERT_GT(pid, 0);
+		snprintf(script, sizeof(script), "sh -c sleep 30; : %s", self->name);
+		EXPECT_EQ(1, nbt_wait_procs(script, 1, 5000));
+		EXPECT_EQ(i == 1,
+			  i == 1 ? wait_for_group(self->name, true) : group_exists(self->name));
+		for (int w = 0; w < 50 && (procs = same_command_line(pid)) != 1 + i; w++)
+			usleep(10000); /* the guard is forked before the group is made */
+		EXPECT_EQ(1 + i, procs) TH_LOG("nestbox and %d guard(s) expected", i);
+		kill(pid, SIGTERM);
+		EXPECT_EQ(128 + SIGTERM, reap(pid));
+		EXPECT_FALSE(group_exists(self->name));
+	}
+}
+
 TEST_F(cgroup, group_removed_after_sigterm_and_sigint)
 {
 	const int sigs[] = { SIGTERM, SIGINT };

@@ -249,6 +249,53 @@ TEST_F(lc, a_name_is_held_by_one_run_at_a_time)
 	EXPECT_NE(0, access(path, F_OK)) TH_LOG("the run left its state directory");
 }
 
+/* Issue 21: a run without a cgroup has no guard, so a SIGKILLed default-named run (nestbox-PID)
+ * leaves its state directory; its lock died with it, and the next run under the root removes
+ * the directory. A directory of that form whose lock is still held stays. */
+TEST_F(lc, next_run_sweeps_what_a_sigkilled_default_named_run_left)
+{
+	static struct nbt_result r;
+	const char *argv[] = { "--root",
+			       self->root,
+			       "run",
+			       "--rootfs",
+			       nbt_rootfs(),
+			       "--bind",
+			       self->bind,
+			       "--",
+			       "sh",
+			       "-c",
+			       "echo up > /out/up; sleep 30",
+			       NULL };
+	char path[700], stale[700], file[800];
+	pid_t pid = nbt_spawn(argv, "/dev/null");
+
+	ASSERT_GT(pid, 0);
+	for (int i = 0; i < 250 && !file_exists(self->out, "up"); i++)
+		usleep(20 * 1000);
+	ASSERT_TRUE(file_exists(self->out, "up"));
+	snprintf(path, sizeof(path), "%s/nestbox-%d", self->root, (int)pid);
+	ASSERT_EQ(0, access(path, F_OK));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(0, nbt_wait_procs("sh -c echo up > /out/up; sleep 30", 0, 3000));
+	EXPECT_EQ(0, access(path, F_OK)) TH_LOG("gone already: is there a guard again?");
+	/* and one as such a run leaves it, of a pid that is surely gone */
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	snprintf(stale, sizeof(stale), "%s/nestbox-%d", self->root, (int)pid);
+	ASSERT_EQ(0, mkdir(stale, 0700));
+	snprintf(file, sizeof(file), "%s/lock", stale);
+	ASSERT_EQ(0, nbt_write_file(file, "1\n"));
+	nbt_run(&r, "--root", self->root, "run", "--rootfs", nbt_rootfs(), "--", "true", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s is still there", path);
+	EXPECT_NE(0, access(stale, F_OK)) TH_LOG("%s is still there", stale);
+	EXPECT_NE(0, access(self->root, F_OK)) TH_LOG("the root is not empty");
+}
+
 /* Six runs of one name at once: exactly one runs, every other exits 125 with the in-use line
  * having made nothing. */
 TEST_F_TIMEOUT(lc, same_name_storm_has_one_winner, 60)

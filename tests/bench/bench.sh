@@ -27,6 +27,26 @@ if [ "${1:-}" = --loop ]; then # one process for the whole sequence, so crun's w
 	exit 0
 fi
 
+if [ "${1:-}" = --par ]; then # N copies of CMD at once ("@" in CMD: the copy's number), total us
+	n=$2
+	shift 2
+	cmd=$*
+	t0=$(date +%s%N)
+	i=0 pids=
+	while [ $i -lt "$n" ]; do
+		# shellcheck disable=SC2046
+		$(echo "$cmd" | sed "s/@/$i/g") </dev/null >/dev/null 2>&1 &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	failed=0
+	for p in $pids; do wait "$p" || failed=$((failed + 1)); done
+	t1=$(date +%s%N)
+	[ $failed = 0 ] || { echo "bench: $failed of $n failed: $cmd" >&2; exit 1; }
+	echo $(((t1 - t0) / 1000))
+	exit 0
+fi
+
 here=$(cd "$(dirname "$0")" && pwd)
 D=$(realpath -m "${BENCH_DIR:-build/bench}")
 NB=$(realpath "${NESTBOX:-build/nestbox}")
@@ -36,6 +56,8 @@ BIN=$D/bin
 R=$D/rootfs
 runs=${BENCH_RUNS:-100}
 seq_n=${BENCH_SEQ:-100}
+par_n=${BENCH_PAR:-20}
+par_rounds=5
 orphans=${BENCH_ORPHANS:-10000}
 signals=${BENCH_SIGNALS:-1000}
 idle=${BENCH_IDLE:-10}
@@ -69,7 +91,7 @@ lookup() {
 }
 
 [ "$(id -u)" = 0 ] || { say "run as root"; exit 1; }
-for t in "$NB" "$NBI" "$BIN/initbench" "$BIN/peakrss" "$BIN/cg2wrap" "$BIN/nbtrue"; do
+for t in "$NB" "$NBI" "$BIN/initbench" "$BIN/peakrss" "$BIN/cg2wrap" "$BIN/nbtrue" "$BIN/floor"; do
 	[ -x "$t" ] || { say "$t missing: run make bench"; exit 1; }
 done
 missing=
@@ -110,9 +132,12 @@ commands() { # the latency set; $1 = WORKLOAD path inside the container
 	echo "true${tab}/bin/true"
 	u=$BIN/nbtrue
 	[ "$w" != /bin/true ] || u=/bin/true
+	echo "floor${tab}$BIN/floor $R $w"
 	echo "unshare -mpui${tab}unshare -mpui -f --mount-proc $u"
 	echo "nestbox${tab}$nbrun -- $w"
-	echo "nestbox +net ns${tab}$nbrun --ns mnt,pid,uts,ipc,cgroup,net -- $w"
+	echo "nestbox minimal${tab}$nbrun --ns mnt,pid --privileged --no-init -- $w"
+	echo "nestbox --net host${tab}$nbrun --net host -- $w"
+	echo "nestbox --cgroup default${tab}$nbrun --cgroup default -- $w"
 	[ $veth = 0 ] || echo "nestbox --net veth${tab}$nbrun --net veth -- $w"
 	[ $memory = 0 ] || echo "nestbox --memory 64m${tab}$nbrun --memory 64m -- $w"
 	! have bwrap || echo "bwrap${tab}bwrap --unshare-pid --unshare-uts --unshare-ipc" \
@@ -144,8 +169,25 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	{ printf "%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", $c["command"], $c["median"] * 1000,
 	  $c["mean"] * 1000, $c["stddev"] * 1000, $c["min"] * 1000, $c["max"] * 1000,
 	  ($c["user"] + $c["system"]) * 1000 }' "$D/start.csv" >"$D/start.tsv"
-med() { lookup "$D/start.tsv" "$1" 2; }
+# The same commands again in rounds, each once per round (interleave.c), so that a busy spell
+# of the machine falls on all of them alike: column 8 of start.tsv, the median every ratio uses.
+say "start latency, interleaved: $runs rounds, each command once per round"
+set --
+while IFS="$tab" read -r name cmd; do
+	[ $# = 0 ] || set -- "$@" ";"
+	set -- "$@" $cmd
+done <"$D/commands.txt"
+if unshare -n sh -c 'ip link set lo up 2>/dev/null; exec "$@"' sh "$BIN/interleave" "$runs" "$@" \
+	>"$D/interleave.out" 2>"$D/interleave.err"; then
+	cut -d' ' -f1 "$D/interleave.out" | paste "$D/start.tsv" - >"$D/start.tmp"
+else
+	say "interleave failed: $(cat "$D/interleave.err"); hyperfine's medians instead"
+	awk -F'\t' -v OFS='\t' '{ print $0, $2 }' "$D/start.tsv" >"$D/start.tmp"
+fi
+mv "$D/start.tmp" "$D/start.tsv"
+med() { lookup "$D/start.tsv" "$1" 8; }
 nb_med=$(med nestbox)
+fl_med=$(med floor)
 crun_net=$(calc "$(med crun+wrapper) - $(med 'wrapper only')")
 
 # --- containers in sequence -----------------------------------------------------------------------
@@ -153,7 +195,7 @@ say "$seq_n containers in sequence per tool"
 : >"$D/seq.tsv"
 while IFS="$tab" read -r name cmd; do
 	case "$name" in
-	"wrapper only" | "nestbox +net ns" | "nestbox --net veth" | "nestbox --memory 64m") continue ;;
+	"wrapper only" | "nestbox --"* | "nestbox minimal") continue ;;
 	crun+wrapper)
 		us=$($BIN/cg2wrap sh "$0" --loop "$seq_n" ${cmd#"$BIN/cg2wrap "}) || us=NA
 		name=crun
@@ -162,6 +204,25 @@ while IFS="$tab" read -r name cmd; do
 	esac
 	printf '%s\t%s\n' "$name" "$us" >>"$D/seq.tsv"
 done <"$D/commands.txt"
+
+# --- containers at once: nestbox and crun ---------------------------------------------------------
+say "$par_n containers at once, $par_rounds rounds: nestbox, crun"
+: >"$D/par.tsv"
+par() { # par NAME CMD...: the median of $par_rounds rounds' total us, in par.tsv
+	name=$1
+	shift
+	: >"$D/par.out"
+	r=0
+	while [ $r -lt $par_rounds ]; do
+		"$@" >>"$D/par.out" || { echo NA >"$D/par.out"; break; }
+		r=$((r + 1))
+	done
+	printf '%s\t%s\n' "$name" "$(sort -n "$D/par.out" |
+		awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "NA" }')" >>"$D/par.tsv"
+}
+par nestbox sh "$0" --par "$par_n" $nbrun -- /bin/true
+! have crun || par crun $BIN/cg2wrap sh "$0" --par "$par_n" crun --root "$D/state/crun" run \
+	-b "$D/oci/true" nbbench-par-@
 
 # --- peak RSS -------------------------------------------------------------------------------------
 say "peak RSS: $rss_runs runs each, workload /bin/nbtrue"
@@ -291,13 +352,13 @@ BENCH_DIR=$D NESTBOX=$NB sh "$here/profile.sh" >/dev/null 2>"$D/profile.err" ||
 awk -F"$tab" -v crun="$crun_net" '
 	$1 == "wrapper only" { next }
 	$1 == "crun+wrapper" { if (crun != "NA") printf "\"crun (net)\" %s 0x8c8c8c\n", crun; next }
-	{ printf "\"%s\" %s %s\n", $1, $2, ($1 ~ /^nestbox/ ? "0x2b7bb9" : "0x8c8c8c") }' \
+	{ printf "\"%s\" %s %s\n", $1, $8, ($1 ~ /^nestbox/ ? "0x2b7bb9" : "0x8c8c8c") }' \
 	"$D/start.tsv" >"$D/start.dat"
 if have gnuplot; then
 	gnuplot <<EOF
 set terminal pngcairo size 1000,560 font "DejaVu Sans,11"
 set output "$D/start.png"
-set title "Start latency of /bin/true in a container: median of $runs runs (ms, log scale, lower is better)\n$(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
+set title "Start latency of /bin/true in a container: median of $runs interleaved rounds (ms, log scale, lower is better)\n$(uname -r), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
 set style fill solid 0.85 noborder
 set boxwidth 0.7
 set ylabel "ms"
@@ -343,20 +404,34 @@ nbi_size=$(size_of nestbox-init 3)
 	echo "## Start latency of \`/bin/true\` in a container"
 	echo
 	echo "One hyperfine invocation, $warmup warm-ups then $runs runs of each command, all inside one"
-	echo "throwaway network namespace. Ratios are to \`nestbox\` (nestbox run with its defaults)."
+	echo "throwaway network namespace. Ratios are to \`floor\` (tests/bench/floor.c: clone, overlay on"
+	echo "tmpfs, pivot_root, /proc, exec, nothing else: what every runtime must do), on the interleaved"
+	echo "medians: the same commands again in $runs rounds of each once (tests/bench/interleave.c), so that"
+	echo "a busy spell of the machine falls on all of them alike."
 	echo
-	echo "| command | median ms | mean ± σ ms | min ms | ratio to nestbox | CPU ms | CPU ratio |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	echo "| command | median ms | mean ± σ ms | min ms | interleaved median ms | ratio to floor | CPU ms | CPU ratio |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 	nb_cpu=$(lookup "$D/start.tsv" nestbox 7)
-	while IFS="$tab" read -r name median mean sd min max cpu; do
-		printf '| %s | %s | %s ± %s | %s | %s | %s | %s |\n' "$name" "$(fmt "$median" 2)" \
-			"$(fmt "$mean" 2)" "$(fmt "$sd" 2)" "$(fmt "$min" 2)" "$(ratio "$median" "$nb_med")" \
-			"$(fmt "$cpu" 2)" "$(ratio "$cpu" "$nb_cpu")"
+	fl_cpu=$(lookup "$D/start.tsv" floor 7)
+	while IFS="$tab" read -r name median mean sd min max cpu inter; do
+		printf '| %s | %s | %s ± %s | %s | %s | %s | %s | %s |\n' "$name" "$(fmt "$median" 2)" \
+			"$(fmt "$mean" 2)" "$(fmt "$sd" 2)" "$(fmt "$min" 2)" "$(fmt "$inter" 2)" \
+			"$(ratio "$inter" "$fl_med")" "$(fmt "$cpu" 2)" "$(ratio "$cpu" "$fl_cpu")"
 	done <"$D/start.tsv"
 	crun_cpu=$(calc "$(lookup "$D/start.tsv" crun+wrapper 7) - $(lookup "$D/start.tsv" 'wrapper only' 7)")
-	[ "$crun_net" = NA ] || printf '| **crun, wrapper subtracted** | %s | | | %s | %s | %s |\n' \
-		"$(fmt "$crun_net" 2)" "$(ratio "$crun_net" "$nb_med")" "$(fmt "$crun_cpu" 2)" \
-		"$(ratio "$crun_cpu" "$nb_cpu")"
+	[ "$crun_net" = NA ] || printf '| **crun, wrapper subtracted** | | | | %s | %s | %s | %s |\n' \
+		"$(fmt "$crun_net" 2)" "$(ratio "$crun_net" "$fl_med")" "$(fmt "$crun_cpu" 2)" \
+		"$(ratio "$crun_cpu" "$fl_cpu")"
+	veth_cost=$(calc "$(med 'nestbox --net veth') - $nb_med")
+	echo
+	echo "nestbox (defaults) / floor: $(ratio "$nb_med" "$fl_med"); nestbox minimal" \
+		"(\`--ns mnt,pid --privileged --no-init\`) / floor: $(ratio "$(med 'nestbox minimal')" "$fl_med");"
+	echo "nestbox / unshare: $(ratio "$nb_med" "$(med 'unshare -mpui')"); nestbox / crun (wrapper" \
+		"subtracted): $(ratio "$nb_med" "$crun_net"); nestbox / runc: $(ratio "$nb_med" "$(med runc)")."
+	echo "\`--net veth\` (with a host end and eth0) over the same run with only lo: $(fmt "$veth_cost" 2) ms;"
+	echo "the network namespace itself (nestbox over \`--net host\`):" \
+		"$(fmt "$(calc "$nb_med - $(med 'nestbox --net host')")" 2) ms; the default cgroup" \
+		"(\`--cgroup default\` over nestbox): $(fmt "$(calc "$(med 'nestbox --cgroup default') - $nb_med")" 2) ms."
 	echo
 	echo "CPU: hyperfine's mean user + system time of the command and everything it waited for; other"
 	echo "work on the machine disturbs it less than the wall time, but it leaves out what the kernel"
@@ -374,7 +449,7 @@ nbi_size=$(size_of nestbox-init 3)
 	echo "Docker's default capabilities, no_new_privs and masked paths (tests/bench/oci.sh); their root is"
 	echo "the rootfs bind-mounted where nestbox mounts an overlay with a tmpfs upper layer, and they load"
 	echo "no seccomp filter where nestbox loads its default one. runc makes a cgroup in every v1"
-	echo "hierarchy (as nestbox does by default); crun runs in \`cg2wrap\`, a private mount namespace with"
+	echo "hierarchy (as nestbox does with \`--cgroup default\` or a limit); crun runs in \`cg2wrap\`, a private mount namespace with"
 	echo "a fresh cgroup2 mount on /sys/fs/cgroup, since crun 1.8 refuses hybrid hosts, and makes its"
 	echo "cgroup there; \`wrapper only\` is cg2wrap around /bin/true, subtracted from crun's median."
 	echo "bwrap has no overlay and no /sys."
@@ -390,6 +465,19 @@ nbi_size=$(size_of nestbox-init 3)
 	done <"$D/seq.tsv"
 	echo
 	echo "One shell loop per tool (crun's loop runs inside one cg2wrap)."
+	echo
+	echo "## $par_n containers at once"
+	echo
+	echo "| tool | median of $par_rounds rounds, ms | containers / s | ratio to crun |"
+	echo "|---|---:|---:|---:|"
+	crp=$(lookup "$D/par.tsv" crun 2)
+	while IFS="$tab" read -r name us; do
+		printf '| %s | %s | %s | %s |\n' "$name" "$(fmt "$(calc "$us / 1000")" 1)" \
+			"$(fmt "$(calc "$par_n * 1000000 / $us")" 0)" "$(ratio "$crp" "$us")"
+	done <"$D/par.tsv"
+	echo
+	echo "$par_n \`run -- /bin/true\` started at once by one shell, waited for together (crun's inside"
+	echo "one cg2wrap, with a name each). Ratio: crun's time over the tool's (above 1: faster than crun)."
 	echo
 	echo "## Peak RSS and the smallest memory limit"
 	echo
@@ -449,14 +537,19 @@ nbi_size=$(size_of nestbox-init 3)
 	echo "reaped, median of the rounds: its share of the reaping, which the wall time, mostly the"
 	echo "orphans' own exits on $(nproc) CPUs, hides."
 	echo
-	echo "## Goals (issue 8; reported, not asserted; judged on the median wall times)"
+	echo "## Goals (issues 8 and 21; reported, not asserted; judged on the median wall times)"
 	echo
 	echo "| goal | measured | |"
 	echo "|---|---|---|"
 	un=$(med "unshare -mpui") rc=$(med runc) tr=$(init_of tini 2) w=$(init_of nestbox-init 6)
 	cpu() { lookup "$D/start.tsv" "$1" 7; }
-	printf '| nestbox ≤ 1.3× the unshare floor | %s (CPU %s) | %s |\n' "$(ratio "$nb_med" "$un")" \
-		"$(ratio "$nb_cpu" "$(cpu "unshare -mpui")")" "$(goal "$(calc "$nb_med / $un")" 1.3)"
+	printf '| nestbox ≤ 1.5× the floor | %s (CPU %s) | %s |\n' "$(ratio "$nb_med" "$fl_med")" \
+		"$(ratio "$nb_cpu" "$fl_cpu")" "$(goal "$(calc "$nb_med / $fl_med")" 1.5)"
+	printf '| nestbox below unshare -mpui -f --mount-proc | %s (CPU %s) | %s |\n' \
+		"$(ratio "$nb_med" "$un")" "$(ratio "$nb_cpu" "$(cpu "unshare -mpui")")" \
+		"$(goal "$(calc "$nb_med / $un")" 1.0)"
+	printf '| --net veth ≤ 5 ms over the run without it | %s ms | %s |\n' "$(fmt "$veth_cost" 2)" \
+		"$(goal "$veth_cost" 5)"
 	printf '| nestbox ≤ 0.4× crun (wrapper subtracted) | %s (CPU %s) | %s |\n' \
 		"$(ratio "$nb_med" "$crun_net")" "$(ratio "$nb_cpu" "$crun_cpu")" \
 		"$(goal "$(calc "$nb_med / $crun_net")" 0.4)"

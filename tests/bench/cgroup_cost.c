@@ -10,6 +10,7 @@
 #include "../../runtime/cgroup_v2.c"
 #include "../../runtime/error.c"
 #include "../../runtime/ns.c"
+#include "../../runtime/scan.c"
 
 #include <sys/wait.h>
 
@@ -125,6 +126,7 @@ int main(int argc, char **argv)
 	if (runs < 1 || runs > MAX_RUNS)
 		runs = 200;
 	c.namespaces = 0;
+	c.cgroup.wanted = true; /* --cgroup default: the group without limits */
 	if (measure("default", &c, runs))
 		return 1;
 	c.cgroup.memory = 64 << 20;

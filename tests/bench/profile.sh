@@ -1,6 +1,7 @@
 #!/bin/sh
-# make bench-profile: where the time of `nestbox run -- /bin/true` goes, against the unshare
-# floor. Writes $BENCH_DIR/profile.txt and prints it. Root. Environment as for bench.sh, plus
+# make bench-profile: where the time of `nestbox run -- /bin/true` goes, against the floor
+# (tests/bench/floor.c) and unshare. Writes $BENCH_DIR/profile.txt and prints it. Root.
+# Environment as for bench.sh, plus
 # NESTBOX_SYM: an unstripped build of the same nestbox, for callgrind's function names.
 #   0. ablation: nestbox with one part of its setup turned off at a time, in interleaved rounds
 #   1. perf stat: CPU time, context switches, page faults of nestbox and of the floor
@@ -41,36 +42,30 @@ section() { printf '\n== %s\n' "$*"; }
 		fi
 	done <<EOF
 default${tab}$nb
-no cgroup (cgroup fs read-only)${tab}$D/bin/cg2wrap -r $nb
-(that wrapper alone)${tab}$D/bin/cg2wrap -r /bin/true
+with a group (--cgroup default)${tab}$nbr --cgroup default -- /bin/true
+no network namespace (--net host)${tab}$nbr --net host -- /bin/true
 no seccomp (--seccomp off)${tab}$nbr --seccomp off -- /bin/true
 no seccomp, caps, masks (--privileged)${tab}$nbr --privileged -- /bin/true
 no reaper (--no-init)${tab}$nbr --no-init -- /bin/true
 no tmpfs upper (--read-only)${tab}$nbr --read-only -- /bin/true
 no cgroup namespace (--ns mnt,pid,uts,ipc)${tab}$nbr --ns mnt,pid,uts,ipc -- /bin/true
 /bin/true${tab}/bin/true
-unshare floor${tab}$floor
+floor (tests/bench/floor.c)${tab}$D/bin/floor $R /bin/true
+unshare -mpui -f --mount-proc${tab}$floor
 EOF
 	if "$D/bin/interleave" "$runs" "$@" >"$D/ablation.out" 2>"$D/ablation.err"; then
-		# "no cgroup" runs in cg2wrap -r: the wrapper's own cost is taken off
 		paste "$D/ablation.names" "$D/ablation.out" | awk -F'\t' '
 			{ n[NR] = $1; split($2, v, " "); m[$1] = v[1] }
 			END {
-				for (i = 1; i <= NR; i++) {
-					x = m[n[i]]
-					if (n[i] ~ /^no cgroup [(]/)
-						x -= m["(that wrapper alone)"] - m["/bin/true"]
-					if (n[i] ~ /^[(]/)
-						continue
-					printf "  %-44s %6.2f ms  %+6.2f\n", n[i], x, m["default"] - x
-				}
+				for (i = 1; i <= NR; i++)
+					printf "  %-44s %6.2f ms  %+6.2f\n", n[i], m[n[i]], m["default"] - m[n[i]]
 			}'
-		echo "  (no cgroup: the read-only wrapper's own cost, wrapper alone - /bin/true, taken off)"
+		echo "  (the last column: what the variant saves; negative: what it adds)"
 	else
 		echo "  interleave failed: $(cat "$D/ablation.err")"
 	fi
 	section "perf stat, $runs runs each"
-	for c in "$nb" "$floor"; do
+	for c in "$nb" "$D/bin/floor $R /bin/true" "$floor"; do
 		perf stat -e task-clock,context-switches,cpu-migrations,page-faults -r "$runs" \
 			$c 2>&1 >/dev/null | grep -E 'Performance|task-clock|context|migrations|faults|elapsed'
 	done
