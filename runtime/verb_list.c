@@ -9,12 +9,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lines.h"
 #include "verbs.h"
 
 #define PIDS_MAX 4096
@@ -49,19 +49,26 @@ static const char *rfc3339(long long secs, char *buf, size_t size)
 static const char *owner(const struct nb_target *t, char *buf, size_t size)
 {
 	struct stat st;
-	struct passwd *pw = NULL;
-	FILE *f;
+	struct lines r;
+	char uid[16];
+	size_t uid_len;
 
 	if (stat(t->s.dir, &st))
 		return "";
 	snprintf(buf, size, "#%u", (unsigned)st.st_uid);
-	f = fopen("/etc/passwd", "re");
-	while (f && (pw = fgetpwent(f)) && pw->pw_uid != st.st_uid)
-		;
-	if (pw)
-		snprintf(buf, size, "%s", pw->pw_name);
-	if (f)
-		fclose(f);
+	uid_len = (size_t)snprintf(uid, sizeof(uid), ":%u:", (unsigned)st.st_uid);
+	lines_open(&r, "/etc/passwd");
+	for (char *line; (line = lines_next(&r));) {
+		char *name_end = strchr(line, ':');
+		char *uid_at = name_end ? strchr(name_end + 1, ':') : NULL;
+
+		/* name:password:UID:... (passwd(5)) */
+		if (uid_at && !strncmp(uid_at, uid, uid_len)) {
+			snprintf(buf, size, "%.*s", (int)(name_end - line), line);
+			break;
+		}
+	}
+	lines_close(&r);
 	return buf;
 }
 

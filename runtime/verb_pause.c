@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup_impl.h"
+#include "lines.h"
 #include "scan.h"
 #include "verbs.h"
 
@@ -24,11 +25,12 @@
 /* The v1 freezer group pause uses for t, in buf; -1 without a freezer hierarchy. */
 static int v1_freezer_dir(const struct nb_target *t, char *buf, size_t size)
 {
-	char line[1024], mnt[512];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char mnt[512];
+	struct lines r;
 	int rc = -1;
 
-	while (f && rc && fgets(line, sizeof(line), f)) {
+	lines_open(&r, "/proc/self/mountinfo");
+	for (char *line; rc && (line = lines_next(&r));) {
 		const char *sep = strstr(line, " - cgroup ");
 
 		if (sep && strstr(sep, "freezer") &&
@@ -36,8 +38,7 @@ static int v1_freezer_dir(const struct nb_target *t, char *buf, size_t size)
 			rc = snprintf(buf, size, "%s/nestbox/%s", mnt, t->rec.id) < (int)size ? 0
 											      : -1;
 	}
-	if (f)
-		fclose(f);
+	lines_close(&r);
 	return rc;
 }
 
@@ -76,6 +77,10 @@ static int v1_move_in(const struct nb_target *t, const char *dir, struct nb_erro
 	snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(dir, '/') - dir), dir);
 	if ((mkdir(parent, 0755) && errno != EEXIST) || (mkdir(dir, 0755) && errno != EEXIST))
 		return nb_fail_errno(err, "freezer", dir);
+	/* Frozen before anything moves in: a task attached to a freezing group is frozen at once
+	 * (legacy_freezer.c, freezer_attach), so what is inside forks no more while the rest moves. */
+	if (cg_write(dir, "freezer.state", "FROZEN", err))
+		return -err->code;
 	for (int i = 0; i < n; i++) {
 		snprintf(pid, sizeof(pid), "%d", (int)pids[i]);
 		cg_write(dir, "cgroup.procs", pid, err); /* one that exited meanwhile: ESRCH */

@@ -2,6 +2,7 @@
  * container found in the state directory with its status checked, its cgroup, its processes,
  * and the front end's words kept for exec. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup_impl.h"
+#include "scan.h"
 #include "verbs.h"
 
 #define ARGS_FILE "args"
@@ -97,6 +99,16 @@ static void pid_ns_of(const char *pid, char *buf, size_t size)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
+/* A zombie is in no cgroup's cgroup.procs and cannot be moved or signalled: it is not counted
+ * (a frozen parent may keep one for as long as it is paused). */
+static bool is_zombie(int pid)
+{
+	char buf[512];
+	const char *state = scan_proc_stat(pid, buf, sizeof(buf));
+
+	return state && *state == 'Z';
+}
+
 /* Every process of a pid namespace of its own: those whose /proc/N/ns/pid is PID 1's. */
 static int pids_in_namespace(const char *ns, pid_t *pids, int max)
 {
@@ -109,7 +121,7 @@ static int pids_in_namespace(const char *ns, pid_t *pids, int max)
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
 		pid_ns_of(e->d_name, other, sizeof(other));
-		if (!strcmp(other, ns))
+		if (!strcmp(other, ns) && !is_zombie(atoi(e->d_name)))
 			pids[n++] = (pid_t)atoi(e->d_name);
 	}
 	if (d)

@@ -55,6 +55,10 @@ int verb_create(const char *root, int argc, char **argv)
 	if (!rc && c.tty)
 		rc = nb_fail(&err, EINVAL, "create", "-t",
 			     "a created container has no terminal to relay to (use run -t)");
+	/* A created container is driven by later verbs (pause, kill --all, ps, exec) that find its
+	 * processes through its group: it always has one, as OCI's and boot mode's do. Only a
+	 * foreground run goes without, for its start time. */
+	c.cgroup.wanted = true;
 	if (!rc)
 		rc = container_validate(&c, &err);
 	if (!rc)
