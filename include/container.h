@@ -14,6 +14,7 @@
 
 #define NB_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname(2) refuses longer */
 #define NB_NAME_MAX	64
+#define NB_GROUPS_MAX	32 /* --group-add, each */
 
 /* Namespaces, as bits; ns.c maps them to CLONE_NEW* flags and names. */
 enum nb_ns {
@@ -54,6 +55,9 @@ struct nb_container {
 	const char *workdir; /* NULL: "/" */
 	uid_t uid;
 	gid_t gid;
+	const char *user_name, *group_name;    /* -u NAME[:GROUP]: found in the image (process.c) */
+	const char *groups_add[NB_GROUPS_MAX]; /* --group-add NAME or GID */
+	int n_groups_add;
 	bool no_init;		/* exec the workload as PID 1 itself */
 	unsigned grace_seconds; /* reaper's TERM -> KILL delay */
 	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */

@@ -295,6 +295,83 @@ TEST_F(dk, accepted_flags_run_quietly)
 	EXPECT_STREQ("", r.err);
 }
 
+/* nestbox run --rootfs LAYER:ROOTFS OPTS -- sh -c script: an image layer of the test's own. */
+static int sh_layer(const char *layer, const char *const *opts, const char *script)
+{
+	const char *argv[32];
+	char layers[2 * PATH_MAX + 2];
+	int n = 0;
+
+	snprintf(layers, sizeof(layers), "%s:%s", layer, nbt_rootfs());
+	argv[n++] = "run";
+	argv[n++] = "--rootfs";
+	argv[n++] = layers;
+	for (int i = 0; opts && opts[i] && n < 26; i++)
+		argv[n++] = opts[i];
+	argv[n++] = "--";
+	argv[n++] = "sh";
+	argv[n++] = "-c";
+	argv[n++] = script;
+	argv[n] = NULL;
+	return nbt_runv(&r, argv);
+}
+
+/* dir/etc, made, with file := text; "@target" makes file a symlink to target instead. */
+static void image_file(const char *dir, const char *file, const char *text)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/etc", dir);
+	mkdir(dir, 0755);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/etc/%s", dir, file);
+	if (text[0] == '@')
+		symlink(text + 1, path);
+	else
+		nbt_write_file(path, text);
+}
+
+/* -u NAME:GROUP and --group-add NAME|GID from the image's /etc/passwd and /etc/group, read
+ * inside the container's root: the image's absolute symlink resolves there. */
+TEST_F(dk, user_and_group_names_from_the_images_files)
+{
+	const char *opts[] = {
+		"-u", "bob:staff", "--group-add", "wheel", "--group-add", "7", NULL
+	};
+	const char *nobody[] = { "-u", "nobody", NULL };
+	char layer[PATH_MAX];
+
+	snprintf(layer, sizeof(layer), "%s/img", self->dir);
+	image_file(layer, "passwd.img",
+		   "root:x:0:0::/root:/bin/sh\nbob:x:1234:1234::/home/bob:/bin/sh\n");
+	image_file(layer, "passwd", "@/etc/passwd.img");
+	image_file(layer, "group", "staff:x:50:\nwheel:x:10:bob\n");
+	ASSERT_EQ(0, sh_layer(layer, opts, "id -u; id -g; id -G; echo $HOME")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("1234\n50\n50 7 10\n/home/bob\n", r.out);
+	/* the image's own files: nobody is 65534, its group the passwd entry's */
+	ASSERT_EQ(0, sh(nobody, "id -u; id -g; id -G")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("65534\n65534\n65534\n", r.out);
+}
+
+/* An image whose /etc/passwd is a /proc magic link to the host's root (with --pid host,
+ * /proc/1/root is the host's /) gets no user from the host's file. */
+TEST_F(dk, user_names_never_read_through_a_magic_link_out_of_the_root)
+{
+	const char *opts[] = { "--pid", "host", "-u", "evil", NULL };
+	char layer[PATH_MAX], host_file[PATH_MAX + 8], link[2 * PATH_MAX];
+
+	snprintf(host_file, sizeof(host_file), "%s/hostpw", self->dir);
+	ASSERT_LE(0, nbt_write_file(host_file, "evil:x:4242:4242::/:/bin/sh\n"));
+	snprintf(layer, sizeof(layer), "%s/img", self->dir);
+	snprintf(link, sizeof(link), "@/proc/1/root%s", host_file);
+	image_file(layer, "passwd", link);
+	EXPECT_EQ(125, sh_layer(layer, opts, "id -u"));
+	EXPECT_NE(NULL,
+		  strstr(r.err, "nestbox: --user: evil: no such user in the image's /etc/passwd"))
+	TH_LOG("%s", r.err);
+	EXPECT_STREQ("", r.out);
+}
+
 /* --- refused ----------------------------------------------------------------------------- */
 
 FIXTURE(refused)
@@ -386,6 +463,14 @@ FIXTURE_VARIANT_ADD(refused, log_driver) {
 	.args = { "--log-driver", "none" }, .says = "--log-driver: none: not supported: no log drivers" };
 FIXTURE_VARIANT_ADD(refused, detach) {
 	.args = { "-d" }, .says = "--detach: not supported: nestbox create NAME" };
+FIXTURE_VARIANT_ADD(refused, user_two_colons) {
+	.args = { "-u", "a:b:c" }, .says = "--user: a:b:c: expected UID|NAME[:GID|GROUP]" };
+FIXTURE_VARIANT_ADD(refused, user_not_in_the_image) {
+	.args = { "-u", "nosuchuser" }, .says = "--user: nosuchuser: no such user in the image's /etc/passwd" };
+FIXTURE_VARIANT_ADD(refused, group_add_not_in_the_image) {
+	.args = { "--group-add", "nosuchgroup" }, .says = "--group-add: nosuchgroup: no such group in the image's /etc/group" };
+FIXTURE_VARIANT_ADD(refused, group_add_empty) {
+	.args = { "--group-add", "" }, .says = "--group-add: : expected a GID or a group name" };
 FIXTURE_VARIANT_ADD(refused, not_docker_either) {
 	.args = { "--frobnicate" }, .says = "run: --frobnicate: unknown option" };
 /* clang-format on */
