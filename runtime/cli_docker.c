@@ -242,6 +242,57 @@ static int opt_userns(struct nb_container *c, const char *arg, struct nb_error *
 	return host_ns(c, "--userns", NB_NS_USER, arg, err);
 }
 
+/* --- the container's /etc/hosts and resolv.conf (net_etc.c) ------------------------------- */
+
+/* --add-host HOST:IP (or docker 25's HOST=IP): one more /etc/hosts line. docker's host-gateway
+ * is its bridge's address, which nestbox has not. */
+static int opt_add_host(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	size_t len = strcspn(arg, ":=");
+	const char *ip = arg + len + !!arg[len];
+	struct nb_net_addr a;
+	char *line;
+
+	if (!len || !arg[len] || strpbrk(arg, " \t\n#"))
+		return nb_fail(err, EINVAL, "--add-host", arg, "expected HOST:IP");
+	if (!strcmp(ip, "host-gateway"))
+		return nb_fail(
+		    err, ENOTSUP, "--add-host", arg,
+		    "not supported: nestbox has no gateway of its own; give the address");
+	if (net_parse_addr(ip, false, &a))
+		return nb_fail(err, EINVAL, "--add-host", arg, "expected an IPv4 or IPv6 address");
+	if (c->net.n_hosts == NET_MAX_HOSTS)
+		return nb_fail(err, E2BIG, "--add-host", arg, "at most 16");
+	if (asprintf(&line, "%s\t%.*s", ip, (int)len, arg) < 0)
+		return nb_fail_errno(err, "--add-host", arg);
+	c->net.hosts[c->net.n_hosts++] = line;
+	return 0;
+}
+
+/* One word of a resolv.conf(5) line: no blanks, no comment, no newline. */
+static int resolv_word(const char *opt, const char *arg, const char **list, int *n,
+		       struct nb_error *err)
+{
+	if (!*arg || strlen(arg) > 253 || strpbrk(arg, " \t\n#;"))
+		return nb_fail(err, EINVAL, opt, arg, "expected one word, 253 bytes at most");
+	if (*n == NET_MAX_SEARCH)
+		return nb_fail(err, E2BIG, opt, arg, "at most 6");
+	if (!(list[*n] = strdup(arg))) /* proctitle.c overwrites argv */
+		return nb_fail_errno(err, opt, arg);
+	++*n;
+	return 0;
+}
+
+static int opt_dns_search(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return resolv_word("--dns-search", arg, c->net.search, &c->net.n_search, err);
+}
+
+static int opt_dns_option(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return resolv_word("--dns-option", arg, c->net.dns_opts, &c->net.n_dns_opts, err);
+}
+
 /* --rm: a run keeps nothing but --upper's directory; --init: nestbox always has one (unless
  * --no-init). */
 static int opt_accepted(struct nb_container *c, const char *arg, struct nb_error *err)
@@ -278,6 +329,10 @@ const struct cli_option cli_docker_options[] = {
 	{ "ipc", 0, 1, opt_ipc, NULL },
 	{ "uts", 0, 1, opt_uts, NULL },
 	{ "userns", 0, 1, opt_userns, NULL },
+	{ "add-host", 0, 1, opt_add_host, "HOST:IP       an /etc/hosts line, repeatable" },
+	{ "dns-search", 0, 1, opt_dns_search, "DOMAIN        resolv.conf search, repeatable" },
+	{ "dns-option", 0, 1, opt_dns_option, "OPT           resolv.conf options, repeatable" },
+	{ "dns-opt", 0, 1, opt_dns_option, NULL },
 	{ "rm", 0, 0, opt_accepted, NULL },
 	{ "init", 0, 0, opt_accepted, NULL },
 	REFUSE("publish", 'p', 1, "no ports; use --net veth and --ip"),

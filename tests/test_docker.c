@@ -372,6 +372,44 @@ TEST_F(dk, user_names_never_read_through_a_magic_link_out_of_the_root)
 	EXPECT_STREQ("", r.out);
 }
 
+/* --add-host lines in /etc/hosts; --dns-search and --dns-option replace resolv.conf's search
+ * and options lines, "." as the search domain meaning none. */
+TEST_F(dk, add_host_dns_search_and_dns_option_in_the_etc_files)
+{
+	const char *opts[] = {
+		"--add-host",	"db:10.0.0.5",	"--add-host",  "v6=fd00::1",   "--dns",
+		"10.0.0.53",	"--dns-search", "example.com", "--dns-search", "corp",
+		"--dns-option", "ndots:2",	NULL
+	};
+	const char *none[] = {
+		"--dns", "10.0.0.53", "--dns-search", ".", "--dns-opt", "edns0", NULL
+	};
+
+	ASSERT_EQ(
+	    0, sh(opts, "grep -v localhost /etc/hosts | grep -v 127.0.1.1; cat /etc/resolv.conf"))
+	TH_LOG("%s", r.err);
+	EXPECT_STREQ("10.0.0.5\tdb\nfd00::1\tv6\nnameserver 10.0.0.53\nsearch example.com corp\n"
+		     "options ndots:2\n",
+		     r.out);
+	ASSERT_EQ(0, sh(none, "cat /etc/resolv.conf")) TH_LOG("%s", r.err);
+	EXPECT_STREQ("nameserver 10.0.0.53\noptions edns0\n", r.out);
+}
+
+/* --ip6 is eth0's IPv6 address (an --ip that must be IPv6). */
+TEST_F(dk, ip6_is_eth0s_ipv6_address)
+{
+	const char *opts[] = { "--net", "veth",		 "--name", "nbt-dk-ip6",
+			       "--ip6", "fd00:26::2/64", NULL };
+
+	if (access("/proc/net/if_inet6", F_OK))
+		SKIP(return, "the kernel has no IPv6");
+	if (sh(opts, "grep eth0 /proc/net/if_inet6 | cut -d' ' -f1") == 125 &&
+	    strstr(r.err, "veth"))
+		SKIP(return, "the kernel has no veth");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "fd000026000000000000000000000002\n")) TH_LOG("%s", r.out);
+}
+
 /* --- refused ----------------------------------------------------------------------------- */
 
 FIXTURE(refused)
@@ -471,6 +509,16 @@ FIXTURE_VARIANT_ADD(refused, group_add_not_in_the_image) {
 	.args = { "--group-add", "nosuchgroup" }, .says = "--group-add: nosuchgroup: no such group in the image's /etc/group" };
 FIXTURE_VARIANT_ADD(refused, group_add_empty) {
 	.args = { "--group-add", "" }, .says = "--group-add: : expected a GID or a group name" };
+FIXTURE_VARIANT_ADD(refused, add_host_no_ip) {
+	.args = { "--add-host", "db" }, .says = "--add-host: db: expected HOST:IP" };
+FIXTURE_VARIANT_ADD(refused, add_host_bad_ip) {
+	.args = { "--add-host", "db:10.0.0" }, .says = "--add-host: db:10.0.0: expected an IPv4 or IPv6 address" };
+FIXTURE_VARIANT_ADD(refused, add_host_gateway) {
+	.args = { "--add-host", "h:host-gateway" }, .says = "--add-host: h:host-gateway: not supported: nestbox has no gateway" };
+FIXTURE_VARIANT_ADD(refused, dns_search_blank) {
+	.args = { "--dns-search", "a b" }, .says = "--dns-search: a b: expected one word" };
+FIXTURE_VARIANT_ADD(refused, ip6_ipv4) {
+	.args = { "--ip6", "10.0.0.2/24" }, .says = "--ip6: 10.0.0.2/24: not an IPv6 address" };
 FIXTURE_VARIANT_ADD(refused, not_docker_either) {
 	.args = { "--frobnicate" }, .says = "run: --frobnicate: unknown option" };
 /* clang-format on */
