@@ -499,6 +499,9 @@ static int finish(int argc, char **argv, int next, struct nb_container *c, struc
 		snprintf(c->name, sizeof(c->name), "nestbox-%d", (int)getpid());
 	if (!c->hostname[0])
 		memcpy(c->hostname, c->name, sizeof(c->name));
+	if (c->cgroup.parent && /* docker's --cgroup-parent (cgroup_options.c) */
+	    asprintf((char **)&c->cgroup.path, "%s/%s", c->cgroup.parent, c->name) < 0)
+		return nb_fail_errno(err, "--cgroup-parent", c->cgroup.parent);
 	return mount_plan_build(c, err);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -410,6 +411,82 @@ TEST_F(dk, ip6_is_eth0s_ipv6_address)
 	EXPECT_NE(NULL, strstr(r.out, "fd000026000000000000000000000002\n")) TH_LOG("%s", r.out);
 }
 
+/* A whole disk of this machine whose node is in /dev ("/dev/vda"), or "". */
+static const char *whole_disk(void)
+{
+	static char dev[64];
+	char line[256], name[32], part[128];
+	FILE *f = fopen("/proc/partitions", "r");
+	unsigned maj, min;
+
+	dev[0] = '\0';
+	while (f && !dev[0] && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u %u %*u %31s", &maj, &min, name) == 3) {
+			snprintf(part, sizeof(part), "/sys/dev/block/%u:%u/partition", maj, min);
+			snprintf(dev, sizeof(dev), "/dev/%s", name);
+			if (!access(part, F_OK) || access(dev, F_OK) || !strncmp(name, "zram", 4))
+				dev[0] = '\0';
+		}
+	if (f)
+		fclose(f);
+	return dev;
+}
+
+/* --memory-reservation is memory.low (v1: the soft limit); --device-read-bps and
+ * --device-write-iops are io.max (v1: the blkio throttle files) of the node's device. */
+TEST_F(dk, memory_reservation_and_device_limits_set_the_limit_files)
+{
+	const char *dev = whole_disk();
+	char rbps[80], wiops[80];
+	const char *opts[] = { "--memory-reservation",
+			       "32m",
+			       "--device-read-bps",
+			       rbps,
+			       "--device-write-iops",
+			       wiops,
+			       NULL };
+	const char *script =
+	    "cd /sys/fs/cgroup; if [ -f memory.low ]; then cat memory.low; grep -v '^$' io.max; "
+	    "else cat memory/memory.soft_limit_in_bytes blkio/blkio.throttle.read_bps_device "
+	    "blkio/blkio.throttle.write_iops_device; fi";
+	struct stat st;
+	char v2[128], v1[128];
+
+	if (!have_memory_cgroup())
+		SKIP(return, "no cgroup memory controller");
+	if (!dev[0] || stat(dev, &st))
+		SKIP(return, "no whole disk in /dev");
+	snprintf(rbps, sizeof(rbps), "%s:1mb", dev);
+	snprintf(wiops, sizeof(wiops), "%s:100", dev);
+	ASSERT_EQ(0, sh(opts, script)) TH_LOG("%s", r.err);
+	snprintf(v2, sizeof(v2), "33554432\n%u:%u rbps=1048576 wbps=max riops=max wiops=100\n",
+		 major(st.st_rdev), minor(st.st_rdev));
+	snprintf(v1, sizeof(v1), "33554432\n%u:%u 1048576\n%u:%u 100\n", major(st.st_rdev),
+		 minor(st.st_rdev), major(st.st_rdev), minor(st.st_rdev));
+	EXPECT_TRUE(!strcmp(r.out, v2) || !strcmp(r.out, v1)) TH_LOG("%s", r.out);
+}
+
+/* --cgroup-parent P: the group is P/NAME, below nestbox's own group, removed at the end. */
+TEST_F(dk, cgroup_parent_is_the_groups_parent)
+{
+	const char *opts[] = { "--cgroup-parent",
+			       "nbt-dk-parent",
+			       "--name",
+			       "nbt-dk-child",
+			       "--ns",
+			       "mnt,pid,uts,ipc,net",
+			       "--pids-limit",
+			       "9",
+			       NULL };
+
+	if (!have_memory_cgroup())
+		SKIP(return, "no cgroup controllers");
+	ASSERT_EQ(0, sh(opts, "grep pids /proc/self/cgroup || grep ^0:: /proc/self/cgroup"))
+	TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "/nbt-dk-parent/nbt-dk-child\n")) TH_LOG("%s", r.out);
+	EXPECT_EQ(0, nbt_cgroup_named("nbt-dk-parent"));
+}
+
 /* --- refused ----------------------------------------------------------------------------- */
 
 FIXTURE(refused)
@@ -519,6 +596,18 @@ FIXTURE_VARIANT_ADD(refused, dns_search_blank) {
 	.args = { "--dns-search", "a b" }, .says = "--dns-search: a b: expected one word" };
 FIXTURE_VARIANT_ADD(refused, ip6_ipv4) {
 	.args = { "--ip6", "10.0.0.2/24" }, .says = "--ip6: 10.0.0.2/24: not an IPv6 address" };
+FIXTURE_VARIANT_ADD(refused, memory_reservation_above_memory) {
+	.args = { "--memory-reservation", "64m", "-m", "32m" }, .says = "--memory-reservation: must be at most --memory" };
+FIXTURE_VARIANT_ADD(refused, bad_memory_reservation) {
+	.args = { "--memory-reservation", "lots" }, .says = "--memory-reservation: lots: expected a size" };
+FIXTURE_VARIANT_ADD(refused, device_bps_not_a_block_device) {
+	.args = { "--device-read-bps", "/dev/null:1mb" }, .says = "--device-read-bps: /dev/null: not a block device" };
+FIXTURE_VARIANT_ADD(refused, device_iops_missing) {
+	.args = { "--device-write-iops", "/dev/nosuchdisk:10" }, .says = "--device-write-iops: /dev/nosuchdisk: No such file" };
+FIXTURE_VARIANT_ADD(refused, device_bps_no_rate) {
+	.args = { "--device-write-bps", "/dev/null" }, .says = "--device-write-bps: /dev/null: expected DEVICE:RATE" };
+FIXTURE_VARIANT_ADD(refused, cgroup_parent_dotdot) {
+	.args = { "--cgroup-parent", "../x" }, .says = "--cgroup-parent: ../x: '..' is not allowed" };
 FIXTURE_VARIANT_ADD(refused, not_docker_either) {
 	.args = { "--frobnicate" }, .says = "run: --frobnicate: unknown option" };
 /* clang-format on */
