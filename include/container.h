@@ -58,10 +58,13 @@ struct nb_container {
 	const char *user_name, *group_name;    /* -u NAME[:GROUP]: found in the image (process.c) */
 	const char *groups_add[NB_GROUPS_MAX]; /* --group-add NAME or GID */
 	int n_groups_add;
-	bool no_init;		/* exec the workload as PID 1 itself */
-	unsigned grace_seconds; /* reaper's TERM -> KILL delay */
-	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
-	bool tty;		/* -t: a pseudo-terminal of its own for the workload (tty.c) */
+	const char *sysctls[NB_GROUPS_MAX]; /* --sysctl KEY=VALUE (sysctl.c) */
+	int n_sysctls;
+	const char *oom_score_adj; /* --oom-score-adj, -1000..1000, or NULL (sysctl.c) */
+	bool no_init;		   /* exec the workload as PID 1 itself */
+	unsigned grace_seconds;	   /* reaper's TERM -> KILL delay */
+	int verbosity;		   /* -1 quiet, 0 normal, 1 verbose */
+	bool tty;		   /* -t: a pseudo-terminal of its own for the workload (tty.c) */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 

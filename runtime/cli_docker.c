@@ -293,6 +293,28 @@ static int opt_dns_option(struct nb_container *c, const char *arg, struct nb_err
 	return resolv_word("--dns-option", arg, c->net.dns_opts, &c->net.n_dns_opts, err);
 }
 
+/* --- sysctl.c's ------------------------------------------------------------------------- */
+
+/* --sysctl KEY=VALUE; sysctl.c checks the key once the namespaces are known. */
+static int opt_sysctl(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	if (c->n_sysctls == NB_GROUPS_MAX)
+		return nb_fail(err, E2BIG, "--sysctl", arg, "at most 32");
+	c->sysctls[c->n_sysctls++] = arg;
+	return 0;
+}
+
+/* --oom-score-adj N: -1000 to 1000 (proc(5)). */
+static int opt_oom_score_adj(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(arg + (*arg == '-'), 1000, &v))
+		return nb_fail(err, EINVAL, "--oom-score-adj", arg, "expected -1000 to 1000");
+	c->oom_score_adj = arg;
+	return 0;
+}
+
 /* --rm: a run keeps nothing but --upper's directory; --init: nestbox always has one (unless
  * --no-init). */
 static int opt_accepted(struct nb_container *c, const char *arg, struct nb_error *err)
@@ -333,6 +355,8 @@ const struct cli_option cli_docker_options[] = {
 	{ "dns-search", 0, 1, opt_dns_search, "DOMAIN        resolv.conf search, repeatable" },
 	{ "dns-option", 0, 1, opt_dns_option, "OPT           resolv.conf options, repeatable" },
 	{ "dns-opt", 0, 1, opt_dns_option, NULL },
+	{ "sysctl", 0, 1, opt_sysctl, "KEY=VALUE     a namespaced sysctl, repeatable" },
+	{ "oom-score-adj", 0, 1, opt_oom_score_adj, "N             -1000 to 1000" },
 	{ "rm", 0, 0, opt_accepted, NULL },
 	{ "init", 0, 0, opt_accepted, NULL },
 	REFUSE("publish", 'p', 1, "no ports; use --net veth and --ip"),

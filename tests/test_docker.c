@@ -487,6 +487,42 @@ TEST_F(dk, cgroup_parent_is_the_groups_parent)
 	EXPECT_EQ(0, nbt_cgroup_named("nbt-dk-parent"));
 }
 
+static void read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f && !fgets(buf, (int)size, f))
+		buf[0] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* --sysctl writes the container's own namespaces' files (net.*, kernel.shm*), never the
+ * host's; --oom-score-adj is the container's first process's, the workload's by inheritance. */
+TEST_F(dk, sysctl_and_oom_score_adj_inside_the_container_only)
+{
+	const char *opts[] = { "--sysctl",
+			       "net.ipv4.ip_forward=1",
+			       "--sysctl",
+			       "kernel.shmmax=123456",
+			       "--oom-score-adj",
+			       "500",
+			       NULL };
+	char fwd[32], shm[64], fwd_after[32], shm_after[64];
+
+	read_line("/proc/sys/net/ipv4/ip_forward", fwd, sizeof(fwd));
+	read_line("/proc/sys/kernel/shmmax", shm, sizeof(shm));
+	ASSERT_EQ(0, sh(opts, "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax "
+			      "/proc/self/oom_score_adj /proc/1/oom_score_adj"))
+	TH_LOG("%s", r.err);
+	EXPECT_STREQ("1\n123456\n500\n500\n", r.out);
+	read_line("/proc/sys/net/ipv4/ip_forward", fwd_after, sizeof(fwd_after));
+	read_line("/proc/sys/kernel/shmmax", shm_after, sizeof(shm_after));
+	EXPECT_STREQ(fwd, fwd_after);
+	EXPECT_STREQ(shm, shm_after);
+}
+
 /* --- refused ----------------------------------------------------------------------------- */
 
 FIXTURE(refused)
@@ -608,6 +644,20 @@ FIXTURE_VARIANT_ADD(refused, device_bps_no_rate) {
 	.args = { "--device-write-bps", "/dev/null" }, .says = "--device-write-bps: /dev/null: expected DEVICE:RATE" };
 FIXTURE_VARIANT_ADD(refused, cgroup_parent_dotdot) {
 	.args = { "--cgroup-parent", "../x" }, .says = "--cgroup-parent: ../x: '..' is not allowed" };
+FIXTURE_VARIANT_ADD(refused, sysctl_not_namespaced) {
+	.args = { "--sysctl", "kernel.panic=1" }, .says = "--sysctl: kernel.panic=1: not a namespaced key: it would change the host" };
+FIXTURE_VARIANT_ADD(refused, sysctl_net_with_host_network) {
+	.args = { "--net", "host", "--sysctl", "net.ipv4.ip_forward=1" }, .says = "--sysctl: net.ipv4.ip_forward=1: needs the container's own namespace" };
+FIXTURE_VARIANT_ADD(refused, sysctl_ipc_with_host_ipc) {
+	.args = { "--ipc", "host", "--sysctl", "kernel.shmmax=1" }, .says = "--sysctl: kernel.shmmax=1: needs the container's own namespace" };
+FIXTURE_VARIANT_ADD(refused, sysctl_no_value) {
+	.args = { "--sysctl", "net.ipv4.ip_forward" }, .says = "--sysctl: net.ipv4.ip_forward: expected KEY=VALUE" };
+FIXTURE_VARIANT_ADD(refused, sysctl_dotdot) {
+	.args = { "--sysctl", "net..x=1" }, .says = "--sysctl: net..x=1: expected KEY=VALUE" };
+FIXTURE_VARIANT_ADD(refused, sysctl_unknown_key) {
+	.args = { "--sysctl", "net.nosuch=1" }, .says = "--sysctl: net.nosuch=1: no such key in this kernel" };
+FIXTURE_VARIANT_ADD(refused, oom_score_adj_range) {
+	.args = { "--oom-score-adj", "1001" }, .says = "--oom-score-adj: 1001: expected -1000 to 1000" };
 FIXTURE_VARIANT_ADD(refused, not_docker_either) {
 	.args = { "--frobnicate" }, .says = "run: --frobnicate: unknown option" };
 /* clang-format on */
