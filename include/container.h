@@ -63,6 +63,8 @@ struct nb_container {
 	const char *oom_score_adj; /* --oom-score-adj, -1000..1000, or NULL (sysctl.c) */
 	bool no_init;		   /* exec the workload as PID 1 itself */
 	unsigned grace_seconds;	   /* reaper's TERM -> KILL delay */
+	int stop_signal;	   /* --stop-signal: the reaper's TERM, 0 for TERM itself */
+	const char *cidfile;	   /* --cidfile: the name is written there once created */
 	int verbosity;		   /* -1 quiet, 0 normal, 1 verbose */
 	bool tty;		   /* -t: a pseudo-terminal of its own for the workload (tty.c) */
 

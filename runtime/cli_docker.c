@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 
 #include "cli.h"
@@ -315,6 +316,36 @@ static int opt_oom_score_adj(struct nb_container *c, const char *arg, struct nb_
 	return 0;
 }
 
+/* --stop-signal SIG (a number, or a name with or without SIG): the reaper forwards a TERM as
+ * this signal, and sends it to what remains after the workload (init/reaper.c). */
+static int opt_stop_signal(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	static const char names[] =
+	    "HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0"
+	    "PIPE\0ALRM\0TERM\0STKFLT\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0TTOU\0"
+	    "URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS\0";
+	const char *name = arg + 3 * !strncasecmp(arg, "SIG", 3);
+	uint64_t v;
+	int i = 1;
+
+	for (const char *k = names; *k && strcasecmp(k, name); k += strlen(k) + 1)
+		i++;
+	if (i < 32)
+		v = (uint64_t)i;
+	else if (cli_parse_u64(arg, 64, &v) || !v)
+		return nb_fail(err, EINVAL, "--stop-signal", arg,
+			       "expected a signal: TERM, SIGQUIT, 3 ...");
+	c->stop_signal = (int)v;
+	return 0;
+}
+
+/* --cidfile FILE: where the container's name goes once it is created (lifecycle.c) */
+static int opt_cidfile(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	c->cidfile = cli_path(arg);
+	return c->cidfile ? 0 : nb_fail_errno(err, "--cidfile", arg);
+}
+
 /* --rm: a run keeps nothing but --upper's directory; --init: nestbox always has one (unless
  * --no-init). */
 static int opt_accepted(struct nb_container *c, const char *arg, struct nb_error *err)
@@ -357,6 +388,8 @@ const struct cli_option cli_docker_options[] = {
 	{ "dns-opt", 0, 1, opt_dns_option, NULL },
 	{ "sysctl", 0, 1, opt_sysctl, "KEY=VALUE     a namespaced sysctl, repeatable" },
 	{ "oom-score-adj", 0, 1, opt_oom_score_adj, "N             -1000 to 1000" },
+	{ "stop-signal", 0, 1, opt_stop_signal, "SIG           the workload's TERM" },
+	{ "cidfile", 0, 1, opt_cidfile, "FILE          the name is written there" },
 	{ "rm", 0, 0, opt_accepted, NULL },
 	{ "init", 0, 0, opt_accepted, NULL },
 	REFUSE("publish", 'p', 1, "no ports; use --net veth and --ip"),

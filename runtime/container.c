@@ -108,6 +108,7 @@ static int start_workload(const struct nb_container *c, const sigset_t *saved)
 {
 	/* --privileged keeps the reaper's privileges too (as it keeps the workload's) */
 	const struct init_config cfg = { .grace_seconds = c->grace_seconds,
+					 .stop_signal = c->stop_signal,
 					 .verbose = c->verbosity > 0,
 					 .harden = !c->security.privileged };
 	pid_t pid;

@@ -523,6 +523,42 @@ TEST_F(dk, sysctl_and_oom_score_adj_inside_the_container_only)
 	EXPECT_STREQ(shm, shm_after);
 }
 
+/* --stop-signal: a TERM to the reaper reaches the workload as that signal, and what remains
+ * after the workload gets it in place of TERM. */
+TEST_F(dk, stop_signal_is_the_workloads_term)
+{
+	const char *quit[] = { "--stop-signal", "SIGQUIT", NULL };
+	const char *usr1[] = { "--stop-signal", "usr1", NULL };
+
+	ASSERT_EQ(0, sh(quit, "trap 'echo quit; exit 0' QUIT; trap 'echo term; exit 0' TERM; "
+			      "kill -TERM 1; sleep 5 & wait"))
+	TH_LOG("%s", r.err);
+	EXPECT_STREQ("quit\n", r.out);
+	ASSERT_EQ(0, sh(usr1, "sh -c 'trap \"echo usr1; exit 0\" USR1; sleep 5 & wait' & "
+			      "sleep 0.5; exit 0"))
+	TH_LOG("%s", r.err);
+	EXPECT_STREQ("usr1\n", r.out);
+}
+
+/* --cidfile: the name written there once the container is created; a file there already is
+ * refused, and a run that fails to start leaves none. */
+TEST_F(dk, cidfile_holds_the_name)
+{
+	char cid[PATH_MAX + 8], text[128];
+	const char *opts[] = { "--name", "nbt-dk-cid", "--cidfile", cid, NULL };
+	const char *bad[] = { "--cidfile", cid, "--workdir", "rel", NULL };
+
+	snprintf(cid, sizeof(cid), "%s/cid", self->dir);
+	ASSERT_EQ(0, sh(opts, "true")) TH_LOG("%s", r.err);
+	read_line(cid, text, sizeof(text));
+	EXPECT_STREQ("nbt-dk-cid", text);
+	EXPECT_EQ(125, sh(opts, "true"));
+	EXPECT_NE(NULL, strstr(r.err, "--cidfile: ")) TH_LOG("%s", r.err);
+	ASSERT_EQ(0, unlink(cid));
+	EXPECT_EQ(125, sh(bad, "true"));
+	EXPECT_NE(0, access(cid, F_OK));
+}
+
 /* --- refused ----------------------------------------------------------------------------- */
 
 FIXTURE(refused)
@@ -658,6 +694,10 @@ FIXTURE_VARIANT_ADD(refused, sysctl_unknown_key) {
 	.args = { "--sysctl", "net.nosuch=1" }, .says = "--sysctl: net.nosuch=1: no such key in this kernel" };
 FIXTURE_VARIANT_ADD(refused, oom_score_adj_range) {
 	.args = { "--oom-score-adj", "1001" }, .says = "--oom-score-adj: 1001: expected -1000 to 1000" };
+FIXTURE_VARIANT_ADD(refused, stop_signal_unknown) {
+	.args = { "--stop-signal", "SIGNOPE" }, .says = "--stop-signal: SIGNOPE: expected a signal" };
+FIXTURE_VARIANT_ADD(refused, stop_signal_range) {
+	.args = { "--stop-signal", "65" }, .says = "--stop-signal: 65: expected a signal" };
 FIXTURE_VARIANT_ADD(refused, not_docker_either) {
 	.args = { "--frobnicate" }, .says = "run: --frobnicate: unknown option" };
 /* clang-format on */
