@@ -305,8 +305,7 @@ static int device_limit(struct nb_container *c, const char *opt, const char *arg
 	int i;
 
 	if (!colon || colon == arg || parse_size(colon + 1, &v))
-		return nb_fail(err, EINVAL, opt, arg,
-			       "expected DEVICE:RATE above 0, e.g. /dev/sda:1mb");
+		return nb_fail(err, EINVAL, opt, arg, "expected DEVICE:RATE");
 	snprintf(path, sizeof(path), "%.*s", (int)(colon - arg), arg);
 	if (stat(path, &st))
 		return nb_fail_errno(err, opt, path);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -180,6 +181,36 @@ static int opt_mount(struct nb_container *c, const char *arg, struct nb_error *e
 	return add_mount(c, "--mount", arg, m, opts + !!*opts, data, err);
 }
 
+/* --device HOST[:CTR[:rwm]]: the host's node bound at CTR (default HOST) over the container's
+ * /dev, device access allowed there alone. nestbox has no device cgroup rules: rwm only. */
+static int opt_device(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	char *copy = strdup(arg), *perms;
+	struct nb_mount m = { .op = NB_MOUNT_BIND,
+			      .make = NB_MAKE_LIKE_SOURCE,
+			      .opts = NB_MOPT_DEVICE };
+	struct stat st;
+
+	if (!copy)
+		return nb_fail_errno(err, "--device", arg);
+	m.source = m.target = copy;
+	if ((perms = strchr(copy, ':'))) {
+		*perms++ = '\0';
+		m.target = perms;
+		perms = strchr(perms, ':');
+	}
+	if (perms)
+		*perms++ = '\0';
+	if (perms && strcmp(perms, "rwm"))
+		return nb_fail(err, ENOTSUP, "--device", arg,
+			       "not supported: rwm only (no device cgroup rules)");
+	if (stat(copy, &st) || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+		return nb_fail(err, ENODEV, "--device", arg, "not a device node of the host");
+	if (m.target[0] != '/')
+		return nb_fail(err, EINVAL, "--device", arg, "needs an absolute target");
+	return mount_plan_add(c, &m, err);
+}
+
 /* --- the workload ------------------------------------------------------------------------ */
 
 /* docker's env file (opts/envfile.go): KEY=VALUE taken verbatim, a bare KEY takes the caller's
@@ -257,9 +288,7 @@ static int opt_add_host(struct nb_container *c, const char *arg, struct nb_error
 	if (!len || !arg[len] || strpbrk(arg, " \t\n#"))
 		return nb_fail(err, EINVAL, "--add-host", arg, "expected HOST:IP");
 	if (!strcmp(ip, "host-gateway"))
-		return nb_fail(
-		    err, ENOTSUP, "--add-host", arg,
-		    "not supported: nestbox has no gateway of its own; give the address");
+		return nb_fail(err, ENOTSUP, "--add-host", arg, "not supported: give the address");
 	if (net_parse_addr(ip, false, &a))
 		return nb_fail(err, EINVAL, "--add-host", arg, "expected an IPv4 or IPv6 address");
 	if (c->net.n_hosts == NET_MAX_HOSTS)
@@ -377,19 +406,20 @@ const struct cli_option cli_docker_options[] = {
 	{ "volume", 'v', 1, opt_volume, "SRC:DST[:OPTS] bind; OPTS ro,nosuid,nodev,noexec" },
 	{ "mount", 0, 1, opt_mount, "type=bind|tmpfs,src=S,dst=D[,ro]" },
 	{ "tmpfs", 0, 1, opt_tmpfs, "DST[:OPTS]    a tmpfs (noexec,nosuid,nodev)" },
+	{ "device", 0, 1, opt_device, NULL },
 	{ "env-file", 0, 1, opt_env_file, "FILE          KEY=VALUE lines" },
 	{ "pid", 0, 1, opt_pid, NULL },
 	{ "ipc", 0, 1, opt_ipc, NULL },
 	{ "uts", 0, 1, opt_uts, NULL },
 	{ "userns", 0, 1, opt_userns, NULL },
-	{ "add-host", 0, 1, opt_add_host, "HOST:IP       an /etc/hosts line, repeatable" },
-	{ "dns-search", 0, 1, opt_dns_search, "DOMAIN        resolv.conf search, repeatable" },
-	{ "dns-option", 0, 1, opt_dns_option, "OPT           resolv.conf options, repeatable" },
+	{ "add-host", 0, 1, opt_add_host, NULL },
+	{ "dns-search", 0, 1, opt_dns_search, NULL },
+	{ "dns-option", 0, 1, opt_dns_option, NULL },
 	{ "dns-opt", 0, 1, opt_dns_option, NULL },
-	{ "sysctl", 0, 1, opt_sysctl, "KEY=VALUE     a namespaced sysctl, repeatable" },
-	{ "oom-score-adj", 0, 1, opt_oom_score_adj, "N             -1000 to 1000" },
-	{ "stop-signal", 0, 1, opt_stop_signal, "SIG           the workload's TERM" },
-	{ "cidfile", 0, 1, opt_cidfile, "FILE          the name is written there" },
+	{ "sysctl", 0, 1, opt_sysctl, NULL },
+	{ "oom-score-adj", 0, 1, opt_oom_score_adj, NULL },
+	{ "stop-signal", 0, 1, opt_stop_signal, NULL },
+	{ "cidfile", 0, 1, opt_cidfile, NULL },
 	{ "rm", 0, 0, opt_accepted, NULL },
 	{ "init", 0, 0, opt_accepted, NULL },
 	REFUSE("publish", 'p', 1, "no ports; use --net veth and --ip"),

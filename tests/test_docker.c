@@ -559,6 +559,24 @@ TEST_F(dk, cidfile_holds_the_name)
 	EXPECT_NE(0, access(cid, F_OK));
 }
 
+/* --device: the host's node over the container's /dev, device access allowed there (tun's
+ * read says EBADFD, "not attached": the open went through); without it no such node. */
+TEST_F(dk, device_is_the_hosts_node_in_the_containers_dev)
+{
+	const char *opts[] = { "--device", "/dev/net/tun", "--device", "/dev/null:/dev/other:rwm",
+			       NULL };
+	const char *script = "cat /dev/net/tun 2>&1; grep -c ' /dev/net/tun .*nodev' "
+			     "/proc/self/mountinfo; ls /dev/other";
+
+	if (access("/dev/net/tun", F_OK))
+		SKIP(return, "no /dev/net/tun on this host");
+	sh(opts, script);
+	EXPECT_STREQ("cat: read error: File descriptor in bad state\n0\n/dev/other\n", r.out)
+	TH_LOG("%s", r.err);
+	sh(NULL, "ls /dev/net/tun");
+	EXPECT_NE(0, r.status);
+}
+
 /* --- refused ----------------------------------------------------------------------------- */
 
 FIXTURE(refused)
@@ -663,7 +681,7 @@ FIXTURE_VARIANT_ADD(refused, add_host_no_ip) {
 FIXTURE_VARIANT_ADD(refused, add_host_bad_ip) {
 	.args = { "--add-host", "db:10.0.0" }, .says = "--add-host: db:10.0.0: expected an IPv4 or IPv6 address" };
 FIXTURE_VARIANT_ADD(refused, add_host_gateway) {
-	.args = { "--add-host", "h:host-gateway" }, .says = "--add-host: h:host-gateway: not supported: nestbox has no gateway" };
+	.args = { "--add-host", "h:host-gateway" }, .says = "--add-host: h:host-gateway: not supported: give the address" };
 FIXTURE_VARIANT_ADD(refused, dns_search_blank) {
 	.args = { "--dns-search", "a b" }, .says = "--dns-search: a b: expected one word" };
 FIXTURE_VARIANT_ADD(refused, ip6_ipv4) {
@@ -698,6 +716,12 @@ FIXTURE_VARIANT_ADD(refused, stop_signal_unknown) {
 	.args = { "--stop-signal", "SIGNOPE" }, .says = "--stop-signal: SIGNOPE: expected a signal" };
 FIXTURE_VARIANT_ADD(refused, stop_signal_range) {
 	.args = { "--stop-signal", "65" }, .says = "--stop-signal: 65: expected a signal" };
+FIXTURE_VARIANT_ADD(refused, device_not_a_node) {
+	.args = { "--device", "/etc/passwd" }, .says = "--device: /etc/passwd: not a device node of the host" };
+FIXTURE_VARIANT_ADD(refused, device_read_only) {
+	.args = { "--device", "/dev/null:/dev/null:r" }, .says = "--device: /dev/null:/dev/null:r: not supported: rwm only" };
+FIXTURE_VARIANT_ADD(refused, device_relative_target) {
+	.args = { "--device", "/dev/null:null" }, .says = "--device: /dev/null:null: needs an absolute target" };
 FIXTURE_VARIANT_ADD(refused, not_docker_either) {
 	.args = { "--frobnicate" }, .says = "run: --frobnicate: unknown option" };
 /* clang-format on */
