@@ -534,8 +534,9 @@ TEST_F(dk, stop_signal_is_the_workloads_term)
 			      "kill -TERM 1; sleep 5 & wait"))
 	TH_LOG("%s", r.err);
 	EXPECT_STREQ("quit\n", r.out);
-	ASSERT_EQ(0, sh(usr1, "sh -c 'trap \"echo usr1; exit 0\" USR1; sleep 5 & wait' & "
-			      "sleep 0.5; exit 0"))
+	ASSERT_EQ(0, sh(usr1,
+			"sh -c 'trap \"echo usr1; exit 0\" USR1; : > /tmp/set; sleep 5 & wait' & "
+			"while [ ! -e /tmp/set ]; do sleep 0.05; done; exit 0"))
 	TH_LOG("%s", r.err);
 	EXPECT_STREQ("usr1\n", r.out);
 }
