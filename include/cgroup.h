@@ -49,6 +49,7 @@ struct nb_cgroup_io {
 struct nb_cgroup_spec {
 	unsigned long long memory;	/* bytes */
 	unsigned long long memory_swap; /* bytes, memory + swap (docker's meaning) */
+	unsigned long long memory_low;	/* --memory-reservation: memory.low, v1 soft limit */
 	unsigned long long cpu_quota;	/* us per NB_CGROUP_CPU_PERIOD */
 	unsigned cpu_weight;		/* 1..10000 (v2 cpu.weight) */
 	unsigned long long pids;
@@ -56,7 +57,8 @@ struct nb_cgroup_spec {
 	const char *cpuset_mems;
 	struct nb_cgroup_io io[NB_CGROUP_IO_MAX];
 	int n_io;
-	const char *path; /* --cgroup: "/a/b" from the hierarchy root, "a/b" below our own */
+	const char *path;   /* --cgroup: "/a/b" from the hierarchy root, "a/b" below our own */
+	const char *parent; /* --cgroup-parent: path is parent/NAME (cli.c, once NAME is known) */
 	bool stats;
 	bool wanted; /* --cgroup default, boot mode, the OCI front end: a group without limits */
 };

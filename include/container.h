@@ -14,6 +14,7 @@
 
 #define NB_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname(2) refuses longer */
 #define NB_NAME_MAX	64
+#define NB_GROUPS_MAX	32 /* --group-add, each */
 
 /* Namespaces, as bits; ns.c maps them to CLONE_NEW* flags and names. */
 enum nb_ns {
@@ -54,10 +55,18 @@ struct nb_container {
 	const char *workdir; /* NULL: "/" */
 	uid_t uid;
 	gid_t gid;
-	bool no_init;		/* exec the workload as PID 1 itself */
-	unsigned grace_seconds; /* reaper's TERM -> KILL delay */
-	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
-	bool tty;		/* -t: a pseudo-terminal of its own for the workload (tty.c) */
+	const char *user_name, *group_name;    /* -u NAME[:GROUP]: found in the image (process.c) */
+	const char *groups_add[NB_GROUPS_MAX]; /* --group-add NAME or GID */
+	int n_groups_add;
+	const char *sysctls[NB_GROUPS_MAX]; /* --sysctl KEY=VALUE (sysctl.c) */
+	int n_sysctls;
+	const char *oom_score_adj; /* --oom-score-adj, -1000..1000, or NULL (sysctl.c) */
+	bool no_init;		   /* exec the workload as PID 1 itself */
+	unsigned grace_seconds;	   /* reaper's TERM -> KILL delay */
+	int stop_signal;	   /* --stop-signal: the reaper's TERM, 0 for TERM itself */
+	const char *cidfile;	   /* --cidfile: the name is written there once created */
+	int verbosity;		   /* -1 quiet, 0 normal, 1 verbose */
+	bool tty;		   /* -t: a pseudo-terminal of its own for the workload (tty.c) */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 

@@ -14,7 +14,8 @@
 
 struct init_config {
 	unsigned grace_seconds; /* TERM -> KILL delay for what remains after the workload exits */
-	bool signal_group;	/* -g: forward signals to the workload's process group */
+	int stop_signal; /* docker's --stop-signal: in place of TERM, forwarded or sent; 0: TERM */
+	bool signal_group; /* -g: forward signals to the workload's process group */
 	bool verbose;
 	bool harden; /* after the fork: CAP_KILL at most, no_new_privs, seccomp allowlist */
 };

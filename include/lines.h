@@ -30,6 +30,8 @@ struct lines {
 /* open(2) path for reading (close-on-exec): 0, or -errno (r->error) and r reads as an empty
  * file. lines_close(r) either way. */
 int lines_open(struct lines *r, const char *path);
+/* The same over an fd opened by the caller (-1 with errno set: as a failed open); r owns it. */
+int lines_open_fd(struct lines *r, int fd);
 
 /* The next line, or NULL at the end of the file or on an error (r->error says which). The line
  * stays valid until the next call. */

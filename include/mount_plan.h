@@ -32,10 +32,11 @@ enum nb_mount_make {
 };
 
 /* Step options (bits of nb_mount.opts). */
-#define NB_MOPT_REAL_DIR   0x1 /* refuse an image whose target is not a real directory */
-#define NB_MOPT_HOST_SYSFS 0x2 /* sysfs refused (not our network namespace): bind the host's */
-#define NB_MOPT_DEVPTS_GID 0x4 /* gid=5 refused (gid 5 not mapped): mount without it */
-#define NB_MOPT_EACH_CPU   0x8 /* target has "cpu*": one step per /sys/devices/system/cpu/cpuN */
+#define NB_MOPT_REAL_DIR   0x1	/* refuse an image whose target is not a real directory */
+#define NB_MOPT_HOST_SYSFS 0x2	/* sysfs refused (not our network namespace): bind the host's */
+#define NB_MOPT_DEVPTS_GID 0x4	/* gid=5 refused (gid 5 not mapped): mount without it */
+#define NB_MOPT_EACH_CPU   0x8	/* target has "cpu*": one step per /sys/devices/system/cpu/cpuN */
+#define NB_MOPT_DEVICE	   0x10 /* --device: a bind of a node, after /dev, dev allowed */
 
 struct nb_mount {
 	enum nb_mount_op op;

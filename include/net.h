@@ -10,6 +10,8 @@
 
 #define NET_MAX_ADDRS	     4	/* --ip and --host-ip, each */
 #define NET_MAX_DNS	     3	/* resolv.conf(5): MAXNS */
+#define NET_MAX_HOSTS	     16 /* docker's --add-host lines */
+#define NET_MAX_SEARCH	     6	/* resolv.conf(5): search domains (our cap on options too) */
 #define NET_IFNAME_SIZE	     16 /* IFNAMSIZ */
 #define NET_CONTAINER_IF     "eth0"
 #define NET_LOOPBACK_IFINDEX 1 /* lo in every namespace (loopback_net_init) */
@@ -39,6 +41,11 @@ struct nb_net_spec {
 	unsigned mtu;	    /* 0: the kernel's default */
 	const char *dns[NET_MAX_DNS];
 	int n_dns;
+	const char *search[NET_MAX_SEARCH];   /* --dns-search: replaces resolv.conf's search */
+	const char *dns_opts[NET_MAX_SEARCH]; /* --dns-option: replaces its options */
+	int n_search, n_dns_opts;
+	const char *hosts[NET_MAX_HOSTS]; /* --add-host, as /etc/hosts lines "IP\tNAME" */
+	int n_hosts;
 	bool ns_listed; /* --ns was given: net in the set was asked for, not only the default */
 };
 

@@ -342,7 +342,7 @@ static void shutdown_remaining(int pid1, pid_t workload, const struct init_confi
 	if (!reap_exited(0, &st, &dummy))
 		return;
 	say(cfg, "terminating what remains, grace seconds", (long)cfg->grace_seconds);
-	signal_remaining(pid1, workload, SIGTERM);
+	signal_remaining(pid1, workload, cfg->stop_signal ? cfg->stop_signal : SIGTERM);
 	signal_remaining(pid1, workload, SIGCONT);
 	monotonic_now(&deadline);
 	deadline.tv_sec += cfg->grace_seconds;
@@ -426,6 +426,8 @@ int init_supervise(pid_t workload, const struct init_config *cfg)
 		 * write to a closed stderr) carry our pid: not the workload's business. */
 		if (info.si_code == SI_USER && info.si_pid == self)
 			continue;
+		if (sig == SIGTERM && cfg->stop_signal) /* "stop", as the workload wants it said */
+			sig = cfg->stop_signal;
 		say(cfg, "forwarding signal", sig);
 		kill(cfg->signal_group ? -workload : workload, sig);
 	}

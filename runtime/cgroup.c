@@ -56,7 +56,7 @@ static unsigned needed_controllers(const struct nb_cgroup_spec *s)
 {
 	unsigned need = 0;
 
-	if (s->memory || s->memory_swap)
+	if (s->memory || s->memory_swap || s->memory_low)
 		need |= CG_MEMORY;
 	if (s->cpu_quota || s->cpu_weight)
 		need |= CG_CPU;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cgroup_impl.h"
@@ -280,6 +281,77 @@ static int opt_cgroup(struct nb_container *c, const char *arg, struct nb_error *
 	return 0;
 }
 
+/* docker's --cgroup-parent P: the group is P/NAME (cli.c sets it once the name is known) */
+static int opt_cgroup_parent(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	int rc = opt_cgroup(c, arg, err);
+
+	c->cgroup.parent = c->cgroup.path;
+	c->cgroup.path = NULL;
+	return rc;
+}
+
+static int opt_memory_reservation(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return size_option("--memory-reservation", arg, &c->cgroup.memory_low, err);
+}
+
+/* docker's --device-read-bps PATH:RATE (and -write-bps, -read-iops, -write-iops): an
+ * --io-max limit of PATH's device. */
+static int device_limit(struct nb_container *c, const char *opt, const char *arg, int which,
+			struct nb_error *err)
+{
+	const char *colon = strrchr(arg, ':');
+	struct nb_cgroup_io *io = c->cgroup.io;
+	unsigned long long v, *slot[4];
+	char path[PATH_MAX];
+	struct stat st;
+	int i;
+
+	if (!colon || colon == arg || parse_size(colon + 1, &v))
+		return nb_fail(err, EINVAL, opt, arg, "expected DEVICE:RATE");
+	snprintf(path, sizeof(path), "%.*s", (int)(colon - arg), arg);
+	if (stat(path, &st))
+		return nb_fail_errno(err, opt, path);
+	if (!S_ISBLK(st.st_mode))
+		return nb_fail(err, ENOTBLK, opt, path, "not a block device");
+	for (i = 0; i < c->cgroup.n_io; i++)
+		if (io[i].major == major(st.st_rdev) && io[i].minor == minor(st.st_rdev))
+			break;
+	if (i == NB_CGROUP_IO_MAX)
+		return nb_fail(err, EINVAL, opt, arg, "at most 8 devices");
+	if (i == c->cgroup.n_io) {
+		memset(&io[i], 0, sizeof(io[i]));
+		io[i].major = major(st.st_rdev);
+		io[i].minor = minor(st.st_rdev);
+		c->cgroup.n_io++;
+	}
+	slot[0] = &io[i].rbps, slot[1] = &io[i].wbps, slot[2] = &io[i].riops,
+	slot[3] = &io[i].wiops;
+	*slot[which] = v;
+	return 0;
+}
+
+static int opt_device_read_bps(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return device_limit(c, "--device-read-bps", arg, 0, err);
+}
+
+static int opt_device_write_bps(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return device_limit(c, "--device-write-bps", arg, 1, err);
+}
+
+static int opt_device_read_iops(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return device_limit(c, "--device-read-iops", arg, 2, err);
+}
+
+static int opt_device_write_iops(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return device_limit(c, "--device-write-iops", arg, 3, err);
+}
+
 static int opt_stats(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	(void)arg;
@@ -307,6 +379,12 @@ const struct cli_option cgroup_options[] = {
 	{ "pids-limit", 0, 1, opt_pids_limit, NULL },
 	{ "cpu-shares", 0, 1, opt_cpu_shares, NULL },
 	{ "cpuset-cpus", 0, 1, opt_cpuset, NULL },
+	{ "cgroup-parent", 0, 1, opt_cgroup_parent, NULL },
+	{ "memory-reservation", 0, 1, opt_memory_reservation, NULL },
+	{ "device-read-bps", 0, 1, opt_device_read_bps, NULL },
+	{ "device-write-bps", 0, 1, opt_device_write_bps, NULL },
+	{ "device-read-iops", 0, 1, opt_device_read_iops, NULL },
+	{ "device-write-iops", 0, 1, opt_device_write_iops, NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -348,6 +426,9 @@ int cgroup_validate(const struct nb_cgroup_spec *s, struct nb_error *err)
 	if (s->memory_swap && s->memory_swap < s->memory)
 		return nb_fail(err, EINVAL, "--memory-swap", NULL,
 			       "must be at least --memory (it counts memory + swap)");
+	if (s->memory_low && s->memory && s->memory_low > s->memory)
+		return nb_fail(err, EINVAL, "--memory-reservation", NULL,
+			       "must be at most --memory (docker's rule)");
 	for (int i = 0; i < s->n_io; i++) {
 		int rc = check_block_device(&s->io[i], err);
 

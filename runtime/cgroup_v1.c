@@ -97,6 +97,8 @@ int cg1_apply(const struct nb_cgroup *cg, const struct nb_cgroup_spec *s, struct
 		rc =
 		    v1_write_ull(cg, CG_MEMORY, "memory.memsw.limit_in_bytes", s->memory_swap, err);
 	}
+	if (!rc && s->memory_low)
+		rc = v1_write_ull(cg, CG_MEMORY, "memory.soft_limit_in_bytes", s->memory_low, err);
 	if (!rc && s->cpu_quota)
 		rc = v1_write_ull(cg, CG_CPU, "cpu.cfs_period_us", NB_CGROUP_CPU_PERIOD, err);
 	if (!rc && s->cpu_quota)

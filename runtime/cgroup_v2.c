@@ -201,6 +201,8 @@ int cg2_apply(const struct nb_cgroup *cg, const struct nb_cgroup_spec *s, struct
 				       "swap accounting is not enabled in this kernel");
 		rc = v2_write_ull(dir, "memory.swap.max", s->memory_swap - s->memory, err);
 	}
+	if (!rc && s->memory_low)
+		rc = v2_write_ull(dir, "memory.low", s->memory_low, err);
 	if (!rc && s->cpu_quota) {
 		snprintf(value, sizeof(value), "%llu %llu", s->cpu_quota, NB_CGROUP_CPU_PERIOD);
 		rc = cg_write(dir, "cpu.max", value, err);

@@ -201,22 +201,48 @@ static int opt_workdir(struct nb_container *c, const char *arg, struct nb_error 
 	return 0;
 }
 
+/* A user or group name of passwd(5)/group(5): one field, no ':' or newline. */
+static bool id_name(const char *s)
+{
+	return *s && !strpbrk(s, ":\n");
+}
+
+/* -u UID|NAME[:GID|GROUP]: names are looked up in the image's files when the workload starts
+ * (process.c), numbers taken as they are. */
 static int opt_user(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	char *copy = strdup(arg), *colon;
-	uint64_t uid, gid;
+	uint64_t uid = 0, gid;
 
 	if (!copy)
 		return nb_fail_errno(err, "--user", arg);
 	colon = strchr(copy, ':');
 	if (colon)
-		*colon = '\0';
-	if (cli_parse_u64(copy, UINT_MAX - 1, &uid) ||
-	    (colon && cli_parse_u64(colon + 1, UINT_MAX - 1, &gid)))
-		return nb_fail(err, EINVAL, "--user", arg, "expected numeric UID[:GID]");
+		*colon++ = '\0';
+	c->user_name = c->group_name = NULL;
+	if (cli_parse_u64(copy, UINT_MAX - 1, &uid))
+		c->user_name = copy;
+	c->gid = NB_GID_UNSET; /* process.c: the passwd entry's, or 0 */
+	if (colon && cli_parse_u64(colon, UINT_MAX - 1, &gid))
+		c->group_name = colon;
+	else if (colon)
+		c->gid = (gid_t)gid;
+	if ((c->user_name && !id_name(c->user_name)) || (c->group_name && !id_name(c->group_name)))
+		return nb_fail(err, EINVAL, "--user", arg, "expected UID|NAME[:GID|GROUP]");
 	c->uid = (uid_t)uid;
-	c->gid = colon ? (gid_t)gid : NB_GID_UNSET; /* process.c: the passwd entry's, or 0 */
-	free(copy);
+	return 0;
+}
+
+/* --group-add GID|NAME: a supplementary group of the workload (process.c). */
+static int opt_group_add(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	if (!id_name(arg))
+		return nb_fail(err, EINVAL, "--group-add", arg, "expected a GID or a group name");
+	if (c->n_groups_add == NB_GROUPS_MAX)
+		return nb_fail(err, E2BIG, "--group-add", arg, "at most 32");
+	/* a copy: proctitle.c overwrites argv before the workload's side reads it */
+	if (!(c->groups_add[c->n_groups_add++] = strdup(arg)))
+		return nb_fail_errno(err, "--group-add", arg);
 	return 0;
 }
 
@@ -266,7 +292,8 @@ const struct cli_option cli_run_options[] = {
 	{ "bind", 0, 1, opt_bind, "SRC:DST[:ro]  bind mount, repeatable" },
 	{ "env", 'e', 1, cli_add_env, "K=V           environment variable, repeatable" },
 	{ "workdir", 'w', 1, opt_workdir, "DIR           working directory (default /)" },
-	{ "user", 'u', 1, opt_user, "UID[:GID]     run the workload as this user" },
+	{ "user", 'u', 1, opt_user, "UID[:GID]     run the workload as this user (or names)" },
+	{ "group-add", 0, 1, opt_group_add, "GID|NAME      a supplementary group, repeatable" },
 	{ "grace", 0, 1, opt_grace, "SECONDS       TERM->KILL grace at exit (default 3)" },
 	{ "no-init", 0, 0, opt_no_init, "              exec CMD as PID 1 (no reaper)" },
 	{ "verbose", 0, 0, opt_verbose, "              say each setup step" },
@@ -472,6 +499,9 @@ static int finish(int argc, char **argv, int next, struct nb_container *c, struc
 		snprintf(c->name, sizeof(c->name), "nestbox-%d", (int)getpid());
 	if (!c->hostname[0])
 		memcpy(c->hostname, c->name, sizeof(c->name));
+	if (c->cgroup.parent && /* docker's --cgroup-parent (cgroup_options.c) */
+	    asprintf((char **)&c->cgroup.path, "%s/%s", c->cgroup.parent, c->name) < 0)
+		return nb_fail_errno(err, "--cgroup-parent", c->cgroup.parent);
 	return mount_plan_build(c, err);
 }
 

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -179,6 +181,36 @@ static int opt_mount(struct nb_container *c, const char *arg, struct nb_error *e
 	return add_mount(c, "--mount", arg, m, opts + !!*opts, data, err);
 }
 
+/* --device HOST[:CTR[:rwm]]: the host's node bound at CTR (default HOST) over the container's
+ * /dev, device access allowed there alone. nestbox has no device cgroup rules: rwm only. */
+static int opt_device(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	char *copy = strdup(arg), *perms;
+	struct nb_mount m = { .op = NB_MOUNT_BIND,
+			      .make = NB_MAKE_LIKE_SOURCE,
+			      .opts = NB_MOPT_DEVICE };
+	struct stat st;
+
+	if (!copy)
+		return nb_fail_errno(err, "--device", arg);
+	m.source = m.target = copy;
+	if ((perms = strchr(copy, ':'))) {
+		*perms++ = '\0';
+		m.target = perms;
+		perms = strchr(perms, ':');
+	}
+	if (perms)
+		*perms++ = '\0';
+	if (perms && strcmp(perms, "rwm"))
+		return nb_fail(err, ENOTSUP, "--device", arg,
+			       "not supported: rwm only (no device cgroup rules)");
+	if (stat(copy, &st) || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+		return nb_fail(err, ENODEV, "--device", arg, "not a device node of the host");
+	if (m.target[0] != '/')
+		return nb_fail(err, EINVAL, "--device", arg, "needs an absolute target");
+	return mount_plan_add(c, &m, err);
+}
+
 /* --- the workload ------------------------------------------------------------------------ */
 
 /* docker's env file (opts/envfile.go): KEY=VALUE taken verbatim, a bare KEY takes the caller's
@@ -242,6 +274,107 @@ static int opt_userns(struct nb_container *c, const char *arg, struct nb_error *
 	return host_ns(c, "--userns", NB_NS_USER, arg, err);
 }
 
+/* --- the container's /etc/hosts and resolv.conf (net_etc.c) ------------------------------- */
+
+/* --add-host HOST:IP (or docker 25's HOST=IP): one more /etc/hosts line. docker's host-gateway
+ * is its bridge's address, which nestbox has not. */
+static int opt_add_host(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	size_t len = strcspn(arg, ":=");
+	const char *ip = arg + len + !!arg[len];
+	struct nb_net_addr a;
+	char *line;
+
+	if (!len || !arg[len] || strpbrk(arg, " \t\n#"))
+		return nb_fail(err, EINVAL, "--add-host", arg, "expected HOST:IP");
+	if (!strcmp(ip, "host-gateway"))
+		return nb_fail(err, ENOTSUP, "--add-host", arg, "not supported: give the address");
+	if (net_parse_addr(ip, false, &a))
+		return nb_fail(err, EINVAL, "--add-host", arg, "expected an IPv4 or IPv6 address");
+	if (c->net.n_hosts == NET_MAX_HOSTS)
+		return nb_fail(err, E2BIG, "--add-host", arg, "at most 16");
+	if (asprintf(&line, "%s\t%.*s", ip, (int)len, arg) < 0)
+		return nb_fail_errno(err, "--add-host", arg);
+	c->net.hosts[c->net.n_hosts++] = line;
+	return 0;
+}
+
+/* One word of a resolv.conf(5) line: no blanks, no comment, no newline. */
+static int resolv_word(const char *opt, const char *arg, const char **list, int *n,
+		       struct nb_error *err)
+{
+	if (!*arg || strlen(arg) > 253 || strpbrk(arg, " \t\n#;"))
+		return nb_fail(err, EINVAL, opt, arg, "expected one word, 253 bytes at most");
+	if (*n == NET_MAX_SEARCH)
+		return nb_fail(err, E2BIG, opt, arg, "at most 6");
+	if (!(list[*n] = strdup(arg))) /* proctitle.c overwrites argv */
+		return nb_fail_errno(err, opt, arg);
+	++*n;
+	return 0;
+}
+
+static int opt_dns_search(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return resolv_word("--dns-search", arg, c->net.search, &c->net.n_search, err);
+}
+
+static int opt_dns_option(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	return resolv_word("--dns-option", arg, c->net.dns_opts, &c->net.n_dns_opts, err);
+}
+
+/* --- sysctl.c's ------------------------------------------------------------------------- */
+
+/* --sysctl KEY=VALUE; sysctl.c checks the key once the namespaces are known. */
+static int opt_sysctl(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	if (c->n_sysctls == NB_GROUPS_MAX)
+		return nb_fail(err, E2BIG, "--sysctl", arg, "at most 32");
+	c->sysctls[c->n_sysctls++] = arg;
+	return 0;
+}
+
+/* --oom-score-adj N: -1000 to 1000 (proc(5)). */
+static int opt_oom_score_adj(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(arg + (*arg == '-'), 1000, &v))
+		return nb_fail(err, EINVAL, "--oom-score-adj", arg, "expected -1000 to 1000");
+	c->oom_score_adj = arg;
+	return 0;
+}
+
+/* --stop-signal SIG (a number, or a name with or without SIG): the reaper forwards a TERM as
+ * this signal, and sends it to what remains after the workload (init/reaper.c). */
+static int opt_stop_signal(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	static const char names[] =
+	    "HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0"
+	    "PIPE\0ALRM\0TERM\0STKFLT\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0TTOU\0"
+	    "URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS\0";
+	const char *name = arg + 3 * !strncasecmp(arg, "SIG", 3);
+	uint64_t v;
+	int i = 1;
+
+	for (const char *k = names; *k && strcasecmp(k, name); k += strlen(k) + 1)
+		i++;
+	if (i < 32)
+		v = (uint64_t)i;
+	else if (cli_parse_u64(arg, 64, &v) || !v)
+		return nb_fail(err, EINVAL, "--stop-signal", arg,
+			       "expected a signal: TERM, SIGQUIT, 3 ...");
+	c->stop_signal = (int)v;
+	return 0;
+}
+
+/* --cidfile FILE: where the container's name goes once it is created (lifecycle.c) */
+static int opt_cidfile(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	c->cidfile = cli_path(arg);
+	return c->cidfile ? 0 : nb_fail_errno(err, "--cidfile", arg);
+}
+
 /* --rm: a run keeps nothing but --upper's directory; --init: nestbox always has one (unless
  * --no-init). */
 static int opt_accepted(struct nb_container *c, const char *arg, struct nb_error *err)
@@ -273,11 +406,20 @@ const struct cli_option cli_docker_options[] = {
 	{ "volume", 'v', 1, opt_volume, "SRC:DST[:OPTS] bind; OPTS ro,nosuid,nodev,noexec" },
 	{ "mount", 0, 1, opt_mount, "type=bind|tmpfs,src=S,dst=D[,ro]" },
 	{ "tmpfs", 0, 1, opt_tmpfs, "DST[:OPTS]    a tmpfs (noexec,nosuid,nodev)" },
+	{ "device", 0, 1, opt_device, NULL },
 	{ "env-file", 0, 1, opt_env_file, "FILE          KEY=VALUE lines" },
 	{ "pid", 0, 1, opt_pid, NULL },
 	{ "ipc", 0, 1, opt_ipc, NULL },
 	{ "uts", 0, 1, opt_uts, NULL },
 	{ "userns", 0, 1, opt_userns, NULL },
+	{ "add-host", 0, 1, opt_add_host, NULL },
+	{ "dns-search", 0, 1, opt_dns_search, NULL },
+	{ "dns-option", 0, 1, opt_dns_option, NULL },
+	{ "dns-opt", 0, 1, opt_dns_option, NULL },
+	{ "sysctl", 0, 1, opt_sysctl, NULL },
+	{ "oom-score-adj", 0, 1, opt_oom_score_adj, NULL },
+	{ "stop-signal", 0, 1, opt_stop_signal, NULL },
+	{ "cidfile", 0, 1, opt_cidfile, NULL },
 	{ "rm", 0, 0, opt_accepted, NULL },
 	{ "init", 0, 0, opt_accepted, NULL },
 	REFUSE("publish", 'p', 1, "no ports; use --net veth and --ip"),

@@ -29,6 +29,7 @@
 #include "proctitle.h"
 #include "security.h"
 #include "step.h"
+#include "sysctl.h"
 #include "tty.h"
 
 /* One byte from fd; 0, or -1 on EOF or error (the other side is gone). */
@@ -107,6 +108,7 @@ static int start_workload(const struct nb_container *c, const sigset_t *saved)
 {
 	/* --privileged keeps the reaper's privileges too (as it keeps the workload's) */
 	const struct init_config cfg = { .grace_seconds = c->grace_seconds,
+					 .stop_signal = c->stop_signal,
 					 .verbose = c->verbosity > 0,
 					 .harden = !c->security.privileged };
 	pid_t pid;
@@ -151,6 +153,8 @@ static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struc
 	setsid();
 	if (ns & (NB_NS_USER | NB_NS_TIME))
 		rc = done(c, "namespace: user, time", security_enter(c, err));
+	if (!rc && (c->n_sysctls || c->oom_score_adj)) /* the host's /proc, our namespaces */
+		rc = done(c, "sysctl", sysctl_apply(c, err));
 	if (!rc)
 		rc = build_root(c, cg, err);
 	if (!rc)

@@ -370,8 +370,17 @@ int run_destroy(struct nb_run *r, int status)
 int container_run(const struct nb_container *c, const char *state_root, struct nb_error *err)
 {
 	struct nb_run r;
-	int rc = run_create(&r, c, state_root, false, err);
+	/* docker's --cidfile: a file that exists is another container's (or a stale one) */
+	int cid = c->cidfile ? open(c->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -2;
+	int rc = cid == -1 ? nb_fail_errno(err, "--cidfile", c->cidfile)
+			   : run_create(&r, c, state_root, false, err);
 
+	if (cid >= 0 && rc < 0)
+		unlink(c->cidfile);
+	if (cid >= 0 && rc >= 0)
+		dprintf(cid, "%s", c->name);
+	if (cid >= 0)
+		close(cid);
 	if (rc < 0)
 		return rc;
 	if (!rc && run_start(&r, err)) {

@@ -12,8 +12,13 @@ enum { LINES_FIRST_CAP = 1024 };
 
 int lines_open(struct lines *r, const char *path)
 {
+	return lines_open_fd(r, open(path, O_RDONLY | O_CLOEXEC));
+}
+
+int lines_open_fd(struct lines *r, int fd)
+{
 	memset(r, 0, sizeof(*r));
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->fd = fd;
 	if (r->fd >= 0 && !(r->buf = malloc(LINES_FIRST_CAP))) {
 		close(r->fd);
 		r->fd = -1;

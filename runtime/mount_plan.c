@@ -164,15 +164,21 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err)
 	for (int i = 0; !rc && i < n_own; i++) {
 		if (own[i].op == NB_MOUNT_BIND)
 			own[i].flags |= nodev;
-		rc = mount_plan_add(c, &own[i], err);
+		if (!(own[i].opts & NB_MOPT_DEVICE))
+			rc = mount_plan_add(c, &own[i], err);
 	}
-	free(own);
 	if (!rc)
 		rc = add_all(c, kernel_fs, err);
 	if (!rc && !c->security.privileged)
 		rc = add_masks(c, err);
 	if (!rc)
 		rc = add_dev(c, err);
+	for (int i = 0; !rc && i < n_own; i++) /* --device's nodes, over the container's /dev */
+		if (own[i].opts & NB_MOPT_DEVICE) {
+			own[i].flags &= ~MS_NODEV;
+			rc = mount_plan_add(c, &own[i], err);
+		}
+	free(own);
 	if (!rc && c->read_only) {
 		const struct nb_mount ro = { .op = NB_MOUNT_ROOT_READ_ONLY, .target = "/" };
 

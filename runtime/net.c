@@ -58,6 +58,16 @@ static int opt_ip(struct nb_container *c, const char *arg, struct nb_error *err)
 	return add_addr("--ip", c->net.ip, &c->net.n_ip, arg, err);
 }
 
+/* docker's --ip6: an --ip that must be IPv6 */
+static int opt_ip6(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	int rc = add_addr("--ip6", c->net.ip, &c->net.n_ip, arg, err);
+
+	if (!rc && c->net.ip[c->net.n_ip - 1].family != AF_INET6)
+		rc = nb_fail(err, EINVAL, "--ip6", arg, "not an IPv6 address");
+	return rc;
+}
+
 static int opt_host_ip(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	return add_addr("--host-ip", c->net.host_ip, &c->net.n_host_ip, arg, err);
@@ -137,6 +147,7 @@ const struct cli_option net_options[] = {
 	{ "mtu", 0, 1, opt_mtu, "N             MTU of both ends" },
 	{ "dns", 0, 1, opt_dns, "ADDR          nameserver for /etc/resolv.conf, repeatable" },
 	{ "network", 0, 1, opt_net, NULL }, /* docker's */
+	{ "ip6", 0, 1, opt_ip6, NULL },
 	{ NULL, 0, 0, NULL, NULL },
 };
 

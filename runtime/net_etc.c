@@ -122,7 +122,7 @@ static int put_etc(const struct nb_container *c, const char *file, const char *t
  * hostname is the container's (its own UTS namespace), whatever network it has. */
 static int write_hosts(const struct nb_container *c, struct nb_error *err)
 {
-	char text[1024], addr[INET6_ADDRSTRLEN];
+	char text[2048], addr[INET6_ADDRSTRLEN];
 	size_t len;
 
 	len = (size_t)snprintf(text, sizeof(text),
@@ -133,7 +133,10 @@ static int write_hosts(const struct nb_container *c, struct nb_error *err)
 		    (size_t)snprintf(text + len, sizeof(text) - len, "%s\t%s\n", addr, c->hostname);
 	}
 	if (!c->net.n_ip)
-		snprintf(text + len, sizeof(text) - len, "127.0.1.1\t%s\n", c->hostname);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "127.0.1.1\t%s\n",
+					c->hostname);
+	for (int i = 0; i < c->net.n_hosts && len < sizeof(text); i++) /* docker's --add-host */
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n", c->net.hosts[i]);
 	return put_etc(c, "hosts", text, false, err);
 }
 
@@ -215,6 +218,42 @@ static int drop_loopback_servers(const struct nb_container *c, char *text, char 
 	return kept;
 }
 
+/* " WORD..." of n words onto line kind at out + *len (nothing for none). */
+static void add_line(char *out, size_t size, size_t *len, const char *kind,
+		     const char *const *words, int n)
+{
+	for (int i = 0; i < n && *len < size; i++)
+		*len += (size_t)snprintf(out + *len, size - *len, "%s %s%s", i ? "" : kind,
+					 words[i], i + 1 < n ? "" : "\n");
+}
+
+/* resolv.conf := text, where docker's --dns-search and --dns-option replace its search (and
+ * domain) and options lines; a search domain "." means none. */
+static int put_resolv(const struct nb_container *c, const char *text, bool required,
+		      struct nb_error *err)
+{
+	const struct nb_net_spec *n = &c->net;
+	char out[4096];
+	size_t len = 0;
+
+	if (!n->n_search && !n->n_dns_opts)
+		return put_etc(c, "resolv.conf", text, required, err);
+	for (const char *p = text; *p && len < sizeof(out);) {
+		size_t l = strcspn(p, "\n");
+		const char *w = scan_blanks(p);
+		bool search = scan_prefix(w, "search") || scan_prefix(w, "domain");
+
+		if (!(n->n_search && search) && !(n->n_dns_opts && scan_prefix(w, "options")))
+			len += (size_t)snprintf(out + len, sizeof(out) - len, "%.*s\n", (int)l, p);
+		p += l + (p[l] == '\n');
+	}
+	add_line(out, sizeof(out), &len, "search", n->search,
+		 n->n_search && strcmp(n->search[0], ".") ? n->n_search : 0);
+	add_line(out, sizeof(out), &len, "options", n->dns_opts, n->n_dns_opts);
+	out[sizeof(out) - 1] = '\0';
+	return put_etc(c, "resolv.conf", out, required, err);
+}
+
 /* /etc/resolv.conf, as docker makes it:
  *  - --dns given: those servers, whatever the network;
  *  - the host's network namespace (--net host): the host's file as it is, loopback servers
@@ -235,21 +274,21 @@ static int write_resolv(const struct nb_container *c, struct nb_error *err)
 		for (int i = 0; i < c->net.n_dns; i++)
 			len += (size_t)snprintf(text + len, sizeof(text) - len, "nameserver %s\n",
 						c->net.dns[i]);
-		return put_etc(c, "resolv.conf", text, true, err);
+		return put_resolv(c, text, true, err);
 	}
-	if ((net_namespaces(c) & NB_NS_NET) && c->net.mode != NB_NET_VETH)
-		return 0;
+	if ((net_namespaces(c) & NB_NS_NET) && c->net.mode != NB_NET_VETH) /* only what is asked */
+		return c->net.n_search || c->net.n_dns_opts ? put_resolv(c, "", false, err) : 0;
 	if (read_host_resolv(host, sizeof(host)) <= 0)
 		return 0;
 	if (!(net_namespaces(c) & NB_NS_NET))
-		return put_etc(c, "resolv.conf", host, false, err);
+		return put_resolv(c, host, false, err);
 	if (!drop_loopback_servers(c, host, text, sizeof(text))) {
 		warn(c, "resolv.conf", "/etc/resolv.conf",
 		     "no nameserver of the host's is reachable from the container: none written "
 		     "(give --dns)");
 		return 0;
 	}
-	return put_etc(c, "resolv.conf", text, false, err);
+	return put_resolv(c, text, false, err);
 }
 
 int net_write_etc(const struct nb_container *c, struct nb_error *err)

@@ -1,5 +1,6 @@
 /* The workload process: a clean environment, its user, its working directory, then exec. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "faults.h"
 #include "init.h"
 #include "lines.h"
+#include "mount_api.h"
 #include "nb_error.h"
 #include "process.h"
 #include "scan.h"
@@ -21,11 +23,14 @@
 #define WORKDIR_MODE  0755 /* docker makes a missing -w directory root's, 0755 */
 #define FD_SCAN_LIMIT 65536u
 
-/* Who the workload runs as: --user's uid, the group and HOME from the image's passwd. */
+/* Who the workload runs as: --user's uid (or name), the group and HOME from the image's passwd,
+ * --group-add's groups. */
 struct workload_user {
 	uid_t uid;
 	gid_t gid;
 	char *home; /* "HOME=..." */
+	gid_t groups[NB_GROUPS_MAX];
+	int n_groups;
 };
 
 extern char **environ;
@@ -73,61 +78,137 @@ static int fail(const char *what, const char *value, int status)
 	return status;
 }
 
-/* A passwd(5) line, name:password:UID:GID:GECOS:directory:shell, split in place as musl's
- * fgetpwent does: false without the seven fields or when UID or GID is not a number. */
-static bool passwd_entry(char *line, unsigned long long *uid, unsigned long long *gid,
-			 const char **dir)
+/* A passwd(5) or group(5) line split at ':' in place, as musl's fgetpwent does: false without
+ * its n fields. */
+static bool split_fields(char *line, char **field, int n)
 {
-	char *field[7];
-	const char *end_uid, *end_gid;
-	int n = 0;
+	int i = 0;
 
-	while (n < 7 && (field[n] = strsep(&line, ":")))
-		n++;
-	if (n < 7)
-		return false;
-	end_uid = scan_unsigned(field[2], 10, UINT_MAX, uid);
-	end_gid = scan_unsigned(field[3], 10, UINT_MAX, gid);
-	*dir = field[5];
-	return end_uid && !*end_uid && end_gid && !*end_gid;
+	while (i < n && (field[i] = strsep(&line, ":")))
+		i++;
+	return i == n;
+}
+
+static bool id_field(const char *s, unsigned long long *id)
+{
+	const char *end = scan_unsigned(s, 10, UINT_MAX - 1, id);
+
+	return end && !*end;
+}
+
+/* The image's passwd or group file, opened inside the container's root: openat2(2)
+ * RESOLVE_IN_ROOT keeps the image's absolute symlinks and ".." inside it, and
+ * RESOLVE_NO_MAGICLINKS refuses a /proc/PID/root or fd link out of it. */
+static void open_in_image(struct lines *r, const char *path)
+{
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	fd = root < 0 ? -1 : nb_openat2(root, path, &how);
+	if (root >= 0)
+		close(root);
+	lines_open_fd(r, fd);
+}
+
+/* -u's GROUP and --group-add's names, from the image's /etc/group (docker's rule); numbers as
+ * they are. */
+static int lookup_groups(const struct nb_container *c, struct workload_user *u,
+			 struct nb_error *err)
+{
+	gid_t *slot[NB_GROUPS_MAX + 1];
+	const char *name[NB_GROUPS_MAX + 1];
+	char *field[4];
+	unsigned long long gid;
+	int n = 0, left = 0;
+	struct lines r;
+	char *line;
+
+	if (c->group_name) {
+		slot[n] = &u->gid;
+		name[n++] = c->group_name;
+	}
+	for (int i = 0; i < c->n_groups_add; i++) {
+		slot[n] = &u->groups[i];
+		name[n++] = c->groups_add[i];
+	}
+	u->n_groups = c->n_groups_add;
+	for (int i = 0; i < n; i++)
+		if (id_field(name[i], &gid))
+			*slot[i] = (gid_t)gid, name[i] = NULL;
+		else
+			left++;
+	if (!left)
+		return 0;
+	open_in_image(&r, "etc/group");
+	while (left && (line = lines_next(&r)))
+		if (split_fields(line, field, 4) && id_field(field[2], &gid))
+			for (int i = 0; i < n; i++)
+				if (name[i] && !strcmp(name[i], field[0]))
+					*slot[i] = (gid_t)gid, name[i] = NULL, left--;
+	lines_close(&r);
+	for (int i = 0; i < n; i++)
+		if (name[i])
+			return nb_fail(err, ENOENT, i || !c->group_name ? "--group-add" : "--user",
+				       name[i], "no such group in the image's /etc/group");
+	return 0;
 }
 
 /* docker: HOME and, when --user gave none, the group come from the image's /etc/passwd entry
- * for the uid; without one, HOME is / (/root for root) and the group 0. Read on the container's
- * own file: getpwuid would also ask a host's nscd. */
-static int lookup_user(const struct nb_container *c, struct workload_user *u)
+ * for the uid (or the name); without one, HOME is / (/root for root) and the group 0. Read on
+ * the container's own file: getpwuid would also ask a host's nscd. */
+static int lookup_user(const struct nb_container *c, struct workload_user *u, struct nb_error *err)
 {
-	const char *home = c->uid == 0 ? "/root" : "/", *dir = NULL;
 	unsigned long long uid, gid;
+	char *field[7];
 	struct lines r;
 	bool found = false;
 	char *line;
 
 	u->uid = c->uid;
 	u->gid = c->gid == NB_GID_UNSET ? 0 : c->gid;
-	lines_open(&r, "/etc/passwd"); /* none: the defaults */
+	open_in_image(&r, "etc/passwd"); /* none: the defaults */
 	while (!found && (line = lines_next(&r)))
-		found = passwd_entry(line, &uid, &gid, &dir) && uid == c->uid;
+		found = split_fields(line, field, 7) && id_field(field[2], &uid) &&
+			id_field(field[3], &gid) &&
+			(c->user_name ? !strcmp(field[0], c->user_name) : uid == c->uid);
 	if (found) {
+		u->uid = (uid_t)uid;
 		if (c->gid == NB_GID_UNSET)
 			u->gid = (gid_t)gid;
-		if (dir[0])
-			home = dir;
 	}
-	if (asprintf(&u->home, "HOME=%s", home) < 0)
+	if (asprintf(&u->home, "HOME=%s",
+		     found && field[5][0] ? field[5]
+		     : u->uid == 0	  ? "/root"
+					  : "/") < 0)
 		u->home = NULL;
 	lines_close(&r);
-	return u->home ? 0 : -1;
+	if (!u->home)
+		return nb_fail_errno(err, "environment", NULL);
+	if (c->user_name && !found)
+		return nb_fail(err, ENOENT, "--user", c->user_name,
+			       "no such user in the image's /etc/passwd");
+	return lookup_groups(c, u, err);
 }
 
 /* Raw syscalls (0, or -1 with errno, as the libc calls): musl's setgroups, setgid and setuid
  * apply the change to every thread through __synccall (a signal per thread, semaphores: 2 KB
  * of the static binary), and this child has one thread. */
+#ifdef SYS_setgroups32 /* 32-bit arm: setgroups takes 16-bit ids, setgroups32 gid_t's */
+#define NB_SYS_SETGROUPS SYS_setgroups32
+#else
+#define NB_SYS_SETGROUPS SYS_setgroups
+#endif
 static int switch_user(const struct workload_user *u)
 {
+	/* the supplementary groups are --group-add's, else none; a user namespace that denies
+	 * setgroups(2) (EPERM) is fine only for root with none to add */
+	if (syscall(NB_SYS_SETGROUPS, (long)u->n_groups, u->groups) &&
+	    (errno != EPERM || u->n_groups || u->uid || u->gid))
+		return -1;
 	if (u->uid == 0 && u->gid == 0)
-		return syscall(SYS_setgroups, 0, NULL) && errno != EPERM ? -1 : 0;
-	if (syscall(SYS_setgroups, 0, NULL) || syscall(SYS_setgid, (unsigned long)u->gid) ||
+		return 0;
+	if (syscall(SYS_setgid, (unsigned long)u->gid) ||
 	    syscall(SYS_setuid, (unsigned long)u->uid))
 		return -1;
 	return 0;
@@ -211,7 +292,9 @@ int process_exec(const struct nb_container *c)
 	/* Whatever the caller ignored, the workload starts with every disposition default
 	 * (issue 28.1); the mask is emptied last, just before execve. */
 	init_default_signals();
-	if (lookup_user(c, &user) || !(env = build_env(c, &user)))
+	if (lookup_user(c, &user, &serr))
+		return nb_error_print(&serr), NB_EXIT_SETUP;
+	if (!(env = build_env(c, &user)))
 		return fail("environment", NULL, NB_EXIT_SETUP);
 	if (security_before_user(c, &serr))
 		return nb_error_print(&serr), NB_EXIT_SETUP;

@@ -9,6 +9,7 @@
 
 #include "mounts.h"
 #include "net.h"
+#include "sysctl.h"
 #include "validate.h"
 
 static int check_dir(const char *what, const char *path, struct nb_error *err)
@@ -179,5 +180,7 @@ int container_validate(const struct nb_container *c, struct nb_error *err)
 		rc = nb_fail(err, EINVAL, "--workdir", c->workdir, "must be an absolute path");
 	if (!rc)
 		rc = net_validate(c, err);
+	if (!rc)
+		rc = sysctl_validate(c, err);
 	return rc;
 }

@@ -86,7 +86,7 @@ FIXTURE_VARIANT_ADD(bad_input, no_command) {
 FIXTURE_VARIANT_ADD(bad_input, no_rootfs) {
 	.args = { "run", "--", "true" }, .says = "--rootfs" };
 FIXTURE_VARIANT_ADD(bad_input, bad_user) {
-	.args = { "run", "--rootfs", ROOTFS, "--user", "root", "--", "true" }, .says = "UID" };
+	.args = { "run", "--rootfs", ROOTFS, "--user", "root:x:y", "--", "true" }, .says = "UID" }; /* names are valid since issue 26 */
 FIXTURE_VARIANT_ADD(bad_input, bad_grace) {
 	.args = { "run", "--rootfs", ROOTFS, "--grace", "-1", "--", "true" }, .says = "--grace" };
 FIXTURE_VARIANT_ADD(bad_input, relative_workdir) {
