@@ -10,6 +10,7 @@
 
 #include "kselftest_harness.h"
 #include "lib.h"
+#include "../runtime/syscalls.h" /* the filter's name table for this architecture */
 
 #define OPTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
@@ -83,6 +84,37 @@ TEST_F(arch, policy_names_are_this_architectures)
 	EXPECT_EQ(125, r.status) TH_LOG("%s", r.err);
 	EXPECT_NE(NULL, strstr(r.err, ":2: unknown syscall 'open'")) TH_LOG("%s", r.err);
 #endif
+}
+
+/* The table gen-syscalls.sh made from this architecture's kernel headers has the C library's
+ * numbers for the same architecture, also for asm-generic's aliased names (fcntl, mmap, fstat
+ * are __NR3264_* on arm64). */
+static const char *table_name(long nr)
+{
+	const char *s = syscall_names;
+
+	if (nr < 0 || nr >= SYSCALL_NAMES_COUNT)
+		return "(out of the table)";
+	while (nr--)
+		s += strlen(s) + 1;
+	return s;
+}
+
+TEST(syscall_table_is_this_architectures)
+{
+	static const struct {
+		long nr;
+		const char *name;
+	} calls[] = {
+		{ SYS_openat, "openat" },   { SYS_clone, "clone" },
+		{ SYS_execve, "execve" },   { SYS_mknodat, "mknodat" },
+		{ SYS_seccomp, "seccomp" }, { SYS_getpid, "getpid" },
+		{ SYS_fcntl, "fcntl" },	    { SYS_mmap, "mmap" },
+		{ SYS_fstat, "fstat" },	    { SYS_pidfd_open, "pidfd_open" },
+	};
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		EXPECT_STREQ(calls[i].name, table_name(calls[i].nr));
 }
 
 TEST_HARNESS_MAIN
