@@ -22,7 +22,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # ARCHS: the architectures make check (and make deps) covers.
 ARCH    ?= x86_64
 ARCHS   ?= x86_64 aarch64
-KNOWN_ARCHS := x86_64 aarch64
+KNOWN_ARCHS := x86_64 aarch64 armv7
 ifeq ($(ARCH),x86_64)
 OUT      := $(BUILD)
 DEB_ARCH := amd64
@@ -43,8 +43,17 @@ ARCH_LDFLAGS := -Wl,-z,max-page-size=4096 -Wl,-z,norelro
 # aarch64's gcc makes unwind tables (20 KB of .eh_frame in nestbox) and kept frame pointers
 # (4 KB) even at -Os; nothing here unwinds.
 ARCH_CFLAGS  := -fno-unwind-tables -fomit-frame-pointer
+else ifeq ($(ARCH),armv7)
+# armv7-a, hard float, Thumb-2 (Debian's armhf): musl 1.2's 64-bit time_t and off_t on 32 bits.
+OUT      := $(BUILD)/armv7
+DEB_ARCH := armhf
+TRIPLE   := arm-linux-gnueabihf
+CC       := $(TRIPLE)-gcc -specs /usr/lib/arm-linux-musleabihf/musl-gcc.specs
+STRIP    := $(TRIPLE)-strip
+ARCH_LDFLAGS := -Wl,-z,max-page-size=4096 -Wl,-z,norelro
+ARCH_CFLAGS  := -fno-unwind-tables -fomit-frame-pointer
 else
-$(error nestbox: ARCH=$(ARCH): unknown architecture: one of $(KNOWN_ARCHS) (make deps ARCH=aarch64 installs the aarch64 cross toolchain))
+$(error nestbox: ARCH=$(ARCH): unknown architecture: one of $(KNOWN_ARCHS) (make deps ARCH=aarch64 or ARCH=armv7 installs its cross toolchain))
 endif
 UAPI    := $(OUT)/uapi
 ROOTFS  := $(OUT)/rootfs
@@ -57,6 +66,7 @@ BUILD     := $(OUT)
 # deps command line): a plain make deps installs none of them.
 DEPS_ARCHS := $(filter-out x86_64,$(sort $(if $(filter command line environment,$(origin ARCHS)),$(ARCHS)) $(ARCH)))
 CROSS_PKGS_aarch64 := gcc-aarch64-linux-gnu musl-dev:arm64 linux-libc-dev:arm64 qemu-system-arm
+CROSS_PKGS_armv7   := gcc-arm-linux-gnueabihf musl-dev:armhf linux-libc-dev:armhf qemu-system-arm
 $(foreach a,$(filter-out $(KNOWN_ARCHS),$(ARCHS)),$(error nestbox: ARCHS: $(a): unknown architecture: one of $(KNOWN_ARCHS)))
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2
@@ -106,6 +116,7 @@ deps: $(KSFT)/kselftest_harness.h $(DEPS_ARCHS:%=deps-%)
 # make deps ARCH=aarch64: Debian's cross gcc, the target's musl-dev and kernel headers (dpkg's
 # foreign architecture, added once), and QEMU for it; nothing when all of it is there.
 DEB_ARCH_aarch64 := arm64
+DEB_ARCH_armv7   := armhf
 .PHONY: $(KNOWN_ARCHS:%=deps-%)
 $(KNOWN_ARCHS:%=deps-%): deps-%:
 	@missing=$$(for p in $(CROSS_PKGS_$*); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -66,6 +66,20 @@
 #define ARG_LOW(n)   (offsetof(struct seccomp_data, args[n]))
 #define ARCH_OLD_REFUSALS
 #define ARCH_HAS_MKNOD 0
+#elif defined(__arm__) && defined(__ARM_EABI__) && !defined(__ARMEB__)
+/* armv7 (EABI, little endian): 32-bit arguments in the low half of each 64-bit args[n]; clone's
+ * flags first (CLONE_BACKWARDS). The old OABI has its own numbers and no AUDIT_ARCH_ARM. */
+#define SECCOMP_ARCH AUDIT_ARCH_ARM
+#define ARG_LOW(n)   (offsetof(struct seccomp_data, args[n]))
+#define ARCH_OLD_REFUSALS                                                  \
+	{ SYS_uselib, NEVER }, { SYS_ustat, NEVER }, { SYS_sysfs, NEVER }, \
+	    { __NR_clock_settime64, 25 }, { __NR_clock_adjtime64, 25 },
+#define ARCH_HAS_MKNOD	   1
+/* ARM's private calls sit above every numbered one (__ARM_NR_BASE 0x0f0000): musl sets its
+ * thread pointer with set_tls, the C library and JITs flush caches with cacheflush. Allowed
+ * before the ENOSYS cut, as Docker's profile allows breakpoint, cacheflush and set_tls. */
+#define ARCH_PRIVATE_FIRST 0x0f0001u /* __ARM_NR_breakpoint */
+#define ARCH_PRIVATE_LAST  0x0f0006u /* __ARM_NR_get_tls */
 #else
 #error "seccomp: add this architecture's AUDIT_ARCH, ARG_LOW and name table (gen-syscalls.sh)"
 #endif
@@ -104,9 +118,9 @@ static const struct {
 	{ SYS_perf_event_open, 38 },
 	{ SYS_open_by_handle_at, 2 },
 	{ SYS_acct, 20 },
-	{ SYS_settimeofday, 25 },
-	{ SYS_clock_settime, 25 },
-	{ SYS_clock_adjtime, 25 },
+	{ __NR_settimeofday, 25 }, /* the kernel's names: musl renames them where time_t grew */
+	{ __NR_clock_settime, 25 },
+	{ __NR_clock_adjtime, 25 },
 	{ SYS_quotactl, 21 },
 	{ __NR_quotactl_fd, 21 },
 	{ SYS_lookup_dcookie, 21 },
@@ -185,6 +199,12 @@ static void prologue(struct prog *p)
 #ifdef SECCOMP_X32_BIT
 	emit(p, BPF_JMP | BPF_JGE | BPF_K, SECCOMP_X32_BIT, 0, 1);
 	RET(p, RET_ERRNO(EPERM));
+#endif
+#ifdef ARCH_PRIVATE_FIRST
+	/* if (FIRST <= nr && nr <= LAST) allow; */
+	emit(p, BPF_JMP | BPF_JGE | BPF_K, ARCH_PRIVATE_FIRST, 0, 2);
+	emit(p, BPF_JMP | BPF_JGT | BPF_K, ARCH_PRIVATE_LAST, 1, 0);
+	RET(p, SECCOMP_RET_ALLOW);
 #endif
 	emit(p, BPF_JMP | BPF_JGT | BPF_K, SYSCALL_NR_MAX, 0, 1);
 	RET(p, RET_ERRNO(ENOSYS));

@@ -5,6 +5,8 @@
 #include "syscalls_x86_64.h"
 #elif defined(__aarch64__)
 #include "syscalls_aarch64.h"
+#elif defined(__arm__)
+#include "syscalls_armv7.h"
 #else
 #error "no syscall table for this architecture: sh runtime/gen-syscalls.sh > runtime/syscalls_ARCH.h"
 #endif
