@@ -24,8 +24,9 @@ names=$(echo '#include <asm/unistd.h>' | $CC -dM -E - |
 } | $CC -E -P - | sed -n 's/^nb_syscall \([a-z0-9_]*\) \([0-9 ()+]*\)$/\1 \2/p' |
 	while read -r name value; do # arm's are (__NR_SYSCALL_BASE + N): "(0 + 322)"
 		echo "$(($value)) $name"
-	done | sort -n |
+	done | sort -k1,1n -k2,2r | # of two names of a number the generic before arm_
 	awk 'BEGIN { n = 0; printf "static const char syscall_names[] =" }
+	     $1 < n { next } # a second name of a number (arm: sync_file_range2, arm_sync_file_range)
 	     { while (n < $1) { printf "\n\t\"\\0\""; n++ }
 	       printf "\n\t\"%s\\0\"", $2; n++; last = $2 }
 	     END { printf ";\n#define SYSCALL_NAMES_COUNT %d\n", n
