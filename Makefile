@@ -166,7 +166,7 @@ $(UAPI)/.stamp: | toolchain
 # --- binaries ------------------------------------------------------------------------------------
 # -z norelro: musl's static start-up never makes PT_GNU_RELRO read-only (checked in
 # /proc/self/maps), and the page alignment of its end padded the file by up to 4 KB.
-$(OUT)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile
+$(OUT)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h runtime/*.h) $(UAPI)/.stamp Makefile
 	$(CC) $(CFLAGS) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS) \
 		-Wl,-z,noseparate-code -Wl,-z,norelro
 
@@ -210,11 +210,11 @@ $(OUT)/.rootfs-stamp: rootfs/mkrootfs.sh $(filter-out /bin/busybox,$(BUSYBOX))
 .PHONY: tests
 tests: $(TEST_BIN) $(HELPER_BIN)
 
-$(OUT)/tests/%: tests/%.c $(TEST_LIB) $(wildcard tests/*.h) $(KSFT)/kselftest_harness.h $(UAPI)/.stamp
+$(OUT)/tests/%: tests/%.c $(TEST_LIB) $(wildcard tests/*.h runtime/*.h) $(KSFT)/kselftest_harness.h $(UAPI)/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(TCFLAGS) -o $@ $< $(TEST_LIB) $(LDFLAGS)
 
-$(OUT)/helpers/%: tests/helpers/%.c $(UAPI)/.stamp
+$(OUT)/helpers/%: tests/helpers/%.c $(wildcard runtime/syscalls*.h) $(UAPI)/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
@@ -224,7 +224,7 @@ $(OUT)/helpers/%: tests/helpers/%.c $(UAPI)/.stamp
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -fsanitize=address,undefined \
                -fno-sanitize-recover=all -isystem $(KSFT) -ffunction-sections -fdata-sections \
                -Wl,--gc-sections
-$(TOP_BUILD)/unit/%: tests/%.c $(RUNTIME_SRC) $(wildcard include/*.h) $(KSFT)/kselftest_harness.h
+$(TOP_BUILD)/unit/%: tests/%.c $(RUNTIME_SRC) $(wildcard include/*.h runtime/*.h) $(KSFT)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -DNB_UNIT_TEST -o $@ $< $(filter-out runtime/main.c,$(RUNTIME_SRC))
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Fetch Debian's newest cloud kernel of one series (6.1 or 6.12) for one architecture (DEB_ARCH:
-# amd64, the default, or arm64) with apt-get download, and cache under BUILD_DIR/kernels/VERSION/:
+# amd64, the default, or arm64; armhf: the armmp kernel) with apt-get download, and cache under BUILD_DIR/kernels/VERSION/:
 #   vmlinuz           the kernel
 #   modules/NAME.ko   overlay, veth, bridge, virtio_pci, virtio_console (results port) and their dependencies (.modinfo),
 #                     decompressed: busybox insmod and finit_module without MODULE_INIT_COMPRESSED_FILE
@@ -14,9 +14,12 @@ set -eu
 ver=${1:?usage: fetch-kernel.sh VERSION [BUILD_DIR]}
 build=${2:-build}
 arch=${DEB_ARCH:-amd64}
+# The flavour: Debian's cloud kernels for amd64 and arm64; armhf has none, its armmp kernel
+# boots QEMU's -M virt.
 case $arch in
-amd64 | arm64) ;;
-*) echo "fetch-kernel: no cloud kernel for DEB_ARCH '$arch' (amd64, arm64)" >&2; exit 2 ;;
+amd64 | arm64) flavour=cloud-$arch ;;
+armhf) flavour=armmp ;;
+*) echo "fetch-kernel: no kernel for DEB_ARCH '$arch' (amd64, arm64, armhf)" >&2; exit 2 ;;
 esac
 want_mods="overlay veth bridge virtio_pci virtio_console"
 # Taken but not loaded by every VM (modules.extra): the watchdog VM loads the one there is.
@@ -24,7 +27,7 @@ extra_mods="i6300esb softdog"
 
 available() {
 	apt-cache pkgnames linux-image- 2>/dev/null |
-		sed -n 's/^linux-image-\([0-9]*\.[0-9]*\)[.-].*-cloud-'"$arch"'\(-unsigned\)\{0,1\}$/\1/p' |
+		sed -n 's/^linux-image-\([0-9]*\.[0-9]*\)[.-].*-'"$flavour"'\(-unsigned\)\{0,1\}$/\1/p' |
 		sort -uV | tr '\n' ' '
 }
 
@@ -33,7 +36,7 @@ case $ver in
 esac
 re=$(echo "$ver" | sed 's/\./\\./g')
 pkg=$(apt-cache pkgnames linux-image- 2>/dev/null |
-	grep -E "^linux-image-$re[.-][0-9][^ ]*-cloud-$arch(-unsigned)?\$" |
+	grep -E "^linux-image-$re[.-][0-9][^ ]*-$flavour(-unsigned)?\$" | grep -v -- -rt- |
 	sed 's/-unsigned$//' | sort -uV | tail -n 1)
 if [ -z "$pkg" ]; then
 	echo "fetch-kernel: no Debian cloud kernel for '$ver'; versions that can be had: $(available)" >&2

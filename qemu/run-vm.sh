@@ -45,6 +45,11 @@ aarch64)
 	vm_exit="-semihosting-config enable=on,target=native,userspace=on"
 	wdog=
 	;;
+armv7)
+	machine="qemu-system-arm -M virt" console=ttyAMA0
+	vm_exit="-semihosting-config enable=on,target=native,userspace=on"
+	wdog=
+	;;
 *) echo "run-vm: unknown QEMU_ARCH '$arch'" >&2; exit 2 ;;
 esac
 

@@ -196,6 +196,16 @@ TEST_F(sec, seccomp_filter_by_default_off_on_request)
 #else
 #define ARCH_PRCTL_RULE ""
 #endif
+#ifdef SYS_mmap
+#define MMAP_RULE "mmap allow\n"
+#else
+#define MMAP_RULE "mmap2 allow\n" /* 32-bit arm */
+#endif
+#ifdef SYS_geteuid32
+#define GETEUID "geteuid32" /* 32-bit arm: musl's geteuid(); geteuid is the 16-bit one */
+#else
+#define GETEUID "geteuid"
+#endif
 
 /* Deny-list policy: mkdir refused with the errno the file names; the default filter lets it. */
 TEST_F(sec, seccomp_file_deny_list)
@@ -219,12 +229,12 @@ TEST_F(sec, seccomp_file_allow_list)
 	static const char base[] =
 	    "default ENOSYS\nexecve allow\n" ARCH_PRCTL_RULE
 	    "set_tid_address allow\nwrite allow\nwritev allow\nioctl allow\n"
-	    "exit_group allow\nexit allow\nbrk allow\nmmap allow\nmprotect allow\n";
+	    "exit_group allow\nexit allow\nbrk allow\n" MMAP_RULE "mprotect allow\n";
 	static struct nbt_result r;
 	char path[512], policy[1024];
 
 	snprintf(path, sizeof(path), "%s/allow", self->dir);
-	snprintf(policy, sizeof(policy), "%sgeteuid allow\n", base);
+	snprintf(policy, sizeof(policy), "%s" GETEUID " allow\n", base);
 	ASSERT_EQ(0, nbt_write_file(path, policy));
 	sec_run(&r, OPTS("--seccomp", path, "--no-init"), "exec /nbt/escape_try euid");
 	EXPECT_STREQ("euid: 0\n", r.out) TH_LOG("%s", r.err);

@@ -5,7 +5,8 @@
  *            needs ioperm(2).
  *   aarch64: Arm semihosting SYS_EXIT (QEMU -semihosting-config enable=on,userspace=on): HLT
  *            #0xf000 with w0 = 0x18 and x1 = { ADP_Stopped_ApplicationExit, status }; QEMU exits
- *            with the status, so the guest sends (CODE << 1) | 1 itself. */
+ *            with the status, so the guest sends (CODE << 1) | 1 itself.
+ *   armv7:   the same through SVC 0x123456 and SYS_EXIT_EXTENDED. */
 #include <stdio.h>
 #include <stdlib.h>
 #if defined(__x86_64__)
@@ -36,6 +37,21 @@ static void vm_exit(unsigned code)
 	/* Without semihosting for user space, HLT is an undefined instruction: SIGILL. */
 	__asm__ volatile("hlt #0xf000" : "+r"(op) : "r"(arg) : "memory");
 	fprintf(stderr, "guest-exit: semihosting SYS_EXIT returned (not a nestbox test VM)\n");
+}
+#elif defined(__arm__)
+#define SEMIHOSTING_SYS_EXIT_EXTENDED 0x20 /* A32's SYS_EXIT takes no status: the extended one */
+#define ADP_STOPPED_APPLICATION_EXIT  0x20026
+
+/* SVC 0x123456 is the A32 semihosting call (ARM state: Thumb's is SVC 0xab). */
+__attribute__((target("arm"), noinline)) static void vm_exit(unsigned code)
+{
+	unsigned long block[2] = { ADP_STOPPED_APPLICATION_EXIT, (code << 1) | 1 };
+	register unsigned long op __asm__("r0") = SEMIHOSTING_SYS_EXIT_EXTENDED;
+	register unsigned long arg __asm__("r1") = (unsigned long)block;
+
+	__asm__ volatile("svc #0x123456" : "+r"(op) : "r"(arg) : "memory");
+	fprintf(stderr,
+		"guest-exit: semihosting SYS_EXIT_EXTENDED returned (not a nestbox test VM)\n");
 }
 #else
 #error "guest-exit: no way to end a QEMU VM with a status on this architecture"
