@@ -8,5 +8,6 @@
 #elif defined(__arm__)
 #include "syscalls_armv7.h"
 #else
-#error "no syscall table for this architecture: sh runtime/gen-syscalls.sh > runtime/syscalls_ARCH.h"
+#error \
+    "no syscall table for this architecture: sh runtime/gen-syscalls.sh > runtime/syscalls_ARCH.h"
 #endif
