@@ -1,32 +1,87 @@
 # nestbox: one static musl runtime, one tiny static init, their kselftest suites and a busybox rootfs.
 #
 #   make            build/nestbox, build/nestbox-init, the tests and their helpers
-#   make deps       install what is missing (apt-get) and extract the kselftest harness
+#   make ARCH=aarch64   the same cross-built into build/aarch64/ (issue 24; x86_64 is the default)
+#   make deps       install what is missing (apt-get) and extract the kselftest harness;
+#                   make deps ARCH=aarch64 (or ARCHS="x86_64 aarch64") adds the cross toolchain
 #   make rootfs     build/rootfs from busybox-static
 #   make demo       run a busybox container that shows PID 1, its hostname and the overlay
 #   make test       native suite (root) ; make unit: sanitizer host build of the unit tests
-#   make check      everything CI runs
+#   make check      everything CI runs (the QEMU matrix for every architecture of ARCHS)
 #   make size       binary sizes against their budgets
 
-CC      := musl-gcc
 HOSTCC  := gcc
 BUILD   := build
-UAPI    := $(BUILD)/uapi
 KSFT    := $(BUILD)/kselftest
-ROOTFS  := $(BUILD)/rootfs
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# --- architecture --------------------------------------------------------------------------------
+# ARCH: the target. x86_64 builds into build/ itself (the paths the rest of the project uses);
+# another architecture into build/ARCH/ with Debian's cross gcc and that architecture's
+# musl-dev through its musl-gcc.specs, and linux-libc-dev:DEB_ARCH for the kernel headers.
+# ARCHS: the architectures make check (and make deps) covers.
+ARCH    ?= x86_64
+ARCHS   ?= x86_64 aarch64
+KNOWN_ARCHS := x86_64 aarch64 armv7
+ifeq ($(ARCH),x86_64)
+OUT      := $(BUILD)
+DEB_ARCH := amd64
+TRIPLE   := x86_64-linux-gnu
+CC       := musl-gcc
+STRIP    := strip
+else ifeq ($(ARCH),aarch64)
+OUT      := $(BUILD)/aarch64
+DEB_ARCH := arm64
+TRIPLE   := aarch64-linux-gnu
+CC       := $(TRIPLE)-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs
+STRIP    := $(TRIPLE)-strip
+# aarch64's ld aligns segments to 64 KiB pages, which pads nestbox-init to 65 KB: 4 KiB pages,
+# as Debian's arm64 kernels use (a 64 KiB-page kernel could not map these binaries). And
+# -z norelro for nestbox-init too (see $(OUT)/nestbox): ending the GOT on a page boundary
+# padded it by 3.5 KB, past its budget (17,464 bytes).
+ARCH_LDFLAGS := -Wl,-z,max-page-size=4096 -Wl,-z,norelro
+# aarch64's gcc makes unwind tables (20 KB of .eh_frame in nestbox) and kept frame pointers
+# (4 KB) even at -Os; nothing here unwinds.
+ARCH_CFLAGS  := -fno-unwind-tables -fomit-frame-pointer
+else ifeq ($(ARCH),armv7)
+# armv7-a, hard float, Thumb-2 (Debian's armhf): musl 1.2's 64-bit time_t and off_t on 32 bits.
+OUT      := $(BUILD)/armv7
+DEB_ARCH := armhf
+TRIPLE   := arm-linux-gnueabihf
+CC       := $(TRIPLE)-gcc -specs /usr/lib/arm-linux-musleabihf/musl-gcc.specs
+STRIP    := $(TRIPLE)-strip
+ARCH_LDFLAGS := -Wl,-z,max-page-size=4096 -Wl,-z,norelro
+ARCH_CFLAGS  := -fno-unwind-tables -fomit-frame-pointer
+else
+$(error nestbox: ARCH=$(ARCH): unknown architecture: one of $(KNOWN_ARCHS) (make deps ARCH=aarch64 or ARCH=armv7 installs its cross toolchain))
+endif
+UAPI    := $(OUT)/uapi
+ROOTFS  := $(OUT)/rootfs
+# From here on BUILD is the architecture's output directory, also for the make fragments
+# (qemu/, tests/*/): what every architecture shares (the harness, downloaded .debs) is under
+# TOP_BUILD.
+TOP_BUILD := $(BUILD)
+BUILD     := $(OUT)
+# The cross packages of every non-default architecture asked for (ARCH or ARCHS on the make
+# deps command line): a plain make deps installs none of them.
+DEPS_ARCHS := $(filter-out x86_64,$(sort $(if $(filter command line environment,$(origin ARCHS)),$(ARCHS)) $(ARCH)))
+CROSS_PKGS_aarch64 := gcc-aarch64-linux-gnu musl-dev:arm64 linux-libc-dev:arm64 qemu-system-arm
+CROSS_PKGS_armv7   := gcc-arm-linux-gnueabihf musl-dev:armhf linux-libc-dev:armhf qemu-system-arm
+$(foreach a,$(filter-out $(KNOWN_ARCHS),$(ARCHS)),$(error nestbox: ARCHS: $(a): unknown architecture: one of $(KNOWN_ARCHS)))
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2
 # -fno-pie: a -static link is not position-independent, and PIE code costs nestbox 3.5 KB.
 CFLAGS  := -std=gnu11 -Os $(WARN) -D_GNU_SOURCE -isystem $(UAPI) -Iinclude -fno-pie \
-           -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables
-LDFLAGS := -static -Wl,--gc-sections -s
+           -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables $(ARCH_CFLAGS)
+LDFLAGS := -static -Wl,--gc-sections -s $(ARCH_LDFLAGS)
 # Test programs: the harness trips -Wunused-parameter and -Wclobbered (setjmp) by itself, and
 # at -Os a failed ASSERT longjmps into a wrapper whose clobbered locals skip the fixture's
 # teardown (measured with musl-gcc): tests are built at -O0 so teardown always runs.
 TCFLAGS := $(CFLAGS) -O0 -Wno-unused-parameter -Wno-clobbered -isystem $(KSFT) -Itests
 
-# Budgets for the stripped static binaries (issue 3).
+# Budgets for the stripped static binaries (issue 3), the same on every architecture (issue 24);
+# make size ARCH=aarch64 names them aarch64/nestbox.
+SIZE_PREFIX := $(if $(filter x86_64,$(ARCH)),,$(ARCH)/)
 INIT_BUDGET    := 16384
 NESTBOX_BUDGET := 204800
 
@@ -36,33 +91,50 @@ TEST_SRC     := $(wildcard tests/test_*.c)
 TEST_LIB     := $(wildcard tests/lib*.c)
 HELPER_SRC   := $(wildcard tests/helpers/*.c)
 UNIT_SRC     := $(wildcard tests/unit_*.c)
-TEST_BIN     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
-HELPER_BIN   := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
-UNIT_BIN     := $(UNIT_SRC:tests/%.c=$(BUILD)/unit/%)
+TEST_BIN     := $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
+HELPER_BIN   := $(HELPER_SRC:tests/helpers/%.c=$(OUT)/helpers/%)
+UNIT_BIN     := $(UNIT_SRC:tests/%.c=$(TOP_BUILD)/unit/%)
 
 DEB_PKGS := musl-tools linux-libc-dev busybox-static file cpio xz-utils gcc make qemu-system-x86
 
 .PHONY: all deps toolchain rootfs demo test unit check size format clean
-all: $(BUILD)/nestbox $(BUILD)/nestbox-init tests
+all: $(OUT)/nestbox $(OUT)/nestbox-init tests
 
 # --- dependencies -------------------------------------------------------------------------------
 # apt-get only what dpkg does not already have; the harness comes from linux-source-6.12 (6.12's
 # harness times out with SIGALRM; newer ones need pidfd_open).
-deps: $(KSFT)/kselftest_harness.h
-	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# dpkg -s NAME is ambiguous once NAME:arm64 is installed too (linux-libc-dev): ask NAME:amd64 then.
+deps: $(KSFT)/kselftest_harness.h $(DEPS_ARCHS:%=deps-%)
+	@native=$$(dpkg --print-architecture); \
+	missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || \
+		dpkg -s $$p:$$native >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing$$(echo $$missing | sed 's/^/ /')"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# make deps ARCH=aarch64: Debian's cross gcc, the target's musl-dev and kernel headers (dpkg's
+# foreign architecture, added once), and QEMU for it; nothing when all of it is there.
+DEB_ARCH_aarch64 := arm64
+DEB_ARCH_armv7   := armhf
+.PHONY: $(KNOWN_ARCHS:%=deps-%)
+$(KNOWN_ARCHS:%=deps-%): deps-%:
+	@missing=$$(for p in $(CROSS_PKGS_$*); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: $*: installing$$(echo $$missing | sed 's/^/ /')"; \
+		dpkg --print-foreign-architectures | grep -qx $(DEB_ARCH_$*) || \
+			dpkg --add-architecture $(DEB_ARCH_$*); \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 $(KSFT)/kselftest_harness.h:
 	@dpkg -s musl-tools >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS); }
-	@mkdir -p $(BUILD)/deb $(KSFT)
-	@ls $(BUILD)/deb/linux-source-6.12_*.deb >/dev/null 2>&1 || \
-		(cd $(BUILD)/deb && apt-get download linux-source-6.12 >/dev/null 2>&1) || \
-		(apt-get update -qq && cd $(BUILD)/deb && apt-get download linux-source-6.12)
-	dpkg-deb --fsys-tarfile $$(ls $(BUILD)/deb/linux-source-6.12_*.deb | tail -n 1) | \
+	@mkdir -p $(TOP_BUILD)/deb $(KSFT)
+	@ls $(TOP_BUILD)/deb/linux-source-6.12_*.deb >/dev/null 2>&1 || \
+		(cd $(TOP_BUILD)/deb && apt-get download linux-source-6.12 >/dev/null 2>&1) || \
+		(apt-get update -qq && cd $(TOP_BUILD)/deb && apt-get download linux-source-6.12)
+	dpkg-deb --fsys-tarfile $$(ls $(TOP_BUILD)/deb/linux-source-6.12_*.deb | tail -n 1) | \
 		tar -xO ./usr/src/linux-source-6.12.tar.xz | \
 		tar -xJ -C $(KSFT) --strip-components=4 \
 		linux-source-6.12/tools/testing/selftests/kselftest_harness.h \
@@ -72,19 +144,23 @@ $(KSFT)/kselftest_harness.h:
 # "musl-gcc: No such file or directory" (issue 20.5). Every static build goes through
 # $(UAPI)/.stamp, whose order-only prerequisite this is; make deps needs none of it.
 .PHONY: toolchain
+# A cross build also needs the target's musl (the specs file CC names) and kernel headers.
+DEPS_HINT := make deps$(if $(filter x86_64,$(ARCH)),, ARCH=$(ARCH))
 toolchain:
-	@for t in $(CC) $(HOSTCC); do command -v $$t >/dev/null 2>&1 || \
-		{ echo "make: $$t not found: run make deps (it installs what is missing with apt-get)" >&2; \
+	@for t in $(firstword $(CC)) $(HOSTCC); do command -v $$t >/dev/null 2>&1 || \
+		{ echo "make: $$t not found: run $(DEPS_HINT) (it installs what is missing with apt-get)" >&2; \
 		  exit 1; }; done
-	@[ -e /usr/include/linux/types.h ] || \
-		{ echo "make: kernel headers (/usr/include/linux) not found: run make deps" >&2; exit 1; }
+	@for f in /usr/include/linux/types.h /usr/include/$(TRIPLE)/asm/unistd.h \
+		$(word 3,$(CC)); do [ -e $$f ] || \
+		{ echo "make: $(ARCH): $$f not found: run $(DEPS_HINT)" >&2; exit 1; }; done
 
-# musl-gcc's -nostdinc hides the kernel UAPI headers: show them through three links.
+# musl-gcc's -nostdinc hides the kernel UAPI headers: show them through three links (asm: the
+# target architecture's, from linux-libc-dev:DEB_ARCH).
 $(UAPI)/.stamp: | toolchain
 	@mkdir -p $(UAPI)
 	ln -sfn /usr/include/linux $(UAPI)/linux
 	ln -sfn /usr/include/asm-generic $(UAPI)/asm-generic
-	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(UAPI)/asm
+	ln -sfn /usr/include/$(TRIPLE)/asm $(UAPI)/asm
 	@touch $@
 
 # --- binaries ------------------------------------------------------------------------------------
@@ -98,40 +174,55 @@ OWN_PRINTF := -include include/format.h
 # mapped twice, read-only+exec and copy-on-write), and every byte saved shows.
 # --wrap=pthread_create: runtime/libc_lite.c's fork is _Fork, right only while nestbox has no
 # threads; a pthread_create call fails the link ("undefined reference to __wrap_pthread_create").
-$(BUILD)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(UAPI)/.stamp Makefile
+$(OUT)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h runtime/*.h) $(UAPI)/.stamp Makefile
 	$(CC) $(CFLAGS) $(OWN_PRINTF) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS) \
 		-Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=16 -Wl,--wrap=pthread_create
 
 # The linker's separate-code layout pads a 9 KB program to 17 KB (an empty main is 13 KB):
 # nestbox-init shares one page between code and read-only data to stay within 16 KiB.
-$(BUILD)/nestbox-init: init/main.c $(INIT_SRC) include/init.h include/version.h $(UAPI)/.stamp Makefile
+$(OUT)/nestbox-init: init/main.c $(INIT_SRC) include/init.h include/version.h $(UAPI)/.stamp Makefile
 	$(CC) $(CFLAGS) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ init/main.c $(INIT_SRC) $(LDFLAGS) -Wl,-z,noseparate-code
 
-size: $(BUILD)/nestbox $(BUILD)/nestbox-init
+size: $(OUT)/nestbox $(OUT)/nestbox-init
 	@for b in nestbox-init:$(INIT_BUDGET) nestbox:$(NESTBOX_BUDGET); do \
-		f=$(BUILD)/$${b%%:*}; max=$${b##*:}; strip -o $(BUILD)/.size.tmp $$f; \
-		n=$$(stat -c %s $(BUILD)/.size.tmp); rm -f $(BUILD)/.size.tmp; \
-		printf '%-14s %7d bytes stripped (budget %d)%s\n' $${b%%:*} $$n $$max \
+		f=$(OUT)/$${b%%:*}; max=$${b##*:}; $(STRIP) -o $(OUT)/.size.tmp $$f; \
+		n=$$(stat -c %s $(OUT)/.size.tmp); rm -f $(OUT)/.size.tmp; \
+		printf '%-14s %7d bytes stripped (budget %d)%s\n' $(SIZE_PREFIX)$${b%%:*} $$n $$max \
 			"$$( [ $$n -le $$max ] || echo '  OVER BUDGET')"; \
 		[ $$n -le $$max ] || exit 1; \
 	done
-	@$(MAKE) --no-print-directory image-size
+	@$(if $(filter x86_64,$(ARCH)),$(MAKE) --no-print-directory image-size,:)
 
 # --- rootfs --------------------------------------------------------------------------------------
-rootfs: $(BUILD)/.rootfs-stamp
-$(BUILD)/.rootfs-stamp: rootfs/mkrootfs.sh
-	sh rootfs/mkrootfs.sh $(ROOTFS)
+# The rootfs's busybox: the host's for x86_64, else Debian's busybox-static:DEB_ARCH, fetched
+# with apt-get download (it cannot be installed beside the host's) and unpacked.
+ifeq ($(ARCH),x86_64)
+BUSYBOX := /bin/busybox
+else
+BUSYBOX := $(OUT)/busybox
+$(BUSYBOX):
+	@mkdir -p $(TOP_BUILD)/deb $(@D)
+	@ls $(TOP_BUILD)/deb/busybox-static_*_$(DEB_ARCH).deb >/dev/null 2>&1 || \
+		(cd $(TOP_BUILD)/deb && apt-get download busybox-static:$(DEB_ARCH) >/dev/null) || \
+		(apt-get update -qq && cd $(TOP_BUILD)/deb && apt-get download busybox-static:$(DEB_ARCH))
+	dpkg-deb --fsys-tarfile $$(ls $(TOP_BUILD)/deb/busybox-static_*_$(DEB_ARCH).deb | tail -n 1) | \
+		tar -xO ./bin/busybox >$@.tmp
+	@chmod 755 $@.tmp && mv $@.tmp $@
+endif
+rootfs: $(OUT)/.rootfs-stamp
+$(OUT)/.rootfs-stamp: rootfs/mkrootfs.sh $(filter-out /bin/busybox,$(BUSYBOX))
+	BUSYBOX=$(BUSYBOX) sh rootfs/mkrootfs.sh $(ROOTFS)
 	@touch $@
 
 # --- tests ---------------------------------------------------------------------------------------
 .PHONY: tests
 tests: $(TEST_BIN) $(HELPER_BIN)
 
-$(BUILD)/tests/%: tests/%.c $(TEST_LIB) $(wildcard tests/*.h) $(KSFT)/kselftest_harness.h $(UAPI)/.stamp
+$(OUT)/tests/%: tests/%.c $(TEST_LIB) $(wildcard tests/*.h runtime/*.h) $(KSFT)/kselftest_harness.h $(UAPI)/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(TCFLAGS) -o $@ $< $(TEST_LIB) $(LDFLAGS)
 
-$(BUILD)/helpers/%: tests/helpers/%.c $(UAPI)/.stamp
+$(OUT)/helpers/%: tests/helpers/%.c $(wildcard runtime/syscalls*.h) $(UAPI)/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
@@ -141,7 +232,7 @@ $(BUILD)/helpers/%: tests/helpers/%.c $(UAPI)/.stamp
 UNIT_CFLAGS := -std=gnu11 -g -O1 $(WARN) -D_GNU_SOURCE -Iinclude -fsanitize=address,undefined \
                -fno-sanitize-recover=all -isystem $(KSFT) -ffunction-sections -fdata-sections \
                -Wl,--gc-sections
-$(BUILD)/unit/%: tests/%.c $(RUNTIME_SRC) $(wildcard include/*.h) $(KSFT)/kselftest_harness.h
+$(TOP_BUILD)/unit/%: tests/%.c $(RUNTIME_SRC) $(wildcard include/*.h runtime/*.h) $(KSFT)/kselftest_harness.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(UNIT_CFLAGS) -DNB_UNIT_TEST -o $@ $< $(filter-out runtime/main.c,$(RUNTIME_SRC))
 
@@ -152,9 +243,10 @@ test: all rootfs
 	@sh tests/run.sh $(UNIT_BIN:%=) $(TEST_BIN)
 
 # The native suites, the images, then the same binaries inside QEMU VMs over the kernel matrix;
+# then each other architecture of ARCHS: its sizes and its QEMU matrix (issue 24).
 # tests/check.sh ends with one line totalling them all.
-check: deps all rootfs size $(UNIT_BIN)
-	@sh tests/check.sh "$(UNIT_BIN) $(TEST_BIN)"
+check: deps $(patsubst %,deps-%,$(filter-out x86_64,$(ARCHS))) all rootfs size $(UNIT_BIN)
+	@ARCHS="$(ARCHS)" sh tests/check.sh "$(UNIT_BIN) $(TEST_BIN)"
 
 demo: deps all rootfs
 	@sh rootfs/demo.sh $(BUILD)/nestbox $(ROOTFS)

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -61,5 +62,16 @@ int init_supervise(pid_t workload, const struct init_config *cfg);
 /* Entry point shared by nestbox-init and `nestbox init`: parses
  * [-g] [-s] [-v] [--grace SECONDS] [--] CMD [ARG...] (or --help, --version) and runs. prog names the tool in messages. */
 int init_main(const char *prog, int argc, char **argv);
+
+/* The two raw syscalls of the reaper that take a struct timespec. A 32-bit architecture with
+ * musl 1.2's 64-bit time_t (armv7) must use the *_time64 calls, whose timespec is the C
+ * library's; the old numbers there take a 32-bit one. */
+#ifdef SYS_clock_gettime64
+#define INIT_NR_CLOCK_GETTIME SYS_clock_gettime64
+#define INIT_NR_SIGTIMEDWAIT  SYS_rt_sigtimedwait_time64
+#else
+#define INIT_NR_CLOCK_GETTIME SYS_clock_gettime
+#define INIT_NR_SIGTIMEDWAIT  SYS_rt_sigtimedwait
+#endif
 
 #endif

@@ -22,6 +22,8 @@
 #define REAPER_AUDIT_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
 #define REAPER_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__arm__) && defined(__ARM_EABI__) && !defined(__ARMEB__)
+#define REAPER_AUDIT_ARCH AUDIT_ARCH_ARM
 #endif
 
 #define CAPS_KEPT (1ULL << CAP_KILL)
@@ -30,9 +32,21 @@
 /* What init_supervise and shutdown_remaining call after init_harden, and the way out
  * (exit_group from _exit, rt_sigreturn/restart_syscall from the kernel's own signal paths). */
 static const unsigned short reaper_syscalls[] = {
-	SYS_rt_sigtimedwait, SYS_rt_sigprocmask, SYS_wait4, SYS_kill,	      SYS_openat,
-	SYS_getdents64,	     SYS_read,		 SYS_write, SYS_close,	      SYS_clock_gettime,
-	SYS_getpid,	     SYS_exit_group,	 SYS_exit,  SYS_rt_sigreturn, SYS_restart_syscall,
+	INIT_NR_SIGTIMEDWAIT,
+	SYS_rt_sigprocmask,
+	SYS_wait4,
+	SYS_kill,
+	SYS_openat,
+	SYS_getdents64,
+	SYS_read,
+	SYS_write,
+	SYS_close,
+	INIT_NR_CLOCK_GETTIME,
+	SYS_getpid,
+	SYS_exit_group,
+	SYS_exit,
+	SYS_rt_sigreturn,
+	SYS_restart_syscall,
 };
 #define N_SYSCALLS (sizeof(reaper_syscalls) / sizeof(reaper_syscalls[0]))
 

@@ -45,7 +45,7 @@ static int ksigaction(int sig, const struct ksigaction *act, struct ksigaction *
 
 static void monotonic_now(struct timespec *ts)
 {
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, ts);
+	syscall(INIT_NR_CLOCK_GETTIME, CLOCK_MONOTONIC, ts);
 }
 
 static unsigned long long sig_bit(int sig)
@@ -65,7 +65,7 @@ void init_signal_set(sigset_t *set)
 
 int init_wait_signal(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
 {
-	return (int)syscall(SYS_rt_sigtimedwait, set, info, timeout, KERNEL_SIGSET_SIZE);
+	return (int)syscall(INIT_NR_SIGTIMEDWAIT, set, info, timeout, KERNEL_SIGSET_SIZE);
 }
 
 /* sigaction(2): SIG_IGN survives fork and execve; a handler becomes SIG_DFL at execve. Every

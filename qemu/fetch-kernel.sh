@@ -1,6 +1,6 @@
 #!/bin/sh
-# Fetch Debian's newest cloud kernel of one series (6.1 or 6.12) for amd64 with apt-get download,
-# and cache under build/kernels/VERSION/:
+# Fetch Debian's newest cloud kernel of one series (6.1 or 6.12) for one architecture (DEB_ARCH:
+# amd64, the default, or arm64; armhf: the armmp kernel) with apt-get download, and cache under BUILD_DIR/kernels/VERSION/:
 #   vmlinuz           the kernel
 #   modules/NAME.ko   overlay, veth, bridge, virtio_pci, virtio_console (results port) and their dependencies (.modinfo),
 #                     decompressed: busybox insmod and finit_module without MODULE_INIT_COMPRESSED_FILE
@@ -13,13 +13,21 @@
 set -eu
 ver=${1:?usage: fetch-kernel.sh VERSION [BUILD_DIR]}
 build=${2:-build}
+arch=${DEB_ARCH:-amd64}
+# The flavour: Debian's cloud kernels for amd64 and arm64; armhf has none, its armmp kernel
+# boots QEMU's -M virt.
+case $arch in
+amd64 | arm64) flavour=cloud-$arch ;;
+armhf) flavour=armmp ;;
+*) echo "fetch-kernel: no kernel for DEB_ARCH '$arch' (amd64, arm64, armhf)" >&2; exit 2 ;;
+esac
 want_mods="overlay veth bridge virtio_pci virtio_console"
 # Taken but not loaded by every VM (modules.extra): the watchdog VM loads the one there is.
 extra_mods="i6300esb softdog"
 
 available() {
 	apt-cache pkgnames linux-image- 2>/dev/null |
-		sed -n 's/^linux-image-\([0-9]*\.[0-9]*\)[.-].*-cloud-amd64\(-unsigned\)\{0,1\}$/\1/p' |
+		sed -n 's/^linux-image-\([0-9]*\.[0-9]*\)[.-].*-'"$flavour"'\(-unsigned\)\{0,1\}$/\1/p' |
 		sort -uV | tr '\n' ' '
 }
 
@@ -28,7 +36,7 @@ case $ver in
 esac
 re=$(echo "$ver" | sed 's/\./\\./g')
 pkg=$(apt-cache pkgnames linux-image- 2>/dev/null |
-	grep -E "^linux-image-$re[.-][0-9][^ ]*-cloud-amd64(-unsigned)?\$" |
+	grep -E "^linux-image-$re[.-][0-9][^ ]*-$flavour(-unsigned)?\$" | grep -v -- -rt- |
 	sed 's/-unsigned$//' | sort -uV | tail -n 1)
 if [ -z "$pkg" ]; then
 	echo "fetch-kernel: no Debian cloud kernel for '$ver'; versions that can be had: $(available)" >&2
@@ -59,6 +67,10 @@ rm -rf "$tmp" "$dir"
 mkdir -p "$tmp" "$dir/modules"
 dpkg-deb -x "$deb" "$tmp"
 cp "$(ls "$tmp"/boot/vmlinuz-* | head -n 1)" "$dir/vmlinuz"
+# arm64's vmlinuz is a gzip'd Image: QEMU 7.2's -kernel does not unpack it for -M virt.
+if [ "$(head -c 2 "$dir/vmlinuz" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
+	gzip -dc "$dir/vmlinuz" >"$dir/Image" && mv "$dir/Image" "$dir/vmlinuz"
+fi
 moddir=$(ls -d "$tmp"/lib/modules/* | head -n 1)
 
 # The .deb has no modules.dep (depmod makes it at install time, and kmod may not be here): take

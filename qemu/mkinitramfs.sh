@@ -3,7 +3,7 @@
 #   /init                   nestbox (boot mode as PID 1); /bin/nestbox links to it
 #   /bin/busybox + links    the VM's userland
 #   /nestbox/rootfs         the busybox test rootfs (make rootfs)
-#   /nestbox/tests, helpers, nestbox-init, run.sh   the native suite
+#   /nestbox/tests, helpers, nestbox-init, run.sh   the native suite (QEMU_TESTS: a subset)
 #   /nestbox/qemu           the guest scripts and guest-exit
 #   /lib/modules/*.ko       the kernel's modules (fetch-kernel.sh)
 #   /etc/nestbox/boot.conf  loads the modules, runs the suite; boot-mode.conf: the boot-mode VM;
@@ -16,9 +16,13 @@ kdir=${1:?usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz [NESTBOX]}
 out=${2:?usage: mkinitramfs.sh KERNEL_DIR OUT.cpio.gz [NESTBOX]}
 nestbox=${3:-build/nestbox}
 build=${BUILD:-build}
+# BUSYBOX: the VM's userland, the target architecture's busybox-static (make ARCH=...); its
+# applet list from the host's (the same Debian package) when it cannot run here.
+busybox=${BUSYBOX:-/bin/busybox}
+case $busybox in /*) ;; *) busybox=$PWD/$busybox ;; esac
 
 for f in "$nestbox" "$build/nestbox-init" "$build/rootfs/bin/busybox" "$build/qemu/guest-exit" \
-	"$kdir/modules.load" /bin/busybox; do
+	"$kdir/modules.load" "$busybox"; do
 	[ -e "$f" ] || { echo "mkinitramfs: $f missing" >&2; exit 1; }
 done
 root=$out.d
@@ -32,8 +36,8 @@ trap 'rm -rf "$root"' EXIT
 	chmod 1777 tmp
 	# The kernel opens /dev/console for init only when the initramfs has the node.
 	mknod -m 600 dev/console c 5 1
-	cp /bin/busybox bin/busybox
-	for applet in $(bin/busybox --list-full); do
+	cp "$busybox" bin/busybox
+	for applet in $(bin/busybox --list-full 2>/dev/null || /bin/busybox --list-full); do
 		[ "$applet" = bin/busybox ] || ln -sf /bin/busybox "$applet"
 	done
 )
@@ -45,7 +49,11 @@ rm -f "$root/nestbox/rootfs/.stamp"
 cp "$build/rootfs/etc/passwd" "$build/rootfs/etc/group" "$root/etc/"
 cp "$build/nestbox-init" "$root/nestbox/"
 cp tests/run.sh "$root/nestbox/run.sh"
+# QEMU_TESTS: the test binaries to take (names, e.g. "test_run test_arch"); empty: all of them.
+# QEMU_EXCLUDE: test names the suite VM leaves out (suite.sh passes them to run.sh).
+echo "${QEMU_EXCLUDE:-}" >"$root/nestbox/exclude"
 for t in "$build"/tests/test_*; do
+	case " ${QEMU_TESTS:-${t##*/}} " in *" ${t##*/} "*) ;; *) continue ;; esac
 	[ -x "$t" ] && cp "$t" "$root/nestbox/tests/"
 done
 for h in "$build"/helpers/*; do

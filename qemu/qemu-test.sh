@@ -9,6 +9,9 @@ dir=$build/qemu
 [ $# -gt 0 ] || { echo "usage: qemu-test.sh KERNEL..." >&2; exit 2; }
 first=$1
 
+arch=${QEMU_ARCH:-x86_64}
+# Another architecture's guest runs under TCG only.
+[ "$arch" = x86_64 ] || ACCEL=${ACCEL:-tcg}
 # KVM only when a short probe boot shows it works (FACTS: here it fails, then hangs); cached.
 if [ -z "${ACCEL:-}" ]; then
 	if [ ! -s "$dir/accel" ]; then
@@ -22,8 +25,8 @@ if [ -z "${ACCEL:-}" ]; then
 	fi
 	ACCEL=$(cat "$dir/accel")
 fi
-export ACCEL BUILD="$build"
-echo "qemu-test: kernels $*; accel $ACCEL (cached in $dir/accel; rm it to probe again)"
+export ACCEL BUILD="$build" QEMU_ARCH="$arch"
+echo "qemu-test: $arch, kernels $*; accel $ACCEL (x86_64: cached in $dir/accel; rm it to probe again)"
 
 t0=$(date +%s)
 jobs=${QEMU_JOBS:-2} running=0
@@ -44,7 +47,7 @@ wait
 total=$(($(date +%s) - t0))
 
 echo
-printf '%-7s %-6s %7s %7s %8s %8s %8s  %s\n' kernel vm passed failed skipped boot wall result
+printf '%-8s %-7s %-8s %7s %7s %8s %8s %8s  %s\n' arch kernel vm passed failed skipped boot wall result
 rc=0 tp=0 tf=0 ts=0
 for k in "$@"; do
 	for mode in suite boot watchdog; do
@@ -56,13 +59,13 @@ for k in "$@"; do
 		fi
 		[ "$boot" = - ] || boot="${boot}s"
 		[ "$wall" = - ] || wall="${wall}s"
-		printf '%-7s %-6s %7s %7s %8s %8s %8s  %s\n' "$k" "$mode" "$p" "$f" "$sk" "$boot" \
+		printf '%-8s %-7s %-8s %7s %7s %8s %8s %8s  %s\n' "$arch" "$k" "$mode" "$p" "$f" "$sk" "$boot" \
 			"$wall" "$verdict${reason:+ ($reason)}"
 		tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + sk))
 		[ "$verdict" = PASS ] || rc=1
 	done
 done
-printf '%-7s %-6s %7s %7s %8s %8s %8s  %s\n' total "" $tp $tf $ts "" "${total}s" \
+printf '%-8s %-7s %-8s %7s %7s %8s %8s %8s  %s\n' "$arch" total "" $tp $tf $ts "" "${total}s" \
 	"$([ $rc -eq 0 ] && echo PASS || echo FAIL)"
 echo "logs: $dir/KERNEL/{suite,boot,watchdog}.{console,results,host}"
 echo "$tp passed, $tf failed, $ts skipped"

@@ -12,7 +12,9 @@
 #        the watchdog resets the VM (QEMU exits before the timeout, no power off, no panic).
 # Writes OUT_PREFIX.console, .results (TAP from the VM), .host (host-side TAP) and .summary
 # ("passed failed skipped boot_s wall_s verdict reason"). Env: LABEL, VM_TIMEOUT (s, 180),
-# VM_CPUS (1), VM_MEM (MiB, 1024), ACCEL (kvm|tcg, else probed once and cached).
+# VM_CPUS (1), VM_MEM (MiB, 1024), ACCEL (kvm|tcg, else probed once and cached), QEMU_ARCH
+# (x86_64: qemu-system-x86_64 -M pc; aarch64: qemu-system-aarch64 -M virt -cpu max, TCG only,
+# guest-exit through semihosting, the softdog for the watchdog VM).
 set -u
 mode=${1:?usage: run-vm.sh suite|boot|probe-kvm KERNEL_DIR INITRAMFS OUT_PREFIX}
 kdir=${2:?} initrd=${3:?} out=${4:?}
@@ -28,20 +30,40 @@ probe-kvm) conf=/etc/nestbox/probe.conf ;;
 *) echo "run-vm: unknown mode '$mode'" >&2; exit 2 ;;
 esac
 
-wdog=
-[ "$mode" = watchdog ] && wdog="-device i6300esb -watchdog-action reset"
+arch=${QEMU_ARCH:-x86_64}
+case $arch in
+x86_64)
+	machine="qemu-system-x86_64 -M pc" console=ttyS0
+	vm_exit="-device isa-debug-exit,iobase=0xf4,iosize=0x04"
+	wdog=
+	[ "$mode" = watchdog ] && wdog="-device i6300esb -watchdog-action reset"
+	;;
+aarch64)
+	# virt has no watchdog QEMU emulates for Linux here: the watchdog VM uses the softdog,
+	# whose reset ends QEMU through -no-reboot.
+	machine="qemu-system-aarch64 -M virt" console=ttyAMA0
+	vm_exit="-semihosting-config enable=on,target=native,userspace=on"
+	wdog=
+	;;
+armv7)
+	machine="qemu-system-arm -M virt" console=ttyAMA0
+	vm_exit="-semihosting-config enable=on,target=native,userspace=on"
+	wdog=
+	;;
+*) echo "run-vm: unknown QEMU_ARCH '$arch'" >&2; exit 2 ;;
+esac
 
 qemu() { # qemu ACCEL TIMEOUT: boot the VM, no network device, console and results to files
 	rm -f "$out.console" "$out.results"
 	: >"$out.results"
 	cpu=max
 	[ "$1" = kvm ] && cpu=host
-	timeout -k 5 "$2" qemu-system-x86_64 -nodefaults -M pc -accel "$1" -cpu $cpu \
+	timeout -k 5 "$2" $machine -nodefaults -accel "$1" -cpu $cpu \
 		-m "${VM_MEM:-1024}" -smp "${VM_CPUS:-1}" -nic none -no-reboot \
 		-display none -monitor none -serial "file:$out.console" \
 		-kernel "$kdir/vmlinuz" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 loglevel=4 nestbox.conf=$conf" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 $wdog \
+		-append "console=$console panic=-1 loglevel=4 nestbox.conf=$conf" \
+		$vm_exit $wdog \
 		-device virtio-serial-pci \
 		-chardev "file,id=results,path=$out.results" \
 		-device virtserialport,chardev=results,name=results </dev/null
@@ -122,7 +144,7 @@ elif [ "$mode" = suite ]; then
 	want=3
 	[ "$st" = pass ] && want=1
 	if [ $rc -ne $want ]; then
-		verdict=FAIL reason="status=$st but QEMU exited $rc (isa-debug-exit wants $want)"
+		verdict=FAIL reason="status=$st but QEMU exited $rc (guest-exit wants $want)"
 	fi
 	check "no kernel panic" no_panic
 elif [ "$mode" = watchdog ]; then

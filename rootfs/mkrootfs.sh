@@ -3,8 +3,12 @@
 # a minimal /etc, and the empty mount points the runtime fills (/proc /sys /dev /tmp).
 set -eu
 dest=${1:?usage: mkrootfs.sh DEST}
-busybox=/bin/busybox
+# BUSYBOX: another architecture's busybox-static (make ARCH=...); its applet list comes from the
+# host's, the same Debian package, when the target's binary cannot run here.
+busybox=${BUSYBOX:-/bin/busybox}
 [ -x "$busybox" ] || { echo "mkrootfs: $busybox missing: run make deps (busybox-static)" >&2; exit 1; }
+case $busybox in /*) ;; *) busybox=$PWD/$busybox ;; esac
+applets() { "$busybox" --list-full 2>/dev/null || /bin/busybox --list-full; }
 
 rm -rf "$dest"
 mkdir -p "$dest"
@@ -13,7 +17,7 @@ mkdir -p bin sbin usr/bin usr/sbin etc root proc sys dev tmp var/tmp mnt run
 chmod 1777 tmp var/tmp
 chmod 700 root
 cp "$busybox" bin/busybox
-for applet in $(bin/busybox --list-full); do
+for applet in $(applets); do
 	[ "$applet" = bin/busybox ] && continue
 	mkdir -p "$(dirname "$applet")"
 	ln -sf /bin/busybox "$applet"

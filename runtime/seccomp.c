@@ -53,10 +53,38 @@
 /* Low 32 bits of argument n in struct seccomp_data (little endian). clone's flags are its
  * argument 0 here (s390 swaps clone's first two arguments). */
 #define ARG_LOW(n) (offsetof(struct seccomp_data, args[n]))
-#include "syscalls_x86_64.h" /* runtime/gen-syscalls.sh */
+/* Syscalls of the old x86 table that Docker refuses; the generic table (arm64) never had them. */
+#define ARCH_OLD_REFUSALS                                                                      \
+	{ SYS_create_module, 16 }, { SYS_get_kernel_syms, 16 }, { SYS_query_module, 16 },      \
+	    { SYS_iopl, 17 }, { SYS_ioperm, 17 }, { SYS_uselib, NEVER }, { SYS_ustat, NEVER }, \
+	    { SYS_sysfs, NEVER },
+#define ARCH_HAS_MKNOD 1 /* the generic table has only mknodat */
+#elif defined(__aarch64__)
+/* A 32-bit (compat arm32) task's calls come with AUDIT_ARCH_ARM and arm's numbers: the arch
+ * check kills them, as it kills i386 calls on x86_64. No x32-like ABI shares AARCH64's arch. */
+#define SECCOMP_ARCH AUDIT_ARCH_AARCH64
+/* Little endian, and clone's flags are argument 0 (CLONE_BACKWARDS keeps them first). */
+#define ARG_LOW(n)   (offsetof(struct seccomp_data, args[n]))
+#define ARCH_OLD_REFUSALS
+#define ARCH_HAS_MKNOD 0
+#elif defined(__arm__) && defined(__ARM_EABI__) && !defined(__ARMEB__)
+/* armv7 (EABI, little endian): 32-bit arguments in the low half of each 64-bit args[n]; clone's
+ * flags first (CLONE_BACKWARDS). The old OABI has its own numbers and no AUDIT_ARCH_ARM. */
+#define SECCOMP_ARCH AUDIT_ARCH_ARM
+#define ARG_LOW(n)   (offsetof(struct seccomp_data, args[n]))
+#define ARCH_OLD_REFUSALS                                                  \
+	{ SYS_uselib, NEVER }, { SYS_ustat, NEVER }, { SYS_sysfs, NEVER }, \
+	    { __NR_clock_settime64, 25 }, { __NR_clock_adjtime64, 25 },
+#define ARCH_HAS_MKNOD	   1
+/* ARM's private calls sit above every numbered one (__ARM_NR_BASE 0x0f0000): musl sets its
+ * thread pointer with set_tls, the C library and JITs flush caches with cacheflush. Allowed
+ * before the ENOSYS cut, as Docker's profile allows breakpoint, cacheflush and set_tls. */
+#define ARCH_PRIVATE_FIRST 0x0f0001u /* __ARM_NR_breakpoint */
+#define ARCH_PRIVATE_LAST  0x0f0006u /* __ARM_NR_get_tls */
 #else
 #error "seccomp: add this architecture's AUDIT_ARCH, ARG_LOW and name table (gen-syscalls.sh)"
 #endif
+#include "syscalls.h" /* this architecture's names, SYSCALL_NR_MAX (runtime/gen-syscalls.sh) */
 /* The SYS_* numbers below come from the C library's <sys/syscall.h> for the target, the few it
  * is too old for from the kernel's <asm/unistd.h> (__NR_*). */
 /* ============================================================================================ */
@@ -82,9 +110,6 @@ static const struct {
 	{ SYS_init_module, 16 },
 	{ SYS_finit_module, 16 },
 	{ SYS_delete_module, 16 },
-	{ SYS_create_module, 16 },
-	{ SYS_get_kernel_syms, 16 },
-	{ SYS_query_module, 16 },
 	{ SYS_swapon, 21 },
 	{ SYS_swapoff, 21 },
 	{ SYS_keyctl, NEVER },
@@ -93,12 +118,10 @@ static const struct {
 	{ SYS_bpf, 21 },
 	{ SYS_perf_event_open, 38 },
 	{ SYS_open_by_handle_at, 2 },
-	{ SYS_iopl, 17 },
-	{ SYS_ioperm, 17 },
 	{ SYS_acct, 20 },
-	{ SYS_settimeofday, 25 },
-	{ SYS_clock_settime, 25 },
-	{ SYS_clock_adjtime, 25 },
+	{ __NR_settimeofday, 25 }, /* the kernel's names: musl renames them where time_t grew */
+	{ __NR_clock_settime, 25 },
+	{ __NR_clock_adjtime, 25 },
 	{ SYS_quotactl, 21 },
 	{ __NR_quotactl_fd, 21 },
 	{ SYS_lookup_dcookie, 21 },
@@ -107,9 +130,6 @@ static const struct {
 	{ SYS_setns, 21 },
 	{ SYS_syslog, 34 },
 	{ SYS_vhangup, 26 },
-	{ SYS_uselib, NEVER },
-	{ SYS_ustat, NEVER },
-	{ SYS_sysfs, NEVER },
 	{ SYS_nfsservctl, NEVER },
 	{ SYS_io_uring_setup, NEVER },
 	{ SYS_io_uring_enter, NEVER },
@@ -140,6 +160,7 @@ static const struct {
 	{ SYS_migrate_pages, CAP_SYS_NICE },
 	{ SYS_move_pages, CAP_SYS_NICE },
 	{ __NR_set_mempolicy_home_node, CAP_SYS_NICE },
+	ARCH_OLD_REFUSALS
 };
 
 /* personality(2) values Docker allows: PER_LINUX, PER_LINUX32, UNAME26, both, and the query. */
@@ -176,8 +197,16 @@ static void prologue(struct prog *p)
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 1, 0);
 	RET(p, SECCOMP_RET_KILL_PROCESS);
 	LD(p, offsetof(struct seccomp_data, nr));
+#ifdef SECCOMP_X32_BIT
 	emit(p, BPF_JMP | BPF_JGE | BPF_K, SECCOMP_X32_BIT, 0, 1);
 	RET(p, RET_ERRNO(EPERM));
+#endif
+#ifdef ARCH_PRIVATE_FIRST
+	/* if (FIRST <= nr && nr <= LAST) allow; */
+	emit(p, BPF_JMP | BPF_JGE | BPF_K, ARCH_PRIVATE_FIRST, 0, 2);
+	emit(p, BPF_JMP | BPF_JGT | BPF_K, ARCH_PRIVATE_LAST, 1, 0);
+	RET(p, SECCOMP_RET_ALLOW);
+#endif
 	emit(p, BPF_JMP | BPF_JGT | BPF_K, SYSCALL_NR_MAX, 0, 1);
 	RET(p, RET_ERRNO(ENOSYS));
 }
@@ -254,7 +283,9 @@ static void build_default(const struct nb_container *c, struct prog *p)
 	}
 	/* Docker leaves device nodes to its devices cgroup; nestbox has none, and a node of the
 	 * host's disk or terminal opened in the container is a way out: no device nodes at all. */
+#if ARCH_HAS_MKNOD
 	refuse_device_nodes(p, SYS_mknod, 1);
+#endif
 	refuse_device_nodes(p, SYS_mknodat, 2);
 	refuse_socket_families(p);
 	refuse_personalities(p);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check's test phases: the toolchain check (tests/toolchain.sh), the native suites (unit +
 # kselftest), every command of README.md (tests/readme.sh), a short fuzzing pass (10 s a
-# target: a parser regression shows up), the images, the QEMU kernel matrix. Each phase ends
+# target: a parser regression shows up), the images, the QEMU kernel matrix, then for every other
+# architecture of $ARCHS its sizes and its QEMU matrix. Each phase ends
 # with "N passed, N failed, N skipped"; this adds them up into one
 # closing line of the same form (the line CI reads) and exits non-zero if any phase failed.
 # A phase that fails without a failing test counted (a VM that did not boot, a phase that
@@ -37,5 +38,12 @@ phase readme sh tests/readme.sh
 phase fuzz make --no-print-directory fuzz FUZZ_SECONDS=10
 phase image make --no-print-directory image-test
 phase qemu make --no-print-directory qemu-test
+# Every other architecture of ARCHS (make check passes it; issue 24): its budgets, then its QEMU
+# matrix (the cross build happens on the way).
+for arch in ${ARCHS:-}; do
+	[ "$arch" = x86_64 ] && continue
+	phase "size-$arch" make --no-print-directory ARCH="$arch" size
+	phase "qemu-$arch" make --no-print-directory ARCH="$arch" qemu-test
+done
 echo "$pass passed, $fail failed, $skip skipped"
 exit $status

@@ -38,6 +38,16 @@ expect_refusal "CC names nothing" "nb-no-such-cc not found: run make deps" \
 	"$make" --no-print-directory CC=nb-no-such-cc all
 expect_refusal "HOSTCC names nothing" "nb-no-such-hostcc not found: run make deps" \
 	"$make" --no-print-directory HOSTCC=nb-no-such-hostcc build/nestbox-init
+# Issue 24: an unknown ARCH, and a cross build without its gcc or its musl, name the make deps line.
+expect_refusal "unknown ARCH" "ARCH=sparc: unknown architecture: one of x86_64 aarch64" \
+	"$make" --no-print-directory ARCH=sparc all
+expect_refusal "no cross gcc on PATH" \
+	"aarch64-linux-gnu-gcc not found: run make deps ARCH=aarch64" \
+	env PATH=/nonexistent "$make" --no-print-directory ARCH=aarch64 build/aarch64/nestbox
+expect_refusal "no musl for the cross gcc" \
+	"/nonexistent/musl-gcc.specs not found: run make deps ARCH=aarch64" \
+	"$make" --no-print-directory ARCH=aarch64 \
+	CC="aarch64-linux-gnu-gcc -specs /nonexistent/musl-gcc.specs" build/aarch64/nestbox-init
 
 if "$make" --no-print-directory -s toolchain >"$out" 2>&1 && [ ! -s "$out" ]; then
 	ok "the installed toolchain passes, silently"

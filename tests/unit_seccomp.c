@@ -25,7 +25,7 @@
 #include "security.h"
 
 /* The filter's table: SYSCALL_NR_MAX, the newest syscall it knows. */
-#include "../runtime/syscalls_x86_64.h"
+#include "../runtime/syscalls.h"
 #define SEC_NR_MAX SYSCALL_NR_MAX
 
 TEST(syscall_names_match_the_c_library)

@@ -12,6 +12,8 @@ if [ ! -x "$1" ]; then
 	exit 1
 fi
 echo "TAP version 13" >"$port"
+NBT_EXCLUDE=$(cat /nestbox/exclude 2>/dev/null)
+export NBT_EXCLUDE
 # tee streams each test's output as it ends, so the host can show which test runs.
 sh /nestbox/run.sh "$@" 2>&1 | tee /tmp/suite.out >"$port"
 totals=$(tail -n 1 /tmp/suite.out)

@@ -13,6 +13,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#ifdef __x86_64__
 #define X86_SYSCALL_INSN 0x050f /* 0f 05, read little-endian */
 
 static int step_syscall(void)
@@ -23,6 +24,7 @@ static int step_syscall(void)
 		return -1;
 	return 0;
 }
+#endif
 
 int main(void)
 {

@@ -22,7 +22,7 @@
 #include <asm/unistd.h>
 #include <linux/kcmp.h>
 
-#include "../../runtime/syscalls_x86_64.h" /* SYSCALL_NR_MAX: what the filter knows */
+#include "../../runtime/syscalls.h" /* SYSCALL_NR_MAX: what the filter knows */
 
 #define AF_VSOCK_FAMILY 40
 #define AF_ALG_FAMILY	38
