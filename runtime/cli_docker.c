@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "lines.h"
 
 /* --- -v, --mount, --tmpfs ------------------------------------------------------------------ */
 
@@ -217,19 +218,18 @@ static int opt_device(struct nb_container *c, const char *arg, struct nb_error *
  * value (skipped when unset), blank lines and "#" comments skipped. */
 static int opt_env_file(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	FILE *f = fopen(arg, "re");
-	char *line = NULL, *kv;
-	size_t cap = 0;
-	ssize_t len;
+	struct lines r;
+	char *kv;
 	int rc = 0;
 
-	if (!f)
-		return nb_fail_errno(err, "--env-file", arg);
-	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
+	if (lines_open(&r, arg))
+		return nb_fail(err, r.error, "--env-file", arg, strerror(r.error));
+	for (char *line; !rc && (line = lines_next(&r));) {
 		char *p = line + strspn(line, " \t");
+		size_t len = strlen(p);
 
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
+		while (len && p[len - 1] == '\r') /* a file written on Windows */
+			p[--len] = '\0';
 		if (!*p || *p == '#')
 			continue;
 		rc = (kv = strdup(p)) ? cli_add_env(c, kv, err) : -ENOMEM;
@@ -237,8 +237,9 @@ static int opt_env_file(struct nb_container *c, const char *arg, struct nb_error
 			rc = nb_fail(err, -rc, "--env-file", arg,
 				     rc == -EINVAL ? "a line without a name" : strerror(-rc));
 	}
-	free(line);
-	fclose(f);
+	if (!rc && r.error)
+		rc = nb_fail(err, r.error, "--env-file", arg, strerror(r.error));
+	lines_close(&r);
 	return rc;
 }
 
