@@ -557,6 +557,7 @@ TEST_F(vb, exec_with_a_process_file)
 
 TEST_F(vb, exec_into_a_foreground_run)
 {
+	int status;
 	static struct nbt_result r;
 	const char *argv[] = { "--root",
 			       self->root,
@@ -583,7 +584,9 @@ TEST_F(vb, exec_into_a_foreground_run)
 	EXPECT_STREQ(want, r.out);
 	nbt_run(&r, "--root", self->root, "stop", "-t", "0", self->id, NULL);
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_EQ(137, nbt_wait_exit(pid));
+	/* -t 0: TERM and at once KILL; which one ends the run first is the scheduler's choice */
+	status = nbt_wait_exit(pid);
+	EXPECT_TRUE(status == 137 || status == 143) TH_LOG("exit %d", status);
 }
 
 TEST_F(vb, exec_refuses_wrong_states_and_bad_words)
