@@ -343,9 +343,10 @@ TEST_F(boot, check_parses_each_line_afresh)
 	EXPECT_NE(NULL, strstr(res.err, "boot.conf:1: run: -X: unknown option"))
 	TH_LOG("%s", res.err);
 	EXPECT_EQ(1, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
-	EXPECT_NE(NULL,
-		  strstr(res.out,
-			 "2: container b on-exit=restart: nestbox run --name b --cgroup default -q "))
+	EXPECT_NE(
+	    NULL,
+	    strstr(res.out,
+		   "2: container b on-exit=restart: nestbox run --name b --cgroup default -q "))
 	TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "1 entries, 1 bad lines")) TH_LOG("%s", res.out);
 }
