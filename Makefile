@@ -176,9 +176,13 @@ OWN_PRINTF := -include include/format.h
 # mapped twice, read-only+exec and copy-on-write), and every byte saved shows.
 # --wrap=pthread_create: runtime/libc_lite.c's fork is _Fork, right only while nestbox has no
 # threads; a pthread_create call fails the link ("undefined reference to __wrap_pthread_create").
+# Link-time optimisation of the whole runtime as one unit: gcc then inlines and drops across
+# files (static helpers called once, constant arguments), -4.8 KB on aarch64 and -1.9 KB on
+# x86_64 (measured). One partition: the same code every build, and no serial-LTRANS warning.
+NESTBOX_LTO := -flto -flto-partition=one
 $(OUT)/nestbox: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h runtime/*.h) $(UAPI)/.stamp Makefile
-	$(CC) $(CFLAGS) $(OWN_PRINTF) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ $(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS) \
-		-Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=16 -Wl,--wrap=pthread_create
+	$(CC) $(CFLAGS) $(OWN_PRINTF) $(NESTBOX_LTO) -DNESTBOX_VERSION='"$(VERSION)"' -o $@ \
+		$(RUNTIME_SRC) $(INIT_SRC) $(LDFLAGS) -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-z,common-page-size=16 -Wl,--wrap=pthread_create
 
 # The linker's separate-code layout pads a 9 KB program to 17 KB (an empty main is 13 KB):
 # nestbox-init shares one page between code and read-only data to stay within 16 KiB.
