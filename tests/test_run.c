@@ -48,7 +48,13 @@ FIXTURE_TEARDOWN(run)
  * LEAKED_FD. stdout and stderr go to log. */
 static pid_t spawn_as_job(const char *const *argv, const char *log, const char *dir)
 {
-	pid_t pid = fork();
+	pid_t pid;
+
+	/* Emptied here, not in the child: a caller waiting for text in log must not find the
+	 * previous run's before the child has truncated it. */
+	if (truncate(log, 0) && errno != ENOENT)
+		return -1;
+	pid = fork();
 
 	if (pid == 0) {
 		const char *full[64] = { nbt_nestbox() };
