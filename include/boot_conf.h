@@ -16,7 +16,7 @@
 
 #define BOOT_CONF_MAX	   16384 /* bytes of boot.conf */
 #define BOOT_MAX_ENTRIES   32
-#define BOOT_MAX_ARGS	   512 /* words of all entries together, with 5 spare per entry */
+#define BOOT_MAX_ARGS	   512 /* words of all entries together, with 6 spare per entry */
 #define BOOT_DEFAULT_GRACE 5
 
 /* Defaults of the directives below (README "Boot mode"). */

@@ -65,6 +65,7 @@ struct nb_container {
 	unsigned grace_seconds;	   /* reaper's TERM -> KILL delay */
 	int stop_signal;	   /* --stop-signal: the reaper's TERM, 0 for TERM itself */
 	const char *cidfile;	   /* --cidfile: the name is written there once created */
+	unsigned preserve_fds;	   /* --preserve-fds N: the caller's fds 3..N+2 stay open */
 	int verbosity;		   /* -1 quiet, 0 normal, 1 verbose */
 	bool tty;		   /* -t: a pseudo-terminal of its own for the workload (tty.c) */
 

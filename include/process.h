@@ -12,4 +12,8 @@
  * use: 125 (setup failed), 126 (cannot execute), 127 (not found), after one line on stderr. */
 int process_exec(const struct nb_container *c);
 
+/* Close every fd above stderr but the caller's first `preserve` (--preserve-fds), as the
+ * workload must see them: the reaper calls it before it forks the workload, process_exec too. */
+void process_close_fds(unsigned preserve);
+
 #endif

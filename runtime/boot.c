@@ -366,6 +366,10 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 	sigset_t set;
 	struct timespec up;
 
+	/* The kernel starts init with none above stderr; one started by hand (a test's, a
+	 * container's init) may have inherited some, which no service may get (a container's
+	 * ready= fd range would keep them). close_range(2), Linux 5.9; older ones keep them. */
+	syscall(SYS_close_range, 3U, ~0U, 0U);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	for (unsigned i = 0; i < sizeof(boot_signals) / sizeof(boot_signals[0]); i++)

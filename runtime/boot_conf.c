@@ -314,14 +314,6 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 			 e->kind == BOOT_CONTAINER ? "--rootfs DIR -- CMD..." : "PROGRAM...");
 		return -1;
 	}
-	if (e->kind == BOOT_CONTAINER && e->ready_fd) {
-		/* process.c: only fds 0-2 cross into the workload */
-		snprintf(why, len,
-			 "container %s: ready= is for run lines (a container's workload "
-			 "gets only fds 0, 1 and 2)",
-			 e->name);
-		return -1;
-	}
 	if (e->kind == BOOT_RUN) {
 		e->argv = &tok[dd + 1];
 		if (strchr(e->argv[0], '/') && access(e->argv[0], X_OK) != 0) {
@@ -330,15 +322,27 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 		}
 		return 0;
 	}
-	/* Room for "nestbox run --name NAME --cgroup default": dd words before "--" plus the
-	 * spare ones. A service gets its group, limits or not (issue 21: a plain run has none). */
-	e->argv = &tok[dd - 5];
+	/* Room for "nestbox run --name NAME --cgroup default [--preserve-fds=N]": dd words before
+	 * "--" plus the spare ones. A service gets its group, limits or not (issue 21: a plain
+	 * run has none); ready=FD crosses into the workload as fds 3..FD (process.c closes the
+	 * rest of that range: none of PID 1's fds lose FD_CLOEXEC). */
+	e->argv = &tok[dd - (e->ready_fd ? 6 : 5)];
 	e->argv[0] = "nestbox";
 	e->argv[1] = "run";
 	e->argv[2] = "--name";
 	e->argv[3] = (char *)e->name;
 	e->argv[4] = "--cgroup";
 	e->argv[5] = "default";
+	if (e->ready_fd) {
+		/* allocated: boot_order.c moves entries, the configuration lives as PID 1 does */
+		char word[24];
+
+		snprintf(word, sizeof(word), "--preserve-fds=%d", e->ready_fd - 2);
+		if (!(e->argv[6] = strdup(word))) {
+			snprintf(why, len, "%s: out of memory", e->name);
+			return -1;
+		}
+	}
 	return check_with_run_parser(e, why, len);
 }
 
@@ -482,7 +486,7 @@ static int parse_setting(struct boot_conf *c, int line, char **tok, int n, char 
 
 static int parse_line(struct boot_conf *c, int line, char *text)
 {
-	enum { SPARE = 5 }; /* words kept free before each line's words (see parse_process) */
+	enum { SPARE = 6 }; /* words kept free before each line's words (see parse_process) */
 	char why[sizeof(((struct nb_error *)0)->msg) + 64];
 	int room = BOOT_MAX_ARGS - c->nargs - SPARE - 1;
 	char **tok = &c->args[c->nargs + SPARE];

@@ -256,6 +256,18 @@ static int opt_grace(struct nb_container *c, const char *arg, struct nb_error *e
 	return 0;
 }
 
+/* podman's and runc's --preserve-fds N: fds 3..N+2 of the caller reach the workload (boot mode's
+ * ready= of container lines is one). At most 1021, the default soft nofile limit's fds. */
+static int opt_preserve_fds(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(arg, 1021, &v))
+		return nb_fail(err, EINVAL, "--preserve-fds", arg, "expected a count, 0 to 1021");
+	c->preserve_fds = (unsigned)v;
+	return 0;
+}
+
 static int opt_no_init(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	(void)err;
@@ -295,6 +307,8 @@ const struct cli_option cli_run_options[] = {
 	{ "user", 'u', 1, opt_user, "UID[:GID]     run the workload as this user (or names)" },
 	{ "group-add", 0, 1, opt_group_add, "GID|NAME      a supplementary group, repeatable" },
 	{ "grace", 0, 1, opt_grace, "SECONDS       TERM->KILL grace at exit (default 3)" },
+	{ "preserve-fds", 0, 1, opt_preserve_fds,
+	  "N             keep the caller's fds 3..N+2 open" },
 	{ "no-init", 0, 0, opt_no_init, "              exec CMD as PID 1 (no reaper)" },
 	{ "verbose", 0, 0, opt_verbose, "              say each setup step" },
 	{ "quiet", 'q', 0, opt_quiet, "              no messages but errors" },

@@ -117,7 +117,10 @@ static int start_workload(const struct nb_container *c, const sigset_t *saved)
 		sigprocmask(SIG_SETMASK, saved, NULL);
 		return process_exec(c);
 	}
-	pid = init_spawn(exec_workload, (void *)c, INIT_SPAWN_CLOSE_FDS);
+	/* INIT_SPAWN_CLOSE_FDS would close the --preserve-fds ones too: the reaper closes the
+	 * rest itself and init_supervise all of its own once the workload has them. */
+	process_close_fds(c->preserve_fds);
+	pid = init_spawn(exec_workload, (void *)c, 0);
 	if (pid > 0)
 		step(c, "fork workload");
 	if (pid < 0) {

@@ -12,20 +12,22 @@
 
 #include "oci_config.h"
 #include "oci_verbs.h"
+#include "option.h"
 #include "run.h"
 #include "security.h"
 #include "validate.h"
 #include "verbs.h"
 
 struct oci_args {
-	const char *bundle;   /* NULL: the current directory */
-	const char *pid_file; /* NULL: none */
-	bool detach;	      /* run --detach */
+	const char *bundle;	  /* NULL: the current directory */
+	const char *pid_file;	  /* NULL: none */
+	bool detach;		  /* run --detach */
+	const char *preserve_fds; /* --preserve-fds N, NULL: 0 */
 	const char *id;
 };
 
 /* runc's flags nestbox does not have yet: the OCI form, refused by name. */
-static const char *const unsupported_flags[] = { "--console-socket", "--preserve-fds", "--no-pivot",
+static const char *const unsupported_flags[] = { "--console-socket", "--no-pivot",
 						 "--no-new-keyring" };
 
 static const char *unsupported_flag(const char *word)
@@ -51,8 +53,13 @@ static int parse_oci(int argc, char **argv, bool is_run, struct oci_args *a, con
 	*bad = NULL;
 	*why = "expected [--bundle DIR] [--pid-file FILE] ID";
 	for (int i = 1; i < argc; i++) {
-		int r = verb_flag(argc, argv, &i, "--bundle", "-b", &a->bundle);
+		/* both forms have it (podman's run too): it does not make the words OCI ones */
+		int r = verb_flag(argc, argv, &i, "--preserve-fds", NULL, &a->preserve_fds);
 
+		if (r > 0)
+			continue;
+		if (!r)
+			r = verb_flag(argc, argv, &i, "--bundle", "-b", &a->bundle);
 		if (!r)
 			r = verb_flag(argc, argv, &i, "--pid-file", NULL, &a->pid_file);
 		if (r < 0 || (!r && (*bad = unsupported_flag(argv[i])))) {
@@ -143,6 +150,14 @@ static int prepare(int argc, char **argv, bool is_run, struct oci_args *a, char 
 	if (chdir(a->bundle ? a->bundle : ".") || !getcwd(bundle, sizeof(bundle)))
 		return nb_fail_errno(err, "--bundle", a->bundle ? a->bundle : ".");
 	rc = oci_config_load(bundle, a->id, c, err);
+	if (!rc && a->preserve_fds) {
+		uint64_t n;
+
+		if (cli_parse_u64(a->preserve_fds, 1021, &n))
+			return nb_fail(err, EINVAL, "--preserve-fds", a->preserve_fds,
+				       "expected a count, 0 to 1021");
+		c->preserve_fds = (unsigned)n;
+	}
 	return rc ? rc : container_validate(c, err);
 }
 

@@ -215,21 +215,36 @@ static int switch_user(const struct workload_user *u)
 }
 
 /* CVE-2024-21626: a caller's fd left open is a way out of the root (/proc/self/fd/N of a host
- * directory, as a -w or a cwd). Every fd above stderr goes before any path is resolved.
+ * directory, as a -w or a cwd). Every fd above stderr goes before any path is resolved, but for
+ * the --preserve-fds N the caller passed on purpose (3 .. N+2, as runc's and podman's flag).
  * close_range(2) is Linux 5.9 (and has no musl 1.2.3 wrapper); older kernels get the loop. */
-static void close_fds_above_stderr(void)
+static void close_fds_from(unsigned first)
 {
 	struct rlimit rl;
 	unsigned max = 1024;
 
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+	if (syscall(SYS_close_range, first, ~0U, 0U) == 0)
 		return;
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < FD_SCAN_LIMIT)
 		max = (unsigned)rl.rlim_cur;
 	else if (!getrlimit(RLIMIT_NOFILE, &rl))
 		max = FD_SCAN_LIMIT;
-	for (unsigned fd = 3; fd < max; fd++)
+	for (unsigned fd = first; fd < max; fd++)
 		close((int)fd);
+}
+
+/* In the preserved range, only what came from the caller stays: an fd that crossed nestbox's
+ * own execve had no FD_CLOEXEC, so one with it is nestbox's own (the range had a hole), and
+ * it must not be open while the workdir is resolved. */
+void process_close_fds(unsigned preserve)
+{
+	for (unsigned fd = 3; fd < 3 + preserve; fd++) {
+		int flags = fcntl((int)fd, F_GETFD);
+
+		if (flags >= 0 && (flags & FD_CLOEXEC))
+			close((int)fd);
+	}
+	close_fds_from(3 + preserve);
 }
 
 /* mkdir -p of an absolute path, each missing directory WORKDIR_MODE. */
@@ -288,7 +303,7 @@ int process_exec(const struct nb_container *c)
 
 	/* Only stdin, stdout and stderr cross into the workload, and nothing else is open while
 	 * a path of the container is resolved. */
-	close_fds_above_stderr();
+	process_close_fds(c->preserve_fds);
 	/* Whatever the caller ignored, the workload starts with every disposition default
 	 * (issue 28.1); the mask is emptied last, just before execve. */
 	init_default_signals();

@@ -1123,13 +1123,41 @@ TEST_F(boot, check_names_cycles_and_unknown_after_names)
 	/* named on the line that closes it */
 	EXPECT_NE(NULL, strstr(res.err, "boot.conf:2: after: cycle: a -> b -> a"))
 	TH_LOG("%s", res.err);
-	EXPECT_NE(NULL, strstr(res.err, "boot.conf:5: container x: ready= is for run lines"))
-	TH_LOG("%s", res.err);
 	EXPECT_NE(NULL, strstr(res.err, "boot.conf:6: bad option 'ready=2'")) TH_LOG("%s", res.err);
-	EXPECT_EQ(5, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
+	EXPECT_EQ(4, nbt_count_lines(res.err)) TH_LOG("%s", res.err);
+	/* a container's ready=FD reaches its workload through run's --preserve-fds */
+	EXPECT_NE(NULL, strstr(res.out, "5: container x on-exit=restart: nestbox run --name x "
+					"--cgroup default --preserve-fds=1 --rootfs "))
+	TH_LOG("%s", res.out);
 	EXPECT_NE(NULL, strstr(res.out, "7: run ok on-exit=ignore: /bin/true\n"))
 	TH_LOG("%s", res.out);
-	EXPECT_NE(NULL, strstr(res.out, "2 entries, 5 bad lines")) TH_LOG("%s", res.out);
+	EXPECT_NE(NULL, strstr(res.out, "3 entries, 4 bad lines")) TH_LOG("%s", res.out);
+}
+
+/* A container line's ready=4: fd 4 inside the container is the pipe (fd 3, in the range
+ * --preserve-fds keeps, is not open: PID 1's own fds never cross), and the entry after it
+ * starts once the container wrote its line, not when it merely runs. */
+TEST_F_TIMEOUT(boot, container_ready_fd_crosses_into_the_container, 60)
+{
+	char out[PATH_MAX], order[PATH_MAX + 8];
+
+	snprintf(out, sizeof(out), "%s/out", self->dir);
+	ASSERT_EQ(0, mkdir(out, 0755));
+	snprintf(order, sizeof(order), "%s/order", out);
+	write_conf(_metadata, self->conf,
+		   "run dep after=slow -- /bin/sh -c \"echo dep >>%s; exec sleep 100\"\n"
+		   "container slow ready=4 -- --rootfs %s --bind %s:/out -- /bin/sh -c "
+		   "\"test -e /proc/self/fd/3 && echo fd3-open >>/out/order; "
+		   "test -p /proc/self/fd/4 && echo fd4-pipe >>/out/order; sleep 0.8; "
+		   "echo slow-ready >>/out/order; echo >&4; exec sleep 100\"\n",
+		   order, nbt_rootfs(), out);
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_lines(order, 3, 20000));
+	ASSERT_LT(0, nbt_read_file(order, res.out, sizeof(res.out)));
+	EXPECT_STREQ("fd4-pipe\nslow-ready\ndep\n", res.out);
+	ASSERT_EQ(0, nbt_read_file(self->log, res.err, sizeof(res.err)) < 0);
+	EXPECT_NE(NULL, strstr(res.err, "container slow: ready\n")) TH_LOG("%s", res.err);
 }
 
 /* after=slow with slow's ready=3: the dependent starts once slow wrote its line to fd 3, not

@@ -3,6 +3,7 @@
  * no config.json, invalid JSON, a wrong type, an unknown field), each refused with one line and
  * exit 125, having made nothing: no state directory, no cgroup, no mount. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,37 @@ TEST_F(oci, run_bundle_is_create_start_wait_delete)
 	EXPECT_NE(NULL, strstr(r.out, "ran-42")) TH_LOG("%s", r.out);
 	snprintf(state_dir, sizeof(state_dir), "%s/%s", self->root, self->id);
 	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("run left its state");
+}
+
+/* run --preserve-fds 1 (as conmon passes it): the caller's fd 3 is the workload's fd 3. */
+TEST_F(oci, run_preserve_fds_passes_the_callers_fd)
+{
+	char three[700], log[700];
+	pid_t pid;
+	int ws;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
+			  "\"args\": [ \"sh\", \"-c\", \"cat <&3; test -e /proc/self/fd/4 || "
+			  "echo no-four\" ]"));
+	snprintf(three, sizeof(three), "%s/three", self->dir);
+	snprintf(log, sizeof(log), "%s/log", self->dir);
+	ASSERT_EQ(0, nbt_write_file(three, "three\n"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (out < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0 ||
+		    dup2(open(three, O_RDONLY), 3) != 3 || dup2(open(three, O_RDONLY), 4) != 4)
+			_exit(124);
+		execl(nbt_nestbox(), "nestbox", "--root", self->root, "run", "--preserve-fds", "1",
+		      "--bundle", self->bundle, self->id, (char *)NULL);
+		_exit(124);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &ws, 0));
+	EXPECT_EQ(0, WEXITSTATUS(ws));
+	EXPECT_TRUE(nbt_wait_for_text(log, "three\nno-four\n", 0));
 }
 
 /* The paths of nestbox and the rootfs made absolute, then into dir (the harness forks each test:

@@ -2,6 +2,7 @@
  * exit statuses, signals, the workload's environment, user and working directory, and
  * nothing left on the host when nestbox is SIGKILLed mid-run. */
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,6 +287,56 @@ TEST_F(run, leaked_caller_fd_is_not_reachable_inside)
 	pid = spawn_as_job(workdir, self->log, self->dir);
 	EXPECT_EQ(125, nbt_wait_exit(pid));
 	EXPECT_FALSE(nbt_wait_for_text(self->log, self->dir, 0)) TH_LOG("cwd on the host");
+}
+
+/* --preserve-fds N (podman's and runc's flag): the caller's fds 3..N+2 reach the workload as
+ * they are, the next one does not, and PID 1 holds none of them once the workload has them. */
+TEST_F(run, preserve_fds_passes_exactly_the_counted_ones)
+{
+	const char *argv[] = { nbt_nestbox(),
+			       "run",
+			       "--rootfs",
+			       nbt_rootfs(),
+			       "--cap-add",
+			       "SYS_PTRACE",
+			       "--preserve-fds",
+			       "2",
+			       "--",
+			       "sh",
+			       "-c",
+			       "cat <&3; cat <&4; test -e /proc/self/fd/5 || echo no-five; "
+			       "ls /proc/1/fd | tr '\\n' ' '",
+			       NULL };
+	char three[PATH_MAX + 8], four[PATH_MAX + 8];
+	pid_t pid;
+
+	snprintf(three, sizeof(three), "%s/three", self->dir);
+	snprintf(four, sizeof(four), "%s/four", self->dir);
+	ASSERT_EQ(0, nbt_write_file(three, "three\n"));
+	ASSERT_EQ(0, nbt_write_file(four, "four\n"));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int out = open(self->log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (out < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0 ||
+		    dup2(open(three, O_RDONLY), 3) != 3 || dup2(open(four, O_RDONLY), 4) != 4 ||
+		    dup2(open(self->dir, O_RDONLY | O_DIRECTORY), 5) != 5)
+			_exit(124);
+		execv(argv[0], (char *const *)argv);
+		_exit(124);
+	}
+	EXPECT_EQ(0, nbt_wait_exit(pid));
+	EXPECT_TRUE(nbt_wait_for_text(self->log, "three\nfour\nno-five\n0 1 2 ", 0));
+	{
+		const char *bad[] = { "run", "--rootfs", nbt_rootfs(), "--preserve-fds",
+				      "-1",  "--",	 "true",       NULL };
+		struct nbt_result r;
+
+		ASSERT_LE(0, nbt_runv(&r, bad));
+		EXPECT_EQ(125, r.status);
+		EXPECT_STREQ("nestbox: --preserve-fds: -1: expected a count, 0 to 1021\n", r.err);
+	}
 }
 
 /* Issue 28.1: started from a job that ignores SIGINT and SIGQUIT and blocks others, the
