@@ -67,6 +67,9 @@ struct nb_container {
 	const char *cidfile;	   /* --cidfile: the name is written there once created */
 	int verbosity;		   /* -1 quiet, 0 normal, 1 verbose */
 	bool tty;		   /* -t: a pseudo-terminal of its own for the workload (tty.c) */
+	const char
+	    *console_socket; /* --console-socket: the pty master goes there (console_socket.c) */
+	unsigned short console_rows, console_cols; /* process.consoleSize; 0: none asked */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "console_socket.h"
 #include "container_side.h"
 #include "dev.h"
 #include "init.h"
@@ -161,6 +162,9 @@ static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struc
 		rc = done(c, "hostname", set_hostname(c, err));
 	if (!rc)
 		rc = done(c, "pivot_root", mounts_pivot(err));
+	/* runc's order: the caller has the terminal once the container is created */
+	if (!rc && c->console_socket)
+		rc = done(c, "console socket", console_socket_setup(c, err));
 	return rc;
 }
 

@@ -1,0 +1,334 @@
+/* Terminals for the OCI front end and exec: --console-socket as containerd and podman's conmon
+ * use it (the test listens on a unix socket, receives the pty master with SCM_RIGHTS, types into
+ * it and reads the container's answers), process.consoleSize, exec -t relayed to the caller's
+ * terminal, exec --process/--detach/--pid-file, and the bad inputs: one line, 125, nothing
+ * made. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lib.h"
+
+#define WAIT_MS 10000
+#define OUT_MAX 65536
+
+FIXTURE(console)
+{
+	char *dir;
+	char root[512], bundle[512], config[600], sock_path[600], id[64];
+	int listener;
+	int master;
+	char out[OUT_MAX + 1];
+	size_t len, mark;
+};
+
+FIXTURE_SETUP(console)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	self->listener = self->master = -1;
+	self->dir = nbt_tempdir("console");
+	ASSERT_NE(NULL, self->dir);
+	snprintf(self->root, sizeof(self->root), "%s/root", self->dir);
+	snprintf(self->bundle, sizeof(self->bundle), "%s/bundle", self->dir);
+	snprintf(self->config, sizeof(self->config), "%s/config.json", self->bundle);
+	snprintf(self->sock_path, sizeof(self->sock_path), "%s/console.sock", self->dir);
+	snprintf(self->id, sizeof(self->id), "nbtcon%d", (int)getpid());
+	ASSERT_EQ(0, mkdir(self->bundle, 0755));
+	/* what containerd's shim and conmon do: listen, pass the path, accept once */
+	self->listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, self->listener);
+	ASSERT_GT(sizeof(sa.sun_path), strlen(self->sock_path));
+	memcpy(sa.sun_path, self->sock_path, strlen(self->sock_path) + 1);
+	ASSERT_EQ(0, bind(self->listener, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, listen(self->listener, 1));
+}
+
+FIXTURE_TEARDOWN(console)
+{
+	static struct nbt_result r;
+
+	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
+	if (self->master >= 0)
+		close(self->master);
+	if (self->listener >= 0)
+		close(self->listener);
+	nbt_rm_rf(self->dir);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* `nestbox spec` in the bundle, rootfs linked to the test rootfs, then `from` replaced by `to`
+ * (from NULL: the spec as it is). */
+static int make_bundle(const char *bundle, const char *from, const char *to)
+{
+	static struct nbt_result r;
+	static char text[16384], edited[20000];
+	char path[600], real[PATH_MAX], *at;
+
+	nbt_run(&r, "spec", "--bundle", bundle, NULL);
+	if (r.status || !realpath(nbt_rootfs(), real))
+		return -1;
+	snprintf(path, sizeof(path), "%s/rootfs", bundle);
+	if (symlink(real, path))
+		return -1;
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	if (!from)
+		return 0;
+	if (nbt_read_file(path, text, sizeof(text)) < 0 || !(at = strstr(text, from)))
+		return -1;
+	snprintf(edited, sizeof(edited), "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	return nbt_write_file(path, edited);
+}
+
+/* A terminal on: an interactive sh, consoleSize 37x101 (a size no default passes for). */
+static int make_tty_bundle(const char *bundle)
+{
+	return make_bundle(
+	    bundle, "\"terminal\": false,",
+	    "\"terminal\": true, \"consoleSize\": { \"height\": 37, \"width\": 101 },");
+}
+
+/* Accept one connection and receive one fd from it, as go-runc's ReceiveMaster does; the
+ * message's bytes into name. -1 when none came within WAIT_MS. */
+static int receive_master(int listener, char *name, size_t size)
+{
+	struct pollfd p = { .fd = listener, .events = POLLIN };
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = { .iov_base = name, .iov_len = size - 1 };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm;
+	ssize_t n;
+	int conn, fd = -1;
+
+	if (poll(&p, 1, WAIT_MS) != 1)
+		return -1;
+	conn = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+	if (conn < 0)
+		return -1;
+	p.fd = conn;
+	n = poll(&p, 1, WAIT_MS) == 1 ? recvmsg(conn, &msg, MSG_CMSG_CLOEXEC) : -1;
+	cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	name[n > 0 ? n : 0] = '\0';
+	close(conn);
+	return fd;
+}
+
+/* Wait until pattern shows up on the master after the previous match. */
+static int expect_out(FIXTURE_DATA(console) * self, const char *pattern)
+{
+	long deadline = now_ms() + WAIT_MS;
+
+	do {
+		struct pollfd p = { .fd = self->master, .events = POLLIN };
+		char *hit = strstr(self->out + self->mark, pattern);
+		ssize_t n;
+
+		if (hit) {
+			self->mark = (size_t)(hit - self->out) + strlen(pattern);
+			return 0;
+		}
+		if (poll(&p, 1, 50) == 1 && self->len < OUT_MAX) {
+			n = read(self->master, self->out + self->len, OUT_MAX - self->len);
+			if (n <= 0)
+				return -1;
+			self->len += (size_t)n;
+			self->out[self->len] = '\0';
+		}
+	} while (now_ms() < deadline);
+	return -1;
+}
+
+static void type(int master, const char *keys)
+{
+	if (write(master, keys, strlen(keys)) != (ssize_t)strlen(keys))
+		return;
+}
+
+static const char *status_of(const char *root, const char *id)
+{
+	static struct nbt_result r;
+	const char *p;
+
+	nbt_run(&r, "--root", root, "state", id, NULL);
+	p = strstr(r.out, "\"status\":\"");
+	if (r.status || !p)
+		return "";
+	p += strlen("\"status\":\"");
+	((char *)p)[strcspn(p, "\"")] = '\0';
+	return p;
+}
+
+static int wait_stopped(const char *root, const char *id)
+{
+	for (int i = 0; i < WAIT_MS / 20; i++) {
+		if (!strcmp(status_of(root, id), "stopped"))
+			return 0;
+		usleep(20 * 1000);
+	}
+	return -1;
+}
+
+/* create --console-socket as containerd and conmon call it: the master arrives before create
+ * returns, the shell runs on it once started, with consoleSize as its window and the pty as
+ * its controlling terminal. */
+TEST_F_TIMEOUT(console, create_sends_the_pty_master_to_the_console_socket, 60)
+{
+	static struct nbt_result r;
+	const char *argv[] = { "--root",	self->root,   "create",
+			       "--bundle",	self->bundle, "--console-socket",
+			       self->sock_path, self->id,     NULL };
+	char log[600], name[256], buf[4096];
+	unsigned ptn = ~0u;
+	pid_t create;
+
+	ASSERT_EQ(0, make_tty_bundle(self->bundle));
+	snprintf(log, sizeof(log), "%s/create.log", self->dir);
+	create = nbt_spawn(argv, log);
+	ASSERT_GT(create, 0);
+	self->master = receive_master(self->listener, name, sizeof(name));
+	ASSERT_EQ(0, nbt_wait_exit(create))
+	TH_LOG("%s", nbt_read_file(log, buf, sizeof(buf)) > 0 ? buf : "");
+	ASSERT_LE(0, self->master) TH_LOG("no fd on the console socket");
+	/* runc's message: the master's name */
+	EXPECT_STREQ("/dev/ptmx", name);
+	/* a pty master: TIOCGPTN answers (ioctl_tty(2)); the container's own devpts */
+	EXPECT_EQ(0, ioctl(self->master, TIOCGPTN, &ptn)) TH_LOG("not a pty master");
+	EXPECT_STREQ("created", status_of(self->root, self->id));
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	/* typed in: the echo shows "$((6*7))", only the shell's answer "42" */
+	type(self->master, "stty size; tty; echo got-$((6*7))\n");
+	EXPECT_EQ(0, expect_out(self, "37 101")) TH_LOG("consoleSize not seen: %s", self->out);
+	EXPECT_EQ(0, expect_out(self, "/dev/pts/")) TH_LOG("stdin not the pty: %s", self->out);
+	EXPECT_EQ(0, expect_out(self, "got-42")) TH_LOG("%s", self->out);
+	/* ^C reaches the foreground sleep only from a controlling terminal: the shell is back
+	 * well before the sleep would end (WAIT_MS < 30 s) */
+	type(self->master, "sleep 30\n");
+	usleep(300 * 1000);
+	type(self->master, "\003");
+	type(self->master, "echo after-$((1+1))\n");
+	EXPECT_EQ(0, expect_out(self, "after-2")) TH_LOG("^C did not stop sleep: %s", self->out);
+	type(self->master, "exit 3\n");
+	EXPECT_EQ(0, wait_stopped(self->root, self->id));
+	nbt_run(&r, "--root", self->root, "delete", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+}
+
+/* runc run --detach --console-socket: created, started, the master sent, run returns. */
+TEST_F_TIMEOUT(console, run_detach_sends_the_master, 60)
+{
+	const char *argv[] = {
+		"--root",     self->root,	  "run",	   "--detach", "--bundle",
+		self->bundle, "--console-socket", self->sock_path, self->id,   NULL
+	};
+	char log[600], name[256], buf[4096];
+	pid_t run;
+
+	ASSERT_EQ(0, make_tty_bundle(self->bundle));
+	snprintf(log, sizeof(log), "%s/run.log", self->dir);
+	run = nbt_spawn(argv, log);
+	ASSERT_GT(run, 0);
+	self->master = receive_master(self->listener, name, sizeof(name));
+	ASSERT_EQ(0, nbt_wait_exit(run))
+	TH_LOG("%s", nbt_read_file(log, buf, sizeof(buf)) > 0 ? buf : "");
+	ASSERT_LE(0, self->master);
+	EXPECT_STREQ("running", status_of(self->root, self->id));
+	type(self->master, "echo run-$((6*7)); exit 0\n");
+	EXPECT_EQ(0, expect_out(self, "run-42")) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, wait_stopped(self->root, self->id));
+}
+
+/* One line, 125, and nothing made: no state directory, no cgroup, the socket not used. */
+static void expect_refused(struct __test_metadata *_metadata, FIXTURE_DATA(console) * self,
+			   const struct nbt_result *r, const char *why)
+{
+	char state_dir[700];
+	struct pollfd p = { .fd = self->listener, .events = POLLIN };
+
+	EXPECT_EQ(125, r->status) TH_LOG("%s", r->err);
+	EXPECT_EQ(1, nbt_count_lines(r->err)) TH_LOG("%s", r->err);
+	EXPECT_NE(NULL, strstr(r->err, why)) TH_LOG("%s", r->err);
+	snprintf(state_dir, sizeof(state_dir), "%s/%s", self->root, self->id);
+	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("state directory left");
+	EXPECT_FALSE(nbt_cgroup_named(self->id)) TH_LOG("cgroup left");
+	/* a connection made and dropped is harmless, a master sent is not */
+	if (poll(&p, 1, 0) == 1) {
+		char name[64];
+		int fd = receive_master(self->listener, name, sizeof(name));
+
+		EXPECT_EQ(-1, fd) TH_LOG("a master was sent");
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* runc's rules: a terminal for a detached container needs a socket; a socket needs a
+ * terminal; the socket must be one and be there. */
+TEST_F(console, bad_console_socket_input_is_refused)
+{
+	static struct nbt_result r;
+	char file[600], missing[600];
+
+	ASSERT_EQ(0, make_tty_bundle(self->bundle));
+	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, self->id, NULL);
+	expect_refused(
+	    _metadata, self, &r,
+	    "process.terminal: true: a detached process's terminal needs --console-socket");
+	nbt_run(&r, "--root", self->root, "run", "-d", "--bundle", self->bundle, self->id, NULL);
+	expect_refused(_metadata, self, &r, "needs --console-socket");
+	snprintf(file, sizeof(file), "%s/plain", self->dir);
+	ASSERT_EQ(0, nbt_write_file(file, "x"));
+	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, "--console-socket",
+		file, self->id, NULL);
+	expect_refused(_metadata, self, &r, "--console-socket: ");
+	EXPECT_NE(NULL, strstr(r.err, "plain: not a socket")) TH_LOG("%s", r.err);
+	snprintf(missing, sizeof(missing), "%s/nosuch.sock", self->dir);
+	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, "--console-socket",
+		missing, self->id, NULL);
+	expect_refused(_metadata, self, &r, "nosuch.sock: No such file or directory");
+	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, "--console-socket",
+		NULL);
+	expect_refused(_metadata, self, &r, "--console-socket");
+	/* a foreground run relays its own terminal (as run -t): a socket is not for it */
+	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, "--console-socket",
+		self->sock_path, self->id, NULL);
+	expect_refused(_metadata, self, &r, "only for a detached process");
+	nbt_rm_rf(self->bundle);
+	ASSERT_EQ(0, mkdir(self->bundle, 0755));
+	ASSERT_EQ(0, make_bundle(self->bundle, NULL, NULL));
+	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, "--console-socket",
+		self->sock_path, self->id, NULL);
+	expect_refused(_metadata, self, &r, "needs a terminal (process.terminal true");
+}
+
+TEST_HARNESS_MAIN
