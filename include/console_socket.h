@@ -26,8 +26,8 @@ void console_socket_close(void);
 int console_socket_setup(const struct nb_container *c, struct nb_error *err);
 
 /* runc's rules (utils_linux.go): a terminal for a process nestbox does not wait for needs a
- * socket to send it to, and a socket is only for such a terminal. what: "process.terminal"
- * or "--tty"; detached: create, run -d, exec -d. */
+ * socket to send it to, and a socket is only for such a terminal. what: where the terminal
+ * was asked ("process.terminal: true", "exec: -t"); detached: create, run -d, exec -d. */
 int console_socket_check(const struct nb_container *c, bool detached, const char *what,
 			 struct nb_error *err);
 

@@ -81,7 +81,7 @@ int console_socket_check(const struct nb_container *c, bool detached, const char
 			       c->tty ? "only for a detached process (create, run -d, exec -d)"
 				      : "needs a terminal (process.terminal true, exec -t)");
 	if (c->tty && detached && !c->console_socket)
-		return nb_fail(err, EINVAL, what, "true",
+		return nb_fail(err, EINVAL, what, NULL,
 			       "a detached process's terminal needs --console-socket");
 	return 0;
 }

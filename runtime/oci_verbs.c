@@ -155,7 +155,7 @@ static int prepare(int argc, char **argv, bool is_run, struct oci_args *a, char 
 		rc = container_validate(c, err);
 	c->console_socket = a->console_socket;
 	if (!rc)
-		rc = console_socket_check(c, !is_run || a->detach, "process.terminal", err);
+		rc = console_socket_check(c, !is_run || a->detach, "process.terminal: true", err);
 	c->tty &= !c->console_socket; /* the caller holds it: nothing to relay */
 	return rc;
 }

@@ -143,27 +143,36 @@ static int receive_master(int listener, char *name, size_t size)
 	return fd;
 }
 
+/* What the master has within ms into self->out; -1 at its end (EIO: no slave left). */
+static int pump(FIXTURE_DATA(console) * self, int ms)
+{
+	struct pollfd p = { .fd = self->master, .events = POLLIN };
+	ssize_t n;
+
+	if (poll(&p, 1, ms) != 1 || self->len == OUT_MAX)
+		return 0;
+	n = read(self->master, self->out + self->len, OUT_MAX - self->len);
+	if (n <= 0)
+		return -1;
+	self->len += (size_t)n;
+	self->out[self->len] = '\0';
+	return 0;
+}
+
 /* Wait until pattern shows up on the master after the previous match. */
 static int expect_out(FIXTURE_DATA(console) * self, const char *pattern)
 {
 	long deadline = now_ms() + WAIT_MS;
 
 	do {
-		struct pollfd p = { .fd = self->master, .events = POLLIN };
 		char *hit = strstr(self->out + self->mark, pattern);
-		ssize_t n;
 
 		if (hit) {
 			self->mark = (size_t)(hit - self->out) + strlen(pattern);
 			return 0;
 		}
-		if (poll(&p, 1, 50) == 1 && self->len < OUT_MAX) {
-			n = read(self->master, self->out + self->len, OUT_MAX - self->len);
-			if (n <= 0)
-				return -1;
-			self->len += (size_t)n;
-			self->out[self->len] = '\0';
-		}
+		if (pump(self, 50))
+			return -1;
 	} while (now_ms() < deadline);
 	return -1;
 }
@@ -329,6 +338,221 @@ TEST_F(console, bad_console_socket_input_is_refused)
 	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, "--console-socket",
 		self->sock_path, self->id, NULL);
 	expect_refused(_metadata, self, &r, "needs a terminal (process.terminal true");
+}
+
+/* --- exec ---------------------------------------------------------------------------------- */
+
+/* A running container to exec into (docker-like create + start, no terminal of its own). */
+static int make_running(FIXTURE_DATA(console) * self)
+{
+	static struct nbt_result r;
+	const char *argv[] = { "--root", self->root, "create", "--rootfs", nbt_rootfs(),
+			       self->id, "--",	     "sleep",  "60",	   NULL };
+	pid_t pid = nbt_spawn(argv, "/dev/null");
+
+	if (pid <= 0 || nbt_wait_exit(pid) != 0)
+		return -1;
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	return r.status;
+}
+
+/* nestbox ARGS... on a terminal the test holds (as a person's): the slave its controlling
+ * terminal and fds 0, 1, 2, the master in self->master. */
+static pid_t spawn_on_terminal(FIXTURE_DATA(console) * self, const char *const *args)
+{
+	struct winsize ws = { .ws_row = 29, .ws_col = 83 };
+	const char *argv[32] = { nbt_nestbox() };
+	int slave, n = 1;
+	pid_t pid;
+
+	while (n < 31 && args[n - 1]) {
+		argv[n] = args[n - 1];
+		n++;
+	}
+	argv[n] = NULL;
+	if (openpty(&self->master, &slave, NULL, NULL, &ws))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setsid();
+		if (ioctl(slave, TIOCSCTTY, 0))
+			_exit(124);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		close(self->master);
+		execv(argv[0], (char *const *)argv);
+		_exit(124);
+	}
+	close(slave);
+	return pid;
+}
+
+/* nestbox's exit status, reading the master meanwhile (a full pty would block it). */
+static int wait_on_terminal(FIXTURE_DATA(console) * self, pid_t pid)
+{
+	long deadline = now_ms() + WAIT_MS;
+	int ws;
+
+	while (now_ms() < deadline) {
+		pump(self, 20);
+		if (waitpid(pid, &ws, WNOHANG) == pid)
+			return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+/* docker exec -it NAME CMD: the command's stdin is a terminal (test -t 0, tty), the caller's
+ * window size, its exit status; typed keys reach it through the relay. */
+TEST_F_TIMEOUT(console, exec_it_relays_a_terminal, 60)
+{
+	const char *args[] = { "--root",
+			       self->root,
+			       "exec",
+			       "-it",
+			       self->id,
+			       "sh",
+			       "-c",
+			       "test -t 0 && echo tty-$((6*7)); tty; stty size; read x; "
+			       "echo got-$x; exit 5",
+			       NULL };
+	pid_t pid;
+
+	ASSERT_EQ(0, make_running(self));
+	pid = spawn_on_terminal(self, args);
+	ASSERT_GT(pid, 0);
+	EXPECT_EQ(0, expect_out(self, "tty-42")) TH_LOG("stdin not a terminal: %s", self->out);
+	EXPECT_EQ(0, expect_out(self, "/dev/pts/")) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, expect_out(self, "29 83")) TH_LOG("window size not copied: %s", self->out);
+	type(self->master, "typed\r");
+	EXPECT_EQ(0, expect_out(self, "got-typed")) TH_LOG("%s", self->out);
+	EXPECT_EQ(5, wait_on_terminal(self, pid)) TH_LOG("%s", self->out);
+}
+
+/* runc exec -t -d --console-socket S --pid-file F: returns once the master is sent, the pid
+ * file names the command, which answers on the master. */
+TEST_F_TIMEOUT(console, exec_tty_detach_sends_the_master, 60)
+{
+	static struct nbt_result r;
+	char pidfile[600], name[256], buf[64], proc[64];
+	int pid;
+
+	ASSERT_EQ(0, make_running(self));
+	snprintf(pidfile, sizeof(pidfile), "%s/exec.pid", self->dir);
+	nbt_run(&r, "--root", self->root, "exec", "--tty", "--detach", "--console-socket",
+		self->sock_path, "--pid-file", pidfile, self->id, "sh", NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	self->master = receive_master(self->listener, name, sizeof(name));
+	ASSERT_LE(0, self->master) TH_LOG("no master on the console socket");
+	ASSERT_GT(nbt_read_file(pidfile, buf, sizeof(buf)), 0);
+	pid = atoi(buf);
+	snprintf(proc, sizeof(proc), "/proc/%d", pid);
+	EXPECT_EQ(0, access(proc, F_OK)) TH_LOG("pid file %s: no such process", buf);
+	type(self->master, "test -t 0 && echo tty-$((6*7)); exit\n");
+	EXPECT_EQ(0, expect_out(self, "tty-42")) TH_LOG("%s", self->out);
+}
+
+/* containerd's call: exec --process F --console-socket S --detach --pid-file P, F a
+ * process.json with terminal and consoleSize, cwd, env, user. */
+TEST_F_TIMEOUT(console, exec_process_json_with_a_terminal, 60)
+{
+	static struct nbt_result r;
+	char process[600], pidfile[600], name[256];
+
+	ASSERT_EQ(0, make_running(self));
+	snprintf(process, sizeof(process), "%s/process.json", self->dir);
+	snprintf(pidfile, sizeof(pidfile), "%s/exec.pid", self->dir);
+	ASSERT_EQ(0,
+		  nbt_write_file(process,
+				 "{\"terminal\":true,\"consoleSize\":{\"height\":21,\"width\":77},"
+				 "\"args\":[\"sh\"],\"env\":[\"PATH=/bin:/sbin\",\"Q=w-$((6*7))\"],"
+				 "\"cwd\":\"/tmp\",\"user\":{\"uid\":0,\"gid\":0}}"));
+	nbt_run(&r, "--root", self->root, "exec", "--process", process, "--console-socket",
+		self->sock_path, "--detach", "--pid-file", pidfile, self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	self->master = receive_master(self->listener, name, sizeof(name));
+	ASSERT_LE(0, self->master);
+	EXPECT_LT(0, nbt_read_file(pidfile, name, sizeof(name)));
+	type(self->master, "stty size; pwd; eval echo $Q; exit\n");
+	EXPECT_EQ(0, expect_out(self, "21 77")) TH_LOG("consoleSize: %s", self->out);
+	EXPECT_EQ(0, expect_out(self, "/tmp")) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, expect_out(self, "w-42")) TH_LOG("%s", self->out);
+}
+
+/* exec -d returns at once, the command still running, its pid in the pid file. */
+TEST_F(console, exec_detach_returns_at_once_with_the_pid_file)
+{
+	char pidfile[600], log[600], buf[4096], path[64], cmdline[64];
+	const char *argv[] = { "--root", self->root, "exec",  "-d", "--pid-file",
+			       pidfile,	 self->id,   "sleep", "30", NULL };
+	double start;
+	pid_t pid;
+
+	ASSERT_EQ(0, make_running(self));
+	snprintf(pidfile, sizeof(pidfile), "%s/exec.pid", self->dir);
+	snprintf(log, sizeof(log), "%s/exec.log", self->dir);
+	/* a log file, not nbt_run's pipes: the command keeps them open for its 30 s */
+	start = nbt_now();
+	pid = nbt_spawn(argv, log);
+	ASSERT_EQ(0, nbt_wait_exit(pid))
+	TH_LOG("%s", nbt_read_file(log, buf, sizeof(buf)) > 0 ? buf : "");
+	EXPECT_GT(5.0, nbt_now() - start) TH_LOG("exec -d waited for the command");
+	ASSERT_GT(nbt_read_file(pidfile, buf, sizeof(buf)), 0);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", atoi(buf));
+	ASSERT_GT(nbt_read_file(path, cmdline, sizeof(cmdline)), 0) TH_LOG("pid %s gone", buf);
+	EXPECT_STREQ("sleep", cmdline);
+}
+
+/* runc's rules and bad files: one line, 125, no master sent, no process left in the
+ * container. */
+TEST_F(console, exec_bad_terminal_input_is_refused)
+{
+	static struct nbt_result r;
+	static char procs[NBT_OUT_MAX];
+	char process[600], file[600];
+	struct pollfd p = { .fd = -1, .events = POLLIN };
+
+	ASSERT_EQ(0, make_running(self));
+	nbt_run(&r, "--root", self->root, "ps", self->id, NULL);
+	memcpy(procs, r.out, sizeof(procs));
+	p.fd = self->listener;
+	nbt_run(&r, "--root", self->root, "exec", "-t", "-d", self->id, "sh", NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_STREQ("nestbox: exec: -t: a detached process's terminal needs --console-socket\n",
+		     r.err);
+	nbt_run(&r, "--root", self->root, "exec", "-d", "--console-socket", self->sock_path,
+		self->id, "sh", NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "needs a terminal")) TH_LOG("%s", r.err);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	snprintf(file, sizeof(file), "%s/plain", self->dir);
+	ASSERT_EQ(0, nbt_write_file(file, "x"));
+	nbt_run(&r, "--root", self->root, "exec", "-td", "--console-socket", file, self->id, "sh",
+		NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "plain: not a socket")) TH_LOG("%s", r.err);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	/* nbt_run's stdin is /dev/null: no terminal to relay */
+	nbt_run(&r, "--root", self->root, "exec", "-it", self->id, "sh", NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "needs a terminal on stdin")) TH_LOG("%s", r.err);
+	snprintf(process, sizeof(process), "%s/process.json", self->dir);
+	ASSERT_EQ(0, nbt_write_file(process, "{\"terminal\": true,\n \"args\": [\"sh\",]\n}"));
+	nbt_run(&r, "--root", self->root, "exec", "--process", process, self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "--process:2:")) TH_LOG("no line number: %s", r.err);
+	ASSERT_EQ(0, nbt_write_file(process, "{\"terminal\": 1, \"args\": [\"sh\"], \"cwd\": \"/\","
+					     "\"user\": {\"uid\": 0, \"gid\": 0}}"));
+	nbt_run(&r, "--root", self->root, "exec", "--process", process, self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "process.terminal")) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, poll(&p, 1, 0)) TH_LOG("the console socket was used");
+	nbt_run(&r, "--root", self->root, "ps", self->id, NULL);
+	EXPECT_STREQ(procs, r.out) TH_LOG("a process was left in the container");
 }
 
 TEST_HARNESS_MAIN
