@@ -19,9 +19,6 @@
  * fork. */
 int console_socket_connect(const char *path, struct nb_error *err);
 
-/* Host side, after the clone or fork: the container side has its copy. */
-void console_socket_close(void);
-
 /* Container side, in a session leader with no controlling terminal. */
 int console_socket_setup(const struct nb_container *c, struct nb_error *err);
 

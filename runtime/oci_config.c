@@ -114,27 +114,20 @@ static int walk_terminal(struct oci_walk *w, const struct json_value *v, const c
 	return oci_want_bool(w, v, path, &w->c->tty);
 }
 
-static int walk_console_height(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	uint64_t n = 0;
-	int rc = oci_want_uint(w, v, path, UINT16_MAX, &n); /* struct winsize: unsigned short */
-
-	w->c->console_rows = (unsigned short)n;
-	return rc;
-}
-
-static int walk_console_width(struct oci_walk *w, const struct json_value *v, const char *path)
+/* height and width: struct winsize's unsigned shorts */
+static int walk_console_dim(struct oci_walk *w, const struct json_value *v, const char *path)
 {
 	uint64_t n = 0;
 	int rc = oci_want_uint(w, v, path, UINT16_MAX, &n);
 
-	w->c->console_cols = (unsigned short)n;
+	*(path[strlen(path) - 1] == 't' ? &w->c->console_rows : &w->c->console_cols) =
+	    (unsigned short)n;
 	return rc;
 }
 
 static const struct oci_field console_size_fields[] = {
-	{ "height", walk_console_height, true },
-	{ "width", walk_console_width, true },
+	{ "height", walk_console_dim, true },
+	{ "width", walk_console_dim, true },
 	{ NULL, NULL, false },
 };
 

@@ -272,7 +272,7 @@ static int exit_status(int ws)
 				 : NB_EXIT_SETUP;
 }
 
-/* Every signal but SIGCHLD goes to the command, until it exits. */
+/* Every signal but SIGCHLD goes to the command, until it exits: its wait status. */
 static int wait_forwarding(pid_t pid)
 {
 	sigset_t all;
@@ -286,7 +286,7 @@ static int wait_forwarding(pid_t pid)
 		if (sig > 0 && sig != SIGCHLD)
 			kill(pid, sig);
 		else if (sig == SIGCHLD && waitpid(pid, &ws, WNOHANG) == pid)
-			return exit_status(ws);
+			return ws;
 	}
 }
 
@@ -334,7 +334,6 @@ int verb_exec(const char *root, int argc, char **argv)
 		child(&t, &c, fds);
 	}
 	close(sync[1]);
-	console_socket_close();
 	/* the relayed terminal's child waits for the relay's ack before it goes on */
 	while (pid > 0 && !relay && read(sync[0], &byte, 1) < 0 && errno == EINTR)
 		;
@@ -351,5 +350,5 @@ int verb_exec(const char *root, int argc, char **argv)
 	}
 	if (a.detach) /* it goes on without us (runc exec -d, docker exec -d) */
 		return 0;
-	return relay ? exit_status(tty_host_relay(pid, c.grace_seconds)) : wait_forwarding(pid);
+	return exit_status(relay ? tty_host_relay(pid, c.grace_seconds) : wait_forwarding(pid));
 }

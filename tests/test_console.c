@@ -331,13 +331,13 @@ TEST_F(console, bad_console_socket_input_is_refused)
 	/* a foreground run relays its own terminal (as run -t): a socket is not for it */
 	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, "--console-socket",
 		self->sock_path, self->id, NULL);
-	expect_refused(_metadata, self, &r, "only for a detached process");
+	expect_refused(_metadata, self, &r, "of a detached process (create, run -d");
 	nbt_rm_rf(self->bundle);
 	ASSERT_EQ(0, mkdir(self->bundle, 0755));
 	ASSERT_EQ(0, make_bundle(self->bundle, NULL, NULL));
 	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, "--console-socket",
 		self->sock_path, self->id, NULL);
-	expect_refused(_metadata, self, &r, "needs a terminal (process.terminal true");
+	expect_refused(_metadata, self, &r, "only for a terminal (process.terminal");
 }
 
 /* --- exec ---------------------------------------------------------------------------------- */
@@ -353,7 +353,14 @@ static int make_running(FIXTURE_DATA(console) * self)
 	if (pid <= 0 || nbt_wait_exit(pid) != 0)
 		return -1;
 	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
-	return r.status;
+	/* started: its workload forked and exec'd (ps compares against this) */
+	for (int i = 0; !r.status && i < WAIT_MS / 20; i++) {
+		nbt_run(&r, "--root", self->root, "ps", self->id, NULL);
+		if (strstr(r.out, "sleep 60"))
+			return 0;
+		usleep(20 * 1000);
+	}
+	return -1;
 }
 
 /* nestbox ARGS... on a terminal the test holds (as a person's): the slave its controlling
@@ -502,7 +509,14 @@ TEST_F(console, exec_detach_returns_at_once_with_the_pid_file)
 	EXPECT_GT(5.0, nbt_now() - start) TH_LOG("exec -d waited for the command");
 	ASSERT_GT(nbt_read_file(pidfile, buf, sizeof(buf)), 0);
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", atoi(buf));
-	ASSERT_GT(nbt_read_file(path, cmdline, sizeof(cmdline)), 0) TH_LOG("pid %s gone", buf);
+	/* -d returns once the process is in the container, maybe before its execve */
+	for (int i = 0; i < WAIT_MS / 20; i++) {
+		ASSERT_GT(nbt_read_file(path, cmdline, sizeof(cmdline)), 0)
+		TH_LOG("pid %s gone", buf);
+		if (!strcmp(cmdline, "sleep"))
+			break;
+		usleep(20 * 1000);
+	}
 	EXPECT_STREQ("sleep", cmdline);
 }
 
@@ -526,7 +540,7 @@ TEST_F(console, exec_bad_terminal_input_is_refused)
 	nbt_run(&r, "--root", self->root, "exec", "-d", "--console-socket", self->sock_path,
 		self->id, "sh", NULL);
 	EXPECT_EQ(125, r.status);
-	EXPECT_NE(NULL, strstr(r.err, "needs a terminal")) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "only for a terminal")) TH_LOG("%s", r.err);
 	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
 	snprintf(file, sizeof(file), "%s/plain", self->dir);
 	ASSERT_EQ(0, nbt_write_file(file, "x"));
@@ -553,6 +567,38 @@ TEST_F(console, exec_bad_terminal_input_is_refused)
 	EXPECT_EQ(0, poll(&p, 1, 0)) TH_LOG("the console socket was used");
 	nbt_run(&r, "--root", self->root, "ps", self->id, NULL);
 	EXPECT_STREQ(procs, r.out) TH_LOG("a process was left in the container");
+}
+
+/* runc run (foreground) with process.terminal: no socket, the terminal relayed to the
+ * caller's, as run -t; the caller's window size, not consoleSize (the caller's wins, as
+ * runc's resize of its console does). */
+TEST_F_TIMEOUT(console, foreground_run_relays_the_terminal, 60)
+{
+	const char *args[] = {
+		"--root", self->root, "run", "--bundle", self->bundle, self->id, NULL
+	};
+	char state_dir[700];
+	pid_t pid;
+
+	static char text[16384], edited[20000];
+	const char *args_at;
+
+	ASSERT_EQ(0, make_tty_bundle(self->bundle));
+	ASSERT_LT(0, nbt_read_file(self->config, text, sizeof(text)));
+	args_at = strstr(text, "\"args\": [ \"sh\" ]");
+	ASSERT_NE(NULL, args_at);
+	snprintf(
+	    edited, sizeof(edited), "%.*s%s%s", (int)(args_at - text), text,
+	    "\"args\": [ \"sh\", \"-c\", \"test -t 0 && echo tty-$((6*7)); stty size; exit 4\" ]",
+	    args_at + strlen("\"args\": [ \"sh\" ]"));
+	ASSERT_EQ(0, nbt_write_file(self->config, edited));
+	pid = spawn_on_terminal(self, args);
+	ASSERT_GT(pid, 0);
+	EXPECT_EQ(0, expect_out(self, "tty-42")) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, expect_out(self, "29 83")) TH_LOG("%s", self->out);
+	EXPECT_EQ(4, wait_on_terminal(self, pid)) TH_LOG("%s", self->out);
+	snprintf(state_dir, sizeof(state_dir), "%s/%s", self->root, self->id);
+	EXPECT_NE(0, access(state_dir, F_OK)) TH_LOG("run left its state");
 }
 
 TEST_HARNESS_MAIN
