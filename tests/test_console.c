@@ -338,6 +338,16 @@ TEST_F(console, bad_console_socket_input_is_refused)
 	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, "--console-socket",
 		self->sock_path, self->id, NULL);
 	expect_refused(_metadata, self, &r, "only for a terminal (process.terminal");
+	/* consoleSize: struct winsize's unsigned shorts, both given */
+	nbt_rm_rf(self->bundle);
+	ASSERT_EQ(0, mkdir(self->bundle, 0755));
+	ASSERT_EQ(0, make_bundle(self->bundle, "\"terminal\": false,",
+				 "\"terminal\": true, \"consoleSize\": { \"height\": 70000, "
+				 "\"width\": 80 },"));
+	nbt_run(&r, "--root", self->root, "create", "--bundle", self->bundle, "--console-socket",
+		self->sock_path, self->id, NULL);
+	expect_refused(_metadata, self, &r, "process.consoleSize.height: ");
+	EXPECT_NE(NULL, strstr(r.err, "config.json:4:48: ")) TH_LOG("no line: %s", r.err);
 }
 
 /* --- exec ---------------------------------------------------------------------------------- */
