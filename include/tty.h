@@ -41,6 +41,10 @@ int tty_container_setup(struct nb_error *err);
 int tty_open_pty(int *master, int *slave, struct nb_error *err);
 int tty_slave_as_stdio(int slave, struct nb_error *err);
 
+/* runtime-spec (config.md, default devices): with a terminal, the pty's slave (fd 0 by now) is
+ * bound onto /dev/console, as runc does; for the container's PID 1, not for exec. */
+int tty_bind_console(struct nb_error *err);
+
 /* Send / receive one fd over a unix socket (SCM_RIGHTS, unix(7)); -errno on failure, and
  * tty_recv_fd returns -EPIPE when the peer closed without sending one. name: the message's
  * bytes (runc sends the file's name); NULL: one zero byte. */

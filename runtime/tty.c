@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -160,6 +161,18 @@ int tty_slave_as_stdio(int slave, struct nb_error *err)
 			return nb_fail_errno(err, "dup2", "pty slave");
 	if (slave > STDERR_FILENO)
 		close(slave);
+	return 0;
+}
+
+int tty_bind_console(struct nb_error *err)
+{
+	int fd = open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		close(fd);
+	/* the magic link is followed to the slave's node (the container's devpts) */
+	if (fd < 0 || mount("/proc/self/fd/0", "/dev/console", NULL, MS_BIND, NULL))
+		return nb_fail_errno(err, "mount", "/dev/console");
 	return 0;
 }
 
