@@ -68,6 +68,9 @@ struct nb_container {
 	unsigned preserve_fds;	   /* --preserve-fds N: the caller's fds 3..N+2 stay open */
 	int verbosity;		   /* -1 quiet, 0 normal, 1 verbose */
 	bool tty;		   /* -t: a pseudo-terminal of its own for the workload (tty.c) */
+	const char
+	    *console_socket; /* --console-socket: the pty master goes there (console_socket.c) */
+	unsigned short console_rows, console_cols; /* process.consoleSize; 0: none asked */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 

@@ -1,6 +1,7 @@
 /* The OCI runtime command line's forms of the verbs (oci_verbs.c), with runc's flags:
- *   create [--bundle DIR] [--pid-file F] ID      the process from DIR/config.json
- *   run [--bundle DIR] [--pid-file F] [--detach] ID
+ *   create [--bundle DIR] [--pid-file F] [--console-socket S] ID   the process from config.json
+ *   run [--bundle DIR] [--pid-file F] [--detach] [--console-socket S] ID
+ *   (--console-socket: process.terminal's pty master goes there, console_socket.h)
  *   spec [--bundle DIR]                           a default config.json for a busybox rootfs
  *   features                                      what this runtime implements, as JSON
  * `create` and `run` keep their docker-like forms too (verbs.c): the OCI form is the one whose

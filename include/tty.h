@@ -36,9 +36,19 @@ int tty_host_relay(pid_t child, unsigned grace_seconds);
  * controlling terminal and fds 0, 1 and 2; the master goes to the host side. */
 int tty_container_setup(struct nb_error *err);
 
+/* A session leader's new pty in the container's devpts: *master, and *slave as its
+ * controlling terminal (TIOCSCTTY). The slave as fds 0, 1 and 2 (closed itself). */
+int tty_open_pty(int *master, int *slave, struct nb_error *err);
+int tty_slave_as_stdio(int slave, struct nb_error *err);
+
+/* runtime-spec (config.md, default devices): with a terminal, the pty's slave (fd 0 by now) is
+ * bound onto /dev/console, as runc does; for the container's PID 1, not for exec. */
+int tty_bind_console(struct nb_error *err);
+
 /* Send / receive one fd over a unix socket (SCM_RIGHTS, unix(7)); -errno on failure, and
- * tty_recv_fd returns -EPIPE when the peer closed without sending one. */
-int tty_send_fd(int sock, int fd);
+ * tty_recv_fd returns -EPIPE when the peer closed without sending one. name: the message's
+ * bytes (runc sends the file's name); NULL: one zero byte. */
+int tty_send_fd(int sock, int fd, const char *name);
 int tty_recv_fd(int sock);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "console_socket.h"
 #include "container_side.h"
 #include "dev.h"
 #include "init.h"
@@ -164,6 +165,10 @@ static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struc
 		rc = done(c, "hostname", set_hostname(c, err));
 	if (!rc)
 		rc = done(c, "pivot_root", mounts_pivot(err));
+	/* runc's order: the caller has the terminal once the container is created */
+	if (!rc && c->console_socket)
+		rc = done(c, "console socket",
+			  console_socket_setup(c, err) ?: tty_bind_console(err));
 	return rc;
 }
 
@@ -185,8 +190,8 @@ int container_side(const struct nb_container *c, struct nb_cgroup *cg, const sig
 	step(c, "start received");
 	rc = done(c, "command line hidden", proctitle_hide(&workload, NB_PID1_NAME, &err));
 	c = &workload;
-	if (!rc && c->tty)
-		rc = done(c, "tty", tty_container_setup(&err));
+	if (!rc && c->tty) /* a pty, and the spec's /dev/console */
+		rc = done(c, "tty", tty_container_setup(&err) ?: tty_bind_console(&err));
 	if (!rc) /* the reaper: nothing it spawns can regain a capability */
 		rc = done(c, "capabilities", security_limit_caps(c, &err));
 	if (rc)

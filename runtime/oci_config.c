@@ -107,14 +107,33 @@ static int walk_hooks(struct oci_walk *w, const struct json_value *v, const char
 
 /* --- process -------------------------------------------------------------------------------- */
 
+/* true: a pty of the container's own (tty.c); where its master goes is the command line's
+ * (--console-socket, or run's relay), checked by console_socket_check. */
 static int walk_terminal(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	bool on;
-	int rc = oci_want_bool(w, v, path, &on);
+	return oci_want_bool(w, v, path, &w->c->tty);
+}
 
-	if (!rc && on)
-		rc = oci_bad(w, v, path, "true needs --console-socket, which is not supported yet");
+/* height and width: struct winsize's unsigned shorts */
+static int walk_console_dim(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t n = 0;
+	int rc = oci_want_uint(w, v, path, UINT16_MAX, &n);
+
+	*(path[strlen(path) - 1] == 't' ? &w->c->console_rows : &w->c->console_cols) =
+	    (unsigned short)n;
 	return rc;
+}
+
+static const struct oci_field console_size_fields[] = {
+	{ "height", walk_console_dim, true },
+	{ "width", walk_console_dim, true },
+	{ NULL, NULL, false },
+};
+
+static int walk_console_size(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, console_size_fields);
 }
 
 static int walk_cwd(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -343,7 +362,7 @@ static const struct oci_field process_fields[] = {
 	{ "capabilities", walk_caps, false },
 	{ "rlimits", walk_rlimits, false },
 	{ "noNewPrivileges", walk_nnp, false },
-	{ "consoleSize", NULL, false },
+	{ "consoleSize", walk_console_size, false },
 	{ "commandLine", NULL, false },
 	{ "apparmorProfile", NULL, false },
 	{ "oomScoreAdj", NULL, false },

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "console_socket.h"
 #include "oci_config.h"
 #include "oci_verbs.h"
 #include "option.h"
@@ -19,15 +20,16 @@
 #include "verbs.h"
 
 struct oci_args {
-	const char *bundle;	  /* NULL: the current directory */
-	const char *pid_file;	  /* NULL: none */
-	bool detach;		  /* run --detach */
-	const char *preserve_fds; /* --preserve-fds N, NULL: 0 */
+	const char *bundle;	    /* NULL: the current directory */
+	const char *pid_file;	    /* NULL: none */
+	bool detach;		    /* run --detach */
+	const char *console_socket; /* NULL: none */
+	const char *preserve_fds;   /* --preserve-fds N, NULL: 0 */
 	const char *id;
 };
 
 /* runc's flags nestbox does not have yet: the OCI form, refused by name. */
-static const char *const unsupported_flags[] = { "--console-socket", "--no-pivot",
+static const char *const unsupported_flags[] = { "--no-pivot",
 						 "--no-new-keyring" };
 
 static const char *unsupported_flag(const char *word)
@@ -51,7 +53,7 @@ static int parse_oci(int argc, char **argv, bool is_run, struct oci_args *a, con
 
 	memset(a, 0, sizeof(*a));
 	*bad = NULL;
-	*why = "expected [--bundle DIR] [--pid-file FILE] ID";
+	*why = "expected [--bundle DIR] [--pid-file FILE] [--console-socket SOCKET] ID";
 	for (int i = 1; i < argc; i++) {
 		/* both forms have it (podman's run too): it does not make the words OCI ones */
 		int r = verb_flag(argc, argv, &i, "--preserve-fds", NULL, &a->preserve_fds);
@@ -62,6 +64,8 @@ static int parse_oci(int argc, char **argv, bool is_run, struct oci_args *a, con
 			r = verb_flag(argc, argv, &i, "--bundle", "-b", &a->bundle);
 		if (!r)
 			r = verb_flag(argc, argv, &i, "--pid-file", NULL, &a->pid_file);
+		if (!r)
+			r = verb_flag(argc, argv, &i, "--console-socket", NULL, &a->console_socket);
 		if (r < 0 || (!r && (*bad = unsupported_flag(argv[i])))) {
 			*why = r < 0 ? "needs a value" : "not supported yet";
 			*bad = argv[i];
@@ -145,6 +149,10 @@ static int prepare(int argc, char **argv, bool is_run, struct oci_args *a, char 
 	} else if (a->pid_file) {
 		snprintf(pid_file, PATH_MAX, "%s", a->pid_file);
 	}
+	/* connected here, relative to where nestbox started (checked once config.json is read) */
+	rc = a->console_socket ? console_socket_connect(a->console_socket, err) : 0;
+	if (rc)
+		return rc;
 	/* entered, then named by getcwd(3): absolute, its symlinks resolved, as realpath(3)
 	 * would give it (musl's realpath is 1.4 KB of the static binary) */
 	if (chdir(a->bundle ? a->bundle : ".") || !getcwd(bundle, sizeof(bundle)))
@@ -158,7 +166,13 @@ static int prepare(int argc, char **argv, bool is_run, struct oci_args *a, char 
 				       "expected a count, 0 to 1021");
 		c->preserve_fds = (unsigned)n;
 	}
-	return rc ? rc : container_validate(c, err);
+	if (!rc)
+		rc = container_validate(c, err);
+	c->console_socket = a->console_socket;
+	if (!rc)
+		rc = console_socket_check(c, !is_run || a->detach, "process.terminal: true", err);
+	c->tty &= !c->console_socket; /* the caller holds it: nothing to relay */
+	return rc;
 }
 
 int oci_verb_create(const char *root, int argc, char **argv)
@@ -218,8 +232,8 @@ int oci_verb_run(const char *root, int argc, char **argv)
 
 /* --- spec, features ------------------------------------------------------------------------- */
 
-/* runc spec's default, cut to what nestbox does: no terminal (no --console-socket yet), the
- * masks nestbox always makes. */
+/* runc spec's default, cut to what nestbox does: no terminal (true needs --console-socket,
+ * or a foreground run), the masks nestbox always makes. */
 static const char default_spec[] =
     "{\n"
     "\t\"ociVersion\": \"" NB_OCI_VERSION "\",\n"

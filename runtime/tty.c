@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -67,10 +68,11 @@ union fd_cmsg {
 	char buf[CMSG_SPACE(sizeof(int))];
 };
 
-int tty_send_fd(int sock, int fd)
+int tty_send_fd(int sock, int fd, const char *name)
 {
 	char byte = 0;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct iovec iov = { .iov_base = name ? (char *)name : &byte,
+			     .iov_len = name ? strlen(name) : 1 };
 	union fd_cmsg u;
 	struct msghdr msg = { .msg_iov = &iov,
 			      .msg_iovlen = 1,
@@ -118,39 +120,78 @@ int tty_recv_fd(int sock)
 
 /* --- container side -------------------------------------------------------------------------- */
 
-int tty_container_setup(struct nb_error *err)
+int tty_open_pty(int *master, int *slave, struct nb_error *err)
 {
-	int sock = tty.sock[CONTAINER_END], unlock = 0, master, slave, rc;
-	char ack = 0;
+	int unlock = 0, rc;
 
-	close(tty.sock[HOST_END]);
-	/* After pivot_root /dev/ptmx is pts/ptmx of the container's own devpts instance (dev.c,
-	 * newinstance): the pty is invisible in the host's /dev/pts. */
-	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
+	/* After pivot_root (or setns into its mount namespace) /dev/ptmx is pts/ptmx of the
+	 * container's own devpts instance (dev.c, newinstance): the pty is invisible in the
+	 * host's /dev/pts. */
+	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
 		return nb_fail_errno(err, "open", "/dev/ptmx");
 	/* TIOCGPTPEER (Linux 4.13, ioctl_tty(2)) opens the slave through the master: no path
 	 * lookup that a process in the container could race. */
-	slave = -1;
-	if (ioctl(master, TIOCSPTLCK, &unlock) ||
-	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+	*slave = -1;
+	if (ioctl(*master, TIOCSPTLCK, &unlock) ||
+	    (*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
 		rc = nb_fail_errno(err, "open pty slave", "/dev/ptmx");
-		goto fail_master;
+		goto fail;
 	}
-	/* We are the session leader (setsid in container.c) with no controlling terminal:
-	 * TIOCSCTTY makes the slave the session's, and init_spawn's child then takes it as the
-	 * foreground process group (tcsetpgrp) before it execs the workload. */
-	if (ioctl(slave, TIOCSCTTY, 0)) {
+	/* We are a session leader (setsid in container.c, verb_exec.c) with no controlling
+	 * terminal: TIOCSCTTY makes the slave the session's, and init_spawn's child then takes it
+	 * as the foreground process group (tcsetpgrp) before it execs the workload. */
+	if (ioctl(*slave, TIOCSCTTY, 0)) {
 		rc = nb_fail_errno(err, "TIOCSCTTY", "pty slave");
-		goto fail_slave;
+		goto fail;
 	}
-	rc = tty_send_fd(sock, master);
-	if (rc) {
-		errno = -rc;
-		rc = nb_fail_errno(err, "send pty master", "host side");
-		goto fail_slave;
-	}
+	return 0;
+
+fail:
+	if (*slave >= 0)
+		close(*slave);
+	close(*master);
+	return rc;
+}
+
+int tty_slave_as_stdio(int slave, struct nb_error *err)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (dup2(slave, fd) < 0)
+			return nb_fail_errno(err, "dup2", "pty slave");
+	if (slave > STDERR_FILENO)
+		close(slave);
+	return 0;
+}
+
+int tty_bind_console(struct nb_error *err)
+{
+	int fd = open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		close(fd);
+	/* the magic link is followed to the slave's node (the container's devpts) */
+	if (fd < 0 || mount("/proc/self/fd/0", "/dev/console", NULL, MS_BIND, NULL))
+		return nb_fail_errno(err, "mount", "/dev/console");
+	return 0;
+}
+
+int tty_container_setup(struct nb_error *err)
+{
+	int sock = tty.sock[CONTAINER_END], master, slave, rc;
+	char ack = 0;
+
+	close(tty.sock[HOST_END]);
+	rc = tty_open_pty(&master, &slave, err);
+	if (rc)
+		return rc;
+	rc = tty_send_fd(sock, master, NULL);
 	close(master);
+	if (rc) {
+		close(slave);
+		errno = -rc;
+		return nb_fail_errno(err, "send pty master", "host side");
+	}
 	/* Nothing may run on the terminal before the window size is in and the caller's terminal
 	 * is raw: wait for the host side's ack (EOF: it is gone). */
 	if (read(sock, &ack, 1) != 1 || ack != TTY_ACK) {
@@ -158,18 +199,7 @@ int tty_container_setup(struct nb_error *err)
 		return nb_fail(err, EPIPE, "--tty", "host side", "no ack for the pty master");
 	}
 	close(sock);
-	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
-		if (dup2(slave, fd) < 0)
-			return nb_fail_errno(err, "dup2", "pty slave");
-	if (slave > STDERR_FILENO)
-		close(slave);
-	return 0;
-
-fail_slave:
-	close(slave);
-fail_master:
-	close(master);
-	return rc;
+	return tty_slave_as_stdio(slave, err);
 }
 
 /* --- host side ------------------------------------------------------------------------------ */

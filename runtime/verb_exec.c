@@ -1,8 +1,13 @@
 /* exec (include/verbs.h): a new process in a created or running container.
  *
- *   runc:   exec [--process F] [-d|--detach] [--pid-file F] [-e K=V] [--cwd DIR] [-u UID[:GID]]
- *                ID [CMD ARG...]
- *   docker: exec [-i] [-d] [-e K=V] [-w DIR] [-u UID[:GID]] NAME CMD [ARG...]
+ *   runc:   exec [--process F] [-d|--detach] [--pid-file F] [-t|--tty] [--console-socket S]
+ *                [-e K=V] [--cwd DIR] [-u UID[:GID]] ID [CMD ARG...]
+ *   docker: exec [-i] [-t] [-d] [-e K=V] [-w DIR] [-u UID[:GID]] NAME CMD [ARG...]
+ *
+ * A terminal (-t, or process.terminal in --process's file): a pty of the container's devpts,
+ * the command's controlling terminal in a session of its own; its master relayed to the
+ * caller's terminal as by run -t (tty.c), or sent to --console-socket (console_socket.c), as
+ * runc does: the socket only with -d, and -d with a terminal only with a socket.
  *
  * The process is the container's own in every respect: the description is made again from the
  * words that created it (verb_load_args: the same parser, so the same capabilities, seccomp
@@ -25,10 +30,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "console_socket.h"
 #include "init.h"
 #include "oci_config.h"
 #include "oci_verbs.h"
 #include "process.h"
+#include "tty.h"
 #include "verbs.h"
 
 #define EXEC_SET_MAX 64
@@ -37,14 +44,14 @@
 #define N_NAMESPACES (sizeof(namespaces) / sizeof(namespaces[0]))
 
 struct exec_args {
-	const char *id, *pid_file, *process;
+	const char *id, *pid_file, *process, *console_socket;
 	char **cmd;
 	struct { /* -e, -w, -u: run's own options (cli.c), applied in order over the description */
 		const struct cli_option *option;
 		const char *value;
 	} set[EXEC_SET_MAX];
 	int n_set;
-	bool detach;
+	bool detach, tty;
 };
 
 /* setns(2) order: the user namespace first. pid last: entered by this process, for its child. */
@@ -68,7 +75,28 @@ static const struct {
 	{ "--user", "-u", "user", 0 },
 	{ "--pid-file", NULL, NULL, offsetof(struct exec_args, pid_file) },
 	{ "--process", "-p", NULL, offsetof(struct exec_args, process) },
+	{ "--console-socket", NULL, NULL, offsetof(struct exec_args, console_socket) },
 };
+
+/* exec's flags without a value: -d, -i, -t, their long names, docker's short ones joined
+ * (-it). 0, or -1 when w is not one of them. */
+static int bool_flag(const char *w, struct exec_args *a)
+{
+	static const char *const names[] = { "--detach", "--interactive", "--tty" };
+	static const char letters[] = "dit";
+	char one[3] = "-";
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(w, names[i])) {
+			one[1] = letters[i];
+			w = one;
+		}
+	if (!w[1] || w[1] == '-' || w[1 + strspn(w + 1, letters)])
+		return -1;
+	a->detach |= !!strchr(w, 'd');
+	a->tty |= !!strchr(w, 't');
+	return 0;
+}
 
 static const struct cli_option *run_option(const char *name)
 {
@@ -101,14 +129,9 @@ static int parse(int argc, char **argv, struct exec_args *a, struct nb_error *er
 		}
 		if (r < 0)
 			return nb_fail(err, EINVAL, "exec", w, "needs a value");
-		if (!r && (!strcmp(w, "-d") || !strcmp(w, "--detach")))
-			a->detach = true;
-		else if (!r && strcmp(w, "-i") && strcmp(w, "--interactive"))
-			/* stdin is always passed in; a terminal is not done yet */
-			return nb_fail(err, EINVAL, "exec", w,
-				       strchr("t-", w[1]) && strchr(w, 't')
-					   ? "a terminal is not supported yet (exec without -t)"
-					   : "unknown option");
+		/* -i: stdin is always passed in */
+		if (!r && bool_flag(w, a))
+			return nb_fail(err, EINVAL, "exec", w, "unknown option");
 	}
 	if (i == argc)
 		return nb_fail(err, EINVAL, "exec", NULL, "no container ID given");
@@ -151,6 +174,9 @@ static int apply(const struct exec_args *a, struct nb_container *c, struct nb_er
 	static char text[PROCESS_MAX + 1];
 	const char **env;
 
+	/* the container's own terminal is its PID 1's: exec asks for one of its own */
+	c->tty = false;
+	c->console_rows = c->console_cols = 0;
 	if (a->process) {
 		int fd = open(a->process, O_RDONLY | O_CLOEXEC);
 		ssize_t len = fd < 0 ? -1 : read(fd, text, PROCESS_MAX + 1);
@@ -173,8 +199,18 @@ static int apply(const struct exec_args *a, struct nb_container *c, struct nb_er
 	for (int i = 0; i < a->n_set; i++)
 		if (a->set[i].option->handler(c, a->set[i].value, err))
 			return -EINVAL;
-	c->tty = false;
-	return 0;
+	c->tty |= a->tty;
+	c->console_socket = a->console_socket;
+	return console_socket_check(c, a->detach, "exec: -t", err);
+}
+
+/* Where the master goes, made before the fork: the console socket connected (relative to where
+ * exec started), or the socket pair to the relay (stdin must be a terminal). */
+static int prepare_terminal(const struct nb_container *c, struct nb_error *err)
+{
+	if (c->console_socket)
+		return console_socket_connect(c->console_socket, err);
+	return c->tty ? tty_host_prepare(err) : 0;
 }
 
 /* /proc/PID/ns/NAME of every namespace PID 1 does not share with us, opened; -1 for the rest. */
@@ -218,6 +254,10 @@ child(const struct nb_target *t, const struct nb_container *c, const int *fds)
 	if (!rc && fds[0] >= 0 &&
 	    (syscall(SYS_setresgid, 0, 0, 0) || syscall(SYS_setresuid, 0, 0, 0)))
 		rc = nb_fail_errno(&err, "exec", "user namespace root");
+	/* the pty in the container's devpts (its mount namespace is ours now), the controlling
+	 * terminal of a new session (TIOCSCTTY wants a leader without one) */
+	if (!rc && c->tty && setsid() > 0)
+		rc = c->console_socket ? console_socket_setup(c, &err) : tty_container_setup(&err);
 	if (rc) {
 		nb_error_print(&err);
 		_exit(NB_EXIT_SETUP);
@@ -232,7 +272,7 @@ static int exit_status(int ws)
 				 : NB_EXIT_SETUP;
 }
 
-/* Every signal but SIGCHLD goes to the command, until it exits. */
+/* Every signal but SIGCHLD goes to the command, until it exits: its wait status. */
 static int wait_forwarding(pid_t pid)
 {
 	sigset_t all;
@@ -246,7 +286,7 @@ static int wait_forwarding(pid_t pid)
 		if (sig > 0 && sig != SIGCHLD)
 			kill(pid, sig);
 		else if (sig == SIGCHLD && waitpid(pid, &ws, WNOHANG) == pid)
-			return exit_status(ws);
+			return ws;
 	}
 }
 
@@ -259,6 +299,7 @@ int verb_exec(const char *root, int argc, char **argv)
 	int fds[N_NAMESPACES], rc = parse(argc, argv, &a, &err);
 	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC); /* describe leaves it */
 	int sync[2];
+	bool relay;
 	char byte;
 	sigset_t saved;
 	pid_t pid;
@@ -273,6 +314,8 @@ int verb_exec(const char *root, int argc, char **argv)
 	if (!rc)
 		rc = apply(&a, &c, &err);
 	if (!rc)
+		rc = prepare_terminal(&c, &err);
+	if (!rc)
 		rc = open_namespaces(&t, fds, &err);
 	if (!rc && fds[N_NAMESPACES - 1] >= 0 && setns(fds[N_NAMESPACES - 1], CLONE_NEWPID))
 		rc = nb_fail_errno(&err, "exec: setns", "pid");
@@ -280,6 +323,7 @@ int verb_exec(const char *root, int argc, char **argv)
 		nb_fail(&err, -rc, "exec", "block signals", strerror(-rc));
 	if (rc)
 		return verb_fail(&err);
+	relay = c.tty && !c.console_socket;
 	/* EOF once the child is in (process_exec closes every fd above stderr): -d returns only
 	 * then, with the process in the container's cgroup and namespaces. */
 	if (pipe2(sync, O_CLOEXEC))
@@ -290,7 +334,8 @@ int verb_exec(const char *root, int argc, char **argv)
 		child(&t, &c, fds);
 	}
 	close(sync[1]);
-	while (pid > 0 && read(sync[0], &byte, 1) < 0 && errno == EINTR)
+	/* the relayed terminal's child waits for the relay's ack before it goes on */
+	while (pid > 0 && !relay && read(sync[0], &byte, 1) < 0 && errno == EINTR)
 		;
 	close(sync[0]);
 	for (size_t i = 0; i < N_NAMESPACES; i++)
@@ -305,5 +350,5 @@ int verb_exec(const char *root, int argc, char **argv)
 	}
 	if (a.detach) /* it goes on without us (runc exec -d, docker exec -d) */
 		return 0;
-	return wait_forwarding(pid);
+	return exit_status(relay ? tty_host_relay(pid, c.grace_seconds) : wait_forwarding(pid));
 }

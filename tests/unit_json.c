@@ -170,7 +170,8 @@ TEST(a_config_fills_the_description)
 	struct nb_error err = { 0 };
 	int rc = config(
 	    "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
-	    "\"hostname\":\"h\"," BASE_PROCESS ",\"noNewPrivileges\":true,"
+	    "\"hostname\":\"h\"," BASE_PROCESS ",\"noNewPrivileges\":true,\"terminal\":true,"
+	    "\"consoleSize\":{\"height\":24,\"width\":80},"
 	    "\"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"],"
 	    "\"permitted\":[\"CAP_KILL\"]},"
 	    "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":20}]},"
@@ -199,6 +200,9 @@ TEST(a_config_fills_the_description)
 	EXPECT_EQ(5, c.uid);
 	EXPECT_EQ(6, c.gid);
 	EXPECT_FALSE(c.security.allow_new_privs);
+	EXPECT_TRUE(c.tty);
+	EXPECT_EQ(24, c.console_rows);
+	EXPECT_EQ(80, c.console_cols);
 	EXPECT_EQ(1ULL << 5, c.security.caps); /* CAP_KILL */
 	EXPECT_FALSE(c.security.caps_ambient);
 	ASSERT_EQ(1, c.security.n_rlimits);
@@ -240,7 +244,12 @@ static const struct {
 	const char *process_extra, *linux_extra, *top_extra, *msg;
 } refused[] = {
 	{ "", "", ",\"foo\":1", "config.json:1:" /* col varies */ },
-	{ ",\"terminal\":true", "", "", "process.terminal: true needs --console-socket" },
+	/* terminal true is taken (where its master goes is the command line's, test_console) */
+	{ ",\"terminal\":\"yes\"", "", "", "process.terminal: expected " },
+	{ ",\"consoleSize\":{\"height\":24}", "", "",
+	  "process.consoleSize.width: missing (required)" },
+	{ ",\"consoleSize\":{\"height\":24,\"width\":-1}", "", "",
+	  "process.consoleSize.width: expected a whole number from 0 to 65535" },
 	{ ",\"apparmorProfile\":\"x\"", "", "", "process.apparmorProfile: not supported yet" },
 	{ "", ",\"seccomp\":{}", "", "linux.seccomp: not supported yet" },
 	{ "", ",\"devices\":[]", "", "linux.devices: not supported yet" },
