@@ -67,6 +67,8 @@ struct nb_container {
 	const char *cidfile;	   /* --cidfile: the name is written there once created */
 	int verbosity;		   /* -1 quiet, 0 normal, 1 verbose */
 	bool tty;		   /* -t: a pseudo-terminal of its own for the workload (tty.c) */
+	bool detach;		   /* -d: in the background, its output kept (run_log.c) */
+	bool auto_remove;	   /* --rm: with -d, the state goes when the container ends */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 
