@@ -3,54 +3,52 @@
  *
  *   nestbox run -d                  the monitor (forked): a session of its own, stdin /dev/null
  *   waits for one byte        ...   run_create with fds 1 and 2 the write end of a pipe, which
- *                                   the container inherits; run_start; ROOT/NAME/log opened
+ *                                   the container inherits; the root built; the log opened;
+ *                                   run_start
  *   prints the name, exit 0   <--   'R' (a failure is said on the caller's stderr instead, the
  *                                   container side's words copied from the pipe; its status)
- *                                   the pipe into the log until PID 1 exits (SIGCHLD through a
- *                                   signalfd; other signals go on to PID 1); the rest drained,
- *                                   the group removed, ROOT/NAME/exit written; exit
+ *                                   the pipe into the log up to its end (no process of the
+ *                                   container left), PID 1 waited for, run_destroy keeping the
+ *                                   state, ROOT/NAME/exit written; exit
  *
  * Only a parent learns a process's exit status (wait(2)), so the monitor is the container's
  * parent. It is also its host side as a foreground run's is: it holds the name lock until it
  * is done (`rm` and `logs -f` wait for that), the container's PID 1 dies with it
- * (PR_SET_PDEATHSIG) and the guard then removes the group and the state (guard.h). */
+ * (PR_SET_PDEATHSIG) and the guard then removes the group and the state (guard.h). A process
+ * that outlives PID 1 holding the pipe (only possible without a pid namespace of its own)
+ * delays the exit status until it is gone too. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "container_side.h"
-#include "init.h"
 #include "run.h"
 #include "run_log.h"
 
 struct run_log {
-	const struct nb_state *s; /* NULL: fd is the caller's stderr, no bound */
 	int fd;
 	long bytes;
+	char path[PATH_MAX + 8], older[PATH_MAX + 8]; /* "" when fd is not a log (no bound) */
 };
 
 static int open_log(struct run_log *l)
 {
 	l->bytes = 0;
-	l->fd = state_open_file(l->s, RUN_LOG_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND);
+	l->fd =
+	    open(l->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	return l->fd;
 }
 
-/* n bytes onto the log; one that would pass RUN_LOG_MAX goes to a fresh one, the full one
+/* n bytes onto the log; ones that would pass RUN_LOG_MAX go to a fresh one, the full one
  * becoming log.1 (the one before is dropped). */
 static void put(struct run_log *l, const char *buf, size_t n)
 {
-	char from[PATH_MAX], to[PATH_MAX + 2];
-
-	if (l->s && l->bytes + (long)n > RUN_LOG_MAX) {
-		snprintf(from, sizeof(from), "%s/" RUN_LOG_FILE, l->s->dir);
-		snprintf(to, sizeof(to), "%s.1", from);
-		rename(from, to);
+	if (l->path[0] && l->bytes + (long)n > RUN_LOG_MAX) {
+		rename(l->path, l->older);
 		close(l->fd);
 		open_log(l);
 	}
@@ -58,40 +56,14 @@ static void put(struct run_log *l, const char *buf, size_t n)
 		l->bytes += (long)n;
 }
 
-/* What the (non-blocking) pipe holds now onto l: 0 at its end (no writer left), else 1. A
- * file's bytes from where it is to its end (run_log_copy). */
-static int pump(int out, struct run_log *l)
+/* from onto l until its end: a pipe's once no writer is left, a file's. */
+static void pump(int from, struct run_log *l)
 {
-	static char buf[1 << 14]; /* at most the pipe's 64 KiB at once */
+	static char buf[1 << 14];
 	ssize_t n;
 
-	while ((n = read(out, buf, sizeof(buf))) > 0)
+	while ((n = read(from, buf, sizeof(buf))) > 0)
 		put(l, buf, (size_t)n);
-	return n != 0;
-}
-
-/* Until the container's PID 1 exits: its output into the log; its exit status. */
-static int follow(struct nb_run *r, int out, int sfd, struct run_log *l)
-{
-	struct pollfd p[2] = { { sfd, POLLIN, 0 }, { out, POLLIN, 0 } };
-	struct signalfd_siginfo si;
-	int ws = 0;
-
-	for (;;) {
-		if (poll(p, 2, -1) < 0)
-			continue;
-		if (p[1].revents && !pump(out, l))
-			p[1].fd = -1; /* poll(2) skips a negative fd */
-		if (!p[0].revents || read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo != SIGCHLD)
-			kill(r->pid, (int)si.ssi_signo); /* as a foreground run forwards them */
-		else if (waitpid(r->pid, &ws, WNOHANG) == r->pid)
-			break;
-	}
-	pump(out, l); /* the last words, still in the pipe */
-	r->pid = 0;
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
 /* Undone as a foreground run is, but the state stays for logs and ps until rm (or --rm). */
@@ -109,71 +81,78 @@ static void finish(struct nb_run *r, struct run_log *l, int status)
 		state_remove(&r->state);
 }
 
-/* Created and started, the log open and the signals on sfd: 0, -errno with err, or the exit
- * status of a container side that failed. */
-static int start(struct nb_run *r, struct run_log *l, int *sfd, struct nb_error *err)
+/* The root built (a foreground run's host side does not wait for that, this one must), the log
+ * open, the workload started: 0, -errno with err, or the status of a container side that
+ * failed (it said why into the pipe). */
+static int start(struct nb_run *r, struct run_log *l, struct nb_error *err)
 {
-	sigset_t all;
-	char path[PATH_MAX + 8], byte = 0;
+	char byte = 0;
 
-	/* The root built (a foreground run's host side does not wait for it, this one must), or
-	 * the container side died after saying why into the pipe. */
-	while (read(r->sync_fd, &byte, 1) < 0 && errno == EINTR)
-		;
-	if (byte != SYNC_READY)
+	if (read(r->sync_fd, &byte, 1) != 1 || byte != SYNC_READY)
 		return NB_EXIT_SETUP;
-	l->s = &r->state;
-	if (open_log(l) < 0)
-		return nb_fail_errno(err, "log", r->state.dir);
-	/* a name taken over from a run -d that ended: its older log goes (its exit file is
-	 * written again at the end) */
-	snprintf(path, sizeof(path), "%s/" RUN_LOG_FILE ".1", r->state.dir);
-	unlink(path);
-	init_signal_set(&all);
-	*sfd = signalfd(-1, &all, SFD_CLOEXEC);
-	if (*sfd < 0)
-		return nb_fail_errno(err, "signalfd", NULL);
-	return run_start(r, err);
+	snprintf(l->path, sizeof(l->path), "%s/" RUN_LOG_FILE, r->state.dir);
+	snprintf(l->older, sizeof(l->older), "%s.1", l->path);
+	unlink(l->older); /* a name taken over from a run -d that ended: its older log goes */
+	return open_log(l) < 0 ? nb_fail_errno(err, "log", l->path) : run_start(r, err);
 }
 
-/* In the monitor: its status when setup failed (said on the caller's stderr), else 0 once the
- * container has ended. report: the byte's pipe; caller_err: the caller's stderr. */
-static int monitor(const struct nb_container *c, const char *root, int report, int out,
-		   int caller_err, int null)
+/* The monitor, in the child: its status when setup failed (said on the caller's stderr), else 0
+ * once the container has ended. All signals stay blocked (run_create): a TERM for the container
+ * goes to its PID 1 (nestbox stop), not here. */
+static int monitor(const struct nb_container *c, const char *root, const int report[2],
+		   const int out[2])
 {
+	static struct run_log l;
 	struct nb_error err = { 0 };
-	struct run_log l = { NULL, -1, 0 };
 	struct nb_run r;
-	int sfd = -1;
+	int caller_err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC), ws = 0;
 	/* docker's --cidfile, as container_run has it */
 	int cid = c->cidfile ? open(c->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -2;
-	int rc = cid == -1 ? nb_fail_errno(&err, "--cidfile", c->cidfile)
-			   : run_create(&r, c, root, false, &err);
-	bool made = cid != -1 && rc >= 0;
+	int rc = cid == -1 ? nb_fail_errno(&err, "--cidfile", c->cidfile) : 0;
 
+	/* Out of the caller's session: its terminal's ^C and hangup are not the monitor's. */
+	setsid();
+	dup2(null, STDIN_FILENO);
+	dup2(out[1], STDOUT_FILENO);
+	dup2(out[1], STDERR_FILENO);
+	close(out[1]);
+	close(report[0]);
+	bool made = false;
+
+	if (!rc) {
+		rc = run_create(&r, c, root, false, &err);
+		made = rc >= 0;
+	}
 	if (!rc)
-		rc = start(&r, &l, &sfd, &err);
+		rc = start(&r, &l, &err);
 	if (rc) {
 		int status = made ? run_destroy(&r, rc > 0 ? rc : NB_EXIT_SETUP) : NB_EXIT_SETUP;
 
+		/* The pipe's writers all gone: what the container side said is in it. */
+		dup2(caller_err, STDOUT_FILENO);
 		dup2(caller_err, STDERR_FILENO);
-		run_log_copy(out, STDERR_FILENO);
+		run_log_copy(out[0], STDERR_FILENO);
 		if (rc < 0)
 			nb_error_print(&err);
 		if (cid >= 0)
 			unlink(c->cidfile);
-		return rc > 0 ? status : NB_EXIT_SETUP;
+		return status;
 	}
 	if (cid >= 0)
 		dprintf(cid, "%s", c->name);
-	if (write(report, "R", 1) != 1)
-		kill(r.pid, SIGKILL); /* the caller is gone: nobody knows the name */
+	if (write(report[1], "R", 1) < 0)
+		rc = 0; /* the caller is gone: ps still lists the container */
 	/* Nothing of the caller's is held any longer: its pipes reach their end. */
 	dup2(null, STDOUT_FILENO);
 	dup2(null, STDERR_FILENO);
 	close(caller_err);
-	close(report);
-	finish(&r, &l, follow(&r, out, sfd, &l));
+	/* The pipe ends once every process of the container is gone (PID 1, the reaper, holds it
+	 * to the last), then PID 1 is waited for. */
+	pump(out[0], &l);
+	waitpid(r.pid, &ws, 0);
+	r.pid = 0;
+	finish(&r, &l, WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
 	return 0;
 }
 
@@ -186,25 +165,10 @@ int run_detached(const struct nb_container *c, const char *state_root, struct nb
 	if (c->tty) /* docker's -dt is for a later attach, which nestbox has not */
 		return nb_fail(err, EINVAL, "run -d", "-t",
 			       "a detached run has no terminal to relay to (drop -t)");
-	if (pipe2(report, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
-		return nb_fail_errno(err, "run -d", "pipe");
-	pid = fork();
-	if (pid < 0)
-		return nb_fail_errno(err, "run -d", "fork");
-	if (pid == 0) {
-		int caller_err = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		/* Out of the caller's session: its terminal's ^C and hangup are not the monitor's. */
-		setsid();
-		dup2(null, STDIN_FILENO);
-		dup2(out[1], STDOUT_FILENO);
-		dup2(out[1], STDERR_FILENO);
-		close(out[1]);
-		close(report[0]);
-		fcntl(out[0], F_SETFL, O_NONBLOCK);
-		_exit(monitor(c, state_root, report[1], out[0], caller_err, null));
-	}
+	if (pipe2(report, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || (pid = fork()) < 0)
+		return nb_fail_errno(err, "run -d", NULL);
+	if (pid == 0)
+		_exit(monitor(c, state_root, report, out));
 	close(report[1]);
 	close(out[0]);
 	close(out[1]);
@@ -218,7 +182,10 @@ int run_detached(const struct nb_container *c, const char *state_root, struct nb
 
 void run_log_copy(int from, int to)
 {
-	pump(from, &(struct run_log){ NULL, to, 0 });
+	static struct run_log l; /* no path: no bound */
+
+	l.fd = to;
+	pump(from, &l);
 }
 
 int run_log_exit_code(const struct nb_state *s)
