@@ -392,14 +392,13 @@ static int opt_accepted(struct nb_container *c, const char *arg, struct nb_error
  * once run -d returns, and state_sweep would take its state for a dead run's. */
 static int opt_detach(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	unsigned char b[6];
+	unsigned long long v;
 
 	(void)arg;
 	(void)err;
 	c->detach = c->cgroup.wanted = true;
-	if (!c->name[0] && getrandom(b, sizeof(b), 0) == sizeof(b))
-		for (int i = 0; i < 12; i++)
-			c->name[i] = "0123456789abcdef"[b[i / 2] >> (i % 2 ? 0 : 4) & 15];
+	if (!c->name[0] && getrandom(&v, sizeof(v), 0) == sizeof(v))
+		snprintf(c->name, 13, "%012llx", v);
 	return 0;
 }
 
