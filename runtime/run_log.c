@@ -32,7 +32,7 @@
 struct run_log {
 	int fd;
 	long bytes;
-	char path[PATH_MAX + 8], older[PATH_MAX + 8]; /* "" when fd is not a log (no bound) */
+	char path[PATH_MAX + 8], older[PATH_MAX + 10]; /* "" when fd is not a log (no bound) */
 };
 
 static int open_log(struct run_log *l)
@@ -110,6 +110,7 @@ static int monitor(const struct nb_container *c, const char *root, const int rep
 	/* docker's --cidfile, as container_run has it */
 	int cid = c->cidfile ? open(c->cidfile, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -2;
 	int rc = cid == -1 ? nb_fail_errno(&err, "--cidfile", c->cidfile) : 0;
+	bool made = false;
 
 	/* Out of the caller's session: its terminal's ^C and hangup are not the monitor's. */
 	setsid();
@@ -118,8 +119,6 @@ static int monitor(const struct nb_container *c, const char *root, const int rep
 	dup2(out[1], STDERR_FILENO);
 	close(out[1]);
 	close(report[0]);
-	bool made = false;
-
 	if (!rc) {
 		rc = run_create(&r, c, root, false, &err);
 		made = rc >= 0;
@@ -141,12 +140,13 @@ static int monitor(const struct nb_container *c, const char *root, const int rep
 	}
 	if (cid >= 0)
 		dprintf(cid, "%s", c->name);
-	if (write(report[1], "R", 1) < 0)
-		rc = 0; /* the caller is gone: ps still lists the container */
+	(void)!write(report[1], "R", 1); /* a caller gone by now: ps still lists the container */
 	/* Nothing of the caller's is held any longer: its pipes reach their end. */
 	dup2(null, STDOUT_FILENO);
 	dup2(null, STDERR_FILENO);
 	close(caller_err);
+	/* nor its directory: a mount the caller ran in stays free to unmount (paths are absolute) */
+	(void)!chdir("/");
 	/* The pipe ends once every process of the container is gone (PID 1, the reaper, holds it
 	 * to the last), then PID 1 is waited for. */
 	pump(out[0], &l);

@@ -175,6 +175,26 @@ TEST_F(dt, run_d_without_a_name_picks_one_and_prints_it)
 	EXPECT_NE(0, strcmp(r.out, h.out));
 }
 
+TEST_F(dt, cidfile_holds_the_name_of_a_detached_run)
+{
+	static struct nbt_result r;
+	char cid[600], text[64];
+	const char *opts[] = { "--cidfile", cid, "--name", self->id, NULL };
+
+	snprintf(cid, sizeof(cid), "%s/cid", self->dir);
+	run_d(self, &r, opts, "sleep 30");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_LT(0, nbt_read_file(cid, text, sizeof(text)));
+	EXPECT_STREQ(self->id, text);
+	/* one that exists is refused, and nothing is made */
+	opts[3] = "nbtdt-cid";
+	run_d(self, &r, opts, "true");
+	EXPECT_EQ(125, r.status);
+	EXPECT_EQ(1, nbt_count_lines(r.err)) TH_LOG("%s", r.err);
+	snprintf(cid, sizeof(cid), "%s/nbtdt-cid", self->root);
+	EXPECT_NE(0, access(cid, F_OK));
+}
+
 TEST_F(dt, output_of_both_streams_appears_in_logs)
 {
 	static struct nbt_result r;
