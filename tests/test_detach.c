@@ -271,6 +271,30 @@ TEST_F(dt, the_log_is_bounded_and_rotated_once)
 	EXPECT_EQ(0, system(path));
 }
 
+/* 3.5 MiB in four pauses: at most one rotation between two of -f's looks (it polls). */
+TEST_F(dt, logs_f_follows_across_the_rotation)
+{
+	static struct nbt_result r;
+	char out[700], cmd[1600];
+	const char *argv[] = { "--root", self->root, "logs", "-f", self->id, NULL };
+	struct stat st;
+	pid_t pid;
+
+	run_named(self, &r,
+		  "echo FIRST; sleep 1; for i in 1 2 3 4; do yes 0123456789abcdef | "
+		  "head -c 917504; sleep 0.5; done; echo; echo LAST");
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	snprintf(out, sizeof(out), "%s/follow.out", self->dir);
+	pid = nbt_spawn(argv, out);
+	ASSERT_EQ(0, nbt_wait_exit(pid));
+	/* every byte, from the first line through three rotations to the last */
+	ASSERT_EQ(0, stat(out, &st));
+	EXPECT_EQ(6 + 4 * 917504 + 6, (long)st.st_size);
+	snprintf(cmd, sizeof(cmd), "head -c 6 %s | grep -qx FIRST && tail -c 5 %s | grep -qx LAST",
+		 out, out);
+	EXPECT_EQ(0, system(cmd));
+}
+
 /* --- ps, stop, kill, rm ---------------------------------------------------------------------- */
 
 TEST_F(dt, ps_shows_running_then_exited_with_its_code)
