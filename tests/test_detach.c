@@ -499,4 +499,18 @@ TEST_F(dt, d_with_t_is_refused_d_with_i_accepted)
 	EXPECT_TRUE(wait_ps(self->root, self->id, "exited (0)"));
 }
 
+TEST_F(dt, boot_conf_refuses_d)
+{
+	static struct nbt_result r;
+	char conf[600], line[1200];
+
+	snprintf(conf, sizeof(conf), "%s/boot.conf", self->dir);
+	snprintf(line, sizeof(line), "container web -- -d --rootfs %s -- sleep 1\n", nbt_rootfs());
+	ASSERT_EQ(0, nbt_write_file(conf, line));
+	nbt_run(&r, "boot", "--check", conf, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "--detach: boot mode runs its containers itself"))
+	TH_LOG("%s|%s", r.out, r.err);
+}
+
 TEST_HARNESS_MAIN
