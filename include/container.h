@@ -71,6 +71,8 @@ struct nb_container {
 	const char
 	    *console_socket; /* --console-socket: the pty master goes there (console_socket.c) */
 	unsigned short console_rows, console_cols; /* process.consoleSize; 0: none asked */
+	bool detach;	  /* -d: in the background, its output kept (run_log.c) */
+	bool auto_remove; /* --rm: with -d, the state goes when the container ends */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 

@@ -25,6 +25,7 @@
 struct nb_run {
 	const struct nb_container *c;
 	bool detached;	       /* nestbox create: the container outlives this process */
+	bool keep_state;       /* run_destroy leaves the state directory (run -d's, run_log.c) */
 	pid_t pid;	       /* the container's PID 1 as the host sees it; 0 before the clone */
 	int sync_fd;	       /* this side's end of the socket to the container side */
 	sigset_t saved;	       /* the caller's signal mask */

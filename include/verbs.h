@@ -1,7 +1,7 @@
 /* The verbs on containers: each takes the state root and its own argv (argv[0] is the verb) and
  * returns the exit status. run, create, start, state, delete: verbs.c; kill, stop: verb_signal.c;
- * list, ps: verb_list.c; pause, resume: verb_pause.c; exec: verb_exec.c. Each verb is one
- * implementation that takes both runc's and docker's spelling. */
+ * list, ps: verb_list.c; pause, resume: verb_pause.c; exec: verb_exec.c; logs: verb_logs.c.
+ * Each verb is one implementation that takes both runc's and docker's spelling. */
 #ifndef NB_VERBS_H
 #define NB_VERBS_H
 
@@ -25,6 +25,7 @@ int verb_ps(const char *root, int argc, char **argv);
 int verb_pause(const char *root, int argc, char **argv);
 int verb_resume(const char *root, int argc, char **argv);
 int verb_exec(const char *root, int argc, char **argv);
+int verb_logs(const char *root, int argc, char **argv); /* a run -d's output */
 
 /* --- shared by the verbs (verb_target.c) ------------------------------------------------- */
 

@@ -177,6 +177,9 @@ static int check_with_run_parser(struct boot_entry *e, char *why, size_t len)
 	/* boot puts "--name NAME" first: a later --name in ARGS (any spelling) would win. */
 	if (!rc && strcmp(c.name, e->name) != 0)
 		rc = nb_fail(&err, EINVAL, "--name", c.name, "the name is the NAME field");
+	if (!rc && c.detach) /* it would return at once: nothing left to supervise */
+		rc =
+		    nb_fail(&err, EINVAL, "--detach", NULL, "boot mode runs its containers itself");
 	if (!rc)
 		rc = container_validate(&c, &err);
 	if (rc)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -376,13 +377,38 @@ static int opt_cidfile(struct nb_container *c, const char *arg, struct nb_error 
 	return c->cidfile ? 0 : nb_fail_errno(err, "--cidfile", arg);
 }
 
-/* --rm: a run keeps nothing but --upper's directory; --init: nestbox always has one (unless
- * --no-init). */
+/* --init: nestbox always has one (unless --no-init). */
 static int opt_accepted(struct nb_container *c, const char *arg, struct nb_error *err)
 {
 	(void)arg;
 	(void)err;
 	(void)c;
+	return 0;
+}
+
+/* -d, --detach: run.c's run_detached (run_log.c). A detached run is driven by later verbs, as a
+ * created container is: it always has a group. Without --name (given before or after), a name of
+ * 12 random hex digits, docker's short ID: a default nestbox-<pid> names a process that is gone
+ * once run -d returns, and state_sweep would take its state for a dead run's. */
+static int opt_detach(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	unsigned long long v;
+
+	(void)arg;
+	(void)err;
+	c->detach = c->cgroup.wanted = true;
+	if (!c->name[0] && getrandom(&v, sizeof(v), 0) == sizeof(v))
+		snprintf(c->name, 13, "%012llx", v);
+	return 0;
+}
+
+/* --rm: with -d the state (its log, its exit status) goes when the container ends, as docker's;
+ * a run in the foreground keeps nothing anyway. */
+static int opt_rm(struct nb_container *c, const char *arg, struct nb_error *err)
+{
+	(void)arg;
+	(void)err;
+	c->auto_remove = true;
 	return 0;
 }
 
@@ -421,7 +447,8 @@ const struct cli_option cli_docker_options[] = {
 	{ "oom-score-adj", 0, 1, opt_oom_score_adj, NULL },
 	{ "stop-signal", 0, 1, opt_stop_signal, NULL },
 	{ "cidfile", 0, 1, opt_cidfile, NULL },
-	{ "rm", 0, 0, opt_accepted, NULL },
+	{ "detach", 'd', 0, opt_detach, "              in the background; print the name" },
+	{ "rm", 0, 0, opt_rm, NULL },
 	{ "init", 0, 0, opt_accepted, NULL },
 	REFUSE("publish", 'p', 1, "no ports; use --net veth and --ip"),
 	REFUSE("restart", 0, 1, "boot mode restarts (boot.conf restart=)"),
@@ -429,6 +456,5 @@ const struct cli_option cli_docker_options[] = {
 	REFUSE("gpus", 0, 1, "bind the device nodes with -v"),
 	REFUSE("health-", 0, 1, "no health checks"),
 	REFUSE("log-", 0, 1, "no log drivers; redirect the output"),
-	REFUSE("detach", 'd', 0, "nestbox create NAME, then nestbox start NAME"),
 	{ NULL, 0, 0, NULL, NULL },
 };

@@ -363,7 +363,8 @@ int run_destroy(struct nb_run *r, int status)
 	r->sync_fd = -1;
 	status = cgroup_finish(&r->cg, r->c, status);
 	guard_end(&r->guard);
-	state_remove(&r->state);
+	if (!r->keep_state)
+		state_remove(&r->state);
 	return status;
 }
 

@@ -1,5 +1,5 @@
 /* nestbox: the global options, then one verb: run, create, start, state, delete, kill, stop,
- * list, ps, pause, resume, exec, rm (verbs.h),
+ * list, ps, pause, resume, exec, rm, logs (verbs.h),
  * init (the reaper as a tini-like tool), boot (boot.c), help, --version. */
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +31,7 @@ static void usage(int fd)
 	    "  delete [--force] ID, rm [-f] NAME    remove it (--force: also a running one)\n"
 	    "  kill ID [SIGNAL] [--all] | [-s SIGNAL] ID, stop [-t SECONDS] ID, pause ID,\n"
 	    "  resume ID, exec [-d] [-e K=V] [-w DIR] [-u UID[:GID]] ID CMD..., list, ps [ID]\n"
+	    "  logs [-f] NAME                       what a run -d wrote (-f: until it ends)\n"
 	    "  spec [--bundle DIR]                  write a default config.json (OCI)\n"
 	    "  features                             the OCI features this runtime has, as JSON\n"
 	    "  init [-g] [-s] [--grace SECONDS] [--] CMD [ARG...]   the reaper alone\n"
@@ -49,6 +50,7 @@ static const struct {
 	{ "features", verb_features }, { "rm", verb_delete },	  { "kill", verb_kill },
 	{ "stop", verb_stop },	       { "list", verb_list },	  { "ps", verb_ps },
 	{ "pause", verb_pause },       { "resume", verb_resume }, { "exec", verb_exec },
+	{ "logs", verb_logs },
 };
 
 /* --root DIR / --root=DIR before the verb; returns how many words it took, or -1. */
@@ -100,9 +102,10 @@ int main(int argc, char **argv)
 		usage(STDOUT_FILENO);
 		return 0;
 	}
-	dprintf(STDERR_FILENO,
-		"nestbox: command: %s: unknown (run, create, start, state, delete, rm, kill, stop, "
-		"list, ps, pause, resume, exec, spec, features, init, boot, help, --version)\n",
-		argv[1]);
+	dprintf(
+	    STDERR_FILENO,
+	    "nestbox: command: %s: unknown (run, create, start, state, delete, rm, kill, stop, "
+	    "list, ps, pause, resume, exec, logs, spec, features, init, boot, help, --version)\n",
+	    argv[1]);
 	return NB_EXIT_SETUP;
 }

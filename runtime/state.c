@@ -485,8 +485,10 @@ int state_open_file(const struct nb_state *s, const char *name, int flags)
 
 void state_remove(struct nb_state *s)
 {
+	/* log, log.1, exit: what a run -d keeps (run_log.h) */
 	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO,
-					     CGROUP_FILE, ARGS_FILE,  LOCK_FILE };
+					     CGROUP_FILE, ARGS_FILE,  "log",
+					     "log.1",	  "exit",     LOCK_FILE };
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lines.h"
+#include "run_log.h"
 #include "verbs.h"
 
 #define PIDS_MAX 4096
@@ -82,9 +83,16 @@ static void print_row(const char *const col[6])
 
 static void print_one(const struct nb_target *t, const struct list_opts *o, bool first)
 {
-	char when[64], who[64], pid[16];
+	char when[64], who[64], pid[16], exited[24];
 	const char *status = state_status_name(t->st);
 	bool docker = o->form == FORM_DOCKER;
+	/* docker's "Exited (N)": a run -d's monitor recorded it (run_log.h) */
+	int code = docker && t->st == NB_STATUS_STOPPED ? run_log_exit_code(&t->s) : -1;
+
+	if (code >= 0) {
+		snprintf(exited, sizeof(exited), "exited (%d)", code);
+		status = exited;
+	}
 
 	snprintf(pid, sizeof(pid), "%d", t->st == NB_STATUS_STOPPED ? 0 : (int)t->rec.pid);
 	rfc3339(t->rec.created, when, sizeof(when));

@@ -14,6 +14,7 @@
 #include "net.h"
 #include "oci_verbs.h"
 #include "run.h"
+#include "run_log.h"
 #include "state.h"
 #include "validate.h"
 #include "verbs.h"
@@ -34,8 +35,8 @@ int verb_run(const char *root, int argc, char **argv)
 		return 0;
 	if (!rc)
 		rc = container_validate(&c, &err);
-	if (!rc)
-		rc = container_run(&c, root, &err);
+	if (!rc) /* -d: in the background under a monitor (run_log.c) */
+		rc = c.detach ? run_detached(&c, root, &err) : container_run(&c, root, &err);
 	return rc < 0 ? verb_fail(&err) : rc;
 }
 

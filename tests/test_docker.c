@@ -670,8 +670,8 @@ FIXTURE_VARIANT_ADD(refused, health_interval) {
 	.args = { "--health-interval=5s" }, .says = "--health-interval: 5s: not supported: no health checks" };
 FIXTURE_VARIANT_ADD(refused, log_driver) {
 	.args = { "--log-driver", "none" }, .says = "--log-driver: none: not supported: no log drivers" };
-FIXTURE_VARIANT_ADD(refused, detach) {
-	.args = { "-d" }, .says = "--detach: not supported: nestbox create NAME" };
+FIXTURE_VARIANT_ADD(refused, detach_with_tty) {
+	.args = { "-d", "-t" }, .says = "run -d: -t: a detached run has no terminal to relay to" };
 FIXTURE_VARIANT_ADD(refused, user_two_colons) {
 	.args = { "-u", "a:b:c" }, .says = "--user: a:b:c: expected UID|NAME[:GID|GROUP]" };
 FIXTURE_VARIANT_ADD(refused, user_not_in_the_image) {
