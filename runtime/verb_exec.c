@@ -165,7 +165,16 @@ static int describe(const struct nb_target *t, struct nb_container *c, struct nb
 	if (run ? oci_run_wanted(n, argv) : oci_create_wanted(n, argv))
 		return oci_config_load(t->rec.bundle, t->rec.id, c, err);
 	rc = run ? cli_parse_run(n, argv, c, err) : cli_parse_create(n, argv, c, err);
-	return rc > 0 ? nb_fail(err, EINVAL, "exec", t->rec.id, "cannot describe it") : rc;
+	if (rc > 0)
+		return nb_fail(err, EINVAL, "exec", t->rec.id, "cannot describe it");
+	/* Words without --name got a default made from this process's pid: the container's name
+	 * is the record's, and so is a hostname that defaulted to the name (HOSTNAME=). */
+	if (!rc && strcmp(c->name, t->rec.id)) {
+		if (!strcmp(c->hostname, c->name))
+			snprintf(c->hostname, sizeof(c->hostname), "%s", t->rec.id);
+		snprintf(c->name, sizeof(c->name), "%s", t->rec.id);
+	}
+	return rc;
 }
 
 /* exec's own words over the description. */

@@ -171,6 +171,10 @@ TEST_F(dt, run_d_without_a_name_picks_one_and_prints_it)
 	ASSERT_EQ(12, strlen(name)) TH_LOG("%s", r.out);
 	EXPECT_EQ(12, strspn(name, "0123456789abcdef"));
 	EXPECT_STREQ("running", ps_status(self->root, name, st, sizeof(st)));
+	/* exec's HOSTNAME is the container's, not a default made again from exec's own pid */
+	nbt_run(&h, "--root", self->root, "exec", name, "sh", "-c", "echo $HOSTNAME", NULL);
+	EXPECT_EQ(0, h.status) TH_LOG("%s", h.err);
+	EXPECT_EQ(0, strncmp(h.out, name, 12)) TH_LOG("%s", h.out);
 	/* and a second one another */
 	run_d(self, &h, NULL, "sleep 30");
 	ASSERT_EQ(0, h.status) TH_LOG("%s", h.err);
