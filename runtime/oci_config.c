@@ -82,27 +82,83 @@ static int walk_annotations(struct oci_walk *w, const struct json_value *v, cons
 	return rc;
 }
 
-/* Hooks are not run yet: an empty list of each kind is fine, a hook is not. */
+/* config.md "POSIX-platform Hooks": each kind an array of {path, args, env, timeout}, run by
+ * oci_hooks.c at its point. */
+static int walk_hook_path(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && v->str[0] != '/')
+		rc = oci_bad(w, v, path, "must be an absolute path");
+	if (!rc)
+		w->hook->path = v->str;
+	return rc;
+}
+
+static int walk_hook_args(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_string_array(w, v, path, (const char ***)&w->hook->args, NULL);
+}
+
+static int walk_hook_env(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_string_array(w, v, path, (const char ***)&w->hook->env, NULL);
+}
+
+static int walk_hook_timeout(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t t;
+	/* "MUST be greater than zero"; at most what poll(2) can wait in milliseconds */
+	int rc = oci_want_int(w, v, path, 1, INT_MAX / 1000, &t);
+
+	if (!rc)
+		w->hook->timeout = (int)t;
+	return rc;
+}
+
+static const struct oci_field hook_fields[] = {
+	{ "path", walk_hook_path, true },
+	{ "args", walk_hook_args, false },
+	{ "env", walk_hook_env, false },
+	{ "timeout", walk_hook_timeout, false },
+	{ NULL, NULL, false },
+};
+
+static int walk_hook_list(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	const char *name = strrchr(path, '.') + 1;
+	struct nb_hooks *h = &w->c->hooks;
+	char sub[OCI_PATH_MAX];
+	int kind = 0, rc = oci_want(w, v, path, JSON_ARRAY);
+	size_t i = 0;
+
+	while (strcmp(hooks_kind_names[kind], name))
+		kind++;
+	h->list[kind] = rc ? NULL : calloc(v->n + 1, sizeof(struct nb_hook));
+	if (!rc && !h->list[kind])
+		return nb_fail_errno(w->err, OCI_CONFIG_NAME, path);
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		w->hook = &h->list[kind][i];
+		rc = oci_walk_object(w, e, sub, hook_fields);
+	}
+	h->n[kind] = rc ? 0 : (int)v->n;
+	return rc;
+}
+
+static const struct oci_field hooks_fields[] = {
+	{ "prestart", walk_hook_list, false },
+	{ "createRuntime", walk_hook_list, false },
+	{ "createContainer", walk_hook_list, false },
+	{ "startContainer", walk_hook_list, false },
+	{ "poststart", walk_hook_list, false },
+	{ "poststop", walk_hook_list, false },
+	{ NULL, NULL, false },
+};
+
 static int walk_hooks(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	static const char *const kinds[] = { "prestart",       "createRuntime", "createContainer",
-					     "startContainer", "poststart",	"poststop" };
-	char sub[OCI_PATH_MAX];
-	int rc = oci_want(w, v, path, JSON_OBJECT);
-
-	for (const struct json_value *m = rc ? NULL : v->child; !rc && m; m = m->next) {
-		bool known = false;
-
-		oci_path_member(sub, path, m->key);
-		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-			known |= !strcmp(m->key, kinds[i]);
-		if (!known)
-			return oci_bad(w, m, sub, "unknown field");
-		rc = oci_want(w, m, sub, JSON_ARRAY);
-		if (!rc && m->n)
-			rc = oci_bad(w, m, sub, "hooks are not supported yet");
-	}
-	return rc;
+	return oci_walk_object(w, v, path, hooks_fields);
 }
 
 /* --- process -------------------------------------------------------------------------------- */
@@ -533,6 +589,7 @@ int oci_config_parse(char *text, size_t len, const char *bundle, const char *id,
 	root = json_parse(text, len, OCI_CONFIG_NAME, err);
 	if (!root)
 		return -EINVAL;
+	c->hooks.bundle = bundle;
 	rc = oci_walk_object(&w, root, "", top_fields);
 	if (!rc && w.cgroup_mount_at && !(c->namespaces & NB_NS_CGROUP))
 		rc = oci_bad(&w, w.cgroup_mount_at, "mounts",
@@ -564,7 +621,7 @@ int oci_process_parse(char *text, size_t len, struct nb_container *c, struct nb_
 	return rc;
 }
 
-static int read_config(const char *bundle, char **text, size_t *len, struct nb_error *err)
+int oci_config_read(const char *bundle, char **text, size_t *len, struct nb_error *err)
 {
 	char path[PATH_MAX];
 	ssize_t n;
@@ -618,7 +675,7 @@ int oci_config_load(const char *bundle, const char *id, struct nb_container *c,
 {
 	char *text = NULL, *real;
 	size_t len;
-	int rc = read_config(bundle, &text, &len, err);
+	int rc = oci_config_read(bundle, &text, &len, err);
 
 	if (!rc)
 		rc = oci_config_parse(text, len, bundle, id, c, err);
@@ -628,6 +685,9 @@ int oci_config_load(const char *bundle, const char *id, struct nb_container *c,
 	if (!real)
 		return nb_fail_errno(err, OCI_CONFIG_NAME ": root.path", c->layers[0]);
 	c->layers[0] = real;
+	c->hooks.bundle = strdup(bundle); /* the caller's buffer: the hooks' state needs it later */
+	if (!c->hooks.bundle)
+		return nb_fail_errno(err, OCI_CONFIG_NAME, bundle);
 	c->cgroup.wanted = true; /* runc and crun make one for every container: so does this */
 	/* the plan's defaults around config.json's binds, as cli_parse_run ends */
 	return mount_plan_build(c, err);
