@@ -26,33 +26,41 @@ const char *const hooks_kind_names[NB_HOOK_KINDS] = {
 };
 
 /* runtime.md "State": what the container is at each kind's point. */
-static const char *const kind_status[NB_HOOK_KINDS] = {
-	"creating", "creating", "creating", "created", "running", "stopped",
+static const unsigned char kind_status[NB_HOOK_KINDS] = {
+	NB_STATUS_CREATING, NB_STATUS_CREATING, NB_STATUS_CREATING,
+	NB_STATUS_CREATED,  NB_STATUS_RUNNING,	NB_STATUS_STOPPED,
 };
 
-/* s as a JSON string (RFC 8259 section 7: quote, backslash and controls escaped). */
-static size_t put_string(char *buf, size_t size, size_t at, const char *s)
+/* s as a JSON string at p (RFC 8259 section 7: quote, backslash and controls escaped), within
+ * end; returns where it ends. */
+static char *put_string(char *p, const char *end, const char *s)
 {
-	at += (size_t)snprintf(buf + at, at < size ? size - at : 0, "\"");
-	for (; *s; s++)
-		at += (size_t)snprintf(buf + at, at < size ? size - at : 0,
-				       *s == '"' || *s == '\\'	  ? "\\%c"
-				       : (unsigned char)*s < 0x20 ? "\\u%04x"
-								  : "%c",
-				       *s);
-	return at + (size_t)snprintf(buf + at, at < size ? size - at : 0, "\"");
+	*p++ = '"';
+	for (; *s && p + 8 < end; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20)
+			p += snprintf(p, 7, "\\u%04x", ch);
+		else if (ch == '"' || ch == '\\')
+			*p++ = '\\';
+		if (ch >= 0x20)
+			*p++ = (char)ch;
+	}
+	*p++ = '"';
+	*p = '\0';
+	return p;
 }
 
 void hooks_state_json(char *buf, size_t size, const char *id, const char *status, pid_t pid,
 		      const char *bundle)
 {
-	size_t at = (size_t)snprintf(buf, size, "{\"ociVersion\":\"" NB_OCI_VERSION "\",\"id\":");
+	const char *end = buf + size - 32; /* room for the fixed parts after each string */
+	char *p = buf + snprintf(buf, 32, "{\"ociVersion\":\"" NB_OCI_VERSION "\",\"id\":");
 
-	at = put_string(buf, size, at, id);
-	at += (size_t)snprintf(buf + at, at < size ? size - at : 0,
-			       ",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status, (int)pid);
-	at = put_string(buf, size, at, bundle);
-	snprintf(buf + at, at < size ? size - at : 0, ",\"annotations\":{}}");
+	p = put_string(p, end, id);
+	p += snprintf(p, 64, ",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status, (int)pid);
+	p = put_string(p, end, bundle);
+	snprintf(p, 24, ",\"annotations\":{}}");
 }
 
 /* The hook's process: stdin the state, a group of its own (a timeout kills all of it), the
@@ -65,7 +73,7 @@ static void exec_hook(const struct nb_hook *h, enum nb_hook_kind kind, int in, c
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	setpgid(0, 0);
-	if (dup2(in, STDIN_FILENO) < 0 || (in == STDIN_FILENO && fcntl(in, F_SETFD, 0)))
+	if (in != STDIN_FILENO && (dup2(in, STDIN_FILENO) < 0 || close(in)))
 		_exit(127);
 	/* createContainer: the container's namespaces, the host's files (its path resolves in
 	 * the runtime namespace, config.md); the root being built is at NEWROOT. */
@@ -102,31 +110,32 @@ static int wait_hook(pid_t pid, int timeout, int *wstatus)
 static int run_one(const struct nb_container *c, enum nb_hook_kind kind, const struct nb_hook *h,
 		   const char *state, struct nb_error *err)
 {
-	char what[40], why[48];
-	size_t len = strlen(state);
-	int fds[2], wstatus = 0, rc;
-	pid_t pid;
+	char what[40], why[40];
+	ssize_t len = (ssize_t)strlen(state);
+	int fds[2], wstatus = 0, late;
+	pid_t pid = -1;
 
 	snprintf(what, sizeof(what), "%s hook", hooks_kind_names[kind]);
-	/* The whole state is in the pipe before the fork: no write to a hook that is gone. */
-	if (pipe2(fds, O_CLOEXEC))
-		return nb_fail_errno(err, what, h->path);
-	rc = write(fds[1], state, len) == (ssize_t)len ? 0 : nb_fail_errno(err, what, h->path);
-	close(fds[1]);
-	pid = rc ? -1 : fork();
-	if (pid == 0)
-		exec_hook(h, kind, fds[0], c->hooks.bundle);
-	close(fds[0]);
-	if (rc || pid < 0)
-		return rc ? rc : nb_fail_errno(err, what, h->path);
-	if (wait_hook(pid, h->timeout, &wstatus)) {
-		snprintf(why, sizeof(why), "killed after its timeout of %d s", h->timeout);
-		return nb_fail(err, ETIMEDOUT, what, h->path, why);
+	/* The whole state is in the pipe before the fork: no write to a hook that is gone. Not
+	 * close-on-exec: the read end may be fd 0 already (nestbox's stdin closed). */
+	if (!pipe(fds)) {
+		if (write(fds[1], state, (size_t)len) == len)
+			pid = fork();
+		close(fds[1]);
+		if (pid == 0)
+			exec_hook(h, kind, fds[0], c->hooks.bundle);
+		close(fds[0]);
 	}
-	if (WIFEXITED(wstatus) && !WEXITSTATUS(wstatus))
+	if (pid < 0)
+		return nb_fail_errno(err, what, h->path);
+	late = wait_hook(pid, h->timeout, &wstatus);
+	if (!late && !wstatus)
 		return 0;
-	snprintf(why, sizeof(why), WIFEXITED(wstatus) ? "exited with %d" : "killed by signal %d",
-		 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
+	/* as `nestbox run` says a status: the code, or 128+N for signal N */
+	snprintf(why, sizeof(why), late ? "timed out after %d s" : "exit status %d",
+		 late		      ? h->timeout
+		 : WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
+				      : 128 + WTERMSIG(wstatus));
 	return nb_fail(err, ECANCELED, what, h->path, why);
 }
 
@@ -141,7 +150,8 @@ int hooks_run(const struct nb_container *c, enum nb_hook_kind kind, pid_t pid, s
 		err = &own;
 	if (!c->hooks.n[kind])
 		return 0;
-	hooks_state_json(state, sizeof(state), c->name, kind_status[kind], pid, c->hooks.bundle);
+	hooks_state_json(state, sizeof(state), c->name, state_status_name(kind_status[kind]), pid,
+			 c->hooks.bundle);
 	for (int i = 0; i < c->hooks.n[kind]; i++) {
 		int rc = run_one(c, kind, &c->hooks.list[kind][i], state, err);
 
@@ -176,16 +186,13 @@ int hooks_save(const struct nb_container *c, const struct nb_state *s, struct nb
 int hooks_load(const struct nb_state *s, const char *id, const char *bundle, struct nb_container *c,
 	       struct nb_error *err)
 {
-	char path[PATH_MAX];
 	char *text;
 	size_t len;
-	int rc;
+	int rc = oci_config_read(s->dir, &text, &len, err);
 
 	memset(c, 0, sizeof(*c));
-	snprintf(path, sizeof(path), "%s/" HOOKS_COPY, s->dir);
-	if (access(path, F_OK)) /* no copy: no hooks to run later */
+	if (rc == -ENOENT) /* no copy: no hooks to run later */
 		return 0;
-	rc = oci_config_read(s->dir, &text, &len, err);
 	if (!rc)
 		rc = oci_config_parse(text, len, bundle, id, c, err);
 	if (rc) /* none of a half-read file */

@@ -331,7 +331,7 @@ TEST_F(hooks, a_failing_create_runtime_hook_fails_create_and_leaves_nothing)
 		 sh_hook(h[0], sizeof(h[0]), "exit 3", NULL), sh_hook(h[1], sizeof(h[1]), s, NULL));
 	ASSERT_EQ(0, make_bundle(self, "exit 0", hooks));
 	create(self, NULL, 0, &r);
-	expect_nothing_left(_metadata, self, &r, "createRuntime hook: /bin/sh: exited with 3");
+	expect_nothing_left(_metadata, self, &r, "createRuntime hook: /bin/sh: exit status 3");
 	EXPECT_NE(0, access(out_file(self, "second", NULL, 0), F_OK))
 	TH_LOG("ran on after a failure");
 }
@@ -345,7 +345,7 @@ TEST_F(hooks, a_failing_create_container_hook_fails_create_and_leaves_nothing)
 		 sh_hook(h, sizeof(h), "exit 2", NULL));
 	ASSERT_EQ(0, make_bundle(self, "exit 0", hooks));
 	create(self, NULL, 0, &r);
-	expect_nothing_left(_metadata, self, &r, "createContainer hook: /bin/sh: exited with 2");
+	expect_nothing_left(_metadata, self, &r, "createContainer hook: /bin/sh: exit status 2");
 }
 
 TEST_F(hooks, a_failing_start_container_hook_stops_the_container)
@@ -358,7 +358,7 @@ TEST_F(hooks, a_failing_start_container_hook_stops_the_container)
 	ASSERT_EQ(0, make_bundle(self, "echo ran > /mnt/workload", hooks));
 	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, self->id, NULL);
 	EXPECT_EQ(125, r.status) TH_LOG("%s", r.err);
-	EXPECT_NE(NULL, strstr(r.err, "startContainer hook: /bin/sh: exited with 5"))
+	EXPECT_NE(NULL, strstr(r.err, "startContainer hook: /bin/sh: exit status 5"))
 	TH_LOG("%s", r.err);
 	EXPECT_NE(0, access(out_file(self, "workload", NULL, 0), F_OK)) TH_LOG("the workload ran");
 }
@@ -374,7 +374,7 @@ TEST_F(hooks, a_failing_poststart_hook_is_a_warning_and_the_container_runs)
 	ASSERT_EQ(0, create(self, NULL, 0, &r)) TH_LOG("%s", r.err);
 	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_NE(NULL, strstr(r.err, "nestbox: warning: poststart hook: /bin/sh: exited with 6"))
+	EXPECT_NE(NULL, strstr(r.err, "nestbox: warning: poststart hook: /bin/sh: exit status 6"))
 	TH_LOG("%s", r.err);
 	EXPECT_TRUE(nbt_wait_for_text(out_file(self, "workload", NULL, 0), "ran", 5000));
 	nbt_run(&r, "--root", self->root, "state", self->id, NULL);
@@ -395,7 +395,7 @@ TEST_F(hooks, a_hook_over_its_timeout_is_killed_with_its_children)
 	t0 = nbt_now();
 	create(self, NULL, 0, &r);
 	EXPECT_LT(nbt_now() - t0, 10.0);
-	expect_nothing_left(_metadata, self, &r, "killed after its timeout of 1 s");
+	expect_nothing_left(_metadata, self, &r, "timed out after 1 s");
 	EXPECT_EQ(0, nbt_wait_procs("sleep 30.123", 0, 2000)) TH_LOG("the hook's child survived");
 }
 
