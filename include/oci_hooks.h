@@ -23,6 +23,8 @@
 
 #include "nb_error.h"
 
+#define HOOKS_ANNOTATIONS_MAX 8192 /* config.json's annotations, as JSON, in the state */
+
 enum nb_hook_kind {
 	NB_HOOK_PRESTART,
 	NB_HOOK_CREATE_RUNTIME,
@@ -42,7 +44,8 @@ struct nb_hook {
 struct nb_hooks {
 	struct nb_hook *list[NB_HOOK_KINDS];
 	int n[NB_HOOK_KINDS];
-	const char *bundle; /* the state's bundle, and the runtime-namespace hooks' cwd */
+	const char *bundle;	 /* the state's bundle, and the runtime-namespace hooks' cwd */
+	const char *annotations; /* config.json's, as the state's JSON object; NULL: {} */
 };
 
 struct nb_container;
@@ -57,9 +60,14 @@ extern const char *const hooks_kind_names[NB_HOOK_KINDS];
 int hooks_run(const struct nb_container *c, enum nb_hook_kind kind, pid_t pid,
 	      struct nb_error *err);
 
-/* The state JSON (runtime-spec runtime.md "State") into buf: `nestbox state` prints it too. */
+/* The state JSON (runtime-spec runtime.md "State") into buf: `nestbox state` prints it too
+ * (annotations a JSON object, NULL for {}). */
 void hooks_state_json(char *buf, size_t size, const char *id, const char *status, pid_t pid,
-		      const char *bundle);
+		      const char *bundle, const char *annotations);
+
+/* s as a JSON string at p (RFC 8259 section 7: quote, backslash and controls escaped), stopping
+ * short of end; NUL-terminated, returns where it ends. */
+char *hooks_json_string(char *p, const char *end, const char *s);
 
 /* A created container's poststart and poststop hooks are run by later verbs: create keeps a
  * copy of the bundle's config.json in the state directory (when it has any of them), and

@@ -328,6 +328,8 @@ fail_sock:
 	close(sock[HOST_END]);
 fail_state:
 	state_remove(&r->state);
+	if (r->pid > 0) /* runtime.md: a failed createRuntime hook goes on to delete's poststop */
+		hooks_run(c, NB_HOOK_POSTSTOP, 0, NULL);
 	return rc;
 }
 

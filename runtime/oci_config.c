@@ -69,17 +69,35 @@ static int walk_hostname(struct oci_walk *w, const struct json_value *v, const c
 	return rc;
 }
 
+/* Not acted on (the spec leaves their meaning to whoever reads them): kept as the JSON object
+ * the hooks' state has (runtime.md "State"). */
 static int walk_annotations(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
+	char sub[OCI_PATH_MAX], *p, *end;
+	size_t size = 3;
 	int rc = oci_want(w, v, path, JSON_OBJECT);
 
-	/* Accepted and not acted on: the spec leaves their meaning to whoever reads them. */
 	for (const struct json_value *m = rc ? NULL : v->child; !rc && m; m = m->next) {
 		oci_path_member(sub, path, m->key);
 		rc = oci_want(w, m, sub, JSON_STRING);
+		size += 6 * (strlen(m->key) + strlen(m->str)) + 24; /* each byte escaped at worst */
 	}
-	return rc;
+	p = rc ? NULL : malloc(size);
+	if (!p)
+		return rc ? rc : nb_fail_errno(w->err, OCI_CONFIG_NAME, path);
+	w->c->hooks.annotations = p;
+	end = p + size - 2;
+	*p++ = '{';
+	for (const struct json_value *m = v->child; m; m = m->next) {
+		p = hooks_json_string(p, end, m->key);
+		*p++ = ':';
+		p = hooks_json_string(p, end, m->str);
+		*p++ = m->next ? ',' : '}';
+	}
+	strcpy(p, v->child ? "" : "}");
+	return strlen(w->c->hooks.annotations) > HOOKS_ANNOTATIONS_MAX
+		   ? oci_bad(w, v, path, "more than 8 KiB as JSON (the hooks' state holds them)")
+		   : 0;
 }
 
 /* config.md "POSIX-platform Hooks": each kind an array of {path, args, env, timeout}, run by

@@ -31,9 +31,7 @@ static const unsigned char kind_status[NB_HOOK_KINDS] = {
 	NB_STATUS_CREATED,  NB_STATUS_RUNNING,	NB_STATUS_STOPPED,
 };
 
-/* s as a JSON string at p (RFC 8259 section 7: quote, backslash and controls escaped), within
- * end; returns where it ends. */
-static char *put_string(char *p, const char *end, const char *s)
+char *hooks_json_string(char *p, const char *end, const char *s)
 {
 	*p++ = '"';
 	for (; *s && p + 8 < end; s++) {
@@ -52,15 +50,16 @@ static char *put_string(char *p, const char *end, const char *s)
 }
 
 void hooks_state_json(char *buf, size_t size, const char *id, const char *status, pid_t pid,
-		      const char *bundle)
+		      const char *bundle, const char *annotations)
 {
 	const char *end = buf + size - 32; /* room for the fixed parts after each string */
 	char *p = buf + snprintf(buf, 32, "{\"ociVersion\":\"" NB_OCI_VERSION "\",\"id\":");
 
-	p = put_string(p, end, id);
+	p = hooks_json_string(p, end, id);
 	p += snprintf(p, 64, ",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status, (int)pid);
-	p = put_string(p, end, bundle);
-	snprintf(p, 24, ",\"annotations\":{}}");
+	p = hooks_json_string(p, end, bundle);
+	snprintf(p, (size_t)(end + 32 - p), ",\"annotations\":%s}",
+		 annotations ? annotations : "{}");
 }
 
 /* The hook's process: stdin the state, a group of its own (a timeout kills all of it), the
@@ -116,9 +115,10 @@ static int run_one(const struct nb_container *c, enum nb_hook_kind kind, const s
 	pid_t pid = -1;
 
 	snprintf(what, sizeof(what), "%s hook", hooks_kind_names[kind]);
-	/* The whole state is in the pipe before the fork: no write to a hook that is gone. Not
+	/* The whole state is in the pipe before the fork: no write to a hook that is gone; one
+	 * that does not fit (a pipe cut to one page, pipe(7)) fails rather than blocks. Not
 	 * close-on-exec: the read end may be fd 0 already (nestbox's stdin closed). */
-	if (!pipe(fds)) {
+	if (!pipe2(fds, O_NONBLOCK)) {
 		if (write(fds[1], state, (size_t)len) == len)
 			pid = fork();
 		close(fds[1]);
@@ -143,7 +143,7 @@ int hooks_run(const struct nb_container *c, enum nb_hook_kind kind, pid_t pid, s
 {
 	/* config.md: poststart and poststop failures are warnings, the rest goes on */
 	bool warn = kind >= NB_HOOK_POSTSTART;
-	char state[STATE_JSON_MAX];
+	static char state[STATE_JSON_MAX];
 	struct nb_error own;
 
 	if (!err)
@@ -151,7 +151,7 @@ int hooks_run(const struct nb_container *c, enum nb_hook_kind kind, pid_t pid, s
 	if (!c->hooks.n[kind])
 		return 0;
 	hooks_state_json(state, sizeof(state), c->name, state_status_name(kind_status[kind]), pid,
-			 c->hooks.bundle);
+			 c->hooks.bundle, c->hooks.annotations);
 	for (int i = 0; i < c->hooks.n[kind]; i++) {
 		int rc = run_one(c, kind, &c->hooks.list[kind][i], state, err);
 

@@ -122,7 +122,7 @@ int verb_state(const char *root, int argc, char **argv)
 	if (rc)
 		return verb_fail(&err);
 	hooks_state_json(json, sizeof(json), t.rec.id, state_status_name(t.st),
-			 t.st == NB_STATUS_STOPPED ? 0 : t.rec.pid, t.rec.bundle);
+			 t.st == NB_STATUS_STOPPED ? 0 : t.rec.pid, t.rec.bundle, NULL);
 	printf("%s\n", json);
 	return 0;
 }

@@ -178,6 +178,9 @@ TEST_F_TIMEOUT(hooks, each_kind_runs_at_its_point_with_the_state, 60)
 	}
 	snprintf(hooks, sizeof(hooks), "%s, %s, %s, %s, %s", s[0], s[1], s[2], s[3], s[4]);
 	ASSERT_EQ(0, make_bundle(self, "echo ran > /mnt/workload; sleep 30", hooks));
+	ASSERT_EQ(0, edit(self->config, "\"hostname\"",
+			  "\"annotations\": { \"org.nestbox.a\": \"x\\\"y\", \"b\": \"\" "
+			  "},\n\t\"hostname\""));
 	ASSERT_EQ(0, create(self, pid, sizeof(pid), &r)) TH_LOG("%s", r.err);
 	ns_of("self", host_ns, sizeof(host_ns));
 	ns_of(pid, ctr_ns, sizeof(ctr_ns));
@@ -192,6 +195,10 @@ TEST_F_TIMEOUT(hooks, each_kind_runs_at_its_point_with_the_state, 60)
 		snprintf(want, sizeof(want), "\"bundle\":\"%s\"", real);
 		EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s: %s", names[i], buf);
 		EXPECT_NE(NULL, strstr(buf, "\"ociVersion\":\"1.2.0\"")) TH_LOG("%s", buf);
+		EXPECT_NE(
+		    NULL,
+		    strstr(buf, ",\"annotations\":{\"org.nestbox.a\":\"x\\\"y\",\"b\":\"\"}}"))
+		TH_LOG("%s", buf);
 		/* runtime namespace: the pid as the host sees it; container's: as it sees it */
 		snprintf(want, sizeof(want), "\"pid\":%s,", i < 2 ? pid : "1");
 		EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s: %s, want %s", names[i], buf, want);
@@ -324,16 +331,21 @@ static void expect_nothing_left(struct __test_metadata *_metadata, FIXTURE_DATA(
 TEST_F(hooks, a_failing_create_runtime_hook_fails_create_and_leaves_nothing)
 {
 	static struct nbt_result r;
-	char h[2][1024], s[700], hooks[2400];
+	char h[3][1024], s[700], s2[700], hooks[3600], buf[4096];
 
 	snprintf(s, sizeof(s), "echo ran > %s/second", self->out);
-	snprintf(hooks, sizeof(hooks), "\"createRuntime\": [ %s, %s ]",
-		 sh_hook(h[0], sizeof(h[0]), "exit 3", NULL), sh_hook(h[1], sizeof(h[1]), s, NULL));
+	snprintf(s2, sizeof(s2), "cat > %s/poststop.state", self->out);
+	snprintf(hooks, sizeof(hooks), "\"createRuntime\": [ %s, %s ], \"poststop\": [ %s ]",
+		 sh_hook(h[0], sizeof(h[0]), "exit 3", NULL), sh_hook(h[1], sizeof(h[1]), s, NULL),
+		 sh_hook(h[2], sizeof(h[2]), s2, NULL));
 	ASSERT_EQ(0, make_bundle(self, "exit 0", hooks));
 	create(self, NULL, 0, &r);
 	expect_nothing_left(_metadata, self, &r, "createRuntime hook: /bin/sh: exit status 3");
 	EXPECT_NE(0, access(out_file(self, "second", NULL, 0), F_OK))
 	TH_LOG("ran on after a failure");
+	/* runtime.md: the lifecycle goes on at delete, poststop included */
+	out_file(self, "poststop.state", buf, sizeof(buf));
+	EXPECT_NE(NULL, strstr(buf, "\"status\":\"stopped\"")) TH_LOG("no poststop: %s", buf);
 }
 
 TEST_F(hooks, a_failing_create_container_hook_fails_create_and_leaves_nothing)

@@ -332,6 +332,7 @@ TEST(hooks_fill_the_description)
 	EXPECT_EQ(0, c.hooks.n[NB_HOOK_POSTSTOP]);
 	EXPECT_EQ(0, c.hooks.n[NB_HOOK_PRESTART]);
 	EXPECT_STREQ("/b", c.hooks.bundle);
+	EXPECT_EQ(NULL, c.hooks.annotations);
 	h = c.hooks.list[NB_HOOK_CREATE_RUNTIME];
 	EXPECT_STREQ("/a", h[0].path);
 	EXPECT_STREQ("a1", h[0].args[1]);
@@ -348,7 +349,7 @@ TEST(the_state_json_escapes_the_bundle)
 {
 	char buf[256];
 
-	hooks_state_json(buf, sizeof(buf), "id1", "created", 42, "/b\"u\\n\x01");
+	hooks_state_json(buf, sizeof(buf), "id1", "created", 42, "/b\"u\\n\x01", NULL);
 	EXPECT_STREQ("{\"ociVersion\":\"1.2.0\",\"id\":\"id1\",\"status\":\"created\",\"pid\":42,"
 		     "\"bundle\":\"/b\\\"u\\\\n\\u0001\",\"annotations\":{}}",
 		     buf);
