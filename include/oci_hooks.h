@@ -71,9 +71,10 @@ char *hooks_json_string(char *p, const char *end, const char *s);
 
 /* A created container's poststart and poststop hooks are run by later verbs: create keeps a
  * copy of the bundle's config.json in the state directory (when it has any of them), and
- * start and delete read the hooks back from it (none when there is no copy). */
+ * start and delete read the hooks back from it (none when there is no copy; a warning when it
+ * does not read). */
 int hooks_save(const struct nb_container *c, const struct nb_state *s, struct nb_error *err);
-int hooks_load(const struct nb_state *s, const char *id, const char *bundle, struct nb_container *c,
-	       struct nb_error *err);
+void hooks_load(const struct nb_state *s, const char *id, const char *bundle,
+		struct nb_container *c);
 
 #endif

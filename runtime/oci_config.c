@@ -142,16 +142,14 @@ static const struct oci_field hook_fields[] = {
 	{ NULL, NULL, false },
 };
 
-static int walk_hook_list(struct oci_walk *w, const struct json_value *v, const char *path)
+static int walk_hook_list(struct oci_walk *w, const struct json_value *v, const char *path,
+			  int kind)
 {
-	const char *name = strrchr(path, '.') + 1;
 	struct nb_hooks *h = &w->c->hooks;
 	char sub[OCI_PATH_MAX];
-	int kind = 0, rc = oci_want(w, v, path, JSON_ARRAY);
+	int rc = oci_want(w, v, path, JSON_ARRAY);
 	size_t i = 0;
 
-	while (strcmp(hooks_kind_names[kind], name))
-		kind++;
 	h->list[kind] = rc ? NULL : calloc(v->n + 1, sizeof(struct nb_hook));
 	if (!rc && !h->list[kind])
 		return nb_fail_errno(w->err, OCI_CONFIG_NAME, path);
@@ -164,19 +162,23 @@ static int walk_hook_list(struct oci_walk *w, const struct json_value *v, const 
 	return rc;
 }
 
-static const struct oci_field hooks_fields[] = {
-	{ "prestart", walk_hook_list, false },
-	{ "createRuntime", walk_hook_list, false },
-	{ "createContainer", walk_hook_list, false },
-	{ "startContainer", walk_hook_list, false },
-	{ "poststart", walk_hook_list, false },
-	{ "poststop", walk_hook_list, false },
-	{ NULL, NULL, false },
-};
-
+/* The kinds by their names (oci_walk_object's checks, without a table of six handlers). */
 static int walk_hooks(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	return oci_walk_object(w, v, path, hooks_fields);
+	char sub[OCI_PATH_MAX];
+	int rc = oci_want(w, v, path, JSON_OBJECT);
+
+	for (const struct json_value *m = rc ? NULL : v->child; !rc && m; m = m->next) {
+		int kind = 0;
+
+		oci_path_member(sub, path, m->key);
+		while (kind < NB_HOOK_KINDS && strcmp(hooks_kind_names[kind], m->key))
+			kind++;
+		rc = kind == NB_HOOK_KINDS    ? oci_bad(w, m, sub, "unknown field")
+		     : w->c->hooks.list[kind] ? oci_bad(w, m, sub, "given twice")
+					      : walk_hook_list(w, m, sub, kind);
+	}
+	return rc;
 }
 
 /* --- process -------------------------------------------------------------------------------- */

@@ -183,19 +183,18 @@ int hooks_save(const struct nb_container *c, const struct nb_state *s, struct nb
 	return rc;
 }
 
-int hooks_load(const struct nb_state *s, const char *id, const char *bundle, struct nb_container *c,
-	       struct nb_error *err)
+void hooks_load(const struct nb_state *s, const char *id, const char *bundle,
+		struct nb_container *c)
 {
+	struct nb_error err;
 	char *text;
 	size_t len;
-	int rc = oci_config_read(s->dir, &text, &len, err);
+	int rc = oci_config_read(s->dir, &text, &len, &err);
 
-	memset(c, 0, sizeof(*c));
-	if (rc == -ENOENT) /* no copy: no hooks to run later */
-		return 0;
 	if (!rc)
-		rc = oci_config_parse(text, len, bundle, id, c, err);
+		rc = oci_config_parse(text, len, bundle, id, c, &err); /* c points into text */
+	if (rc && rc != -ENOENT) /* no copy: no hooks to run later */
+		dprintf(STDERR_FILENO, "nestbox: warning: %s\n", err.msg);
 	if (rc) /* none of a half-read file */
 		memset(c, 0, sizeof(*c));
-	return rc; /* text stays: c points into it */
 }

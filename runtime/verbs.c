@@ -71,29 +71,10 @@ int verb_create(const char *root, int argc, char **argv)
 	return 0;
 }
 
-/* poststart and poststop of a created container: from create's copy of config.json, as
- * warnings (config.md). For delete, read before the state directory goes. */
-static int load_later_hooks(const struct nb_target *t, struct nb_container *c)
-{
-	struct nb_error err = { 0 };
-	int rc = hooks_load(&t->s, t->rec.id, t->rec.bundle, c, &err);
-
-	if (rc)
-		dprintf(STDERR_FILENO, "nestbox: warning: %s\n", err.msg);
-	return rc;
-}
-
-static void run_poststart(const struct nb_target *t)
-{
-	struct nb_container c;
-
-	if (!load_later_hooks(t, &c))
-		hooks_run(&c, NB_HOOK_POSTSTART, t->rec.pid, NULL);
-}
-
 int verb_start(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
+	struct nb_container c;
 	struct nb_target t;
 	int rc =
 	    verb_find_arg(root, argc, argv, 1, VERB_IS(NB_STATUS_CREATED), "created", &t, &err);
@@ -106,7 +87,9 @@ int verb_start(const char *root, int argc, char **argv)
 	}
 	if (rc)
 		return verb_fail(&err);
-	run_poststart(&t);
+	/* poststart: from create's copy of config.json (oci_hooks.h), warnings only */
+	hooks_load(&t.s, t.rec.id, t.rec.bundle, &c);
+	hooks_run(&c, NB_HOOK_POSTSTART, t.rec.pid, NULL);
 	return 0;
 }
 
@@ -164,7 +147,7 @@ int verb_delete(const char *root, int argc, char **argv)
 	bool force = argc > 1 && (!strcmp(argv[1], "--force") || !strcmp(argv[1], "-f"));
 	unsigned forced = VERB_IS(NB_STATUS_RUNNING) | VERB_IS(NB_STATUS_PAUSED);
 	struct nb_target t;
-	struct nb_container c = { 0 };
+	struct nb_container c;
 	int rc = verb_find_arg(root, argc, argv, force ? 2 : 1, ~0u, NULL, &t, &err);
 
 	if (!rc && !force && (forced & VERB_IS(t.st))) {
@@ -182,7 +165,7 @@ int verb_delete(const char *root, int argc, char **argv)
 	verb_freezer_release(&t);
 	remove_cgroup(&t);
 	net_delete_host_end(t.rec.veth);
-	load_later_hooks(&t, &c);
+	hooks_load(&t.s, t.rec.id, t.rec.bundle, &c); /* before the state directory goes */
 	state_remove(&t.s);
 	hooks_run(&c, NB_HOOK_POSTSTOP, 0, NULL); /* runtime.md: once the container is deleted */
 	return 0;
