@@ -336,10 +336,9 @@ fail_state:
 int run_start(struct nb_run *r, struct nb_error *err)
 {
 	const struct nb_container *c = r->c;
-
-	/* A container side that died during setup has said why: run_wait gets its status. */
 	int rc;
 
+	/* A container side that died during setup has said why: run_wait gets its status. */
 	if (!send_byte(r->sync_fd, SYNC_START))
 		step(c, "start sent");
 	rc = r->record.status == NB_STATUS_RUNNING ? 0 : set_status(r, NB_STATUS_RUNNING, err);

@@ -299,8 +299,7 @@ int verb_features(const char *root, int argc, char **argv)
 	printf("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" NB_OCI_VERSION "\","
 	       "\"hooks\":[\"prestart\",\"createRuntime\",\"createContainer\",\"startContainer\","
 	       "\"poststart\",\"poststop\"],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\","
-	       "\"private\","
-	       "\"rprivate\"],\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\","
+	       "\"private\",\"rprivate\"],\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\","
 	       "\"network\",\"pid\",\"time\",\"user\",\"uts\"],\"capabilities\":[");
 	for (int cap = 0; security_cap_name(cap); cap++) {
 		printf("%s\"CAP_", cap ? "," : "");
