@@ -10,6 +10,7 @@
 #include "cgroup.h"
 #include "mount_plan.h"
 #include "net.h"
+#include "oci_hooks.h"
 #include "security.h"
 
 #define NB_HOSTNAME_MAX 64 /* HOST_NAME_MAX: sethostname(2) refuses longer */
@@ -78,6 +79,7 @@ struct nb_container {
 
 	struct nb_cgroup_spec cgroup;	  /* --memory, --cpus, --pids ... (cgroup.c) */
 	struct nb_security_spec security; /* caps, seccomp, rlimits, id maps (security.c) */
+	struct nb_hooks hooks;		  /* config.json's hooks (oci_hooks.c) */
 };
 
 #endif

@@ -27,6 +27,9 @@ int oci_config_parse(char *text, size_t len, const char *bundle, const char *id,
  * description: args, env and rlimits replaced, the rest as given. Like oci_config_parse. */
 int oci_process_parse(char *text, size_t len, struct nb_container *c, struct nb_error *err);
 
+/* Read dir/config.json into a malloc'd *text (at most OCI_CONFIG_MAX bytes). */
+int oci_config_read(const char *dir, char **text, size_t *len, struct nb_error *err);
+
 /* Read bundle/config.json and parse it; the root path is then made canonical (realpath). */
 int oci_config_load(const char *bundle, const char *id, struct nb_container *c,
 		    struct nb_error *err);

@@ -23,6 +23,7 @@ struct oci_walk {
 	const struct json_value *idmaps_at, *hostname_at, *cgroup_mount_at;
 	int64_t cpu_quota; /* linux.resources.cpu, before the conversion */
 	uint64_t cpu_period;
+	struct nb_hook *hook; /* the hook being walked (oci_config.c walk_hooks) */
 };
 
 struct oci_field {

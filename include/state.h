@@ -8,6 +8,7 @@
  *   cgroup  the cgroup concern's saved state (cgroup_state_save), for delete.
  *   args    the create's words, for exec (verbs.h verb_save_args).
  *   log, log.1, exit   a run -d's output and exit status (run_log.h).
+ *   config.json  a copy of the bundle's, for later verbs' hooks (oci_hooks.h hooks_save).
  * The name lock decides who runs under a name; nothing else does. */
 #ifndef NB_STATE_H
 #define NB_STATE_H

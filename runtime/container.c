@@ -163,6 +163,8 @@ static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struc
 		rc = build_root(c, cg, err);
 	if (!rc)
 		rc = done(c, "hostname", set_hostname(c, err));
+	if (!rc) /* config.md: the container's namespaces, the root prepared, before pivot_root */
+		rc = hooks_run(c, NB_HOOK_CREATE_CONTAINER, getpid(), err);
 	if (!rc)
 		rc = done(c, "pivot_root", mounts_pivot(err));
 	/* runc's order: the caller has the terminal once the container is created */
@@ -194,6 +196,8 @@ int container_side(const struct nb_container *c, struct nb_cgroup *cg, const sig
 		rc = done(c, "tty", tty_container_setup(&err) ?: tty_bind_console(&err));
 	if (!rc) /* the reaper: nothing it spawns can regain a capability */
 		rc = done(c, "capabilities", security_limit_caps(c, &err));
+	if (!rc) /* config.md: in the container, before the workload; pid as the container sees it */
+		rc = hooks_run(c, NB_HOOK_START_CONTAINER, getpid(), &err);
 	if (rc)
 		return fail_setup(&err);
 	return start_workload(c, saved);

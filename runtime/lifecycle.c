@@ -183,6 +183,11 @@ static int setup_child(struct nb_run *r, struct nb_error *err)
 		step(c, "id maps");
 	if (!rc)
 		rc = done(c, "state: pid", record_child(r, err));
+	/* config.md: in the runtime namespace once the namespaces exist, before pivot_root */
+	if (!rc)
+		rc = hooks_run(c, NB_HOOK_PRESTART, r->pid, err);
+	if (!rc)
+		rc = hooks_run(c, NB_HOOK_CREATE_RUNTIME, r->pid, err);
 	if (!rc && send_byte(r->sync_fd, SYNC_GO))
 		rc = nb_fail_errno(err, "start container", NULL);
 	return rc;
@@ -323,17 +328,21 @@ fail_sock:
 	close(sock[HOST_END]);
 fail_state:
 	state_remove(&r->state);
+	if (r->pid > 0) /* runtime.md: a failed createRuntime hook goes on to delete's poststop */
+		hooks_run(c, NB_HOOK_POSTSTOP, 0, NULL);
 	return rc;
 }
 
 int run_start(struct nb_run *r, struct nb_error *err)
 {
 	const struct nb_container *c = r->c;
+	int rc;
 
 	/* A container side that died during setup has said why: run_wait gets its status. */
 	if (!send_byte(r->sync_fd, SYNC_START))
 		step(c, "start sent");
-	return r->record.status == NB_STATUS_RUNNING ? 0 : set_status(r, NB_STATUS_RUNNING, err);
+	rc = r->record.status == NB_STATUS_RUNNING ? 0 : set_status(r, NB_STATUS_RUNNING, err);
+	return rc ? rc : hooks_run(c, NB_HOOK_POSTSTART, r->pid, err); /* warnings only */
 }
 
 int run_wait(struct nb_run *r)
@@ -363,8 +372,10 @@ int run_destroy(struct nb_run *r, int status)
 	r->sync_fd = -1;
 	status = cgroup_finish(&r->cg, r->c, status);
 	guard_end(&r->guard);
-	if (!r->keep_state)
+	if (!r->keep_state) { /* a run -d's monitor keeps it for logs and rm */
 		state_remove(&r->state);
+		hooks_run(r->c, NB_HOOK_POSTSTOP, 0, NULL); /* deleted: warnings only */
+	}
 	return status;
 }
 

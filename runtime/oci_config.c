@@ -69,38 +69,114 @@ static int walk_hostname(struct oci_walk *w, const struct json_value *v, const c
 	return rc;
 }
 
+/* Not acted on (the spec leaves their meaning to whoever reads them): kept as the JSON object
+ * the hooks' state has (runtime.md "State"). */
 static int walk_annotations(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
+	char sub[OCI_PATH_MAX], *p, *end;
+	size_t size = 3;
 	int rc = oci_want(w, v, path, JSON_OBJECT);
 
-	/* Accepted and not acted on: the spec leaves their meaning to whoever reads them. */
 	for (const struct json_value *m = rc ? NULL : v->child; !rc && m; m = m->next) {
 		oci_path_member(sub, path, m->key);
 		rc = oci_want(w, m, sub, JSON_STRING);
+		size += 6 * (strlen(m->key) + strlen(m->str)) + 24; /* each byte escaped at worst */
 	}
+	p = rc ? NULL : malloc(size);
+	if (!p)
+		return rc ? rc : nb_fail_errno(w->err, OCI_CONFIG_NAME, path);
+	w->c->hooks.annotations = p;
+	end = p + size - 2;
+	*p++ = '{';
+	for (const struct json_value *m = v->child; m; m = m->next) {
+		p = hooks_json_string(p, end, m->key);
+		*p++ = ':';
+		p = hooks_json_string(p, end, m->str);
+		*p++ = m->next ? ',' : '}';
+	}
+	strcpy(p, v->child ? "" : "}");
+	return strlen(w->c->hooks.annotations) > HOOKS_ANNOTATIONS_MAX
+		   ? oci_bad(w, v, path, "more than 8 KiB as JSON (the hooks' state holds them)")
+		   : 0;
+}
+
+/* config.md "POSIX-platform Hooks": each kind an array of {path, args, env, timeout}, run by
+ * oci_hooks.c at its point. */
+static int walk_hook_path(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && v->str[0] != '/')
+		rc = oci_bad(w, v, path, "must be an absolute path");
+	if (!rc)
+		w->hook->path = v->str;
 	return rc;
 }
 
-/* Hooks are not run yet: an empty list of each kind is fine, a hook is not. */
+static int walk_hook_args(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_string_array(w, v, path, (const char ***)&w->hook->args, NULL);
+}
+
+static int walk_hook_env(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_string_array(w, v, path, (const char ***)&w->hook->env, NULL);
+}
+
+static int walk_hook_timeout(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t t;
+	/* "MUST be greater than zero"; at most what poll(2) can wait in milliseconds */
+	int rc = oci_want_int(w, v, path, 1, INT_MAX / 1000, &t);
+
+	if (!rc)
+		w->hook->timeout = (int)t;
+	return rc;
+}
+
+static const struct oci_field hook_fields[] = {
+	{ "path", walk_hook_path, true },
+	{ "args", walk_hook_args, false },
+	{ "env", walk_hook_env, false },
+	{ "timeout", walk_hook_timeout, false },
+	{ NULL, NULL, false },
+};
+
+static int walk_hook_list(struct oci_walk *w, const struct json_value *v, const char *path,
+			  int kind)
+{
+	struct nb_hooks *h = &w->c->hooks;
+	char sub[OCI_PATH_MAX];
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+	size_t i = 0;
+
+	h->list[kind] = rc ? NULL : calloc(v->n + 1, sizeof(struct nb_hook));
+	if (!rc && !h->list[kind])
+		return nb_fail_errno(w->err, OCI_CONFIG_NAME, path);
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		w->hook = &h->list[kind][i];
+		rc = oci_walk_object(w, e, sub, hook_fields);
+	}
+	h->n[kind] = rc ? 0 : (int)v->n;
+	return rc;
+}
+
+/* The kinds by their names (oci_walk_object's checks, without a table of six handlers). */
 static int walk_hooks(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	static const char *const kinds[] = { "prestart",       "createRuntime", "createContainer",
-					     "startContainer", "poststart",	"poststop" };
 	char sub[OCI_PATH_MAX];
 	int rc = oci_want(w, v, path, JSON_OBJECT);
 
 	for (const struct json_value *m = rc ? NULL : v->child; !rc && m; m = m->next) {
-		bool known = false;
+		int kind = 0;
 
 		oci_path_member(sub, path, m->key);
-		for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-			known |= !strcmp(m->key, kinds[i]);
-		if (!known)
-			return oci_bad(w, m, sub, "unknown field");
-		rc = oci_want(w, m, sub, JSON_ARRAY);
-		if (!rc && m->n)
-			rc = oci_bad(w, m, sub, "hooks are not supported yet");
+		while (kind < NB_HOOK_KINDS && strcmp(hooks_kind_names[kind], m->key))
+			kind++;
+		rc = kind == NB_HOOK_KINDS    ? oci_bad(w, m, sub, "unknown field")
+		     : w->c->hooks.list[kind] ? oci_bad(w, m, sub, "given twice")
+					      : walk_hook_list(w, m, sub, kind);
 	}
 	return rc;
 }
@@ -552,6 +628,7 @@ int oci_config_parse(char *text, size_t len, const char *bundle, const char *id,
 	root = json_parse(text, len, OCI_CONFIG_NAME, err);
 	if (!root)
 		return -EINVAL;
+	c->hooks.bundle = bundle;
 	rc = oci_walk_object(&w, root, "", top_fields);
 	if (!rc && w.cgroup_mount_at && !(c->namespaces & NB_NS_CGROUP))
 		rc = oci_bad(&w, w.cgroup_mount_at, "mounts",
@@ -583,7 +660,7 @@ int oci_process_parse(char *text, size_t len, struct nb_container *c, struct nb_
 	return rc;
 }
 
-static int read_config(const char *bundle, char **text, size_t *len, struct nb_error *err)
+int oci_config_read(const char *bundle, char **text, size_t *len, struct nb_error *err)
 {
 	char path[PATH_MAX];
 	ssize_t n;
@@ -637,7 +714,7 @@ int oci_config_load(const char *bundle, const char *id, struct nb_container *c,
 {
 	char *text = NULL, *real;
 	size_t len;
-	int rc = read_config(bundle, &text, &len, err);
+	int rc = oci_config_read(bundle, &text, &len, err);
 
 	if (!rc)
 		rc = oci_config_parse(text, len, bundle, id, c, err);
@@ -647,6 +724,9 @@ int oci_config_load(const char *bundle, const char *id, struct nb_container *c,
 	if (!real)
 		return nb_fail_errno(err, OCI_CONFIG_NAME ": root.path", c->layers[0]);
 	c->layers[0] = real;
+	c->hooks.bundle = strdup(bundle); /* the caller's buffer: the hooks' state needs it later */
+	if (!c->hooks.bundle)
+		return nb_fail_errno(err, OCI_CONFIG_NAME, bundle);
 	c->cgroup.wanted = true; /* runc and crun make one for every container: so does this */
 	/* the plan's defaults around config.json's binds, as cli_parse_run ends */
 	return mount_plan_build(c, err);

@@ -190,7 +190,8 @@ int oci_verb_create(const char *root, int argc, char **argv)
 		return verb_fail(&err);
 	if (rc > 0) /* the container side failed and said why */
 		return run_destroy(&r, rc);
-	if (pid_file[0] && verb_write_pid_file(pid_file, r.pid, &err)) {
+	if ((pid_file[0] && verb_write_pid_file(pid_file, r.pid, &err)) ||
+	    hooks_save(&c, &r.state, &err)) {
 		run_destroy(&r, 0);
 		return verb_fail(&err);
 	}
@@ -212,7 +213,8 @@ int oci_verb_run(const char *root, int argc, char **argv)
 		rc = run_create(&r, &c, root, a.detach, &err);
 	if (rc < 0)
 		return verb_fail(&err);
-	if (!rc && pid_file[0] && verb_write_pid_file(pid_file, r.pid, &err)) {
+	if (!rc && ((pid_file[0] && verb_write_pid_file(pid_file, r.pid, &err)) ||
+		    (a.detach && hooks_save(&c, &r.state, &err)))) {
 		nb_error_print(&err);
 		rc = NB_EXIT_SETUP;
 	}
@@ -324,8 +326,9 @@ int verb_features(const char *root, int argc, char **argv)
 		return verb_fail(&err);
 	}
 	printf("{\"ociVersionMin\":\"1.0.0\",\"ociVersionMax\":\"" NB_OCI_VERSION "\","
-	       "\"hooks\":[],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\",\"private\","
-	       "\"rprivate\"],\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\","
+	       "\"hooks\":[\"prestart\",\"createRuntime\",\"createContainer\",\"startContainer\","
+	       "\"poststart\",\"poststop\"],\"mountOptions\":[\"bind\",\"rbind\",\"ro\",\"rw\","
+	       "\"private\",\"rprivate\"],\"linux\":{\"namespaces\":[\"cgroup\",\"ipc\",\"mount\","
 	       "\"network\",\"pid\",\"time\",\"user\",\"uts\"],\"capabilities\":[");
 	for (int cap = 0; security_cap_name(cap); cap++) {
 		printf("%s\"CAP_", cap ? "," : "");

@@ -20,7 +20,8 @@
 #define RECORD_TMP  "record.tmp"
 #define START_FIFO  "start"
 #define CGROUP_FILE "cgroup"
-#define ARGS_FILE   "args" /* verbs.h verb_save_args */
+#define ARGS_FILE   "args"	  /* verbs.h verb_save_args */
+#define HOOKS_FILE  "config.json" /* oci_hooks.h hooks_save */
 
 static const char *const status_names[] = {
 	[NB_STATUS_CREATING] = "creating", [NB_STATUS_CREATED] = "created",
@@ -485,10 +486,10 @@ int state_open_file(const struct nb_state *s, const char *name, int flags)
 
 void state_remove(struct nb_state *s)
 {
-	/* log, log.1, exit: what a run -d keeps (run_log.h) */
-	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO,
-					     CGROUP_FILE, ARGS_FILE,  "log",
-					     "log.1",	  "exit",     LOCK_FILE };
+	/* log, log.1, exit: what a run -d keeps (run_log.h); config.json: hooks (oci_hooks.h) */
+	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, CGROUP_FILE,
+					     ARGS_FILE,	  HOOKS_FILE, "log",	  "log.1",
+					     "exit",	  LOCK_FILE };
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

@@ -75,6 +75,7 @@ int verb_create(const char *root, int argc, char **argv)
 int verb_start(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
+	struct nb_container c;
 	struct nb_target t;
 	int rc =
 	    verb_find_arg(root, argc, argv, 1, VERB_IS(NB_STATUS_CREATED), "created", &t, &err);
@@ -85,23 +86,28 @@ int verb_start(const char *root, int argc, char **argv)
 		t.rec.status = NB_STATUS_RUNNING;
 		rc = state_write(&t.s, &t.rec, &err);
 	}
-	return rc ? verb_fail(&err) : 0;
+	if (rc)
+		return verb_fail(&err);
+	/* poststart: from create's copy of config.json (oci_hooks.h), warnings only */
+	hooks_load(&t.s, t.rec.id, t.rec.bundle, &c);
+	hooks_run(&c, NB_HOOK_POSTSTART, t.rec.pid, NULL);
+	return 0;
 }
 
-/* The OCI state (runtime-spec "State"): ociVersion, id, status, pid, bundle. */
+/* The OCI state (runtime-spec "State"): ociVersion, id, status, pid, bundle; the hooks get the
+ * same (oci_hooks.c). */
 int verb_state(const char *root, int argc, char **argv)
 {
 	struct nb_error err = { 0 };
 	struct nb_target t;
+	char json[8192];
 	int rc = verb_find_arg(root, argc, argv, 1, ~0u, NULL, &t, &err);
 
 	if (rc)
 		return verb_fail(&err);
-	printf("{\"ociVersion\":\"%s\",\"id\":\"%s\",\"status\":\"%s\",\"pid\":%d,\"bundle\":",
-	       NB_OCI_VERSION, t.rec.id, state_status_name(t.st),
-	       t.st == NB_STATUS_STOPPED ? 0 : (int)t.rec.pid);
-	verb_json_string(t.rec.bundle);
-	printf(",\"annotations\":{}}\n");
+	hooks_state_json(json, sizeof(json), t.rec.id, state_status_name(t.st),
+			 t.st == NB_STATUS_STOPPED ? 0 : t.rec.pid, t.rec.bundle, NULL);
+	printf("%s\n", json);
 	return 0;
 }
 
@@ -142,6 +148,7 @@ int verb_delete(const char *root, int argc, char **argv)
 	bool force = argc > 1 && (!strcmp(argv[1], "--force") || !strcmp(argv[1], "-f"));
 	unsigned forced = VERB_IS(NB_STATUS_RUNNING) | VERB_IS(NB_STATUS_PAUSED);
 	struct nb_target t;
+	struct nb_container c;
 	int rc = verb_find_arg(root, argc, argv, force ? 2 : 1, ~0u, NULL, &t, &err);
 
 	if (!rc && !force && (forced & VERB_IS(t.st))) {
@@ -159,6 +166,8 @@ int verb_delete(const char *root, int argc, char **argv)
 	verb_freezer_release(&t);
 	remove_cgroup(&t);
 	net_delete_host_end(t.rec.veth);
+	hooks_load(&t.s, t.rec.id, t.rec.bundle, &c); /* before the state directory goes */
 	state_remove(&t.s);
+	hooks_run(&c, NB_HOOK_POSTSTOP, 0, NULL); /* runtime.md: once the container is deleted */
 	return 0;
 }

@@ -254,8 +254,16 @@ static const struct {
 	{ "", ",\"seccomp\":{}", "", "linux.seccomp: not supported yet" },
 	{ "", ",\"devices\":[]", "", "linux.devices: not supported yet" },
 	{ "", "", ",\"hostname\":7", "hostname: expected a string, got a number" },
-	{ "", "", ",\"hooks\":{\"prestart\":[{\"path\":\"/x\"}]}",
-	  "hooks.prestart: hooks are not supported yet" },
+	{ "", "", ",\"hooks\":{\"prestart\":[{\"path\":\"x\"}]}",
+	  "hooks.prestart[0].path: must be an absolute path" },
+	{ "", "", ",\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"when\":1}]}",
+	  "hooks.poststop[0].when: unknown field" },
+	{ "", "", ",\"hooks\":{\"poststart\":[{\"path\":\"/x\",\"timeout\":0}]}",
+	  "hooks.poststart[0].timeout: expected a whole number from 1 to 2147483" },
+	{ "", "", ",\"hooks\":{\"poststart\":[],\"poststart\":[]}",
+	  "hooks.poststart: given twice" },
+	{ "", "", ",\"hooks\":{\"prestart\":{}}",
+	  "hooks.prestart: expected an array, got an object" },
 	{ ",\"rlimits\":[{\"type\":\"RLIMIT_NOPE\",\"soft\":1,\"hard\":1}]", "", "",
 	  "process.rlimits[0].type: unknown resource" },
 	{ ",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":2,\"hard\":1}]", "", "",
@@ -314,6 +322,46 @@ TEST(unknown_and_unsupported_fields_are_refused_by_path)
 		TH_LOG("%zu: got \"%s\", want \"%s\"", i, err.msg, refused[i].msg);
 		EXPECT_EQ(0, strncmp(err.msg, "config.json:1:", 14)) TH_LOG("%s", err.msg);
 	}
+}
+
+TEST(hooks_fill_the_description)
+{
+	struct nb_container c;
+	struct nb_error err = { 0 };
+	const struct nb_hook *h;
+	int rc = config(
+	    "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/r\"}," BASE_PROCESS
+	    "},\"hooks\":{\"createRuntime\":[{\"path\":\"/a\",\"args\":[\"a0\",\"a1\"],"
+	    "\"env\":[\"K=V\"],\"timeout\":7},{\"path\":\"/b\"}],\"poststop\":[]}," BASE_LINUX
+	    "]}}",
+	    &c, &err);
+
+	ASSERT_EQ(0, rc) TH_LOG("%s", err.msg);
+	EXPECT_EQ(2, c.hooks.n[NB_HOOK_CREATE_RUNTIME]);
+	EXPECT_EQ(0, c.hooks.n[NB_HOOK_POSTSTOP]);
+	EXPECT_EQ(0, c.hooks.n[NB_HOOK_PRESTART]);
+	EXPECT_STREQ("/b", c.hooks.bundle);
+	EXPECT_EQ(NULL, c.hooks.annotations);
+	h = c.hooks.list[NB_HOOK_CREATE_RUNTIME];
+	EXPECT_STREQ("/a", h[0].path);
+	EXPECT_STREQ("a1", h[0].args[1]);
+	EXPECT_EQ(NULL, h[0].args[2]);
+	EXPECT_STREQ("K=V", h[0].env[0]);
+	EXPECT_EQ(7, h[0].timeout);
+	EXPECT_STREQ("/b", h[1].path);
+	EXPECT_EQ(NULL, h[1].args);
+	EXPECT_EQ(NULL, h[1].env);
+	EXPECT_EQ(0, h[1].timeout);
+}
+
+TEST(the_state_json_escapes_the_bundle)
+{
+	char buf[256];
+
+	hooks_state_json(buf, sizeof(buf), "id1", "created", 42, "/b\"u\\n\x01", NULL);
+	EXPECT_STREQ("{\"ociVersion\":\"1.2.0\",\"id\":\"id1\",\"status\":\"created\",\"pid\":42,"
+		     "\"bundle\":\"/b\\\"u\\\\n\\u0001\",\"annotations\":{}}",
+		     buf);
 }
 
 TEST(required_fields_and_versions)
