@@ -11,13 +11,17 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "boot_pid1.h"
 
-static char pool[BOOT_LOG_POOL]; /* every ring, cut at start; untouched pages cost nothing */
+/* Every ring, cut from one mapping at setup; its untouched pages cost nothing. A mapping, not
+ * a static array: 1 MiB of .bss would put nestbox's data out of reach of aarch64's tiny code
+ * model (Makefile, -mcmodel=tiny: code and static data within 1 MiB of each other). */
+static char *pool;
 
 static struct ring {
 	char *buf;
@@ -36,22 +40,29 @@ static long size_of(const struct boot_entry *e)
 
 void boot_log_setup(void)
 {
-	size_t used = 0;
+	size_t used = 0, room = BOOT_LOG_POOL;
 
+	pool = mmap(NULL, room, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pool == MAP_FAILED) {
+		BOOT_LOG("log ring buffers: %s: all output goes to the console", strerror(errno));
+		pool = NULL;
+		room = 0;
+	}
 	for (int i = 0; i < boot_cf.n; i++) {
 		const struct boot_entry *e = &boot_cf.e[i];
 		struct ring *r = &rings[i];
 		size_t want = e->kind == BOOT_MODULE ? 0 : (size_t)size_of(e);
 
 		r->rd = r->wr = r->file = -1;
-		if (want > sizeof(pool) - used) {
-			dprintf(STDERR_FILENO,
-				"nestbox: %s:%d: %s: log: the %d KiB of all ring buffers are used "
-				"up: its output goes to the console\n",
-				boot_cf.path, e->line, e->name, BOOT_LOG_POOL / 1024);
+		if (want > room - used) {
+			if (pool)
+				dprintf(STDERR_FILENO,
+					"nestbox: %s:%d: %s: log: the %d KiB of all ring "
+					"buffers are used up: its output goes to the console\n",
+					boot_cf.path, e->line, e->name, BOOT_LOG_POOL / 1024);
 			want = 0;
 		}
-		r->buf = pool + used;
+		r->buf = pool ? pool + used : NULL;
 		r->size = want;
 		used += want;
 	}
