@@ -127,6 +127,13 @@ static int add_dev(struct nb_container *c, struct nb_error *err)
 	return add_all(c, dev, err);
 }
 
+/* --device's nodes, and config.json's mounts under /dev (/dev/mqueue, podman's /dev/shm): over
+ * the container's own /dev, which would hide them if they came first. */
+static bool over_dev(const struct nb_mount *m)
+{
+	return (m->opts & NB_MOPT_DEVICE) || !strncmp(m->target, "/dev/", 5);
+}
+
 int mount_plan_build(struct nb_container *c, struct nb_error *err)
 {
 	/* Device nodes in the image's layers and in binds do not work (nodev): the container's
@@ -162,9 +169,10 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err)
 	c->n_mounts = c->cap_mounts = 0;
 	rc = add_all(c, head, err);
 	for (int i = 0; !rc && i < n_own; i++) {
-		if (own[i].op == NB_MOUNT_BIND)
+		if (own[i].op == NB_MOUNT_BIND ||
+		    own[i].op == NB_MOUNT_FS) /* config.json's tmpfs */
 			own[i].flags |= nodev;
-		if (!(own[i].opts & NB_MOPT_DEVICE))
+		if (!over_dev(&own[i]))
 			rc = mount_plan_add(c, &own[i], err);
 	}
 	if (!rc)
@@ -173,9 +181,10 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err)
 		rc = add_masks(c, err);
 	if (!rc)
 		rc = add_dev(c, err);
-	for (int i = 0; !rc && i < n_own; i++) /* --device's nodes, over the container's /dev */
-		if (own[i].opts & NB_MOPT_DEVICE) {
-			own[i].flags &= ~MS_NODEV;
+	for (int i = 0; !rc && i < n_own; i++)
+		if (over_dev(&own[i])) {
+			if (own[i].opts & NB_MOPT_DEVICE)
+				own[i].flags &= ~MS_NODEV;
 			rc = mount_plan_add(c, &own[i], err);
 		}
 	free(own);

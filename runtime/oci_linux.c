@@ -254,9 +254,40 @@ static int walk_cpu(struct oci_walk *w, const struct json_value *v, const char *
 	return rc;
 }
 
+/* linux.resources.devices: nestbox's device policy is fixed: a container reaches only the few
+ * nodes of its own /dev (null zero full random urandom tty ptmx, pts), every other mount is nodev
+ * (mount_plan.c). A list that first denies everything, then allows, is that policy or a wider
+ * one (containerd's and podman's default lists are): taken. Any other deny would have to be a
+ * devices cgroup rule, which nestbox does not write. */
+static int walk_devices(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		const struct json_value *allow = json_member(e, "allow"),
+					*type = json_member(e, "type"),
+					*access = json_member(e, "access");
+		bool deny_all =
+		    allow && allow->type == JSON_FALSE && !json_member(e, "major") &&
+		    !json_member(e, "minor") &&
+		    (!type || (type->type == JSON_STRING && !strcmp(type->str, "a"))) &&
+		    (!access || (access->type == JSON_STRING && !strcmp(access->str, "rwm")));
+
+		oci_path_index(sub, path, i);
+		rc = oci_want(w, e, sub, JSON_OBJECT);
+		if (!rc && !(i == 0 ? deny_all : allow && allow->type == JSON_TRUE))
+			rc = oci_bad(w, e, sub,
+				     i == 0 ? "not supported yet (the first rule must deny all)"
+					    : "not supported yet (a deny after the first rule)");
+	}
+	return rc;
+}
+
 static const struct oci_field resources_fields[] = {
 	{ "memory", walk_memory, false }, { "cpu", walk_cpu, false },
-	{ "pids", walk_pids, false },	  { "devices", NULL, false },
+	{ "pids", walk_pids, false },	  { "devices", walk_devices, false },
 	{ "blockIO", NULL, false },	  { "hugepageLimits", NULL, false },
 	{ "network", NULL, false },	  { "rdma", NULL, false },
 	{ "unified", NULL, false },	  { NULL, NULL, false },
@@ -297,6 +328,20 @@ static int walk_readonly(struct oci_walk *w, const struct json_value *v, const c
 	return walk_paths(w, v, path, true);
 }
 
+/* linux.cgroupsPath in the cgroupfs form (runc without --systemd-cgroup): "/a/b" from the root
+ * of each hierarchy, "a/b" below nestbox's own group: --cgroup's meaning (cgroup.c). systemd's
+ * "slice:prefix:name" form needs the systemd driver. */
+static int walk_cgroups_path(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && strchr(v->str, ':'))
+		rc = oci_bad(w, v, path, "systemd's slice:prefix:name form is not supported yet");
+	if (!rc && v->str[0])
+		w->c->cgroup.path = v->str;
+	return rc;
+}
+
 /* --- linux ---------------------------------------------------------------------------------- */
 
 static const struct oci_field linux_fields[] = {
@@ -307,7 +352,7 @@ static const struct oci_field linux_fields[] = {
 	{ "maskedPaths", walk_masked, false },
 	{ "readonlyPaths", walk_readonly, false },
 	{ "devices", NULL, false },
-	{ "cgroupsPath", NULL, false },
+	{ "cgroupsPath", walk_cgroups_path, false },
 	{ "sysctl", NULL, false },
 	{ "seccomp", NULL, false },
 	{ "rootfsPropagation", NULL, false },
