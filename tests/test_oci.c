@@ -424,6 +424,27 @@ TEST_F(oci, log_format_json_puts_the_error_in_the_log_file)
 	EXPECT_NE(NULL, strstr(r.err, "--log")) TH_LOG("%s", r.err);
 }
 
+/* containerd's shim passes --root <runc-root>/<namespace>, neither of which may exist yet (runc
+ * makes the whole path); with --log, a failure after start (the exec of a missing command) is
+ * the container's own stderr, not a --log line nobody reads any more. */
+TEST_F_TIMEOUT(oci, a_deep_root_is_made_and_late_errors_go_to_stderr, 60)
+{
+	static struct nbt_result r;
+	char deep[600], log[600], buf[1024];
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]", "\"args\": [ \"/nonexistent\" ]"));
+	snprintf(deep, sizeof(deep), "%s/a/b", self->root);
+	snprintf(log, sizeof(log), "%s/log.json", self->dir);
+	nbt_run(&r, "--root", deep, "--log", log, "--log-format", "json", "run", "--bundle",
+		self->bundle, self->id, NULL);
+	EXPECT_EQ(127, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "/nonexistent")) TH_LOG("stderr: %s", r.err);
+	buf[0] = '\0';
+	nbt_read_file(log, buf, sizeof(buf));
+	EXPECT_EQ(NULL, strstr(buf, "nonexistent")) TH_LOG("in the log: %s", buf);
+}
+
 /* What containerd's default spec (ctr run) adds to nestbox's: supplementary groups, a tmpfs
  * /run and /dev/mqueue with options, a deny-all device list and a cgroupfs cgroupsPath. The
  * workload sees them, the group is at cgroupsPath and goes with delete. */
