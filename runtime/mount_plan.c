@@ -127,11 +127,13 @@ static int add_dev(struct nb_container *c, struct nb_error *err)
 	return add_all(c, dev, err);
 }
 
-/* --device's nodes, and config.json's mounts under /dev (/dev/mqueue, podman's /dev/shm): over
- * the container's own /dev, which would hide them if they came first. */
+/* --device's nodes, config.json's mounts under /dev (/dev/mqueue, podman's /dev/shm) and its
+ * own maskedPaths and readonlyPaths: over the container's /proc, /sys and /dev, which would
+ * hide them if they came first. */
 static bool over_dev(const struct nb_mount *m)
 {
-	return (m->opts & NB_MOPT_DEVICE) || !strncmp(m->target, "/dev/", 5);
+	return (m->opts & NB_MOPT_DEVICE) || !strncmp(m->target, "/dev/", 5) ||
+	       m->op == NB_MOUNT_MASK || m->op == NB_MOUNT_READ_ONLY;
 }
 
 int mount_plan_build(struct nb_container *c, struct nb_error *err)

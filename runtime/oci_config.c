@@ -199,11 +199,21 @@ static int walk_additional_gids(struct oci_walk *w, const struct json_value *v, 
 	return rc;
 }
 
+static int walk_umask(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t mask;
+	int rc = oci_want_uint(w, v, path, 0777, &mask);
+
+	w->c->has_umask = !rc;
+	w->c->umask = (unsigned)mask;
+	return rc;
+}
+
 static const struct oci_field user_fields[] = {
 	{ "uid", walk_uid, true },
 	{ "gid", walk_gid, true },
 	{ "additionalGids", walk_additional_gids, false },
-	{ "umask", NULL, false },
+	{ "umask", walk_umask, false },
 	{ "username", NULL, false },
 	{ NULL, NULL, false },
 };

@@ -2,6 +2,7 @@
  * mappings, resources (the cgroup spec), masked and read-only paths. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mount_plan.h"
@@ -148,17 +149,34 @@ static int walk_memory_limit(struct oci_walk *w, const struct json_value *v, con
 	return rc;
 }
 
+/* memory.swap is memory + swap, as docker's --memory-swap (runtime-spec config-linux.md);
+ * -1 is no limit; cgroup_validate checks it against the limit. */
+static int walk_memory_swap(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t n;
+	int rc = oci_want_int(w, v, path, -1, INT64_MAX, &n);
+
+	if (!rc)
+		w->c->cgroup.memory_swap = n <= 0 ? 0 : (unsigned long long)n;
+	return rc;
+}
+
+static int walk_memory_reservation(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t n;
+	int rc = oci_want_int(w, v, path, -1, INT64_MAX, &n);
+
+	if (!rc)
+		w->c->cgroup.memory_low = n <= 0 ? 0 : (unsigned long long)n;
+	return rc;
+}
+
 static const struct oci_field memory_fields[] = {
-	{ "limit", walk_memory_limit, false },
-	{ "reservation", NULL, false },
-	{ "swap", NULL, false },
-	{ "kernel", NULL, false },
-	{ "kernelTCP", NULL, false },
-	{ "swappiness", NULL, false },
-	{ "disableOOMKiller", NULL, false },
-	{ "useHierarchy", NULL, false },
-	{ "checkBeforeUpdate", NULL, false },
-	{ NULL, NULL, false },
+	{ "limit", walk_memory_limit, false }, { "reservation", walk_memory_reservation, false },
+	{ "swap", walk_memory_swap, false },   { "kernel", NULL, false },
+	{ "kernelTCP", NULL, false },	       { "swappiness", NULL, false },
+	{ "disableOOMKiller", NULL, false },   { "useHierarchy", NULL, false },
+	{ "checkBeforeUpdate", NULL, false },  { NULL, NULL, false },
 };
 
 static int walk_memory(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -300,10 +318,14 @@ static int walk_resources(struct oci_walk *w, const struct json_value *v, const 
 
 /* --- maskedPaths, readonlyPaths -------------------------------------------------------------- */
 
-/* nestbox masks a fixed list (security.c): a path in it is done, any other cannot be yet. */
+/* nestbox masks a fixed list (mount_plan.c): a path in it is done (read-only or masked: masked
+ * is the stronger); any other is one more step of the plan, after /proc, /sys and /dev (a path
+ * this kernel does not have is skipped, as runc does). */
 static int walk_paths(struct oci_walk *w, const struct json_value *v, const char *path,
 		      bool read_only)
 {
+	struct nb_mount m = { .op = read_only ? NB_MOUNT_READ_ONLY : NB_MOUNT_MASK,
+			      .make = NB_MAKE_NOTHING };
 	char sub[OCI_PATH_MAX];
 	size_t i = 0;
 	int rc = oci_want(w, v, path, JSON_ARRAY);
@@ -311,9 +333,13 @@ static int walk_paths(struct oci_walk *w, const struct json_value *v, const char
 	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
 		oci_path_index(sub, path, i);
 		rc = oci_want(w, e, sub, JSON_STRING);
-		if (!rc && !mount_plan_is_default_mask(e->str, read_only))
-			rc = oci_bad(w, e, sub,
-				     "not one of nestbox's own (others are not supported yet)");
+		if (!rc && e->str[0] != '/')
+			rc = oci_bad(w, e, sub, "not an absolute path");
+		if (rc || mount_plan_is_default_mask(e->str, read_only) ||
+		    (read_only && mount_plan_is_default_mask(e->str, false)))
+			continue;
+		m.target = e->str;
+		rc = mount_plan_add(w->c, &m, w->err);
 	}
 	return rc;
 }
@@ -342,6 +368,28 @@ static int walk_cgroups_path(struct oci_walk *w, const struct json_value *v, con
 	return rc;
 }
 
+/* linux.sysctl {"KEY": "VALUE"}: --sysctl KEY=VALUE's list (sysctl.c checks each against the
+ * namespaces and writes it, as for the docker-like flag). */
+static int walk_sysctl(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	int rc = oci_want(w, v, path, JSON_OBJECT);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next) {
+		char *kv;
+
+		oci_path_member(sub, path, e->key);
+		rc = oci_want(w, e, sub, JSON_STRING);
+		if (!rc && w->c->n_sysctls == NB_GROUPS_MAX)
+			rc = oci_bad(w, e, sub, "more than 32 sysctls");
+		if (!rc && asprintf(&kv, "%s=%s", e->key, e->str) < 0)
+			rc = nb_fail_errno(w->err, sub, NULL);
+		if (!rc)
+			w->c->sysctls[w->c->n_sysctls++] = kv;
+	}
+	return rc;
+}
+
 /* --- linux ---------------------------------------------------------------------------------- */
 
 static const struct oci_field linux_fields[] = {
@@ -353,7 +401,7 @@ static const struct oci_field linux_fields[] = {
 	{ "readonlyPaths", walk_readonly, false },
 	{ "devices", NULL, false },
 	{ "cgroupsPath", walk_cgroups_path, false },
-	{ "sysctl", NULL, false },
+	{ "sysctl", walk_sysctl, false },
 	{ "seccomp", NULL, false },
 	{ "rootfsPropagation", NULL, false },
 	{ "mountLabel", NULL, false },
