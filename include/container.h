@@ -61,14 +61,16 @@ struct nb_container {
 	const char *sysctls[NB_GROUPS_MAX]; /* --sysctl KEY=VALUE (sysctl.c) */
 	int n_sysctls;
 	const char *oom_score_adj; /* --oom-score-adj, -1000..1000, or NULL (sysctl.c) */
-	bool has_umask;		   /* process.user.umask given: umask set to it (process.c) */
+	bool no_init;		   /* exec the workload as PID 1 itself */
+	unsigned grace_seconds;	   /* reaper's TERM -> KILL delay */
+	int stop_signal;	   /* --stop-signal: the reaper's TERM, 0 for TERM itself */
+	const char *cidfile;	   /* --cidfile: the name is written there once created */
+	int verbosity;		   /* -1 quiet, 0 normal, 1 verbose */
+	bool tty;		   /* -t: a pseudo-terminal of its own for the workload (tty.c) */
+
+	/* config.json's process.user.umask, set before the exec when given (process.c) */
+	bool has_umask;
 	unsigned umask;
-	bool no_init;		/* exec the workload as PID 1 itself */
-	unsigned grace_seconds; /* reaper's TERM -> KILL delay */
-	int stop_signal;	/* --stop-signal: the reaper's TERM, 0 for TERM itself */
-	const char *cidfile;	/* --cidfile: the name is written there once created */
-	int verbosity;		/* -1 quiet, 0 normal, 1 verbose */
-	bool tty;		/* -t: a pseudo-terminal of its own for the workload (tty.c) */
 
 	struct nb_net_spec net; /* --net and friends (net.c) */
 
