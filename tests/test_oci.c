@@ -488,4 +488,31 @@ TEST_F_TIMEOUT(oci, a_containerd_spec_runs, 60)
 	rmdir("/sys/fs/cgroup/pids/nbtoci-ctr");
 }
 
+/* What podman's spec adds: process.user.umask, linux.sysctl, memory.swap, maskedPaths and
+ * readonlyPaths beyond nestbox's own list (a masked file reads empty, a read-only one cannot
+ * be written), and one of nestbox's masks given as read-only (masked is the stronger). */
+TEST_F_TIMEOUT(oci, a_podman_spec_runs, 60)
+{
+	static struct nbt_result r;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"uid\": 0, \"gid\": 0",
+			  "\"uid\": 0, \"gid\": 0, \"umask\": 23" /* 027 */));
+	ASSERT_EQ(0, edit(self->config, "\"linux\": {",
+			  "\"linux\": { \"sysctl\": { \"net.ipv4.ping_group_range\": \"0 0\" }, "
+			  "\"resources\": { \"memory\": { \"limit\": 67108864, "
+			  "\"swap\": 134217728 } },"));
+	ASSERT_EQ(0, edit(self->config, "\"maskedPaths\": [",
+			  "\"maskedPaths\": [ \"/proc/cpuinfo\", \"/sys/fs/nope\","));
+	ASSERT_EQ(0, edit(self->config, "\"readonlyPaths\": [",
+			  "\"readonlyPaths\": [ \"/proc/asound\", \"/proc/driver\","));
+	ASSERT_EQ(
+	    0, edit(self->config, "\"args\": [ \"sh\" ]",
+		    "\"args\": [ \"sh\", \"-c\", \"umask; cat /proc/sys/net/ipv4/ping_group_range; "
+		    "wc -c </proc/cpuinfo; grep -c ' /proc/driver .*ro,' /proc/self/mounts\" ]"));
+	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("0027\n0\t0\n0\n1\n", r.out);
+}
+
 TEST_HARNESS_MAIN

@@ -228,14 +228,17 @@ TEST(a_clients_config_is_taken)
 	int rc = config(
 	    "{\"ociVersion\":\"1.0.2-dev\",\"root\":{\"path\":\"rootfs\"},"
 	    "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],"
-	    "\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[0,10]}},"
+	    "\"user\":{\"uid\":0,\"gid\":0,\"umask\":18,\"additionalGids\":[0,10]}},"
 	    "\"mounts\":[{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
 	    "\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
 	    "{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\","
 	    "\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
 	    "{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":\"/h\","
 	    "\"options\":[\"rbind\",\"rprivate\",\"nosuid\",\"noexec\",\"nodev\"]}]," BASE_LINUX
-	    "],\"cgroupsPath\":\"/nbtest/t1\",\"resources\":{\"devices\":[{\"allow\":false,"
+	    "],\"cgroupsPath\":\"/nbtest/t1\",\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 0\"},"
+	    "\"maskedPaths\":[\"/proc/kcore\",\"/sys/fs/selinux\"],"
+	    "\"resources\":{\"memory\":{\"limit\":1048576,\"swap\":2097152},\"devices\":[{"
+	    "\"allow\":false,"
 	    "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,"
 	    "\"access\":\"rwm\"}]}}}",
 	    &c, &err);
@@ -244,7 +247,7 @@ TEST(a_clients_config_is_taken)
 	ASSERT_EQ(2, c.n_groups_add);
 	EXPECT_STREQ("0", c.groups_add[0]);
 	EXPECT_STREQ("10", c.groups_add[1]);
-	ASSERT_EQ(3, c.n_mounts);
+	ASSERT_EQ(4, c.n_mounts);
 	EXPECT_EQ(NB_MOUNT_FS, c.mounts[0].op);
 	EXPECT_STREQ("tmpfs", c.mounts[0].type);
 	EXPECT_STREQ("/run", c.mounts[0].target);
@@ -257,6 +260,14 @@ TEST(a_clients_config_is_taken)
 	EXPECT_STREQ("/h", c.mounts[2].source);
 	EXPECT_EQ(MS_NOSUID | MS_NODEV | MS_NOEXEC, c.mounts[2].flags);
 	EXPECT_STREQ("/nbtest/t1", c.cgroup.path);
+	EXPECT_TRUE(c.has_umask);
+	EXPECT_EQ(022, c.umask);
+	ASSERT_EQ(1, c.n_sysctls);
+	EXPECT_STREQ("net.ipv4.ping_group_range=0 0", c.sysctls[0]);
+	EXPECT_EQ(2097152ULL, c.cgroup.memory_swap);
+	/* /proc/kcore is one of nestbox's own masks; /sys/fs/selinux a step of its own */
+	EXPECT_EQ(NB_MOUNT_MASK, c.mounts[3].op);
+	EXPECT_STREQ("/sys/fs/selinux", c.mounts[3].target);
 }
 
 TEST(absent_fields_take_the_specs_defaults)
@@ -327,8 +338,8 @@ static const struct {
 	  "mounts[0].options[0]: mount option huge: not supported yet" },
 	{ "", "", ",\"mounts\":[{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\"}]",
 	  "mounts: /sys/fs/cgroup: nestbox mounts it only with a cgroup namespace" },
-	{ "", ",\"maskedPaths\":[\"/proc/cpuinfo\"]", "",
-	  "linux.maskedPaths[0]: not one of nestbox's own" },
+	{ "", ",\"maskedPaths\":[\"proc/cpuinfo\"]", "",
+	  "linux.maskedPaths[0]: not an absolute path" },
 	{ "", ",\"resources\":{\"memory\":{\"limit\":\"1g\"}}", "",
 	  "linux.resources.memory.limit: expected a number, got a string" },
 	{ "", ",\"resources\":{\"blockIO\":{}}", "", "linux.resources.blockIO: not supported yet" },
