@@ -5,3 +5,11 @@
 .PHONY: client-test
 client-test: $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs
 	@sh tests/clients/client-test.sh $(BUILD)/nestbox $(ROOTFS)
+
+# make bench-oci (issue 22, Speed): create + start + delete of a busybox container with nestbox,
+# runc and crun side by side, then ctr run --rm with containerd driving each
+# (tests/bench/lifecycle.sh; BENCH_OCI_ROUNDS rounds, interleaved).
+BENCH_OCI_ROUNDS ?= 30
+.PHONY: bench-oci
+bench-oci: $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs $(BUILD)/bench/bin/cg2wrap
+	@sh tests/bench/lifecycle.sh $(BUILD)/nestbox $(ROOTFS) $(BUILD)/bench/bin/cg2wrap $(BENCH_OCI_ROUNDS)
