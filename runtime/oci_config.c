@@ -204,8 +204,10 @@ static int walk_umask(struct oci_walk *w, const struct json_value *v, const char
 	uint64_t mask;
 	int rc = oci_want_uint(w, v, path, 0777, &mask);
 
-	w->c->has_umask = !rc;
-	w->c->umask = (unsigned)mask;
+	if (!rc) {
+		w->c->has_umask = true;
+		w->c->umask = (unsigned)mask;
+	}
 	return rc;
 }
 
@@ -423,10 +425,12 @@ static const struct {
 	{ "dev", 0, MS_NODEV },
 	{ "noexec", MS_NOEXEC, 0 },
 	{ "exec", 0, MS_NOEXEC },
-	{ "noatime", MS_NOATIME, 0 },
-	{ "relatime", MS_RELATIME, 0 },
-	{ "strictatime", MS_STRICTATIME, 0 },
-	{ "nodiratime", MS_NODIRATIME, 0 },
+	/* atime: taken, and the mount keeps the kernel's default (relatime): nestbox's mounts
+	 * carry only the four bits above (mount_api.h NB_MOUNT_ATTR_MASK) */
+	{ "noatime", 0, 0 },
+	{ "relatime", 0, 0 },
+	{ "strictatime", 0, 0 },
+	{ "nodiratime", 0, 0 },
 	/* nestbox always binds recursively, and privately: nothing goes back to the host */
 	{ "bind", MS_BIND, 0 },
 	{ "rbind", MS_BIND, 0 },
@@ -530,8 +534,9 @@ static int walk_mount(struct oci_walk *w, const struct json_value *m, const char
 	rc = oci_mount_options(w, opts, sub, &b);
 	if (rc)
 		return rc;
-	is_bind = (b.flags & MS_BIND) &&
-		  (!type || !strcmp(type->str, "bind") || !strcmp(type->str, "none"));
+	/* type "bind" is a bind with or without the option (runc); "none" only with it */
+	is_bind = (type && !strcmp(type->str, "bind")) ||
+		  ((b.flags & MS_BIND) && (!type || !strcmp(type->str, "none")));
 	is_fs = type && !(b.flags & MS_BIND) && is_fs_type(type->str);
 	b.flags &= ~(unsigned long)MS_BIND;
 	if ((!is_bind || !src) && !is_fs) {
