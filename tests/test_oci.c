@@ -472,15 +472,21 @@ TEST_F_TIMEOUT(oci, a_containerd_spec_runs, 60)
 	ASSERT_EQ(0, edit(self->config, "\"linux\": {", cgdir));
 	/* no cgroup namespace, as ctr's spec: /proc/self/cgroup shows the group's real path */
 	ASSERT_EQ(0, edit(self->config, ", { \"type\": \"cgroup\" }", ""));
-	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]",
-			  "\"args\": [ \"sh\", \"-c\", \"id -G; grep -E ' /(run|dev/mqueue) ' "
-			  "/proc/self/mounts | cut -d' ' -f1-4; grep pids /proc/self/cgroup\" ]"));
+	ASSERT_EQ(
+	    0, edit(self->config, "\"args\": [ \"sh\" ]",
+		    "\"args\": [ \"sh\", \"-c\", \"id -G; grep -E ' /(run|dev/mqueue) ' "
+		    "/proc/self/mounts | cut -d' ' -f1-4; grep pids /proc/self/cgroup; awk '$5 == "
+		    "\\\"/dev/mqueue\\\" { m = NR } $5 == \\\"/sys\\\" { s = NR } END { print "
+		    "(m && m < s) ? \\\"mqueue-before-sys\\\" : \\\"out-of-order\\\" }' "
+		    "/proc/self/mountinfo\" ]"));
 	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, self->id, NULL);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_NE(NULL, strstr(r.out, "0 10\n")) TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "tmpfs /run tmpfs rw,nosuid,nodev,")) TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec"))
 	TH_LOG("%s", r.out);
+	/* the spec's order (runtime-tools checks it): /proc, /dev and its mounts, then /sys */
+	EXPECT_NE(NULL, strstr(r.out, "mqueue-before-sys")) TH_LOG("%s", r.out);
 	snprintf(cgdir, sizeof(cgdir), ":pids:%s\n", cgpath);
 	EXPECT_NE(NULL, strstr(r.out, cgdir)) TH_LOG("%s", r.out);
 	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup/pids%s", cgpath);
