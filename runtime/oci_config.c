@@ -15,6 +15,7 @@
 #include "mount_plan.h"
 #include "oci_config.h"
 #include "oci_walk.h"
+#include "option.h"
 #include "security.h"
 
 /* --- top level, root ------------------------------------------------------------------------ */
@@ -361,6 +362,18 @@ static int walk_rlimits(struct oci_walk *w, const struct json_value *v, const ch
 	return rc;
 }
 
+/* process.oomScoreAdj: --oom-score-adj's (written from outside the container, sysctl.c) */
+static int walk_oom_score_adj(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t n;
+	char *text;
+	int rc = oci_want_int(w, v, path, -1000, 1000, &n);
+
+	if (!rc && asprintf(&text, "%d", (int)n) < 0)
+		rc = nb_fail_errno(w->err, path, NULL);
+	return rc ? rc : oci_by_option(w, v, path, cli_docker_options, "oom-score-adj", text);
+}
+
 static const struct oci_field process_fields[] = {
 	{ "terminal", walk_terminal, false },
 	{ "cwd", walk_cwd, true },
@@ -373,7 +386,7 @@ static const struct oci_field process_fields[] = {
 	{ "consoleSize", NULL, false },
 	{ "commandLine", NULL, false },
 	{ "apparmorProfile", NULL, false },
-	{ "oomScoreAdj", NULL, false },
+	{ "oomScoreAdj", walk_oom_score_adj, false },
 	{ "selinuxLabel", NULL, false },
 	{ "scheduler", NULL, false },
 	{ "ioPriority", NULL, false },

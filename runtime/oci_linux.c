@@ -7,6 +7,7 @@
 
 #include "mount_plan.h"
 #include "oci_walk.h"
+#include "option.h"
 #include "security.h"
 
 /* --- namespaces ----------------------------------------------------------------------------- */
@@ -243,6 +244,21 @@ static int walk_cpu_period(struct oci_walk *w, const struct json_value *v, const
 	return rc;
 }
 
+/* cpu.cpus and cpu.mems: cpuset.cpus and cpuset.mems, through --cpuset and --cpuset-mems */
+static int walk_cpu_cpus(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	return rc ? rc : oci_by_option(w, v, path, cgroup_options, "cpuset", v->str);
+}
+
+static int walk_cpu_mems(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	return rc ? rc : oci_by_option(w, v, path, cgroup_options, "cpuset-mems", v->str);
+}
+
 static const struct oci_field cpu_fields[] = {
 	{ "shares", walk_cpu_shares, false },
 	{ "quota", walk_cpu_quota, false },
@@ -250,8 +266,8 @@ static const struct oci_field cpu_fields[] = {
 	{ "burst", NULL, false },
 	{ "realtimeRuntime", NULL, false },
 	{ "realtimePeriod", NULL, false },
-	{ "cpus", NULL, false },
-	{ "mems", NULL, false },
+	{ "cpus", walk_cpu_cpus, false },
+	{ "mems", walk_cpu_mems, false },
 	{ "idle", NULL, false },
 	{ NULL, NULL, false },
 };

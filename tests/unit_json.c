@@ -228,7 +228,8 @@ TEST(a_clients_config_is_taken)
 	int rc = config(
 	    "{\"ociVersion\":\"1.0.2-dev\",\"root\":{\"path\":\"rootfs\"},"
 	    "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],"
-	    "\"user\":{\"uid\":0,\"gid\":0,\"umask\":18,\"additionalGids\":[0,10]}},"
+	    "\"oomScoreAdj\":-5,\"user\":{\"uid\":0,\"gid\":0,\"umask\":18,\"additionalGids\":[0,"
+	    "10]}},"
 	    "\"mounts\":[{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
 	    "\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
 	    "{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\","
@@ -237,7 +238,8 @@ TEST(a_clients_config_is_taken)
 	    "\"options\":[\"rbind\",\"rprivate\",\"nosuid\",\"noexec\",\"nodev\"]}]," BASE_LINUX
 	    "],\"cgroupsPath\":\"/nbtest/t1\",\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 0\"},"
 	    "\"maskedPaths\":[\"/proc/kcore\",\"/sys/fs/selinux\"],"
-	    "\"resources\":{\"memory\":{\"limit\":1048576,\"swap\":2097152},\"devices\":[{"
+	    "\"resources\":{\"cpu\":{\"cpus\":\"0\",\"mems\":\"0\"},\"memory\":{\"limit\":1048576,"
+	    "\"swap\":2097152},\"devices\":[{"
 	    "\"allow\":false,"
 	    "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,"
 	    "\"access\":\"rwm\"}]}}}",
@@ -265,6 +267,9 @@ TEST(a_clients_config_is_taken)
 	ASSERT_EQ(1, c.n_sysctls);
 	EXPECT_STREQ("net.ipv4.ping_group_range=0 0", c.sysctls[0]);
 	EXPECT_EQ(2097152ULL, c.cgroup.memory_swap);
+	EXPECT_STREQ("-5", c.oom_score_adj);
+	EXPECT_STREQ("0", c.cgroup.cpuset_cpus);
+	EXPECT_STREQ("0", c.cgroup.cpuset_mems);
 	/* /proc/kcore is one of nestbox's own masks; /sys/fs/selinux a step of its own */
 	EXPECT_EQ(NB_MOUNT_MASK, c.mounts[3].op);
 	EXPECT_STREQ("/sys/fs/selinux", c.mounts[3].target);
@@ -343,6 +348,10 @@ static const struct {
 	{ "", ",\"resources\":{\"memory\":{\"limit\":\"1g\"}}", "",
 	  "linux.resources.memory.limit: expected a number, got a string" },
 	{ "", ",\"resources\":{\"blockIO\":{}}", "", "linux.resources.blockIO: not supported yet" },
+	{ "", ",\"resources\":{\"cpu\":{\"cpus\":\"0-x\"}}", "",
+	  "linux.resources.cpu.cpus: --cpuset: 0-x: expected a list like 0-2,4" },
+	{ ",\"oomScoreAdj\":1001", "", "",
+	  "process.oomScoreAdj: expected a whole number from -1000 to 1000" },
 	{ "", ",\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]", "",
 	  "linux.uidMappings: needs a user namespace" },
 	{ ",\"cwd\":\"rel\"", "", "", "process.cwd: given twice" },
