@@ -4,6 +4,10 @@
 #   git archive of opencontainers/runtime-tools 0105384 (Debian's 0.9.0+git20220423: Go 1.19
 #   builds it with its vendor/), then in SRC, GOFLAGS=-mod=vendor CGO_ENABLED=0:
 #   go build -o runtimetest ./cmd/runtimetest; go build -o validation/X/X.t validation/X/X.go
+# (Debian's golang-github-opencontainers-runtime-tools-dev ships the library only, no
+# validation/.) The variant without the default seccomp profile, to see past nestbox's
+# "linux.seccomp: not supported yet": in generate/generate.go, Seccomp: nil in place of
+# seccomp.DefaultProfile(&config), then the same build.
 # Each .t runs from SRC (it unpacks rootfs-<arch>.tar.gz there) with RUNTIME=..., 120 s at most.
 # Per runtime: every .t's TAP counted; a .t passes when it ran to its plan with no "not ok".
 # One line a .t: "RUNTIME TEST pass|FAIL ok=N notok=N skip=N", then the totals.
