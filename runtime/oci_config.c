@@ -427,8 +427,8 @@ static bool is_standard(const char *dst, const char *type)
 /* mount(8)'s flag options, as runc takes them (runc libcontainer/specconv mountPropagation and
  * flags tables): set or cleared in the step's flags. */
 static const struct {
-	const char *name;
-	unsigned long set, clear;
+	char name[12];		   /* inline: no pointer and string apart for each */
+	unsigned short set, clear; /* MS_RDONLY ... MS_BIND (4096) */
 } mount_flags[] = {
 	{ "ro", MS_RDONLY, 0 },
 	{ "rw", 0, MS_RDONLY },
