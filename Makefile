@@ -102,7 +102,8 @@ TEST_BIN     := $(TEST_SRC:tests/%.c=$(OUT)/tests/%)
 HELPER_BIN   := $(HELPER_SRC:tests/helpers/%.c=$(OUT)/helpers/%)
 UNIT_BIN     := $(UNIT_SRC:tests/%.c=$(TOP_BUILD)/unit/%)
 
-DEB_PKGS := musl-tools linux-libc-dev busybox-static file cpio xz-utils gcc make qemu-system-x86
+DEB_PKGS := musl-tools linux-libc-dev busybox-static file cpio xz-utils gcc make qemu-system-x86 \
+            containerd
 
 .PHONY: all deps toolchain rootfs demo test unit check size format clean
 all: $(OUT)/nestbox $(OUT)/nestbox-init tests

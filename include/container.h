@@ -75,6 +75,10 @@ struct nb_container {
 	bool detach;	  /* -d: in the background, its output kept (run_log.c) */
 	bool auto_remove; /* --rm: with -d, the state goes when the container ends */
 
+	/* config.json's process.user.umask, set before the exec when given (process.c) */
+	bool has_umask;
+	unsigned umask;
+
 	struct nb_net_spec net; /* --net and friends (net.c) */
 
 	struct nb_cgroup_spec cgroup;	  /* --memory, --cpus, --pids ... (cgroup.c) */

@@ -4,6 +4,8 @@
 #ifndef NB_ERROR_H
 #define NB_ERROR_H
 
+#include <stdbool.h>
+
 #define NB_EXIT_SETUP	    125 /* nestbox failed before the workload started */
 #define NB_EXIT_CANNOT_EXEC 126
 #define NB_EXIT_NOT_FOUND   127
@@ -23,7 +25,10 @@ int nb_fail_errno(struct nb_error *err, const char *what, const char *value);
  * in /srv/x): messages show such paths relative again, as the user gave them. */
 extern const char *nb_error_cwd;
 
-/* Print "nestbox: <msg>" on stderr, one line. */
+/* Print "nestbox: <msg>" on stderr, one line; to runc's --log FILE instead when given, as a
+ * JSON object with --log-format json (main.c). */
 void nb_error_print(const struct nb_error *err);
+extern int nb_log_fd;	 /* STDERR_FILENO, or the --log file */
+extern bool nb_log_json; /* --log-format json */
 
 #endif

@@ -56,6 +56,12 @@ int oci_string_array(struct oci_walk *w, const struct json_value *v, const char 
 int oci_bundle_path(struct oci_walk *w, const struct json_value *v, const char *path,
 		    const char **out);
 
+/* A value handed to the docker-like option of the same meaning (option.h table, by name), so
+ * that it gets that option's checks; its message comes back under the JSON path. */
+struct cli_option;
+int oci_by_option(struct oci_walk *w, const struct json_value *v, const char *path,
+		  const struct cli_option *table, const char *name, const char *arg);
+
 /* path + "." + name, or path + "[i]". */
 void oci_path_member(char *out, const char *path, const char *name);
 void oci_path_index(char *out, const char *path, size_t i);

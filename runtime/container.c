@@ -190,6 +190,10 @@ int container_side(const struct nb_container *c, struct nb_cgroup *cg, const sig
 	if (report_ready_wait_start(sync_fd, start_fd, detached))
 		return NB_EXIT_SETUP;
 	step(c, "start received");
+	/* Running now: what goes wrong is the container's own stderr to show; the --log reader
+	 * (containerd's shim, after a failed create) is no longer asking. */
+	nb_log_fd = STDERR_FILENO;
+	nb_log_json = false;
 	rc = done(c, "command line hidden", proctitle_hide(&workload, NB_PID1_NAME, &err));
 	c = &workload;
 	if (!rc && c->tty) /* a pty, and the spec's /dev/console */

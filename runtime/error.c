@@ -1,5 +1,6 @@
 /* The runtime's one error convention (include/nb_error.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,7 +61,35 @@ int nb_fail_errno(struct nb_error *err, const char *what, const char *value)
 	return nb_fail(err, code, what, value, strerror(code));
 }
 
+int nb_log_fd = STDERR_FILENO;
+bool nb_log_json;
+
+/* runc --log-format json: one {"level":"error","msg":...} object a line, which containerd's
+ * shim reads back from --log to tell why create failed (go-runc's getLastRuntimeError);
+ * written with one write(2) so concurrent commands on one log (O_APPEND) never interleave. */
+static void log_json(const char *msg)
+{
+	char line[sizeof(((struct nb_error *)0)->msg) * 6 + 32];
+	size_t n = (size_t)snprintf(line, sizeof(line), "{\"level\":\"error\",\"msg\":\"nestbox: ");
+
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) /* RFC 8259 7 */
+		if (*p == '"' || *p == '\\')
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "\\%c", *p);
+		else if (*p < 0x20)
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "\\u%04x", *p);
+		else
+			line[n++] = (char)*p;
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "\"}\n");
+	if (write(nb_log_fd, line, n) < 0)
+		return; /* nowhere left to say it */
+}
+
 void nb_error_print(const struct nb_error *err)
 {
-	dprintf(STDERR_FILENO, "nestbox: %s\n", err->msg[0] ? err->msg : "unknown error");
+	const char *msg = err->msg[0] ? err->msg : "unknown error";
+
+	if (nb_log_json)
+		log_json(msg);
+	else
+		dprintf(nb_log_fd, "nestbox: %s\n", msg);
 }

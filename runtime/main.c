@@ -1,6 +1,8 @@
 /* nestbox: the global options, then one verb: run, create, start, state, delete, kill, stop,
  * list, ps, pause, resume, exec, rm, logs (verbs.h),
  * init (the reaper as a tini-like tool), boot (boot.c), help, --version. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,7 +23,7 @@ static void usage(int fd)
 {
 	dprintf(
 	    fd,
-	    "usage: nestbox [--root DIR] COMMAND ...\n"
+	    "usage: nestbox [--root DIR] [--log FILE] [--log-format text|json] COMMAND ...\n"
 	    "  run [OPTIONS] -- CMD [ARG...]        run a container (run --help: the options)\n"
 	    "  create [OPTIONS] ID -- CMD [ARG...]  set one up, stopped before CMD runs\n"
 	    "  create [--bundle DIR] [--pid-file F] [--console-socket S] [--preserve-fds N] ID\n"
@@ -57,35 +59,63 @@ static const struct {
 	{ "logs", verb_logs },
 };
 
-/* --root DIR / --root=DIR before the verb; returns how many words it took, or -1. */
-static int global_options(int argc, char **argv, const char **root)
+/* --log FILE [--log-format json]: errors go to FILE (appended), as runc's do; containerd's
+ * shim passes both and reads the file back when a command fails. */
+static int open_log(const char *path, const char *format, struct nb_error *err)
 {
-	if (argc > 1 && !strncmp(argv[1], "--root=", 7)) {
-		*root = argv[1] + 7;
-		return 1;
-	}
-	if (argc > 1 && !strcmp(argv[1], "--root")) {
-		if (argc < 3)
-			return -1;
-		*root = argv[2];
-		return 2;
-	}
+	int fd;
+
+	if (format && strcmp(format, "text") && strcmp(format, "json"))
+		return nb_fail(err, EINVAL, "--log-format", format, "want text or json");
+	nb_log_json = format && !strcmp(format, "json");
+	if (!path)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return nb_fail_errno(err, "--log", path);
+	nb_log_fd = fd;
 	return 0;
+}
+
+/* runc's global options before the verb, as its clients pass them: --root DIR, --log FILE,
+ * --log-format FMT (each also as --opt=VALUE); --systemd-cgroup and --debug are taken and
+ * change nothing (cgroupsPath's own form says whether it is systemd's, oci_linux.c).
+ * Returns how many words they took, or -1. */
+static int global_options(int argc, char **argv, const char **root, struct nb_error *err)
+{
+	const char *log = NULL, *format = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		int rc = 0;
+
+		if (!strcmp(argv[i], "--systemd-cgroup") || !strcmp(argv[i], "--debug"))
+			continue;
+		if ((rc = verb_flag(argc, argv, &i, "--root", NULL, root)) > 0 && (*root)[0] != '/')
+			return nb_fail(err, EINVAL, "--root", *root, "want an absolute directory");
+		if (!rc)
+			rc = verb_flag(argc, argv, &i, "--log", NULL, &log);
+		if (!rc)
+			rc = verb_flag(argc, argv, &i, "--log-format", NULL, &format);
+		if (rc < 0)
+			return nb_fail(err, EINVAL, argv[i], NULL, "wants a value");
+		if (!rc)
+			break;
+	}
+	return open_log(log, format, err) ? -1 : i - 1;
 }
 
 int main(int argc, char **argv)
 {
 	const char *root = state_default_root();
+	struct nb_error err = { 0 };
 	int skip;
 
 	if (boot_wanted(argc, argv)) /* the kernel's PID 1, or `nestbox boot` (boot.c) */
 		return boot_main(argc, argv);
-	skip = global_options(argc, argv, &root);
-	if (skip < 0 || (skip && root[0] != '/')) {
-		dprintf(STDERR_FILENO, "nestbox: --root: %s: want an absolute directory\n",
-			skip < 0 ? "\"\"" : root);
-		return NB_EXIT_SETUP;
-	}
+	skip = global_options(argc, argv, &root, &err);
+	if (skip < 0)
+		return verb_fail(&err);
 	argc -= skip;
 	argv += skip;
 	if (argc < 2) {
@@ -106,10 +136,8 @@ int main(int argc, char **argv)
 		usage(STDOUT_FILENO);
 		return 0;
 	}
-	dprintf(
-	    STDERR_FILENO,
-	    "nestbox: command: %s: unknown (run, create, start, state, delete, rm, kill, stop, "
-	    "list, ps, pause, resume, exec, logs, spec, features, init, boot, help, --version)\n",
-	    argv[1]);
-	return NB_EXIT_SETUP;
+	nb_fail(&err, EINVAL, "command", argv[1],
+		"unknown (run, create, start, state, delete, rm, kill, stop, list, ps, pause, "
+		"resume, exec, logs, spec, features, init, boot, help, --version)");
+	return verb_fail(&err);
 }

@@ -127,6 +127,35 @@ static int add_dev(struct nb_container *c, struct nb_error *err)
 	return add_all(c, dev, err);
 }
 
+/* When a front end's step is applied: before the kernel filesystems (binds, config.json's
+ * tmpfs), over the container's /dev (--device's nodes, config.json's mounts under /dev such as
+ * /dev/mqueue or podman's /dev/shm), or with the masks (config.json's own maskedPaths and
+ * readonlyPaths), so that nothing of the defaults hides it. */
+enum step_time { STEP_EARLY, STEP_OVER_DEV, STEP_WITH_MASKS };
+
+static enum step_time step_time(const struct nb_mount *m)
+{
+	if (m->op == NB_MOUNT_MASK || m->op == NB_MOUNT_READ_ONLY)
+		return STEP_WITH_MASKS;
+	if ((m->opts & NB_MOPT_DEVICE) || !strncmp(m->target, "/dev/", 5))
+		return STEP_OVER_DEV;
+	return STEP_EARLY;
+}
+
+static int add_own(struct nb_container *c, struct nb_mount *own, int n_own, enum step_time when,
+		   struct nb_error *err)
+{
+	int rc = 0;
+
+	for (int i = 0; !rc && i < n_own; i++)
+		if (step_time(&own[i]) == when) {
+			if (own[i].opts & NB_MOPT_DEVICE)
+				own[i].flags &= ~MS_NODEV;
+			rc = mount_plan_add(c, &own[i], err);
+		}
+	return rc;
+}
+
 int mount_plan_build(struct nb_container *c, struct nb_error *err)
 {
 	/* Device nodes in the image's layers and in binds do not work (nodev): the container's
@@ -137,7 +166,7 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err)
 		{ .op = NB_MOUNT_ETC, .target = "/etc" },
 		{ .target = NULL },
 	};
-	const struct nb_mount kernel_fs[] = {
+	const struct nb_mount proc[] = {
 		{ .op = NB_MOUNT_FS,
 		  .source = "proc",
 		  .target = "/proc",
@@ -145,6 +174,9 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err)
 		  .flags = FS_FLAGS,
 		  .make = NB_MAKE_DIR,
 		  .opts = NB_MOPT_REAL_DIR },
+		{ .target = NULL },
+	};
+	const struct nb_mount sys[] = {
 		{ .op = NB_MOUNT_FS,
 		  .source = "sysfs",
 		  .target = "/sys",
@@ -160,24 +192,27 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err)
 
 	c->mounts = NULL;
 	c->n_mounts = c->cap_mounts = 0;
-	rc = add_all(c, head, err);
-	for (int i = 0; !rc && i < n_own; i++) {
-		if (own[i].op == NB_MOUNT_BIND)
+	for (int i = 0; i < n_own; i++)
+		if (own[i].op == NB_MOUNT_BIND ||
+		    own[i].op == NB_MOUNT_FS) /* config.json's tmpfs */
 			own[i].flags |= nodev;
-		if (!(own[i].opts & NB_MOPT_DEVICE))
-			rc = mount_plan_add(c, &own[i], err);
-	}
+	/* /proc, /dev, then /sys: the order of the runtime-spec's default mounts, which
+	 * runtime-tools checks in mountinfo */
+	rc = add_all(c, head, err);
 	if (!rc)
-		rc = add_all(c, kernel_fs, err);
+		rc = add_own(c, own, n_own, STEP_EARLY, err);
+	if (!rc)
+		rc = add_all(c, proc, err);
+	if (!rc)
+		rc = add_dev(c, err);
+	if (!rc)
+		rc = add_own(c, own, n_own, STEP_OVER_DEV, err);
+	if (!rc)
+		rc = add_all(c, sys, err);
 	if (!rc && !c->security.privileged)
 		rc = add_masks(c, err);
 	if (!rc)
-		rc = add_dev(c, err);
-	for (int i = 0; !rc && i < n_own; i++) /* --device's nodes, over the container's /dev */
-		if (own[i].opts & NB_MOPT_DEVICE) {
-			own[i].flags &= ~MS_NODEV;
-			rc = mount_plan_add(c, &own[i], err);
-		}
+		rc = add_own(c, own, n_own, STEP_WITH_MASKS, err);
 	free(own);
 	if (!rc && c->read_only) {
 		const struct nb_mount ro = { .op = NB_MOUNT_ROOT_READ_ONLY, .target = "/" };

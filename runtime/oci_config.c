@@ -15,6 +15,7 @@
 #include "mount_plan.h"
 #include "oci_config.h"
 #include "oci_walk.h"
+#include "option.h"
 #include "security.h"
 
 /* --- top level, root ------------------------------------------------------------------------ */
@@ -269,13 +270,40 @@ static int walk_gid(struct oci_walk *w, const struct json_value *v, const char *
 	return rc;
 }
 
+/* process.user.additionalGids: the workload's supplementary groups, handed on as --group-add
+ * GIDs (process.c sets them with setgroups(2)); containerd and podman always pass the image
+ * user's groups ([0] for root). */
 static int walk_additional_gids(struct oci_walk *w, const struct json_value *v, const char *path)
 {
+	char sub[OCI_PATH_MAX];
 	int rc = oci_want(w, v, path, JSON_ARRAY);
+	size_t i = 0;
 
-	/* The workload drops every supplementary group (setgroups(0)): none to add yet. */
-	if (!rc && v->n)
-		rc = oci_bad(w, v, path, "supplementary groups are not supported yet");
+	if (!rc && v->n > NB_GROUPS_MAX)
+		rc = oci_bad(w, v, path, "more than 32 groups");
+	for (const struct json_value *g = rc ? NULL : v->child; g && !rc; g = g->next, i++) {
+		uint64_t id;
+		char *text;
+
+		oci_path_index(sub, path, i);
+		rc = oci_want_uint(w, g, sub, UINT32_MAX - 1, &id);
+		if (!rc && asprintf(&text, "%u", (unsigned)id) < 0)
+			rc = nb_fail_errno(w->err, sub, NULL);
+		if (!rc)
+			w->c->groups_add[w->c->n_groups_add++] = text;
+	}
+	return rc;
+}
+
+static int walk_umask(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t mask;
+	int rc = oci_want_uint(w, v, path, 0777, &mask);
+
+	if (!rc) {
+		w->c->has_umask = true;
+		w->c->umask = (unsigned)mask;
+	}
 	return rc;
 }
 
@@ -283,7 +311,7 @@ static const struct oci_field user_fields[] = {
 	{ "uid", walk_uid, true },
 	{ "gid", walk_gid, true },
 	{ "additionalGids", walk_additional_gids, false },
-	{ "umask", NULL, false },
+	{ "umask", walk_umask, false },
 	{ "username", NULL, false },
 	{ NULL, NULL, false },
 };
@@ -429,6 +457,18 @@ static int walk_rlimits(struct oci_walk *w, const struct json_value *v, const ch
 	return rc;
 }
 
+/* process.oomScoreAdj: --oom-score-adj's (written from outside the container, sysctl.c) */
+static int walk_oom_score_adj(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t n;
+	char *text;
+	int rc = oci_want_int(w, v, path, -1000, 1000, &n);
+
+	if (!rc && asprintf(&text, "%d", (int)n) < 0)
+		rc = nb_fail_errno(w->err, path, NULL);
+	return rc ? rc : oci_by_option(w, v, path, cli_docker_options, "oom-score-adj", text);
+}
+
 static const struct oci_field process_fields[] = {
 	{ "terminal", walk_terminal, false },
 	{ "cwd", walk_cwd, true },
@@ -441,7 +481,7 @@ static const struct oci_field process_fields[] = {
 	{ "consoleSize", walk_console_size, false },
 	{ "commandLine", NULL, false },
 	{ "apparmorProfile", NULL, false },
-	{ "oomScoreAdj", NULL, false },
+	{ "oomScoreAdj", walk_oom_score_adj, false },
 	{ "selinuxLabel", NULL, false },
 	{ "scheduler", NULL, false },
 	{ "ioPriority", NULL, false },
@@ -458,7 +498,7 @@ static int walk_process(struct oci_walk *w, const struct json_value *v, const ch
 
 /* What nestbox always makes (mounts.c, dev.c; cgroup_layout.c with a cgroup namespace): the
  * spec's default mounts there are accepted as they are, whatever their options. /dev/mqueue is
- * not among them: nestbox does not mount it yet. */
+ * not among them: it is a new filesystem like a tmpfs (fs_types). */
 static const struct {
 	const char *dst, *type;
 } standard_mounts[] = {
@@ -479,33 +519,80 @@ static bool is_standard(const char *dst, const char *type)
 	return false;
 }
 
-/* A bind's options: bind or rbind (nestbox always binds recursively), ro or rw, and the
- * propagation nestbox always gives (private: nothing goes back to the host). */
-static int bind_options(struct oci_walk *w, const struct json_value *opts, const char *path,
-			bool *is_bind, bool *ro)
-{
-	static const char *const fine[] = { "bind", "rbind", "ro", "rw", "private", "rprivate" };
-	char sub[OCI_PATH_MAX], why[96];
-	size_t i = 0;
+/* mount(8)'s flag options, as runc takes them (runc libcontainer/specconv mountPropagation and
+ * flags tables): set or cleared in the step's flags. */
+static const struct {
+	char name[12];		   /* inline: no pointer and string apart for each */
+	unsigned short set, clear; /* MS_RDONLY ... MS_BIND (4096) */
+} mount_flags[] = {
+	{ "ro", MS_RDONLY, 0 },
+	{ "rw", 0, MS_RDONLY },
+	{ "nosuid", MS_NOSUID, 0 },
+	{ "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 },
+	{ "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 },
+	{ "exec", 0, MS_NOEXEC },
+	/* atime: taken, and the mount keeps the kernel's default (relatime): nestbox's mounts
+	 * carry only the four bits above (mount_api.h NB_MOUNT_ATTR_MASK) */
+	{ "noatime", 0, 0 },
+	{ "relatime", 0, 0 },
+	{ "strictatime", 0, 0 },
+	{ "nodiratime", 0, 0 },
+	/* nestbox always binds recursively, and privately: nothing goes back to the host */
+	{ "bind", MS_BIND, 0 },
+	{ "rbind", MS_BIND, 0 },
+	{ "private", 0, 0 },
+	{ "rprivate", 0, 0 },
+};
 
-	for (const struct json_value *o = opts ? opts->child : NULL; o; o = o->next, i++) {
-		bool ok = false;
+/* The new filesystems a mounts[] entry may make besides binds (the standard ones are
+ * is_standard's); their KEY=VALUE options (size=, mode=) go to mount(2) as its data. */
+static const char *const fs_types[] = { "tmpfs", "mqueue" };
+
+/* A mount's options: flags into b->flags (MS_BIND: a bind), the rest, for a new filesystem,
+ * KEY=VALUE joined by commas into b->data. */
+static int oci_mount_options(struct oci_walk *w, const struct json_value *opts, const char *path,
+			     struct nb_mount *b)
+{
+	char sub[OCI_PATH_MAX], why[96], *data;
+	size_t i = 0, used = 0;
+
+	if (!opts)
+		return 0;
+	data = calloc(1, OCI_PATH_MAX);
+	if (!data)
+		return nb_fail_errno(w->err, path, NULL);
+	b->data = data;
+	for (const struct json_value *o = opts->child; o; o = o->next, i++) {
+		size_t k = 0;
 
 		oci_path_index(sub, path, i);
 		if (oci_want(w, o, sub, JSON_STRING))
 			return -EINVAL;
-		for (size_t k = 0; k < sizeof(fine) / sizeof(fine[0]); k++)
-			ok |= !strcmp(o->str, fine[k]);
-		if (!ok) {
+		while (k < sizeof(mount_flags) / sizeof(mount_flags[0]) &&
+		       strcmp(o->str, mount_flags[k].name))
+			k++;
+		if (k < sizeof(mount_flags) / sizeof(mount_flags[0])) {
+			b->flags = (b->flags | mount_flags[k].set) & ~mount_flags[k].clear;
+			continue;
+		}
+		if (!strchr(o->str, '=') || used + strlen(o->str) + 2 > OCI_PATH_MAX) {
 			snprintf(why, sizeof(why), "mount option %.40s: not supported yet", o->str);
 			return oci_bad(w, o, sub, why);
 		}
-		if (!strcmp(o->str, "bind") || !strcmp(o->str, "rbind"))
-			*is_bind = true;
-		if (!strcmp(o->str, "ro") || !strcmp(o->str, "rw"))
-			*ro = !strcmp(o->str, "ro");
+		used += (size_t)snprintf(data + used, OCI_PATH_MAX - used, "%s%s", used ? "," : "",
+					 o->str);
 	}
 	return 0;
+}
+
+static bool is_fs_type(const char *type)
+{
+	for (size_t i = 0; i < sizeof(fs_types) / sizeof(fs_types[0]); i++)
+		if (!strcmp(type, fs_types[i]))
+			return true;
+	return false;
 }
 
 static int walk_mount(struct oci_walk *w, const struct json_value *m, const char *path)
@@ -516,7 +603,7 @@ static int walk_mount(struct oci_walk *w, const struct json_value *m, const char
 				*opts = json_member(m, "options");
 	char sub[OCI_PATH_MAX], why[OCI_PATH_MAX + 64];
 	struct nb_mount b = { .op = NB_MOUNT_BIND, .make = NB_MAKE_LIKE_SOURCE };
-	bool is_bind = false, ro = false;
+	bool is_bind, is_fs;
 	int rc = oci_want(w, m, path, JSON_OBJECT);
 
 	for (const struct json_value *f = rc ? NULL : m->child; f; f = f->next) {
@@ -552,24 +639,39 @@ static int walk_mount(struct oci_walk *w, const struct json_value *m, const char
 	}
 	if (rc)
 		return rc;
-	rc = bind_options(w, opts, sub, &is_bind, &ro);
+	rc = oci_mount_options(w, opts, sub, &b);
 	if (rc)
 		return rc;
-	if (type && strcmp(type->str, "bind") && strcmp(type->str, "none"))
-		is_bind = false;
-	if (!is_bind || !src) {
+	/* type "bind" is a bind with or without the option (runc); "none" only with it */
+	is_bind = (type && !strcmp(type->str, "bind")) ||
+		  ((b.flags & MS_BIND) && (!type || !strcmp(type->str, "none")));
+	is_fs = type && !(b.flags & MS_BIND) && is_fs_type(type->str);
+	b.flags &= ~(unsigned long)MS_BIND;
+	if ((!is_bind || !src) && !is_fs) {
 		snprintf(why, sizeof(why),
-			 "%.60s on %.60s: not supported yet (binds and the "
+			 "%.60s on %.60s: not supported yet (binds, tmpfs, mqueue and the "
 			 "standard /proc /sys /dev mounts only)",
 			 type ? type->str : "untyped", dst->str);
 		return oci_bad(w, m, path, why);
 	}
+	b.target = dst->str;
+	if (is_fs) { /* a new filesystem: made where the image has nothing (runc does too) */
+		b.op = NB_MOUNT_FS;
+		b.type = type->str;
+		b.source = src ? src->str : type->str;
+		b.make = NB_MAKE_DIR;
+		return mount_plan_add(w->c, &b, w->err);
+	}
+	if (b.data && b.data[0]) {
+		snprintf(why, sizeof(why), "mount option %.40s: not supported yet on a bind",
+			 b.data);
+		return oci_bad(w, opts, sub, why);
+	}
+	b.data = NULL;
 	oci_path_member(sub, path, "source");
 	rc = oci_bundle_path(w, src, sub, &b.source);
 	if (rc)
 		return rc;
-	b.target = dst->str;
-	b.flags = ro ? MS_RDONLY : 0;
 	return mount_plan_add(w->c, &b, w->err);
 }
 

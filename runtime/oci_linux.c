@@ -2,10 +2,12 @@
  * mappings, resources (the cgroup spec), masked and read-only paths. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mount_plan.h"
 #include "oci_walk.h"
+#include "option.h"
 #include "security.h"
 
 /* --- namespaces ----------------------------------------------------------------------------- */
@@ -148,17 +150,34 @@ static int walk_memory_limit(struct oci_walk *w, const struct json_value *v, con
 	return rc;
 }
 
+/* memory.swap is memory + swap, as docker's --memory-swap (runtime-spec config-linux.md);
+ * -1 is no limit; cgroup_validate checks it against the limit. */
+static int walk_memory_swap(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t n;
+	int rc = oci_want_int(w, v, path, -1, INT64_MAX, &n);
+
+	if (!rc)
+		w->c->cgroup.memory_swap = n <= 0 ? 0 : (unsigned long long)n;
+	return rc;
+}
+
+static int walk_memory_reservation(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int64_t n;
+	int rc = oci_want_int(w, v, path, -1, INT64_MAX, &n);
+
+	if (!rc)
+		w->c->cgroup.memory_low = n <= 0 ? 0 : (unsigned long long)n;
+	return rc;
+}
+
 static const struct oci_field memory_fields[] = {
-	{ "limit", walk_memory_limit, false },
-	{ "reservation", NULL, false },
-	{ "swap", NULL, false },
-	{ "kernel", NULL, false },
-	{ "kernelTCP", NULL, false },
-	{ "swappiness", NULL, false },
-	{ "disableOOMKiller", NULL, false },
-	{ "useHierarchy", NULL, false },
-	{ "checkBeforeUpdate", NULL, false },
-	{ NULL, NULL, false },
+	{ "limit", walk_memory_limit, false }, { "reservation", walk_memory_reservation, false },
+	{ "swap", walk_memory_swap, false },   { "kernel", NULL, false },
+	{ "kernelTCP", NULL, false },	       { "swappiness", NULL, false },
+	{ "disableOOMKiller", NULL, false },   { "useHierarchy", NULL, false },
+	{ "checkBeforeUpdate", NULL, false },  { NULL, NULL, false },
 };
 
 static int walk_memory(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -225,6 +244,21 @@ static int walk_cpu_period(struct oci_walk *w, const struct json_value *v, const
 	return rc;
 }
 
+/* cpu.cpus and cpu.mems: cpuset.cpus and cpuset.mems, through --cpuset and --cpuset-mems */
+static int walk_cpu_cpus(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	return rc ? rc : oci_by_option(w, v, path, cgroup_options, "cpuset", v->str);
+}
+
+static int walk_cpu_mems(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	return rc ? rc : oci_by_option(w, v, path, cgroup_options, "cpuset-mems", v->str);
+}
+
 static const struct oci_field cpu_fields[] = {
 	{ "shares", walk_cpu_shares, false },
 	{ "quota", walk_cpu_quota, false },
@@ -232,8 +266,8 @@ static const struct oci_field cpu_fields[] = {
 	{ "burst", NULL, false },
 	{ "realtimeRuntime", NULL, false },
 	{ "realtimePeriod", NULL, false },
-	{ "cpus", NULL, false },
-	{ "mems", NULL, false },
+	{ "cpus", walk_cpu_cpus, false },
+	{ "mems", walk_cpu_mems, false },
 	{ "idle", NULL, false },
 	{ NULL, NULL, false },
 };
@@ -254,9 +288,40 @@ static int walk_cpu(struct oci_walk *w, const struct json_value *v, const char *
 	return rc;
 }
 
+/* linux.resources.devices: nestbox's device policy is fixed: a container reaches only the few
+ * nodes of its own /dev (null zero full random urandom tty ptmx, pts), every other mount is nodev
+ * (mount_plan.c). A list that first denies everything, then allows, is that policy or a wider
+ * one (containerd's and podman's default lists are): taken. Any other deny would have to be a
+ * devices cgroup rule, which nestbox does not write. */
+static int walk_devices(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		const struct json_value *allow = json_member(e, "allow"),
+					*type = json_member(e, "type"),
+					*access = json_member(e, "access");
+		bool deny_all =
+		    allow && allow->type == JSON_FALSE && !json_member(e, "major") &&
+		    !json_member(e, "minor") &&
+		    (!type || (type->type == JSON_STRING && !strcmp(type->str, "a"))) &&
+		    (!access || (access->type == JSON_STRING && !strcmp(access->str, "rwm")));
+
+		oci_path_index(sub, path, i);
+		rc = oci_want(w, e, sub, JSON_OBJECT);
+		if (!rc && !(i == 0 ? deny_all : allow && allow->type == JSON_TRUE))
+			rc = oci_bad(w, e, sub,
+				     i == 0 ? "not supported yet (the first rule must deny all)"
+					    : "not supported yet (a deny after the first rule)");
+	}
+	return rc;
+}
+
 static const struct oci_field resources_fields[] = {
 	{ "memory", walk_memory, false }, { "cpu", walk_cpu, false },
-	{ "pids", walk_pids, false },	  { "devices", NULL, false },
+	{ "pids", walk_pids, false },	  { "devices", walk_devices, false },
 	{ "blockIO", NULL, false },	  { "hugepageLimits", NULL, false },
 	{ "network", NULL, false },	  { "rdma", NULL, false },
 	{ "unified", NULL, false },	  { NULL, NULL, false },
@@ -269,10 +334,14 @@ static int walk_resources(struct oci_walk *w, const struct json_value *v, const 
 
 /* --- maskedPaths, readonlyPaths -------------------------------------------------------------- */
 
-/* nestbox masks a fixed list (security.c): a path in it is done, any other cannot be yet. */
+/* nestbox masks a fixed list (mount_plan.c): a path in it is done (read-only or masked: masked
+ * is the stronger); any other is one more step of the plan, after /proc, /sys and /dev (a path
+ * this kernel does not have is skipped, as runc does). */
 static int walk_paths(struct oci_walk *w, const struct json_value *v, const char *path,
 		      bool read_only)
 {
+	struct nb_mount m = { .op = read_only ? NB_MOUNT_READ_ONLY : NB_MOUNT_MASK,
+			      .make = NB_MAKE_NOTHING };
 	char sub[OCI_PATH_MAX];
 	size_t i = 0;
 	int rc = oci_want(w, v, path, JSON_ARRAY);
@@ -280,9 +349,13 @@ static int walk_paths(struct oci_walk *w, const struct json_value *v, const char
 	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
 		oci_path_index(sub, path, i);
 		rc = oci_want(w, e, sub, JSON_STRING);
-		if (!rc && !mount_plan_is_default_mask(e->str, read_only))
-			rc = oci_bad(w, e, sub,
-				     "not one of nestbox's own (others are not supported yet)");
+		if (!rc && e->str[0] != '/')
+			rc = oci_bad(w, e, sub, "not an absolute path");
+		if (rc || mount_plan_is_default_mask(e->str, read_only) ||
+		    (read_only && mount_plan_is_default_mask(e->str, false)))
+			continue;
+		m.target = e->str;
+		rc = mount_plan_add(w->c, &m, w->err);
 	}
 	return rc;
 }
@@ -297,6 +370,42 @@ static int walk_readonly(struct oci_walk *w, const struct json_value *v, const c
 	return walk_paths(w, v, path, true);
 }
 
+/* linux.cgroupsPath in the cgroupfs form (runc without --systemd-cgroup): "/a/b" from the root
+ * of each hierarchy, "a/b" below nestbox's own group: --cgroup's meaning (cgroup.c). systemd's
+ * "slice:prefix:name" form needs the systemd driver. */
+static int walk_cgroups_path(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && strchr(v->str, ':'))
+		rc = oci_bad(w, v, path, "systemd's slice:prefix:name form is not supported yet");
+	if (!rc && v->str[0])
+		w->c->cgroup.path = v->str;
+	return rc;
+}
+
+/* linux.sysctl {"KEY": "VALUE"}: --sysctl KEY=VALUE's list (sysctl.c checks each against the
+ * namespaces and writes it, as for the docker-like flag). */
+static int walk_sysctl(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	int rc = oci_want(w, v, path, JSON_OBJECT);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next) {
+		char *kv;
+
+		oci_path_member(sub, path, e->key);
+		rc = oci_want(w, e, sub, JSON_STRING);
+		if (!rc && w->c->n_sysctls == NB_GROUPS_MAX)
+			rc = oci_bad(w, e, sub, "more than 32 sysctls");
+		if (!rc && asprintf(&kv, "%s=%s", e->key, e->str) < 0)
+			rc = nb_fail_errno(w->err, sub, NULL);
+		if (!rc)
+			w->c->sysctls[w->c->n_sysctls++] = kv;
+	}
+	return rc;
+}
+
 /* --- linux ---------------------------------------------------------------------------------- */
 
 static const struct oci_field linux_fields[] = {
@@ -307,8 +416,8 @@ static const struct oci_field linux_fields[] = {
 	{ "maskedPaths", walk_masked, false },
 	{ "readonlyPaths", walk_readonly, false },
 	{ "devices", NULL, false },
-	{ "cgroupsPath", NULL, false },
-	{ "sysctl", NULL, false },
+	{ "cgroupsPath", walk_cgroups_path, false },
+	{ "sysctl", walk_sysctl, false },
 	{ "seccomp", NULL, false },
 	{ "rootfsPropagation", NULL, false },
 	{ "mountLabel", NULL, false },

@@ -7,6 +7,7 @@
 
 #include "oci_config.h"
 #include "oci_walk.h"
+#include "option.h"
 
 int oci_bad(struct oci_walk *w, const struct json_value *v, const char *path, const char *why)
 {
@@ -17,6 +18,18 @@ int oci_bad(struct oci_walk *w, const struct json_value *v, const char *path, co
 	else
 		snprintf(w->err->msg, sizeof(w->err->msg), OCI_CONFIG_NAME ": %s: %s", path, why);
 	return -EINVAL;
+}
+
+int oci_by_option(struct oci_walk *w, const struct json_value *v, const char *path,
+		  const struct cli_option *table, const char *name, const char *arg)
+{
+	struct nb_error e = { 0 };
+
+	while (table->name && strcmp(table->name, name))
+		table++;
+	if (!table->name || table->handler(w->c, arg, &e))
+		return oci_bad(w, v, path, table->name ? e.msg : "no such option");
+	return 0;
 }
 
 void oci_path_member(char *out, const char *path, const char *name)

@@ -319,6 +319,8 @@ int process_exec(const struct nb_container *c)
 		return fail("--user", "switch", NB_EXIT_SETUP);
 	if (chdir(workdir))
 		return fail("--workdir", workdir, NB_EXIT_SETUP);
+	if (c->has_umask) /* config.json's process.user.umask (podman's: 022) */
+		umask((mode_t)c->umask);
 	/* Capabilities, no_new_privs, then seccomp: the last step before exec. */
 	if (security_before_exec(c, &serr))
 		return nb_error_print(&serr), NB_EXIT_SETUP;

@@ -54,8 +54,14 @@ const char *state_default_root(void)
  * nobody else can enter, not something planted there. */
 static int open_root(const char *root, struct nb_error *err)
 {
+	char parent[PATH_MAX];
 	struct stat st;
 
+	/* runc makes the whole path (containerd's shim: --root <runc-root>/<namespace>) */
+	for (const char *slash = strchr(root + 1, '/'); slash; slash = strchr(slash + 1, '/'))
+		if (snprintf(parent, sizeof(parent), "%.*s", (int)(slash - root), root) <
+		    (int)sizeof(parent))
+			mkdir(parent, 0711);
 	if (mkdir(root, 0711) && errno != EEXIST)
 		return nb_fail_errno(err, "--root", root);
 	if (lstat(root, &st))

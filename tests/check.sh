@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check's test phases: the toolchain check (tests/toolchain.sh), the native suites (unit +
 # kselftest), every command of README.md (tests/readme.sh), a short fuzzing pass (10 s a
-# target: a parser regression shows up), the images, the QEMU kernel matrix, then for every other
+# target: a parser regression shows up), the images, the real clients (containerd and podman
+# driving nestbox, tests/clients/), the QEMU kernel matrix, then for every other
 # architecture of $ARCHS its sizes and its QEMU matrix. Each phase ends
 # with "N passed, N failed, N skipped"; this adds them up into one
 # closing line of the same form (the line CI reads) and exits non-zero if any phase failed.
@@ -37,6 +38,7 @@ phase native sh tests/run.sh $native
 phase readme sh tests/readme.sh
 phase fuzz make --no-print-directory fuzz FUZZ_SECONDS=10
 phase image make --no-print-directory image-test
+phase clients make --no-print-directory client-test
 phase qemu make --no-print-directory qemu-test
 # Every other architecture of ARCHS (make check passes it; issue 24): its budgets, then its QEMU
 # matrix (the cross build happens on the way).

@@ -429,4 +429,128 @@ TEST_F(oci, a_missing_root_is_refused)
 	expect_refused(_metadata, self, self->bundle, "root.path");
 }
 
+/* runc's global options as containerd's shim passes them: --log FILE --log-format json before
+ * the verb; a failure is one JSON object a line in FILE ({"level":"error","msg":...}, what the
+ * shim reads back), not on stderr. */
+TEST_F(oci, log_format_json_puts_the_error_in_the_log_file)
+{
+	static struct nbt_result r;
+	char log[600], buf[2048], nope[600];
+
+	snprintf(log, sizeof(log), "%s/log.json", self->dir);
+	snprintf(nope, sizeof(nope), "%s/nope", self->dir);
+	nbt_run(&r, "--root", self->root, "--log", log, "--log-format", "json", "--systemd-cgroup",
+		"create", "--bundle", nope, "--pid-file", nope, self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_STREQ("", r.err);
+	ASSERT_GT(nbt_read_file(log, buf, sizeof(buf)), 0);
+	EXPECT_EQ(0, strncmp(buf, "{\"level\":\"error\",\"msg\":\"nestbox: --bundle: ", 43))
+	TH_LOG("%s", buf);
+	EXPECT_EQ(1, nbt_count_lines(buf)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "\"}\n")) TH_LOG("%s", buf);
+	nbt_run(&r, "--log-format", "yaml", "state", self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "--log-format: yaml: want text or json")) TH_LOG("%s", r.err);
+	nbt_run(&r, "--log=", "state", self->id, NULL);
+	EXPECT_EQ(125, r.status);
+	EXPECT_NE(NULL, strstr(r.err, "--log")) TH_LOG("%s", r.err);
+}
+
+/* containerd's shim passes --root <runc-root>/<namespace>, neither of which may exist yet (runc
+ * makes the whole path); with --log, a failure after start (the exec of a missing command) is
+ * the container's own stderr, not a --log line nobody reads any more. */
+TEST_F_TIMEOUT(oci, a_deep_root_is_made_and_late_errors_go_to_stderr, 60)
+{
+	static struct nbt_result r;
+	char deep[600], log[600], buf[1024];
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"args\": [ \"sh\" ]", "\"args\": [ \"/nonexistent\" ]"));
+	snprintf(deep, sizeof(deep), "%s/a/b", self->root);
+	snprintf(log, sizeof(log), "%s/log.json", self->dir);
+	nbt_run(&r, "--root", deep, "--log", log, "--log-format", "json", "run", "--bundle",
+		self->bundle, self->id, NULL);
+	EXPECT_EQ(127, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "/nonexistent")) TH_LOG("stderr: %s", r.err);
+	buf[0] = '\0';
+	nbt_read_file(log, buf, sizeof(buf));
+	EXPECT_EQ(NULL, strstr(buf, "nonexistent")) TH_LOG("in the log: %s", buf);
+}
+
+/* What containerd's default spec (ctr run) adds to nestbox's: supplementary groups, a tmpfs
+ * /run and /dev/mqueue with options, a deny-all device list and a cgroupfs cgroupsPath. The
+ * workload sees them, the group is at cgroupsPath and goes with delete. */
+TEST_F_TIMEOUT(oci, a_containerd_spec_runs, 60)
+{
+	static struct nbt_result r;
+	char cgpath[128], cgdir[300];
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	snprintf(cgpath, sizeof(cgpath), "/nbtoci-ctr/%s", self->id);
+	ASSERT_EQ(0, edit(self->config, "\"uid\": 0, \"gid\": 0",
+			  "\"uid\": 0, \"gid\": 0, \"additionalGids\": [ 0, 10 ]"));
+	ASSERT_EQ(0,
+		  edit(self->config, "\"mounts\": [",
+		       "\"mounts\": [ { \"destination\": \"/run\", \"type\": \"tmpfs\", "
+		       "\"source\": \"tmpfs\", \"options\": [ \"nosuid\", \"strictatime\", "
+		       "\"mode=755\", \"size=65536k\" ] }, { \"destination\": \"/dev/mqueue\", "
+		       "\"type\": \"mqueue\", \"source\": \"mqueue\", \"options\": [ \"nosuid\", "
+		       "\"noexec\", \"nodev\" ] },"));
+	snprintf(cgdir, sizeof(cgdir),
+		 "\"linux\": { \"cgroupsPath\": \"%s\", \"resources\": { \"devices\": [ { "
+		 "\"allow\": false, \"access\": \"rwm\" }, { \"allow\": true, \"type\": \"c\", "
+		 "\"major\": 1, \"minor\": 3, \"access\": \"rwm\" } ] },",
+		 cgpath);
+	ASSERT_EQ(0, edit(self->config, "\"linux\": {", cgdir));
+	/* no cgroup namespace, as ctr's spec: /proc/self/cgroup shows the group's real path */
+	ASSERT_EQ(0, edit(self->config, ", { \"type\": \"cgroup\" }", ""));
+	ASSERT_EQ(
+	    0, edit(self->config, "\"args\": [ \"sh\" ]",
+		    "\"args\": [ \"sh\", \"-c\", \"id -G; grep -E ' /(run|dev/mqueue) ' "
+		    "/proc/self/mounts | cut -d' ' -f1-4; grep pids /proc/self/cgroup; awk '$5 == "
+		    "\\\"/dev/mqueue\\\" { m = NR } $5 == \\\"/sys\\\" { s = NR } END { print "
+		    "(m && m < s) ? \\\"mqueue-before-sys\\\" : \\\"out-of-order\\\" }' "
+		    "/proc/self/mountinfo\" ]"));
+	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "0 10\n")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "tmpfs /run tmpfs rw,nosuid,nodev,")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec"))
+	TH_LOG("%s", r.out);
+	/* the spec's order (runtime-tools checks it): /proc, /dev and its mounts, then /sys */
+	EXPECT_NE(NULL, strstr(r.out, "mqueue-before-sys")) TH_LOG("%s", r.out);
+	snprintf(cgdir, sizeof(cgdir), ":pids:%s\n", cgpath);
+	EXPECT_NE(NULL, strstr(r.out, cgdir)) TH_LOG("%s", r.out);
+	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup/pids%s", cgpath);
+	EXPECT_NE(0, access(cgdir, F_OK)) TH_LOG("%s left", cgdir);
+	rmdir("/sys/fs/cgroup/pids/nbtoci-ctr");
+}
+
+/* What podman's spec adds: process.user.umask, linux.sysctl, memory.swap, maskedPaths and
+ * readonlyPaths beyond nestbox's own list (a masked file reads empty, a read-only one cannot
+ * be written), and one of nestbox's masks given as read-only (masked is the stronger). */
+TEST_F_TIMEOUT(oci, a_podman_spec_runs, 60)
+{
+	static struct nbt_result r;
+
+	ASSERT_EQ(0, make_bundle(self->bundle));
+	ASSERT_EQ(0, edit(self->config, "\"uid\": 0, \"gid\": 0",
+			  "\"uid\": 0, \"gid\": 0, \"umask\": 23" /* 027 */));
+	ASSERT_EQ(0, edit(self->config, "\"linux\": {",
+			  "\"linux\": { \"sysctl\": { \"net.ipv4.ping_group_range\": \"0 0\" }, "
+			  "\"resources\": { \"memory\": { \"limit\": 67108864, "
+			  "\"swap\": 134217728 } },"));
+	ASSERT_EQ(0, edit(self->config, "\"maskedPaths\": [",
+			  "\"maskedPaths\": [ \"/proc/cpuinfo\", \"/sys/fs/nope\","));
+	ASSERT_EQ(0, edit(self->config, "\"readonlyPaths\": [",
+			  "\"readonlyPaths\": [ \"/proc/asound\", \"/proc/driver\","));
+	ASSERT_EQ(
+	    0, edit(self->config, "\"args\": [ \"sh\" ]",
+		    "\"args\": [ \"sh\", \"-c\", \"umask; cat /proc/sys/net/ipv4/ping_group_range; "
+		    "wc -c </proc/cpuinfo; grep -c ' /proc/driver .*ro,' /proc/self/mounts\" ]"));
+	nbt_run(&r, "--root", self->root, "run", "--bundle", self->bundle, self->id, NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("0027\n0\t0\n0\n1\n", r.out);
+}
+
 TEST_HARNESS_MAIN

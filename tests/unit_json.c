@@ -222,6 +222,63 @@ TEST(a_config_fills_the_description)
 	EXPECT_EQ(39, c.cgroup.cpu_weight);   /* runc's conversion of 1024 shares */
 }
 
+/* What containerd's and podman's configs have that nestbox's own spec does not (issue 22):
+ * supplementary groups, new tmpfs and mqueue mounts with flag and KEY=VALUE options, a bind's
+ * nosuid/nodev/noexec, a deny-all device list, a cgroupfs cgroupsPath. */
+TEST(a_clients_config_is_taken)
+{
+	struct nb_container c;
+	struct nb_error err = { 0 };
+	int rc = config(
+	    "{\"ociVersion\":\"1.0.2-dev\",\"root\":{\"path\":\"rootfs\"},"
+	    "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],"
+	    "\"oomScoreAdj\":-5,\"user\":{\"uid\":0,\"gid\":0,\"umask\":18,\"additionalGids\":[0,"
+	    "10]}},"
+	    "\"mounts\":[{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+	    "\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
+	    "{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\","
+	    "\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
+	    "{\"destination\":\"/etc/hosts\",\"type\":\"bind\",\"source\":\"/h\","
+	    "\"options\":[\"rbind\",\"rprivate\",\"nosuid\",\"noexec\",\"nodev\"]}]," BASE_LINUX
+	    "],\"cgroupsPath\":\"/nbtest/t1\",\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 0\"},"
+	    "\"maskedPaths\":[\"/proc/kcore\",\"/sys/fs/selinux\"],"
+	    "\"resources\":{\"cpu\":{\"cpus\":\"0\",\"mems\":\"0\"},\"memory\":{\"limit\":1048576,"
+	    "\"swap\":2097152},\"devices\":[{"
+	    "\"allow\":false,"
+	    "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,"
+	    "\"access\":\"rwm\"}]}}}",
+	    &c, &err);
+
+	ASSERT_EQ(0, rc) TH_LOG("%s", err.msg);
+	ASSERT_EQ(2, c.n_groups_add);
+	EXPECT_STREQ("0", c.groups_add[0]);
+	EXPECT_STREQ("10", c.groups_add[1]);
+	ASSERT_EQ(4, c.n_mounts);
+	EXPECT_EQ(NB_MOUNT_FS, c.mounts[0].op);
+	EXPECT_STREQ("tmpfs", c.mounts[0].type);
+	EXPECT_STREQ("/run", c.mounts[0].target);
+	EXPECT_STREQ("mode=755,size=65536k", c.mounts[0].data);
+	EXPECT_EQ(MS_NOSUID, c.mounts[0].flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY));
+	EXPECT_EQ(NB_MOUNT_FS, c.mounts[1].op);
+	EXPECT_STREQ("mqueue", c.mounts[1].type);
+	EXPECT_EQ(MS_NOSUID | MS_NODEV | MS_NOEXEC, c.mounts[1].flags);
+	EXPECT_EQ(NB_MOUNT_BIND, c.mounts[2].op);
+	EXPECT_STREQ("/h", c.mounts[2].source);
+	EXPECT_EQ(MS_NOSUID | MS_NODEV | MS_NOEXEC, c.mounts[2].flags);
+	EXPECT_STREQ("/nbtest/t1", c.cgroup.path);
+	EXPECT_TRUE(c.has_umask);
+	EXPECT_EQ(022, c.umask);
+	ASSERT_EQ(1, c.n_sysctls);
+	EXPECT_STREQ("net.ipv4.ping_group_range=0 0", c.sysctls[0]);
+	EXPECT_EQ(2097152ULL, c.cgroup.memory_swap);
+	EXPECT_STREQ("-5", c.oom_score_adj);
+	EXPECT_STREQ("0", c.cgroup.cpuset_cpus);
+	EXPECT_STREQ("0", c.cgroup.cpuset_mems);
+	/* /proc/kcore is one of nestbox's own masks; /sys/fs/selinux a step of its own */
+	EXPECT_EQ(NB_MOUNT_MASK, c.mounts[3].op);
+	EXPECT_STREQ("/sys/fs/selinux", c.mounts[3].target);
+}
+
 TEST(absent_fields_take_the_specs_defaults)
 {
 	struct nb_container c;
@@ -280,21 +337,38 @@ static const struct {
 	{ ",\"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[1]}", "", "",
 	  "process.user: given twice" },
 	{ "", ",\"namespaces\":[]", "", "linux.namespaces: given twice" },
-	{ "", "", ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\"}]",
-	  "mounts[0]: tmpfs on /x: not supported yet" },
+	{ "", "", ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"overlay\"}]",
+	  "mounts[0]: overlay on /x: not supported yet" },
 	{ "", "",
 	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
-	  "\"options\":[\"rbind\",\"nosuid\"]}]",
-	  "mounts[0].options[1]: mount option nosuid: not supported yet" },
-	{ "", "", ",\"mounts\":[{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\"}]",
-	  "mounts[0]: mqueue on /dev/mqueue: not supported yet" },
+	  "\"options\":[\"rbind\",\"rshared\"]}]",
+	  "mounts[0].options[1]: mount option rshared: not supported yet" },
+	{ "", "",
+	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
+	  "\"options\":[\"rbind\",\"size=1m\"]}]",
+	  "mounts[0].options: mount option size=1m: not supported yet on a bind" },
+	{ "", ",\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}", "",
+	  "linux.resources.devices[0]: not supported yet (the first rule must deny all)" },
+	{ "",
+	  ",\"resources\":{\"devices\":[{\"allow\":false},{\"allow\":false,"
+	  "\"type\":\"c\",\"major\":1,\"minor\":3}]}",
+	  "", "linux.resources.devices[1]: not supported yet (a deny after the first rule)" },
+	{ "", ",\"cgroupsPath\":\"system.slice:nb:x\"", "",
+	  "linux.cgroupsPath: systemd's slice:prefix:name form is not supported yet" },
+	{ "", "",
+	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"huge\"]}]",
+	  "mounts[0].options[0]: mount option huge: not supported yet" },
 	{ "", "", ",\"mounts\":[{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\"}]",
 	  "mounts: /sys/fs/cgroup: nestbox mounts it only with a cgroup namespace" },
-	{ "", ",\"maskedPaths\":[\"/proc/cpuinfo\"]", "",
-	  "linux.maskedPaths[0]: not one of nestbox's own" },
+	{ "", ",\"maskedPaths\":[\"proc/cpuinfo\"]", "",
+	  "linux.maskedPaths[0]: not an absolute path" },
 	{ "", ",\"resources\":{\"memory\":{\"limit\":\"1g\"}}", "",
 	  "linux.resources.memory.limit: expected a number, got a string" },
 	{ "", ",\"resources\":{\"blockIO\":{}}", "", "linux.resources.blockIO: not supported yet" },
+	{ "", ",\"resources\":{\"cpu\":{\"cpus\":\"0-x\"}}", "",
+	  "linux.resources.cpu.cpus: --cpuset: 0-x: expected a list like 0-2,4" },
+	{ ",\"oomScoreAdj\":1001", "", "",
+	  "process.oomScoreAdj: expected a whole number from -1000 to 1000" },
 	{ "", ",\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":1}]", "",
 	  "linux.uidMappings: needs a user namespace" },
 	{ ",\"cwd\":\"rel\"", "", "", "process.cwd: given twice" },
