@@ -48,6 +48,13 @@ expect_refusal "no musl for the cross gcc" \
 	"/nonexistent/musl-gcc.specs not found: run make deps ARCH=aarch64" \
 	"$make" --no-print-directory ARCH=aarch64 \
 	CC="aarch64-linux-gnu-gcc -specs /nonexistent/musl-gcc.specs" build/aarch64/nestbox-init
+expect_refusal "no kernel headers for the target" \
+	"/usr/include/nb-none-linux-gnu/asm/unistd.h not found: run make deps ARCH=aarch64" \
+	"$make" --no-print-directory ARCH=aarch64 TRIPLE=nb-none-linux-gnu \
+	CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs" build/aarch64/nestbox-init
+# make check and make deps take ARCHS: a name there that is no architecture stops them too.
+expect_refusal "unknown architecture in ARCHS" "ARCHS: sparc: unknown architecture: one of x86_64" \
+	"$make" --no-print-directory ARCHS="x86_64 sparc" deps
 
 if "$make" --no-print-directory -s toolchain >"$out" 2>&1 && [ ! -s "$out" ]; then
 	ok "the installed toolchain passes, silently"
