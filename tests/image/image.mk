@@ -6,7 +6,8 @@
 #                     tag is an image index of every architecture (issue 24)
 #   make image ARCH=aarch64   that architecture's images only (build/aarch64/image/)
 #   make image-test   build, validate with skopeo and umoci, rebuild and compare byte for byte,
-#                     sizes against their goals, nestbox inside runc starting a busybox container
+#                     sizes against their goals, nestbox inside runc starting a busybox container,
+#                     the multi-architecture index (platforms, configs, the layers' ELF machines)
 #   make image-size   the images' compressed sizes against their goals
 # IMAGE_ARCH: the OCI architecture (default: read from build/nestbox's ELF header).
 # IMAGE_ARCHS: the architectures of the multi-architecture index, x86_64 first (default: ARCHS;
@@ -16,6 +17,7 @@ IMAGE_ARCH   ?=
 IMAGE_ARCHS  ?= $(ARCHS)
 MULTI_DIR    := $(TOP_BUILD)/image/multiarch
 image_dir     = $(TOP_BUILD)/$(if $(filter x86_64,$(1)),,$(1)/)image
+IMAGE_ORDER  := x86_64 $(filter-out x86_64,$(IMAGE_ARCHS))
 $(foreach a,$(filter-out $(KNOWN_ARCHS),$(IMAGE_ARCHS)),$(error nestbox: IMAGE_ARCHS: $(a): unknown architecture: one of $(KNOWN_ARCHS)))
 IMAGE_TAG    ?= latest
 # A URL only: a local clone's path would leak the build machine into the image.
@@ -42,7 +44,7 @@ image: image-arch
 	@for a in $(filter-out x86_64,$(IMAGE_ARCHS)); do \
 		$(MAKE) --no-print-directory ARCH=$$a image-arch || exit 1; done
 	@IMAGE_TAG=$(IMAGE_TAG) sh tests/image/mkindex.sh $(MULTI_DIR) \
-		$(foreach a,x86_64 $(filter-out x86_64,$(IMAGE_ARCHS)),$(call image_dir,$(a)))
+		$(foreach a,$(IMAGE_ORDER),$(call image_dir,$(a)))
 else
 image: image-arch
 endif
@@ -57,7 +59,7 @@ image-deps:
 image-test: image-deps image
 	@$(IMAGE_ENV) INIT_IMAGE_BUDGET=$(INIT_IMAGE_BUDGET) \
 		NESTBOX_IMAGE_BUDGET=$(NESTBOX_IMAGE_BUDGET) MULTI_DIR=$(MULTI_DIR) \
-		IMAGE_ARCHS="$(IMAGE_ARCHS)" IMAGE_LAYOUTS="$(foreach a,x86_64 $(filter-out x86_64,$(IMAGE_ARCHS)),$(call image_dir,$(a)))" \
+		IMAGE_ARCHS="$(IMAGE_ORDER)" IMAGE_LAYOUTS="$(foreach a,$(IMAGE_ORDER),$(call image_dir,$(a)))" \
 		sh tests/image/image-test.sh $(IMAGE_DIR)
 
 # The goal is on the layer for nestbox-init and on the whole image (every blob) for nestbox.
