@@ -5,11 +5,15 @@
 #   vm-bench.sh tests KERNEL TEST...       some test binaries in the VM (v2 tests), with the
 #                                          test build as NESTBOX_FAULTS (VM_FAULTS: another
 #                                          one); TAP on stdout
+#   vm-bench.sh arch KERNEL [ROUNDS [ORPHANS [REPS]]]   issue 24: nestbox's start latency
+#                                          and reaping next to the VM's floor (guest/bench-arch.sh),
+#                                          with the bench programs of BENCH_DIR/bin
 # Both boot the suite VM's initramfs (make qemu-initramfs) with a second archive appended
 # (the kernel unpacks concatenated archives in order, later files replacing earlier ones): the
 # newest binaries, the guest scripts and a boot.conf of its own. Prints the VM's results;
 # writes build/qemu/KERNEL/MODE.{console,results}. Env: VM_CPUS (2), VM_MEM (1024), VM_TIMEOUT,
-# VM_NESTBOX, VM_FAULTS (below).
+# VM_NESTBOX, VM_FAULTS (below), QEMU_ARCH (x86_64; aarch64, armv7: -M virt as run-vm.sh boots
+# them, the verdict through semihosting).
 set -eu
 mode=${1:?usage: vm-bench.sh conc|tests KERNEL ...}
 k=${2:?usage: vm-bench.sh conc|tests KERNEL ...}
@@ -22,15 +26,25 @@ base=$dir/initramfs.cpio.gz
 
 # vm_boot INITRD CONF OUT TIMEOUT: boot with nestbox.conf=CONF, console and results port to
 # OUT.console and OUT.results (as run-vm.sh does; TCG, FACTS: KVM fails here).
+case ${QEMU_ARCH:-x86_64} in
+x86_64) machine="qemu-system-x86_64 -M pc" console=ttyS0
+	vm_exit="-device isa-debug-exit,iobase=0xf4,iosize=0x04" ;;
+aarch64) machine="qemu-system-aarch64 -M virt" console=ttyAMA0
+	vm_exit="-semihosting-config enable=on,target=native,userspace=on" ;;
+armv7) machine="qemu-system-arm -M virt" console=ttyAMA0
+	vm_exit="-semihosting-config enable=on,target=native,userspace=on" ;;
+*) echo "vm-bench: unknown QEMU_ARCH '$QEMU_ARCH'" >&2; exit 2 ;;
+esac
 vm_boot() {
 	rm -f "$3.console"
 	: >"$3.results"
-	timeout -k 5 "$4" qemu-system-x86_64 -nodefaults -M pc -accel "${ACCEL:-tcg}" -cpu max \
+	# shellcheck disable=SC2086 # machine, vm_exit: a command and options
+	timeout -k 5 "$4" $machine -nodefaults -accel "${ACCEL:-tcg}" -cpu max \
 		-m "${VM_MEM:-1024}" -smp "${VM_CPUS:-2}" -nic none -no-reboot \
 		-display none -monitor none -serial "file:$3.console" \
 		-kernel "$kdir/vmlinuz" -initrd "$1" \
-		-append "console=ttyS0 panic=-1 loglevel=4 nestbox.conf=$2" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-append "console=$console panic=-1 loglevel=4 nestbox.conf=$2" \
+		$vm_exit \
 		-device virtio-serial-pci \
 		-chardev "file,id=results,path=$3.results" \
 		-device virtserialport,chardev=results,name=results </dev/null >"$3.qemu" 2>&1 || :
@@ -70,6 +84,14 @@ tests)
 	done
 	echo "run tests on-exit=poweroff -- /bin/sh /nestbox/qemu/bench-tests.sh$args" >>"$conf"
 	timeout_s=${VM_TIMEOUT:-600}
+	;;
+arch)
+	mkdir -p "$stage/nestbox/bench"
+	for b in floor interleave initbench; do
+		cp "${BENCH_DIR:-$build/bench}/bin/$b" "$stage/nestbox/bench/"
+	done
+	echo "run arch on-exit=poweroff -- /bin/sh /nestbox/qemu/bench-arch.sh ${1:-50} ${2:-1000} ${3:-5}" >>"$conf"
+	timeout_s=${VM_TIMEOUT:-900}
 	;;
 *) echo "vm-bench: unknown mode $mode" >&2; exit 2 ;;
 esac

@@ -48,6 +48,26 @@ expect_refusal "no musl for the cross gcc" \
 	"/nonexistent/musl-gcc.specs not found: run make deps ARCH=aarch64" \
 	"$make" --no-print-directory ARCH=aarch64 \
 	CC="aarch64-linux-gnu-gcc -specs /nonexistent/musl-gcc.specs" build/aarch64/nestbox-init
+expect_refusal "no kernel headers for the target" \
+	"/usr/include/nb-none-linux-gnu/asm/unistd.h not found: run make deps ARCH=aarch64" \
+	"$make" --no-print-directory ARCH=aarch64 TRIPLE=nb-none-linux-gnu \
+	CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs" build/aarch64/nestbox-init
+# make check and make deps take ARCHS: a name there that is no architecture stops them too.
+expect_refusal "unknown architecture in ARCHS" "ARCHS: sparc: unknown architecture: one of x86_64" \
+	"$make" --no-print-directory ARCHS="x86_64 sparc" deps
+
+# make deps installs what make check needs: the cross toolchain of every architecture of ARCHS,
+# the default one (x86_64 aarch64) included, so that a fresh clone's make deps / make check
+# (.ci/run) gets it; ARCHS=x86_64 asks for none. make -n: nothing is installed.
+deps_plan() { "$make" --no-print-directory -n "$@" deps 2>&1; }
+if deps_plan | grep -q 'gcc-aarch64-linux-gnu musl-dev:arm64' &&
+	! deps_plan ARCHS=x86_64 | grep -q 'gcc-aarch64-linux-gnu' &&
+	deps_plan ARCHS=x86_64 ARCH=armv7 | grep -q 'gcc-arm-linux-gnueabihf musl-dev:armhf'; then
+	ok "make deps takes the cross toolchains of the default ARCHS (and of ARCH)"
+else
+	deps_plan >"$out"
+	not_ok "make deps takes the cross toolchains of the default ARCHS (and of ARCH)"
+fi
 
 if "$make" --no-print-directory -s toolchain >"$out" 2>&1 && [ ! -s "$out" ]; then
 	ok "the installed toolchain passes, silently"

@@ -9,6 +9,8 @@
 #   - size goals
 #   - nestbox inside runc (least privilege: see the caps below) starts a busybox container; with
 #     one capability fewer it says which one is missing
+#   - the multi-architecture index (MULTI_DIR, IMAGE_ARCHS): each platform listed, each config's
+#     architecture, the ELF machine of each layer's binaries, skopeo's pick per platform
 # TAP-like output, "N passed, N failed, N skipped" at the end; exits non-zero on any failure.
 # The environment is the one mkimage.sh got (image.mk passes it), plus the two size goals.
 set -u
@@ -152,6 +154,117 @@ if have jq; then
 		[ "$init_layer" -le "${INIT_IMAGE_BUDGET:-16384}" ]
 	check "size: nestbox image $total bytes compressed <= ${NESTBOX_IMAGE_BUDGET:-1572864}" \
 		[ "$total" -le "${NESTBOX_IMAGE_BUDGET:-1572864}" ]
+fi
+
+# --- the multi-architecture index (issue 24) ---------------------------------------------------
+# MULTI_DIR/<name>: index.json tags one image index; that index lists one manifest per
+# architecture of IMAGE_ARCHS (in that order) with its platform; each manifest's config says the
+# same architecture, and the binaries in its layer are ELF files of that machine. Every blob is
+# what its name says (sha256) and every descriptor's size is the blob's; the index is the
+# per-architecture layouts' own manifests (IMAGE_LAYOUTS), rebuilt byte for byte.
+platform_of() { # x86_64 -> amd64, aarch64 -> arm64, armv7 -> arm/v7 (OCI architecture/variant)
+	case $1 in x86_64) echo amd64 ;; aarch64) echo arm64 ;; armv7) echo arm/v7 ;; *) echo "$1" ;; esac
+}
+elf_of() { # the e_machine and ELF class an OCI platform's binaries have: "62 2" (x86-64, 64 bits)
+	case $1 in amd64) echo "62 2" ;; arm64) echo "183 2" ;; arm/v7) echo "40 1" ;; *) echo "? ?" ;; esac
+}
+blob() { echo "$1/blobs/sha256/${2#sha256:}"; }
+# blobs_ok LAYOUT: every blob's sha256 is its name
+blobs_ok() {
+	for f in "$1"/blobs/sha256/*; do
+		[ "$(sha256sum "$f" | cut -d' ' -f1)" = "${f##*/}" ] || { echo "${f##*/}: content differs"; return 1; }
+	done
+}
+# descriptor_ok LAYOUT JSON: the blob named by the descriptor JSON is there, of its size
+descriptor_ok() {
+	f=$(blob "$1" "$(echo "$2" | jq -r .digest)")
+	if [ ! -f "$f" ] || [ "$(stat -c %s "$f")" != "$(echo "$2" | jq -r .size)" ]; then
+		echo "bad descriptor $2"
+		return 1
+	fi
+}
+# layer_elf_ok LAYOUT MANIFEST_DIGEST PLATFORM FILE...: each FILE of the layer is an ELF of PLATFORM
+layer_elf_ok() {
+	m=$(blob "$1" "$2") want=$(elf_of "$3")
+	l=$(blob "$1" "$(jq -r '.layers[0].digest' "$m")")
+	shift 3
+	# unpacked whole: a hard-linked file's data is on whichever of its names sorts first
+	rm -rf "$work/layer"
+	mkdir "$work/layer"
+	gzip -dc "$l" | tar -xf - -C "$work/layer" || { echo "layer $l does not unpack"; return 1; }
+	for f in "$@"; do
+		e=$work/layer/$f
+		[ -f "$e" ] || { echo "$f: not in the layer"; return 1; }
+		[ "$(head -c 4 "$e" | od -An -c | tr -d ' ')" = 177ELF ] || { echo "$f: not ELF"; return 1; }
+		got="$(od -An -tu2 -j18 -N2 "$e" | tr -d ' ') $(od -An -tu1 -j4 -N1 "$e" | tr -d ' ')"
+		[ "$got" = "$want" ] || { echo "$f: e_machine/class $got, want $want"; return 1; }
+	done
+}
+if [ -z "${MULTI_DIR:-}" ]; then
+	skip "multi-architecture index" "MULTI_DIR not set (make image-test sets it)"
+elif ! have jq; then
+	skip "multi-architecture index" "jq is not installed (make image-deps)"
+else
+	want_platforms=
+	for a in ${IMAGE_ARCHS:-x86_64}; do want_platforms="$want_platforms $(platform_of "$a")"; done
+	want_platforms=${want_platforms# }
+	for name in nestbox-init nestbox; do
+		m=$MULTI_DIR/$name
+		top=$(jq -c '[.manifests[] | {mediaType, ref: .annotations["org.opencontainers.image.ref.name"]}]' "$m/index.json" 2>&1)
+		check "$name: multiarch index.json tags one image index ($tag)" \
+			[ "$top" = "[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"ref\":\"$tag\"}]" ]
+		idx=$(blob "$m" "$(jq -r '.manifests[0].digest' "$m/index.json")")
+		got=$(jq -r '[.manifests[].platform | .architecture + (if .variant then "/" + .variant else "" end) +
+			(if .os == "linux" then "" else "@" + .os end)] | join(" ")' "$idx" 2>&1)
+		check "$name: the image index lists $want_platforms (linux)" [ "$got" = "$want_platforms" ]
+		if out=$(blobs_ok "$m" && descriptor_ok "$m" "$(jq -c '.manifests[0]' "$m/index.json")" &&
+			jq -c '.manifests[]' "$idx" | while read -r d; do
+				descriptor_ok "$m" "$d" || exit 1
+				mf=$(blob "$m" "$(echo "$d" | jq -r .digest)")
+				descriptor_ok "$m" "$(jq -c .config "$mf")" && descriptor_ok "$m" "$(jq -c '.layers[0]' "$mf")" || exit 1
+			done); then
+			ok "$name: every blob is its sha256, every descriptor its blob's size"
+		else
+			not_ok "$name: blobs and descriptors" "$out"
+		fi
+		files=nestbox-init
+		[ "$name" = nestbox ] && files="nestbox-init usr/bin/nestbox bin/busybox rootfs/bin/busybox"
+		i=0
+		for p in $want_platforms; do
+			d=$(jq -c ".manifests[$i]" "$idx")
+			i=$((i + 1))
+			digest=$(echo "$d" | jq -r .digest)
+			cfg=$(blob "$m" "$(jq -r .config.digest "$(blob "$m" "$digest")")")
+			cp=$(jq -r '.architecture + (if .variant then "/" + .variant else "" end) + " " + .os' "$cfg")
+			check "$name $p: its config says $p linux" [ "$cp" = "$p linux" ]
+			# shellcheck disable=SC2086 # files: a word list
+			if out=$(layer_elf_ok "$m" "$digest" "$p" $files); then
+				ok "$name $p: the layer's $(echo "$files" | sed 's/ /, /g') are ELF for $p (e_machine $(elf_of "$p" | cut -d' ' -f1))"
+			else
+				not_ok "$name $p: layer binaries" "$out"
+			fi
+			if have skopeo; then
+				variant=
+				case $p in */*) variant="--override-variant ${p#*/}" ;; esac
+				# shellcheck disable=SC2086 # variant: an option and its value, or nothing
+				o=$(skopeo inspect --override-arch "${p%/*}" $variant --config "oci:$m:$tag" 2>&1 |
+					jq -r '.architecture + (if .variant then "/" + .variant else "" end)' 2>&1)
+				check "$name $p: skopeo picks the $p manifest out of the index" [ "$o" = "$p" ]
+			fi
+		done
+	done
+	if [ -n "${IMAGE_LAYOUTS:-}" ]; then
+		# shellcheck disable=SC2086 # a word list of directories
+		if out=$(IMAGE_TAG=$tag sh "$(dirname "$0")/mkindex.sh" "$work/multi" $IMAGE_LAYOUTS 2>&1) &&
+			diffs=$(cd "$MULTI_DIR" && find nestbox-init nestbox -type f | while read -r f; do
+				cmp -s "$f" "$work/multi/$f" || echo "$f"; done) && [ -z "$diffs" ] &&
+			[ "$(cd "$MULTI_DIR" && find nestbox-init nestbox -type f | wc -l)" = \
+				"$(cd "$work/multi" && find nestbox-init nestbox -type f | wc -l)" ]; then
+			ok "multiarch: rebuilt from the per-architecture layouts, byte for byte"
+		else
+			not_ok "multiarch: rebuilt from the per-architecture layouts" "$out ${diffs:-}"
+		fi
+	fi
 fi
 
 # --- nestbox inside runc ---------------------------------------------------------------------

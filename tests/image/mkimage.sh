@@ -8,9 +8,11 @@
 # user names, no atime/ctime pax records; gzip -n stores no name or time; the config's dates are
 # SOURCE_DATE_EPOCH (default 0). The same inputs give byte-identical blobs.
 #
-# Environment: NESTBOX, NESTBOX_INIT (binaries), MKROOTFS (rootfs/mkrootfs.sh), IMAGE_VERSION,
-# IMAGE_SOURCE, IMAGE_TAG (default latest), IMAGE_ARCH (default: from nestbox's ELF header),
-# SOURCE_DATE_EPOCH.
+# Environment: NESTBOX, NESTBOX_INIT (binaries), MKROOTFS (rootfs/mkrootfs.sh), BUSYBOX (the
+# rootfs's busybox, the target architecture's: mkrootfs.sh), IMAGE_VERSION, IMAGE_SOURCE,
+# IMAGE_TAG (default latest), IMAGE_ARCH (default: from nestbox's ELF header), IMAGE_VARIANT
+# (default v7 for arm: what make ARCH=armv7 builds), SOURCE_DATE_EPOCH.
+# tests/image/mkindex.sh joins the layouts of several architectures under one image index.
 set -eu
 out=${1:?usage: mkimage.sh OUTDIR}
 : "${NESTBOX:?}" "${NESTBOX_INIT:?}" "${MKROOTFS:?}"
@@ -32,6 +34,10 @@ elf_arch() {
 	esac
 }
 arch=${IMAGE_ARCH:-$(elf_arch "$NESTBOX")}
+# The image spec's platform variant: arm needs one (v6, v7, v8 are all e_machine 40).
+variant=${IMAGE_VARIANT:-}
+[ -n "$variant" ] || [ "$arch" != arm ] || variant=v7
+platform="\"architecture\":\"$arch\"${variant:+,\"variant\":\"$variant\"},\"os\":\"linux\""
 created=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -67,8 +73,8 @@ mkimage() {
 	layer_size=$(size "$tmp/layer.tar.gz")
 	mv "$tmp/layer.tar.gz" "$blobs/$layer"
 
-	printf '{"created":"%s","architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Entrypoint":%s,"Cmd":%s,"WorkingDir":"/","Labels":{"org.opencontainers.image.source":"%s","org.opencontainers.image.title":"%s","org.opencontainers.image.version":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created":"%s","created_by":"nestbox tests/image/mkimage.sh"}]}' \
-		"$created" "$arch" "$entrypoint" "$cmd" "$source" "$title" "$version" \
+	printf '{"created":"%s",%s,"config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Entrypoint":%s,"Cmd":%s,"WorkingDir":"/","Labels":{"org.opencontainers.image.source":"%s","org.opencontainers.image.title":"%s","org.opencontainers.image.version":"%s"}},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created":"%s","created_by":"nestbox tests/image/mkimage.sh"}]}' \
+		"$created" "$platform" "$entrypoint" "$cmd" "$source" "$title" "$version" \
 		"$diff_id" "$created" >"$tmp/config.json"
 	config=$(sha "$tmp/config.json")
 	config_size=$(size "$tmp/config.json")
@@ -80,8 +86,8 @@ mkimage() {
 	manifest_size=$(size "$tmp/manifest.json")
 	mv "$tmp/manifest.json" "$blobs/$manifest"
 
-	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"%s","os":"linux"},"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
-		"$manifest" "$manifest_size" "$arch" "$tag" >"$dir/index.json"
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{%s},"annotations":{"org.opencontainers.image.ref.name":"%s"}}]}' \
+		"$manifest" "$manifest_size" "$platform" "$tag" >"$dir/index.json"
 	printf '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
 
 	# docker-archive (docker save's format): manifest.json names the config and the
@@ -97,7 +103,7 @@ mkimage() {
 	printf '{"%s":{"%s":"%s"}}' "$name" "$tag" "$diff_id" >"$a/repositories"
 	reproducible_tar "$a" "$out/$name.docker.tar"
 	rm -rf "$tmp"
-	echo "mkimage: $dir ($arch, layer $layer_size bytes compressed), $out/$name.docker.tar"
+	echo "mkimage: $dir ($arch${variant:+/$variant}, layer $layer_size bytes compressed), $out/$name.docker.tar"
 }
 
 mkdir -p "$out"
