@@ -25,8 +25,11 @@
 #define CGROUP_MAX_DEPTH 8
 #define STEP_TIMEOUT_MS	 10000
 #define EXIT_TIMEOUT_MS	 15000
+#define LIST_TIMEOUT_MS	 5000
 #define MAX_PROCS	 4096
 #define MARKER		 "nestbox-fault: "
+#define STR_(x)		 #x
+#define STR(x)		 STR_(x)
 
 static long long now_ms(void)
 {
@@ -72,7 +75,9 @@ int nbf_init(struct nbf *f, bool own_netns, char *why, size_t why_size)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	f->tmpdir = nbt_tempdir("faults");
 	f->bind_dir = nbt_tempdir("fbind");
-	if (!f->tmpdir || !f->bind_dir) {
+	/* A root of our own: what a killed run leaves is ours to find, and goes with us. */
+	f->root = nbt_tempdir("froot");
+	if (!f->tmpdir || !f->bind_dir || !f->root) {
 		snprintf(why, why_size, "mkdtemp: %s", strerror(errno));
 		return -1;
 	}
@@ -86,10 +91,13 @@ void nbf_fini(struct nbf *f)
 {
 	nbt_rm_rf(f->tmpdir);
 	nbt_rm_rf(f->bind_dir);
+	if (f->root)
+		nbt_rm_rf(f->root);
 	free(f->tmpdir);
 	free(f->bind_dir);
+	free(f->root);
 	free(f->mounts);
-	f->tmpdir = f->bind_dir = f->mounts = NULL;
+	f->tmpdir = f->bind_dir = f->root = f->mounts = NULL;
 }
 
 /* --- what is left -------------------------------------------------------------------------- */
@@ -190,6 +198,71 @@ static void reap_orphans(void)
 		;
 }
 
+static int wait_exit(pid_t pid, int fd, int master, int timeout_ms, int *status,
+		     struct nbf_result *r);
+
+/* The entries of the runs' root ("." and ".." not counted); the first one's name to first. */
+static int root_entries(const struct nbf *f, char *first, size_t size)
+{
+	DIR *d = opendir(f->root);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !n++)
+			snprintf(first, size, "%s", e->d_name);
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* `nestbox --root ROOT list -q`, whose state sweep removes what a run SIGKILLed before its end
+ * left (state.h state_sweep); 0, or -1 when it failed or did not end in time. */
+static int list_sweeps(const struct nbf *f)
+{
+	const char *argv[] = { nbt_nestbox(), "--root", f->root, "list", "-q", NULL };
+	struct nbf_result r = { .stderr_tail = "" };
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		unsetenv("NESTBOX_FAULT_STEP");
+		execv(argv[0], (char *const *)argv);
+		_exit(124);
+	}
+	if (pid < 0)
+		return -1;
+	if (wait_exit(pid, -1, -1, LIST_TIMEOUT_MS, &status, &r)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return status ? -1 : 0;
+}
+
+/* State left under the root: a killed run's directory is no leak if the next nestbox's sweep
+ * removes it (counted in f->swept), only what stays after that is. */
+static void state_left(struct nbf *f, char *out, size_t size)
+{
+	char first[256];
+
+	if (!root_entries(f, first, sizeof(first)))
+		return;
+	if (list_sweeps(f)) {
+		add(out, size, "state: list --root %s failed; ", f->root);
+		return;
+	}
+	if (root_entries(f, first, sizeof(first)))
+		add(out, size, "state: %s/%s (kept by list's sweep); ", f->root, first);
+	else
+		f->swept++;
+}
+
 static void leaks_now(struct nbf *f, char *out, size_t size)
 {
 	char *mounts = nbt_mountinfo(), links[4096], first[PATH_MAX];
@@ -219,6 +292,8 @@ static void leaks_now(struct nbf *f, char *out, size_t size)
 			add(out, size, "temp: %s/%s; ", f->tmpdir, e->d_name);
 	if (d)
 		closedir(d);
+	if (!out[0])
+		state_left(f, out, size);
 }
 
 static void rmdir_tagged(const char *dir, const char *tag, int depth)
@@ -356,15 +431,28 @@ static void keep_tail(struct nbf_result *r, const char *buf, ssize_t n)
 	r->stderr_tail[len + (size_t)n] = '\0';
 }
 
-/* Read stderr (and a -t run's terminal, master >= 0: once the workload has closed every other
- * fd, the marker can only go there) until the marker of step (1), EOF (0) or the timeout (-1). */
+/* The marker line of step in seen: "nestbox-fault: STEP" then "\n", or "\r\n" when it came
+ * through a terminal (termios(3) ONLCR, on in a new pty: the container's own under -t). */
+static bool has_marker(const char *seen, const char *step)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), MARKER "%s\n", step);
+	if (strstr(seen, want))
+		return true;
+	snprintf(want, sizeof(want), MARKER "%s\r\n", step);
+	return strstr(seen, want) != NULL;
+}
+
+/* Read stderr (and a -t run's terminal, master >= 0: the marker of a process that has closed
+ * every other fd, the reaper once it spawned the workload or the workload's last step, can only
+ * go there) until the marker of step (1), EOF (0) or the timeout (-1). */
 static int wait_marker(int fd, int master, const char *step, struct nbf_result *r)
 {
-	char want[256], seen[8192] = "";
+	char seen[8192] = "";
 	size_t len = 0;
 	long long until = now_ms() + STEP_TIMEOUT_MS;
 
-	snprintf(want, sizeof(want), MARKER "%s\n", step);
 	while (now_ms() < until) {
 		struct pollfd p[2] = { { fd, POLLIN, 0 }, { master, POLLIN, 0 } };
 		ssize_t n;
@@ -383,7 +471,7 @@ static int wait_marker(int fd, int master, const char *step, struct nbf_result *
 		keep_tail(r, seen + len, n);
 		len += (size_t)n;
 		seen[len] = '\0';
-		if (strstr(seen, want))
+		if (has_marker(seen, step))
 			return 1;
 		if (len > sizeof(seen) / 2) {
 			memmove(seen, seen + len - 256, 256);
@@ -393,8 +481,10 @@ static int wait_marker(int fd, int master, const char *step, struct nbf_result *
 	return -1;
 }
 
-/* Wait for pid while draining fd; 0, or -1 on timeout. */
-static int wait_exit(pid_t pid, int fd, int timeout_ms, int *status, struct nbf_result *r)
+/* Wait for pid while draining fd (its stderr) and master (its terminal: a relay that cannot
+ * write must not keep nestbox from its end); 0, or -1 on timeout. */
+static int wait_exit(pid_t pid, int fd, int master, int timeout_ms, int *status,
+		     struct nbf_result *r)
 {
 	long long until = now_ms() + timeout_ms;
 	int ws;
@@ -410,21 +500,34 @@ static int wait_exit(pid_t pid, int fd, int timeout_ms, int *status, struct nbf_
 			return -1;
 		if (now_ms() >= until)
 			return -1;
-		if (fd >= 0) {
-			struct pollfd p = { fd, POLLIN, 0 };
+		if (fd >= 0 || master >= 0) {
+			struct pollfd p[2] = { { fd, POLLIN, 0 }, { master, POLLIN, 0 } };
 			char buf[1024];
+			ssize_t n;
 
-			if (poll(&p, 1, 5) > 0) {
-				ssize_t n = read(fd, buf, sizeof(buf));
-
+			if (poll(p, 2, 5) <= 0)
+				continue;
+			if (p[0].revents) {
+				n = read(fd, buf, sizeof(buf));
 				keep_tail(r, buf, n);
 				if (n <= 0)
 					fd = -1;
 			}
+			/* EIO once no slave is open (pty(7)): nothing more will come. */
+			if (p[1].revents && read(master, buf, sizeof(buf)) <= 0)
+				master = -1;
 		} else {
 			sleep_ms(2);
 		}
 	}
+}
+
+int nbf_wait(pid_t pid, int timeout_ms, int *status)
+{
+	struct nbf_result r;
+
+	r.stderr_tail[0] = '\0';
+	return wait_exit(pid, -1, -1, timeout_ms, status, &r);
 }
 
 static int build_argv(struct nbf *f, const char *nestbox, const char *const *extra,
@@ -435,6 +538,8 @@ static int build_argv(struct nbf *f, const char *nestbox, const char *const *ext
 	snprintf(name, 64, "%s%d", f->tag, f->seq++);
 	snprintf(cmd, cmd_size, ": %s; %s", f->tag, script);
 	argv[n++] = nestbox;
+	argv[n++] = "--root";
+	argv[n++] = f->root;
 	argv[n++] = "run";
 	argv[n++] = "--name";
 	argv[n++] = name;
@@ -520,14 +625,22 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 			close(master);
 		return;
 	}
+	r->hung = "";
 	if (step) {
 		int seen = wait_marker(p[0], master, step, r);
 
 		if (seen <= 0) {
 			r->outcome = seen == 0 ? NBF_NOT_REACHED : NBF_HUNG;
-			if (seen < 0)
+			if (seen < 0) {
+				/* whoever waits at the step must not stay stopped */
+				n_procs = tree(pid, procs, 64);
+				r->hung = "no step marker within " STR(STEP_TIMEOUT_MS) " ms";
 				kill(pid, SIGKILL);
-			wait_exit(pid, p[0], EXIT_TIMEOUT_MS, &r->status, r);
+				for (int i = 0; i < n_procs; i++)
+					kill(procs[i], SIGCONT);
+			}
+			if (wait_exit(pid, p[0], master, EXIT_TIMEOUT_MS, &r->status, r))
+				r->hung = "no exit within " STR(EXIT_TIMEOUT_MS) " ms of SIGKILL";
 			close(p[0]);
 			if (master >= 0)
 				close(master);
@@ -552,12 +665,15 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 	if (step) /* resume whichever process stopped at the step */
 		for (int i = 0; i < n_procs; i++)
 			kill(procs[i], SIGCONT);
-	if (wait_exit(pid, p[0], EXIT_TIMEOUT_MS, &r->status, r)) {
+	if (wait_exit(pid, p[0], master, EXIT_TIMEOUT_MS, &r->status, r)) {
 		r->outcome = NBF_HUNG;
+		r->hung = "no exit within " STR(EXIT_TIMEOUT_MS) " ms of the signal";
 		kill(pid, SIGKILL);
 		for (int i = 0; i < n_procs; i++)
 			kill(procs[i], SIGCONT);
-		wait_exit(pid, -1, EXIT_TIMEOUT_MS, &r->status, r);
+		if (wait_exit(pid, -1, master, EXIT_TIMEOUT_MS, &r->status, r))
+			r->hung = "no exit within " STR(EXIT_TIMEOUT_MS) " ms of the signal, "
+									 "nor of SIGKILL";
 	} else if (r->outcome != NBF_NO_TARGET) {
 		r->outcome = NBF_KILLED;
 	}
@@ -593,8 +709,11 @@ int nbf_run_plain(struct nbf *f, const char *nestbox, const char *const *extra, 
 
 	build_argv(f, nestbox, extra, script, argv, name, cmd, sizeof(cmd));
 	pid = start(argv, NULL, -1, &master);
-	if (pid > 0 && wait_exit(pid, -1, EXIT_TIMEOUT_MS, &status, &r))
+	if (pid > 0 && wait_exit(pid, -1, -1, EXIT_TIMEOUT_MS, &status, &r)) {
+		kill(pid, SIGKILL); /* a run that did not end is a failed one, and not left */
+		wait_exit(pid, -1, -1, EXIT_TIMEOUT_MS, &status, &r);
 		status = -1;
+	}
 	if (master >= 0)
 		close(master);
 	return pid < 0 ? -1 : status;

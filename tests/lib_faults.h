@@ -19,6 +19,8 @@ struct nbf {
 	char tag[32];	  /* "nbf<pid>-": starts every container name, in every workload */
 	char *tmpdir;	  /* TMPDIR of every run: must stay empty */
 	char *bind_dir;	  /* a directory to --bind */
+	char *root;	  /* every run's --root: nothing may stay in it (what a sweep leaves) */
+	int swept;	  /* runs whose state directory only the next nestbox's sweep removed */
 	char *mounts;	  /* the mount table before */
 	char links[4096]; /* the network interfaces before */
 	int seq;	  /* container names: <tag><seq> */
@@ -30,7 +32,7 @@ enum nbf_outcome {
 	NBF_KILLED,	 /* stopped at the step, the target killed, host checked */
 	NBF_NOT_REACHED, /* ran to its end without passing the step */
 	NBF_NO_TARGET,	 /* no container PID 1 exists at that step (before the clone) */
-	NBF_HUNG,	 /* nestbox did not exit after the kill */
+	NBF_HUNG,	 /* the step not reached in time, or nestbox did not exit after the kill */
 	NBF_ERROR,
 };
 
@@ -40,6 +42,7 @@ struct nbf_result {
 	long long exit_ms;	  /* signal -> nestbox exited */
 	char leaks[NBF_LEAK_MAX]; /* "" when the host is as before */
 	char stderr_tail[256];	  /* the end of nestbox's stderr */
+	const char *hung;	  /* NBF_HUNG: which wait ran out ("" otherwise) */
 };
 
 /* own_netns: a network namespace of the runner's own (veth runs). why gets the reason on -1. */
@@ -54,11 +57,14 @@ const char *nbf_leaks(struct nbf *f, char *out, size_t size, int wait_ms);
  * its own. */
 void nbf_cleanup(struct nbf *f);
 
-/* One run: `run --name <tag>N --rootfs R <extra...> -- sh -c ': <tag>; <script>'`.
+/* One run: `--root <root> run --name <tag>N --rootfs R <extra...> -- sh -c ': <tag>; <script>'`.
  * step: NESTBOX_FAULT_STEP (NULL: none). Stops the target with sig when the step is reached
  * (or, step NULL, after delay_us), then checks the host. */
 void nbf_run(struct nbf *f, const char *const *extra, const char *script, const char *step,
 	     long delay_us, enum nbf_target target, int sig, struct nbf_result *r);
+
+/* Wait up to timeout_ms for pid (a child) to exit: 0 and *status (128+N for signal N), or -1. */
+int nbf_wait(pid_t pid, int timeout_ms, int *status);
 
 /* Start a plain run (stdout and stderr to /dev/null); its pid. */
 pid_t nbf_spawn(struct nbf *f, const char *nestbox, const char *const *extra, const char *script);

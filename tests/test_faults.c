@@ -3,10 +3,14 @@
  * that ignores it, and the host as before after each: mount table, cgroups, links, processes,
  * temp files (tests/lib_faults.c). Needs the test build build/nestbox-faults (NESTBOX_FAULTS);
  * without it the step tests SKIP and the random kills use the shipped binary. */
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +83,185 @@ TEST_F(faults, sigkill_at_steps_leaves_nothing)
 			EXPECT_TRUE(r.status == 128 + SIGKILL || r.status == 125)
 		TH_LOG("%s: PID 1 killed, nestbox exit %d", steps[i], r.status);
 	}
+}
+
+/* -t: the reaper's step after it spawned the workload and the workload's last one come once
+ * they closed every fd but the terminal's, so their markers come through the container's pty,
+ * which ends lines with "\r\n" (ONLCR): a runner that waited for "\n" waited until its
+ * deadline (make faults: "fork workload ... tty: HUNG"). */
+TEST_F(faults, sigkill_at_steps_under_tty_leaves_nothing)
+{
+	static const char *const steps[] = { "tty", "fork workload", "seccomp loaded, exec next" };
+	static const char *const tty[] = { "-t", NULL };
+	const char *bin = nbf_faults_binary();
+
+	if (!bin)
+		SKIP(return, "no build/nestbox-faults (the test build: make build/nestbox-faults)");
+	setenv("NESTBOX", bin, 1);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct nbf_result r;
+
+		nbf_run(&self->f, tty, "sleep 2", steps[i], 0, NBF_NESTBOX, SIGKILL, &r);
+		expect_killed_clean(_metadata, &r, steps[i], "nestbox (-t)", false);
+		nbf_run(&self->f, tty, "sleep 2", steps[i], 0, NBF_PID1, SIGKILL, &r);
+		expect_killed_clean(_metadata, &r, steps[i], "PID 1 (-t)", false);
+	}
+}
+
+/* --- the state a killed run leaves (state.h state_sweep) ---------------------------------- */
+
+static bool exists(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return !access(path, F_OK);
+}
+
+/* A named run of the test build SIGKILLed where it stops at step (no cgroup: no guard to clean
+ * after it); its name. */
+static const char *kill_at(struct __test_metadata *_metadata, struct nbf *f, const char *step)
+{
+	static char name[64];
+	char log[PATH_MAX + 16];
+	const char *argv[] = { "--root", f->root, "run",   "--rootfs", nbt_rootfs(), "--name",
+			       name,	 "--",	  "sleep", "5",	       NULL };
+	pid_t pid;
+
+	snprintf(name, sizeof(name), "%sk%d", f->tag, f->seq++);
+	snprintf(log, sizeof(log), "%s.log", f->bind_dir);
+	setenv("NESTBOX_FAULT_STEP", step, 1);
+	pid = nbt_spawn(argv, log);
+	unsetenv("NESTBOX_FAULT_STEP");
+	if (pid <= 0)
+		return NULL;
+	EXPECT_TRUE(nbt_wait_for_text(log, step, 10000)) TH_LOG("%s: not reached", step);
+	kill(pid, SIGKILL);
+	EXPECT_EQ(128 + SIGKILL, nbt_wait_exit(pid));
+	unlink(log);
+	nbf_cleanup(f); /* the container's PID 1, if any, went with its pid namespace */
+	return name;
+}
+
+/* A run SIGKILLed before its setup ended leaves its state directory (lock, and from
+ * "state: pid" on the record): the next `list`, or the next run of any name, removes it. */
+TEST_F(faults, next_list_or_run_sweeps_what_a_run_killed_in_setup_left)
+{
+	static const char *const steps[] = { "state: name", "state: pid", "go received" };
+	const char *bin = nbf_faults_binary();
+	static struct nbt_result r;
+
+	if (!bin)
+		SKIP(return, "no build/nestbox-faults (the test build: make build/nestbox-faults)");
+	setenv("NESTBOX", bin, 1);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		const char *name = kill_at(_metadata, &self->f, steps[i]);
+
+		ASSERT_NE(NULL, name);
+		ASSERT_TRUE(exists(self->f.root, name))
+		TH_LOG("%s: nothing left to sweep", steps[i]);
+		if (i % 2 == 0) {
+			nbt_run(&r, "--root", self->f.root, "list", "-q", NULL);
+			EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+			EXPECT_EQ(NULL, strstr(r.out, name)) TH_LOG("listed: %s", r.out);
+		} else {
+			nbt_run(&r, "--root", self->f.root, "run", "--rootfs", nbt_rootfs(), "--",
+				"true", NULL);
+			EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+		}
+		EXPECT_FALSE(exists(self->f.root, name))
+		TH_LOG("%s: %s/%s still there", steps[i], self->f.root, name);
+	}
+}
+
+/* What is not stale stays: a live run's directory, one whose lock a live process holds (a
+ * claim in progress), and a created container's that stopped (OCI: until delete). */
+TEST_F(faults, sweep_keeps_live_runs_and_created_containers)
+{
+	static struct nbt_result r;
+	char dir[PATH_MAX], path[PATH_MAX + 16], rec[256], name[64];
+	const char *argv[] = { "--root", self->f.root, "run",	"--rootfs", nbt_rootfs(), "--name",
+			       name,	 "--",	       "sleep", "30",	    NULL };
+	pid_t live, dead = fork();
+	int fd;
+
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	snprintf(name, sizeof(name), "%slive", self->f.tag);
+	snprintf(path, sizeof(path), "%s.log", self->f.bind_dir);
+	live = nbt_spawn(argv, path);
+	ASSERT_LT(0, live);
+	snprintf(path, sizeof(path), "%s/%s/record", self->f.root, name);
+	for (int i = 0; i < 500 && access(path, F_OK); i++)
+		usleep(10000);
+	ASSERT_EQ(0, access(path, F_OK));
+	/* held by us: a claim that has its lock, no record yet */
+	snprintf(dir, sizeof(dir), "%s/%sheld", self->f.root, self->f.tag);
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, flock(fd, LOCK_EX));
+	/* a created container whose PID 1 is gone: stopped, kept for delete */
+	snprintf(dir, sizeof(dir), "%s/%screated", self->f.root, self->f.tag);
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	ASSERT_EQ(0, nbt_write_file(path, "1\n"));
+	snprintf(path, sizeof(path), "%s/record", dir);
+	snprintf(rec, sizeof(rec), "id %screated\nstatus created\ndetached 1\npid %d\n",
+		 self->f.tag, (int)dead);
+	ASSERT_EQ(0, nbt_write_file(path, rec));
+	nbt_run(&r, "--root", self->f.root, "list", "-q", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_TRUE(exists(self->f.root, name)) TH_LOG("the live run's directory went");
+	EXPECT_NE(NULL, strstr(r.out, name)) TH_LOG("listed: %s", r.out);
+	snprintf(path, sizeof(path), "%sheld", self->f.tag);
+	EXPECT_TRUE(exists(self->f.root, path)) TH_LOG("a held lock's directory went");
+	snprintf(path, sizeof(path), "%screated", self->f.tag);
+	EXPECT_TRUE(exists(self->f.root, path)) TH_LOG("a created container's directory went");
+	kill(live, SIGTERM);
+	EXPECT_EQ(143, nbt_wait_exit(live));
+	close(fd);
+	snprintf(path, sizeof(path), "%s.log", self->f.bind_dir);
+	unlink(path);
+}
+
+/* A claim that meets the lock of a stale directory while another nestbox's sweep holds it (the
+ * lock file still names the dead run) waits for the sweep instead of failing "in use". Here the
+ * test plays the sweep: it holds the lock 300 ms, then removes the directory. */
+TEST_F(faults, claim_waits_for_a_sweep_of_its_name)
+{
+	static struct nbt_result r;
+	char dir[PATH_MAX], path[PATH_MAX + 16], name[64], pid_text[32];
+	pid_t dead = fork(), sweeper;
+	int fd;
+
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	snprintf(name, sizeof(name), "%sswept", self->f.tag);
+	snprintf(dir, sizeof(dir), "%s/%s", self->f.root, name);
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	snprintf(pid_text, sizeof(pid_text), "%d\n", (int)dead);
+	ASSERT_EQ(0, nbt_write_file(path, pid_text));
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, flock(fd, LOCK_EX));
+	sweeper = fork();
+	if (sweeper == 0) {
+		usleep(300 * 1000);
+		unlink(path);
+		rmdir(dir);
+		_exit(0);
+	}
+	close(fd); /* the sweeper child holds it now */
+	nbt_run(&r, "--root", self->f.root, "run", "--rootfs", nbt_rootfs(), "--name", name, "--",
+		"true", NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, nbt_wait_exit(sweeper));
+	EXPECT_FALSE(exists(self->f.root, name));
 }
 
 /* How long a plain run takes here (the second of two: the first warms the caches), in us;

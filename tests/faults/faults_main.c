@@ -7,7 +7,9 @@
  *      later), one that dies of them, and --signals N at random moments (-1: this part off).
  *   4. --sequential N and --parallel N plain runs of the shipped build/nestbox.
  * After every run the host must be as before: mount table, cgroups, links (in a network
- * namespace of the runner's own), processes, temp files. Exit status 1 if anything leaked. */
+ * namespace of the runner's own), processes, temp files, and the state directories under the
+ * runner's own --root (a temp dir, removed at the end) once the next nestbox swept them. Every
+ * wait has a deadline and says which ran out (HUNG (...)). Exit status 1 if anything leaked. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,9 +26,9 @@
 #define MAX_STEPS     128
 #define GRACE_SECONDS 1
 /* nestbox SIGKILLs PID 1 2 x grace + 1 s after SIGTERM/SIGINT; gone within that + 0.5 s. */
-#define STOP_BOUND_MS (2 * GRACE_SECONDS * 1000 + 1500)
-#define SHOW_LEAKS    10
-#define WORKLOAD_STEP "seccomp loaded, exec next" /* process.c, after close_range */
+#define STOP_BOUND_MS	    (2 * GRACE_SECONDS * 1000 + 1500)
+#define SHOW_LEAKS	    10
+#define PARALLEL_TIMEOUT_MS 120000
 
 struct profile {
 	const char *name;
@@ -129,7 +131,8 @@ static void cell(const struct nbf_result *r, char *out, size_t size)
 			 r->leaks);
 		break;
 	case NBF_HUNG:
-		snprintf(out, size, "HUNG%s%s", r->leaks[0] ? ", LEAK: " : "", r->leaks);
+		snprintf(out, size, "HUNG (%s)%s%s", r->hung, r->leaks[0] ? ", LEAK: " : "",
+			 r->leaks);
 		break;
 	case NBF_NOT_REACHED:
 		snprintf(out, size, "not reached");
@@ -191,10 +194,6 @@ static void step_matrix(const char *steps_file)
 			struct nbf_result r1, r2;
 
 			if (!profiles[i].ok)
-				continue;
-			/* -t: the workload's last step comes after it closed every fd but the
-			 * terminal's, where the marker is lost in the relay: not observable. */
-			if (!strcmp(profiles[i].name, "tty") && !strcmp(steps[s], WORKLOAD_STEP))
 				continue;
 			/* sleep 2: PID 1 must still be there at the host's steps after the go byte */
 			nbf_run(&f, profiles[i].args, "sleep 2", steps[s], 0, NBF_NESTBOX, SIGKILL,
@@ -261,9 +260,9 @@ static void random_kills(int n, int sig, enum nbf_target only, bool both, const 
 		else
 			clean++;
 		if ((r.leaks[0] || r.outcome == NBF_HUNG) && shown++ < SHOW_LEAKS)
-			printf("  run %d (%s, delay %ld us): %s%s (exit %d) %s\n", i, p->name,
-			       delay, r.outcome == NBF_HUNG ? "HUNG " : "", r.leaks, r.status,
-			       r.stderr_tail);
+			printf("  run %d (%s, delay %ld us): %s%s%s%s (exit %d) %s\n", i, p->name,
+			       delay, r.outcome == NBF_HUNG ? "HUNG (" : "", r.hung,
+			       r.outcome == NBF_HUNG ? ") " : "", r.leaks, r.status, r.stderr_tail);
 	}
 	printf("%s: %d runs, %d clean, %d leaked, %d hung, %d slower than %d ms, slowest exit "
 	       "%lld ms\n",
@@ -336,22 +335,30 @@ static void parallel(int n)
 	const char *const args[] = { "--memory", "64m", NULL };
 	char leaks[NBF_LEAK_MAX];
 	pid_t *pids = calloc((size_t)n, sizeof(*pids));
-	int bad = 0, fds = nbf_fd_count();
+	int bad = 0, hung = 0, fds = nbf_fd_count();
 	long long t0 = now_us();
 
 	for (int i = 0; i < n; i++)
 		pids[i] = nbf_spawn(&f, plain_nestbox(), args, "sleep 1");
+	/* sleep 1 each, all at once: the last is long over PARALLEL_TIMEOUT_MS after the start */
 	for (int i = 0; i < n; i++) {
-		int ws;
+		long long left = PARALLEL_TIMEOUT_MS - (now_us() - t0) / 1000;
+		int status = -1;
 
-		if (pids[i] < 0 || waitpid(pids[i], &ws, 0) != pids[i] || !WIFEXITED(ws) ||
-		    WEXITSTATUS(ws))
-			bad++;
+		if (pids[i] > 0 && nbf_wait(pids[i], left > 0 ? (int)left : 0, &status)) {
+			printf("  run %d (pid %d): no exit within %d ms, killed\n", i, (int)pids[i],
+			       PARALLEL_TIMEOUT_MS);
+			kill(pids[i], SIGKILL);
+			hung++;
+			nbf_wait(pids[i], PARALLEL_TIMEOUT_MS, &status);
+			status = -1;
+		}
+		bad += status != 0;
 	}
 	nbf_leaks(&f, leaks, sizeof(leaks), 5000);
-	printf("parallel: %d at once (sleep 1 each) in %.1f s, %d failed; parent fds %d -> %d; "
-	       "host: %s\n",
-	       n, (double)(now_us() - t0) / 1e6, bad, fds, nbf_fd_count(),
+	printf("parallel: %d at once (sleep 1 each) in %.1f s, %d failed (%d hung); parent fds %d "
+	       "-> %d; host: %s\n",
+	       n, (double)(now_us() - t0) / 1e6, bad, hung, fds, nbf_fd_count(),
 	       leaks[0] ? leaks : "as before");
 	failures += bad || leaks[0];
 	free(pids);
@@ -380,7 +387,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(bind_arg, sizeof(bind_arg), "%s:/mnt:ro", f.bind_dir);
-	printf("faults: %s, rootfs %s, tag %s\n", nbt_nestbox(), nbt_rootfs(), f.tag);
+	printf("faults: %s, rootfs %s, tag %s, --root %s\n", nbt_nestbox(), nbt_rootfs(), f.tag,
+	       f.root);
 	check_profiles();
 	if (steps)
 		step_matrix(steps);
@@ -393,7 +401,9 @@ int main(int argc, char **argv)
 		sequential(n_seq);
 	if (n_par)
 		parallel(n_par);
+	/* A killed run's directory (no guard: no cgroup) waits for the next nestbox's sweep. */
+	printf("\nstate directories removed by the next nestbox's sweep: %d\n", f.swept);
 	nbf_fini(&f);
-	printf("\nfaults: %s\n", failures ? "FAILED" : "all clean");
+	printf("faults: %s\n", failures ? "FAILED" : "all clean");
 	return failures ? 1 : 0;
 }
