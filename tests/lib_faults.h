@@ -16,14 +16,17 @@
 #define NBF_LEAK_MAX 512
 
 struct nbf {
-	char tag[32];	  /* "nbf<pid>-": starts every container name, in every workload */
-	char *tmpdir;	  /* TMPDIR of every run: must stay empty */
-	char *bind_dir;	  /* a directory to --bind */
-	char *root;	  /* every run's --root: nothing may stay in it (what a sweep leaves) */
-	int swept;	  /* runs whose state directory only the next nestbox's sweep removed */
-	char *mounts;	  /* the mount table before */
-	char links[4096]; /* the network interfaces before */
-	int seq;	  /* container names: <tag><seq> */
+	char tag[32];	/* "nbf<pid>-": starts every container name, in every workload */
+	char *tmpdir;	/* TMPDIR of every run: must stay empty */
+	char *bind_dir; /* a directory to --bind */
+	char *root;	/* every run's --root: nothing may stay in it (what a sweep leaves) */
+	int swept;	/* runs whose state directory only the next nestbox's sweep removed */
+	int n_watch;	/* the run's process tree at the kill: none of it may stay */
+	pid_t watch[64];
+	unsigned long long watch_start[64]; /* proc(5) stat field 22: not a reused pid */
+	char *mounts;			    /* the mount table before */
+	char links[4096];		    /* the network interfaces before */
+	int seq;			    /* container names: <tag><seq> */
 };
 
 enum nbf_target { NBF_NESTBOX, NBF_PID1 };
@@ -68,6 +71,9 @@ int nbf_wait(pid_t pid, int timeout_ms, int *status);
 
 /* Start a plain run (stdout and stderr to /dev/null); its pid. */
 pid_t nbf_spawn(struct nbf *f, const char *nestbox, const char *const *extra, const char *script);
+/* The same under a name of the caller's (it should start with f->tag), stderr to err_fd. */
+pid_t nbf_spawn_named(struct nbf *f, const char *nestbox, const char *name,
+		      const char *const *extra, const char *script, int err_fd);
 /* A plain run to its end (no fault), for baselines and the long-running loops: exit status. */
 int nbf_run_plain(struct nbf *f, const char *nestbox, const char *const *extra, const char *script);
 

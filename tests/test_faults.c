@@ -3,12 +3,15 @@
  * that ignores it, and the host as before after each: mount table, cgroups, links, processes,
  * temp files (tests/lib_faults.c). Needs the test build build/nestbox-faults (NESTBOX_FAULTS);
  * without it the step tests SKIP and the random kills use the shipped binary. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -105,6 +108,32 @@ TEST_F(faults, sigkill_at_steps_under_tty_leaves_nothing)
 		expect_killed_clean(_metadata, &r, steps[i], "nestbox (-t)", false);
 		nbf_run(&self->f, tty, "sleep 2", steps[i], 0, NBF_PID1, SIGKILL, &r);
 		expect_killed_clean(_metadata, &r, steps[i], "PID 1 (-t)", false);
+	}
+}
+
+/* A user namespace's PID 1 becomes its root (setresuid), which clears the parent-death signal
+ * (prctl(2)): it outlived a nestbox SIGKILLed after that, running the workload to its end (make
+ * faults: userns, "command line hidden", the state kept by its lock). */
+TEST_F(faults, userns_pid1_dies_with_a_sigkilled_nestbox)
+{
+	static const char *const steps[] = { "namespace: user, time", "command line hidden",
+					     "fork workload" };
+	static const char *const userns[] = { "--ns",	  "mnt,pid,uts,ipc,net,cgroup,user",
+					      "--uidmap", "0:100000:65536",
+					      "--gidmap", "0:100000:65536",
+					      NULL };
+	const char *bin = nbf_faults_binary();
+
+	if (!bin)
+		SKIP(return, "no build/nestbox-faults (the test build: make build/nestbox-faults)");
+	if (nbf_run_plain(&self->f, nbt_nestbox(), userns, "exit 0"))
+		SKIP(return, "no user namespace with a map here");
+	setenv("NESTBOX", bin, 1);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct nbf_result r;
+
+		nbf_run(&self->f, userns, "sleep 2", steps[i], 0, NBF_NESTBOX, SIGKILL, &r);
+		expect_killed_clean(_metadata, &r, steps[i], "nestbox (userns)", false);
 	}
 }
 
@@ -262,6 +291,44 @@ TEST_F(faults, claim_waits_for_a_sweep_of_its_name)
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_EQ(0, nbt_wait_exit(sweeper));
 	EXPECT_FALSE(exists(self->f.root, name));
+}
+
+/* A mount that another program on the host takes away, by removing the directory it was on
+ * (the kernel then detaches it in every namespace, our private copy too), is no leak of a run;
+ * a mount gone whose mount point is still there would be. Here the test plays that program
+ * from the namespace the runner's was copied from. */
+TEST_F(faults, mount_gone_with_its_directory_is_no_leak)
+{
+	struct nbf g;
+	char why[256], dir[PATH_MAX], leaks[NBF_LEAK_MAX];
+	int outer = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC), inner;
+	bool ready;
+
+	ASSERT_LE(0, outer);
+	snprintf(dir, sizeof(dir), "%s/m", self->f.bind_dir);
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	ASSERT_EQ(0, mount("tmpfs", dir, "tmpfs", 0, "size=64k"));
+	ready = !nbf_init(&g, false, why, sizeof(why)); /* a copy of this namespace, with dir */
+	ASSERT_TRUE(ready) TH_LOG("%s", why);
+	inner = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, inner);
+	ASSERT_EQ(0, setns(outer, CLONE_NEWNS));
+	EXPECT_EQ(0, umount(dir));
+	EXPECT_EQ(0, rmdir(dir)) TH_LOG("rmdir %s: %s", dir, strerror(errno));
+	ASSERT_EQ(0, setns(inner, CLONE_NEWNS));
+	EXPECT_STREQ("", nbf_leaks(&g, leaks, sizeof(leaks), 0));
+	/* and one gone while its directory stays is reported */
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	ASSERT_EQ(0, mount("tmpfs", dir, "tmpfs", 0, "size=64k"));
+	nbf_fini(&g);
+	ready = !nbf_init(&g, false, why, sizeof(why));
+	ASSERT_TRUE(ready) TH_LOG("%s", why);
+	ASSERT_EQ(0, umount(dir));
+	EXPECT_NE(NULL, strstr(nbf_leaks(&g, leaks, sizeof(leaks), 0), "mount gone: "))
+	TH_LOG("%s", leaks);
+	nbf_fini(&g);
+	close(outer);
+	close(inner);
 }
 
 /* How long a plain run takes here (the second of two: the first warms the caches), in us;
