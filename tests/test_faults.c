@@ -137,6 +137,29 @@ TEST_F(faults, userns_pid1_dies_with_a_sigkilled_nestbox)
 	}
 }
 
+/* A process stopped at its step whose runner never resumes it goes on after NESTBOX_FAULT_WAIT
+ * seconds (120 by default): no fault run waits forever. */
+TEST_F(faults, a_stopped_step_goes_on_without_its_runner)
+{
+	static struct nbt_result r;
+	const char *bin = nbf_faults_binary();
+	double t0;
+
+	if (!bin)
+		SKIP(return, "no build/nestbox-faults (the test build: make build/nestbox-faults)");
+	setenv("NESTBOX", bin, 1);
+	setenv("NESTBOX_FAULT_STEP", "clone", 1);
+	setenv("NESTBOX_FAULT_WAIT", "1", 1);
+	t0 = nbt_now();
+	nbt_run(&r, "--root", self->f.root, "run", "--rootfs", nbt_rootfs(), "--", "true", NULL);
+	unsetenv("NESTBOX_FAULT_STEP");
+	unsetenv("NESTBOX_FAULT_WAIT");
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "nestbox-fault: clone: no SIGCONT in 1 s, going on"))
+	TH_LOG("%s", r.err);
+	EXPECT_GT(20, nbt_now() - t0);
+}
+
 /* --- the state a killed run leaves (state.h state_sweep) ---------------------------------- */
 
 static bool exists(const char *dir, const char *name)
@@ -346,7 +369,9 @@ static long plain_run_us(struct nbf *f)
 	return (b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000;
 }
 
-TEST_F(faults, sigkill_at_random_moments_leaves_nothing)
+/* 50 runs and their checks: a few seconds here, 20-40 s in a loaded TCG VM (the suite VM runs
+ * this too since it has the test build): past the harness's default 30 s there. */
+TEST_F_TIMEOUT(faults, sigkill_at_random_moments_leaves_nothing, 90)
 {
 	long run_us = plain_run_us(&self->f);
 	int leaked = 0;
