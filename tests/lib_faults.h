@@ -66,6 +66,11 @@ void nbf_cleanup(struct nbf *f);
 void nbf_run(struct nbf *f, const char *const *extra, const char *script, const char *step,
 	     long delay_us, enum nbf_target target, int sig, struct nbf_result *r);
 
+/* Internal to lib_faults*.c: the network interfaces' names, space-separated; the run's process
+ * tree to check for leftovers (nbf_leaks) until n_watch is reset. */
+void nbf_links(char *out, size_t size);
+void nbf_watch_tree(struct nbf *f, const pid_t *procs, int n);
+
 /* Wait up to timeout_ms for pid (a child) to exit: 0 and *status (128+N for signal N), or -1. */
 int nbf_wait(pid_t pid, int timeout_ms, int *status);
 

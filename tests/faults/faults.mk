@@ -29,9 +29,9 @@ $(FAULT_STEPS): $(RUNTIME_SRC)
 faults-steps: $(FAULT_STEPS)
 	@cat $<
 
-$(BUILD)/faults: tests/faults/faults_main.c tests/lib_faults.c tests/lib.c tests/lib_faults.h tests/lib.h $(UAPI)/.stamp
+$(BUILD)/faults: tests/faults/faults_main.c $(wildcard tests/lib_faults*.c) tests/lib.c tests/lib_faults.h tests/lib.h $(UAPI)/.stamp
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests -o $@ tests/faults/faults_main.c tests/lib_faults.c tests/lib.c $(LDFLAGS)
+	$(CC) $(CFLAGS) -Itests -o $@ tests/faults/faults_main.c $(wildcard tests/lib_faults*.c) tests/lib.c $(LDFLAGS)
 
 # The shipped binary must not contain the fault code: no NESTBOX_FAULT string in it.
 faults-absent: $(BUILD)/nestbox
