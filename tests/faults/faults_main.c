@@ -425,13 +425,16 @@ static void parallel(int n, int rounds)
 	free(status);
 }
 
-/* The same-name storm (issue 27.1): STORM_AT_ONCE runs of one name at once, per round. Exactly
- * one runs (exit 0); every other exits 125 with "nestbox: --name NAME: in use by PID <the
- * winner>" having made nothing; after the round nothing is left (tagged mounts, cgroups,
- * links, processes, state). */
+/* The same-name storm (issue 27.1): STORM_AT_ONCE runs of one name at once, per round (every
+ * other round with --net veth). Exactly one runs (exit 0); every other exits 125 with
+ * "nestbox: --name NAME: in use by PID <the winner>" having made nothing; after the round
+ * nothing is left (mounts, tagged cgroups and processes, links, state). */
 static void storm(int rounds)
 {
-	const char *const args[] = { "--memory", "64m", NULL };
+	/* every other round with a veth: the losers must not touch the winner's host end */
+	const char *const memory[] = { "--memory", "64m", NULL };
+	const char *const veth[] = { "--memory",      "64m",	   "--net",	    "veth", "--ip",
+				     "10.214.0.2/24", "--host-ip", "10.214.0.1/24", NULL };
 	char leaks[NBF_LEAK_MAX], name[64], first[512] = "";
 	int wrong = 0, bad_rounds = 0, losers = 0, leaked = 0;
 	long long t0 = now_us();
@@ -447,7 +450,8 @@ static void storm(int rounds)
 
 			errs[i] = stderr_pipe(&w);
 			/* sleep 2: the winner outlives every start of its round */
-			pids[i] = nbf_spawn_named(&f, plain_nestbox(), name, args, "sleep 2", w);
+			pids[i] = nbf_spawn_named(&f, plain_nestbox(), name, r % 2 ? veth : memory,
+						  "sleep 2", w);
 			if (w >= 0)
 				close(w);
 		}
