@@ -60,6 +60,10 @@ unsigned net_namespaces(const struct nb_container *c);
 /* Checks before anything is made: option combinations, names, the bridge. */
 int net_validate(const struct nb_container *c, struct nb_error *err);
 
+/* Once the container's name is held (state_claim): the host end's name is free, or frees
+ * within a second (a previous run's goes with its namespace, after its PID 1); else EEXIST. */
+int net_host_name_free(const struct nb_container *c, struct nb_error *err);
+
 /* The host end's name: --veth, or "nb-<name>" cut to IFNAMSIZ with a hash of the name. */
 void net_host_ifname(const struct nb_container *c, char name[NET_IFNAME_SIZE]);
 

@@ -88,7 +88,9 @@ int state_open_file(const struct nb_state *s, const char *name, int flags);
 /* Remove the directory and everything in it, then drop the lock. */
 void state_remove(struct nb_state *s);
 
-/* Remove what SIGKILLed default-named runs (nestbox-<pid>, that pid gone) left under root. */
+/* Remove what SIGKILLed runs left under root: default-named ones (nestbox-<pid>, that pid
+ * gone), and named ones whose lock is free and whose setup never finished or whose run is gone
+ * (a created container's stays until delete). Run by every run and by list/ps. */
 void state_sweep(const char *root);
 
 /* proc(5) stat field 22 of pid, or 0 when it does not exist. */

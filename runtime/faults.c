@@ -6,14 +6,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "faults.h"
 
+/* The longest a process waits at its step (NESTBOX_FAULT_WAIT: another): every runner resumes
+ * it within seconds. */
+#define FAULT_WAIT_S 120
+
 void fault_point(const char *step)
 {
 	const char *want = getenv("NESTBOX_FAULT_STEP");
+	const char *wait_env = getenv("NESTBOX_FAULT_WAIT"); /* seconds, for the test of it */
+	struct timespec wait = { wait_env ? atoi(wait_env) : FAULT_WAIT_S, 0 };
 	sigset_t cont, old;
+	int rc;
 
 	if (!want || strcmp(want, step))
 		return;
@@ -28,8 +36,12 @@ void fault_point(const char *step)
 	if (!getenv("NESTBOX_FAULT_FD") ||
 	    dprintf(atoi(getenv("NESTBOX_FAULT_FD")), "nestbox-fault: %s\n", step) < 0)
 		dprintf(STDERR_FILENO, "nestbox-fault: %s\n", step);
-	while (sigwaitinfo(&cont, NULL) < 0 && errno == EINTR)
+	/* Not forever: a runner that died (or lost this process) must not leave it stopped. */
+	while ((rc = sigtimedwait(&cont, NULL, &wait)) < 0 && errno == EINTR)
 		;
+	if (rc < 0)
+		dprintf(STDERR_FILENO, "nestbox-fault: %s: no SIGCONT in %d s, going on\n", step,
+			(int)wait.tv_sec);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 #else

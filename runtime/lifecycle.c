@@ -266,6 +266,9 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		return rc;
 	state_sweep(state_root);
 	fill_record(r);
+	rc = net_host_name_free(c, err); /* after the claim: the name lock decides */
+	if (rc)
+		goto fail_state;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock)) {
 		rc = nb_fail_errno(err, "socketpair", NULL);
 		goto fail_state;

@@ -440,7 +440,6 @@ int net_validate(const struct nb_container *c, struct nb_error *err)
 				: n->veth      ? "--veth"
 				: n->mtu       ? "--mtu"
 					       : NULL;
-	char name[NET_IFNAME_SIZE];
 
 	if (n->mode != NB_NET_VETH && veth_only)
 		return nb_fail(err, EINVAL, veth_only, NULL, "needs --net veth");
@@ -460,6 +459,17 @@ int net_validate(const struct nb_container *c, struct nb_error *err)
 			return nb_fail(err, EINVAL, "--gateway", n->gateway[g].text,
 				       "not inside any --ip subnet");
 	}
+	return n->bridge ? check_bridge(n->bridge, err) : 0;
+}
+
+/* Not in net_validate: while another run holds the container's name, its host end exists, and
+ * the answer must be the name lock's ("in use by PID N", issue 27), not this one. */
+int net_host_name_free(const struct nb_container *c, struct nb_error *err)
+{
+	char name[NET_IFNAME_SIZE];
+
+	if (c->net.mode != NB_NET_VETH)
+		return 0;
 	net_host_ifname(c, name);
 	for (int i = 0; if_nametoindex(name); i++) {
 		if (i == GONE_TRIES)
@@ -467,7 +477,7 @@ int net_validate(const struct nb_container *c, struct nb_error *err)
 				       "an interface of that name exists");
 		nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
 	}
-	return n->bridge ? check_bridge(n->bridge, err) : 0;
+	return 0;
 }
 
 /* --- host side ----------------------------------------------------------------------------- */

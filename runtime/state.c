@@ -22,6 +22,8 @@
 #define CGROUP_FILE "cgroup"
 #define ARGS_FILE   "args"	  /* verbs.h verb_save_args */
 #define HOOKS_FILE  "config.json" /* oci_hooks.h hooks_save */
+/* How long a claim waits for a lock whose holder is gone (holder_gone) to be let go, in ms. */
+#define SWEEP_WAIT_MS 1000
 
 static const char *const status_names[] = {
 	[NB_STATUS_CREATING] = "creating", [NB_STATUS_CREATED] = "created",
@@ -195,10 +197,17 @@ static bool is_own_default(const char *id)
 	return !strcmp(id, own);
 }
 
+/* A lock held while the pid in its file is gone: a run's guard removing what the dead run made,
+ * or another nestbox's state_sweep removing what it left; both let go within moments. */
+static bool holder_gone(pid_t holder)
+{
+	return holder <= 0 || !state_proc_start(holder);
+}
+
 int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_error *err)
 {
 	char path[PATH_MAX];
-	int rc = set_dir(s, root, id, err);
+	int rc = set_dir(s, root, id, err), gone_waits = 0;
 
 	/* A few rounds: the previous holder may remove the directory between our steps. */
 	for (int round = 0; !rc && round < 100; round++) {
@@ -222,10 +231,19 @@ int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_
 				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 				continue;
 			}
-			holder = errno == EWOULDBLOCK ? read_holder(s->lock_fd) : 0;
-
-			rc = errno == EWOULDBLOCK ? in_use(id, holder, err)
-						  : nb_fail_errno(err, "state lock", s->dir);
+			if (errno != EWOULDBLOCK) {
+				rc = nb_fail_errno(err, "state lock", s->dir);
+				break;
+			}
+			holder = read_holder(s->lock_fd);
+			if (holder_gone(holder) && gone_waits++ < SWEEP_WAIT_MS) {
+				close(s->lock_fd);
+				s->lock_fd = -1;
+				round--;
+				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+				continue;
+			}
+			rc = in_use(id, holder, err);
 			break;
 		}
 		path_in(s, LOCK_FILE, path, sizeof(path));
@@ -513,9 +531,52 @@ void state_remove(struct nb_state *s)
 	}
 }
 
+/* Under its lock: may the directory of a named container go? Its record says setup never
+ * finished (none yet: a run writes it at "state: pid"; creating: a create that did not get to
+ * created), or it is a run's (not detached: a run's state never outlives the run), and its
+ * PID 1 is gone. A created container's stays until delete (OCI: stopped until deleted). */
+static bool named_is_stale(const struct nb_state *s)
+{
+	struct nb_record rec;
+	int rc = read_record(s, &rec);
+
+	if (rc)
+		return rc == -ENOENT;
+	return (rec.status == NB_STATUS_CREATING || !rec.detached) && !pid_alive(&rec);
+}
+
+/* A named directory whose lock nobody holds and that is stale goes. The lock is only opened,
+ * never made, and our pid is not written into it: a claim that meets our lock reads the dead
+ * holder's and waits for us (holder_gone). Our own name is held by us through another open
+ * file: flock(2) fails. No lock file: a run killed between its mkdir and its open(O_CREAT);
+ * rmdir(2) takes only an empty directory, and a claim at that point meets ENOENT and makes the
+ * directory again. */
+static void sweep_named(const char *root, const char *id)
+{
+	char path[PATH_MAX];
+	struct nb_error err;
+	struct nb_state s;
+
+	if (set_dir(&s, root, id, &err) || path_in(&s, LOCK_FILE, path, sizeof(path)))
+		return;
+	s.lock_fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (s.lock_fd < 0) {
+		if (errno == ENOENT)
+			rmdir(s.dir);
+		return;
+	}
+	if (!flock(s.lock_fd, LOCK_EX | LOCK_NB) && lock_is_current(s.lock_fd, path) &&
+	    named_is_stale(&s)) {
+		state_remove(&s);
+		return;
+	}
+	close(s.lock_fd);
+}
+
 /* Directories of default-named runs (nestbox-<pid>) whose nestbox is gone: a run without a
  * cgroup has no guard to remove its directory after a SIGKILL (issue 21), so a later run does.
- * The name lock decides, as for any claim: one still held (a created container's PID 1) stays. */
+ * The name lock decides, as for any claim: one still held (a created container's PID 1) stays.
+ * Named ones likewise, when stale (sweep_named): a run SIGKILLed before its setup ended. */
 void state_sweep(const char *root)
 {
 	DIR *d = opendir(root);
@@ -527,10 +588,18 @@ void state_sweep(const char *root)
 		char *end;
 		long pid;
 
-		if (strncmp(e->d_name, "nestbox-", 8))
+		if (e->d_name[0] == '.')
 			continue;
+		if (strncmp(e->d_name, "nestbox-", 8)) {
+			sweep_named(root, e->d_name);
+			continue;
+		}
 		pid = strtol(e->d_name + 8, &end, 10);
-		if (*end || pid <= 0 || pid == getpid() || !kill((pid_t)pid, 0) || errno != ESRCH)
+		if (*end || pid <= 0) {
+			sweep_named(root, e->d_name);
+			continue;
+		}
+		if (pid == getpid() || !kill((pid_t)pid, 0) || errno != ESRCH)
 			continue;
 		if (!state_claim(root, e->d_name, &s, &err))
 			state_remove(&s);

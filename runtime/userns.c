@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +432,11 @@ static int become_userns_root(const struct nb_container *c, struct nb_error *err
 	 * opened. The reaper is made non-dumpable again once set up (security_limit_caps). */
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 		return nb_fail_errno(err, "user namespace", "PR_SET_DUMPABLE");
+	/* prctl(2): the uid change cleared the parent-death signal too, and without it this PID 1
+	 * outlived a SIGKILLed nestbox (make faults, userns). Armed again: a host side that died
+	 * in between is seen at the ready byte (EOF on the sync socket). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return nb_fail_errno(err, "user namespace", "PR_SET_PDEATHSIG");
 	return 0;
 }
 

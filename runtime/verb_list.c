@@ -121,9 +121,12 @@ static int list_all(const char *root, const struct list_opts *o)
 	struct nb_error err;
 	struct nb_target t;
 	struct dirent *e;
-	DIR *d = opendir(root);
 	bool first = true;
+	DIR *d;
 
+	/* What SIGKILLed runs left is not listed: it goes (state.h). */
+	state_sweep(root);
+	d = opendir(root);
 	if (o->form == FORM_JSON && !o->quiet)
 		putchar('[');
 	else if (!o->quiet)

@@ -1,4 +1,4 @@
-/* Crash-safety helpers: see tests/lib_faults.h. */
+/* Crash-safety helpers: see tests/lib_faults.h. The runs; what they leave: lib_faults_left.c. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,12 +21,12 @@
 #include "lib.h"
 #include "lib_faults.h"
 
-#define CGROUP_FS	 "/sys/fs/cgroup"
-#define CGROUP_MAX_DEPTH 8
-#define STEP_TIMEOUT_MS	 10000
-#define EXIT_TIMEOUT_MS	 15000
-#define MAX_PROCS	 4096
-#define MARKER		 "nestbox-fault: "
+#define STEP_TIMEOUT_MS 10000
+#define EXIT_TIMEOUT_MS 15000
+#define MAX_PROCS	4096
+#define MARKER		"nestbox-fault: "
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 static long long now_ms(void)
 {
@@ -41,18 +41,6 @@ static void sleep_ms(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
 	nanosleep(&ts, NULL);
-}
-
-static void list_links(char *out, size_t size)
-{
-	struct if_nameindex *ifs = if_nameindex();
-	size_t len = 0;
-
-	out[0] = '\0';
-	for (int i = 0; ifs && ifs[i].if_index && len < size; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s ", ifs[i].if_name);
-	if (ifs)
-		if_freenameindex(ifs);
 }
 
 int nbf_init(struct nbf *f, bool own_netns, char *why, size_t why_size)
@@ -72,13 +60,15 @@ int nbf_init(struct nbf *f, bool own_netns, char *why, size_t why_size)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	f->tmpdir = nbt_tempdir("faults");
 	f->bind_dir = nbt_tempdir("fbind");
-	if (!f->tmpdir || !f->bind_dir) {
+	/* A root of our own: what a killed run leaves is ours to find, and goes with us. */
+	f->root = nbt_tempdir("froot");
+	if (!f->tmpdir || !f->bind_dir || !f->root) {
 		snprintf(why, why_size, "mkdtemp: %s", strerror(errno));
 		return -1;
 	}
 	setenv("TMPDIR", f->tmpdir, 1);
 	f->mounts = nbt_mountinfo();
-	list_links(f->links, sizeof(f->links));
+	nbf_links(f->links, sizeof(f->links));
 	return 0;
 }
 
@@ -86,186 +76,13 @@ void nbf_fini(struct nbf *f)
 {
 	nbt_rm_rf(f->tmpdir);
 	nbt_rm_rf(f->bind_dir);
+	if (f->root)
+		nbt_rm_rf(f->root);
 	free(f->tmpdir);
 	free(f->bind_dir);
+	free(f->root);
 	free(f->mounts);
-	f->tmpdir = f->bind_dir = f->mounts = NULL;
-}
-
-/* --- what is left -------------------------------------------------------------------------- */
-
-static void __attribute__((format(printf, 3, 4))) add(char *out, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(out);
-	va_list ap;
-
-	if (len >= size)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(out + len, size - len, fmt, ap);
-	va_end(ap);
-}
-
-static void first_new_line(const char *before, const char *now, char *line, size_t size)
-{
-	const char *p = now;
-
-	line[0] = '\0';
-	while (*p) {
-		size_t n = strcspn(p, "\n");
-
-		snprintf(line, size, "%.*s", (int)n, p);
-		if (!strstr(before, line))
-			return;
-		p += n + (p[n] == '\n');
-	}
-	snprintf(line, size, "(one gone)");
-}
-
-/* Directories named <tag>... under the cgroup fs; the first one's path goes to first. */
-static int cgroups_tagged(const char *dir, const char *tag, int depth, char *first, size_t size)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
-		char path[PATH_MAX];
-
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (!strncmp(e->d_name, tag, strlen(tag))) {
-			if (!first[0])
-				snprintf(first, size, "%s", path);
-			n++;
-		} else if (depth < CGROUP_MAX_DEPTH) {
-			n += cgroups_tagged(path, tag, depth + 1, first, size);
-		}
-	}
-	closedir(d);
-	return n;
-}
-
-static char proc_state(int pid)
-{
-	char path[64], buf[512], *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (nbt_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
-		return '?';
-	return p[2];
-}
-
-static int procs_tagged(const char *tag, char *first, size_t size)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0, self = getpid();
-
-	while (d && (e = readdir(d))) {
-		char path[64], cmd[1024];
-		int pid = atoi(e->d_name), len;
-
-		if (pid <= 0 || pid == self)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-		len = nbt_read_file(path, cmd, sizeof(cmd));
-		for (int i = 0; i < len; i++)
-			if (!cmd[i])
-				cmd[i] = ' ';
-		if (len > 0 && strstr(cmd, tag) && proc_state(pid) != 'Z' && !n++)
-			snprintf(first, size, "%d %.60s", pid, cmd);
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-static void reap_orphans(void)
-{
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-}
-
-static void leaks_now(struct nbf *f, char *out, size_t size)
-{
-	char *mounts = nbt_mountinfo(), links[4096], first[PATH_MAX];
-	DIR *d;
-	int n;
-
-	out[0] = '\0';
-	reap_orphans();
-	if (mounts && f->mounts && strcmp(mounts, f->mounts)) {
-		first_new_line(f->mounts, mounts, first, 120);
-		add(out, size, "mount: %s; ", first);
-	}
-	free(mounts);
-	first[0] = '\0';
-	n = cgroups_tagged(CGROUP_FS, f->tag, 0, first, sizeof(first));
-	if (n)
-		add(out, size, "cgroup x%d: %s; ", n, first);
-	list_links(links, sizeof(links));
-	if (strcmp(links, f->links))
-		add(out, size, "links: %s(before: %s); ", links, f->links);
-	n = procs_tagged(f->tag, first, sizeof(first));
-	if (n)
-		add(out, size, "process x%d: %s; ", n, first);
-	d = opendir(f->tmpdir);
-	for (struct dirent *e; d && (e = readdir(d));)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			add(out, size, "temp: %s/%s; ", f->tmpdir, e->d_name);
-	if (d)
-		closedir(d);
-}
-
-static void rmdir_tagged(const char *dir, const char *tag, int depth)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char path[PATH_MAX];
-
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (depth < CGROUP_MAX_DEPTH)
-			rmdir_tagged(path, tag, depth + 1);
-		if (!strncmp(e->d_name, tag, strlen(tag)))
-			rmdir(path);
-	}
-	if (d)
-		closedir(d);
-}
-
-void nbf_cleanup(struct nbf *f)
-{
-	char first[PATH_MAX];
-	int pid;
-
-	for (int i = 0; i < 50 && procs_tagged(f->tag, first, sizeof(first)); i++) {
-		pid = atoi(first);
-		if (pid > 0)
-			kill(pid, SIGKILL);
-		sleep_ms(10);
-		reap_orphans();
-	}
-	rmdir_tagged(CGROUP_FS, f->tag, 0);
-}
-
-const char *nbf_leaks(struct nbf *f, char *out, size_t size, int wait_ms)
-{
-	long long until = now_ms() + wait_ms;
-
-	for (;;) {
-		leaks_now(f, out, size);
-		if (!out[0] || now_ms() >= until)
-			return out;
-		sleep_ms(5);
-	}
+	f->tmpdir = f->bind_dir = f->root = f->mounts = NULL;
 }
 
 /* --- the process tree ---------------------------------------------------------------------- */
@@ -356,15 +173,28 @@ static void keep_tail(struct nbf_result *r, const char *buf, ssize_t n)
 	r->stderr_tail[len + (size_t)n] = '\0';
 }
 
-/* Read stderr (and a -t run's terminal, master >= 0: once the workload has closed every other
- * fd, the marker can only go there) until the marker of step (1), EOF (0) or the timeout (-1). */
+/* The marker line of step in seen: "nestbox-fault: STEP" then "\n", or "\r\n" when it came
+ * through a terminal (termios(3) ONLCR, on in a new pty: the container's own under -t). */
+static bool has_marker(const char *seen, const char *step)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), MARKER "%s\n", step);
+	if (strstr(seen, want))
+		return true;
+	snprintf(want, sizeof(want), MARKER "%s\r\n", step);
+	return strstr(seen, want) != NULL;
+}
+
+/* Read stderr (and a -t run's terminal, master >= 0: the marker of a process that has closed
+ * every other fd, the reaper once it spawned the workload or the workload's last step, can only
+ * go there) until the marker of step (1), EOF (0) or the timeout (-1). */
 static int wait_marker(int fd, int master, const char *step, struct nbf_result *r)
 {
-	char want[256], seen[8192] = "";
+	char seen[8192] = "";
 	size_t len = 0;
 	long long until = now_ms() + STEP_TIMEOUT_MS;
 
-	snprintf(want, sizeof(want), MARKER "%s\n", step);
 	while (now_ms() < until) {
 		struct pollfd p[2] = { { fd, POLLIN, 0 }, { master, POLLIN, 0 } };
 		ssize_t n;
@@ -383,7 +213,7 @@ static int wait_marker(int fd, int master, const char *step, struct nbf_result *
 		keep_tail(r, seen + len, n);
 		len += (size_t)n;
 		seen[len] = '\0';
-		if (strstr(seen, want))
+		if (has_marker(seen, step))
 			return 1;
 		if (len > sizeof(seen) / 2) {
 			memmove(seen, seen + len - 256, 256);
@@ -393,8 +223,10 @@ static int wait_marker(int fd, int master, const char *step, struct nbf_result *
 	return -1;
 }
 
-/* Wait for pid while draining fd; 0, or -1 on timeout. */
-static int wait_exit(pid_t pid, int fd, int timeout_ms, int *status, struct nbf_result *r)
+/* Wait for pid while draining fd (its stderr) and master (its terminal: a relay that cannot
+ * write must not keep nestbox from its end); 0, or -1 on timeout. */
+static int wait_exit(pid_t pid, int fd, int master, int timeout_ms, int *status,
+		     struct nbf_result *r)
 {
 	long long until = now_ms() + timeout_ms;
 	int ws;
@@ -410,21 +242,34 @@ static int wait_exit(pid_t pid, int fd, int timeout_ms, int *status, struct nbf_
 			return -1;
 		if (now_ms() >= until)
 			return -1;
-		if (fd >= 0) {
-			struct pollfd p = { fd, POLLIN, 0 };
+		if (fd >= 0 || master >= 0) {
+			struct pollfd p[2] = { { fd, POLLIN, 0 }, { master, POLLIN, 0 } };
 			char buf[1024];
+			ssize_t n;
 
-			if (poll(&p, 1, 5) > 0) {
-				ssize_t n = read(fd, buf, sizeof(buf));
-
+			if (poll(p, 2, 5) <= 0)
+				continue;
+			if (p[0].revents) {
+				n = read(fd, buf, sizeof(buf));
 				keep_tail(r, buf, n);
 				if (n <= 0)
 					fd = -1;
 			}
+			/* EIO once no slave is open (pty(7)): nothing more will come. */
+			if (p[1].revents && read(master, buf, sizeof(buf)) <= 0)
+				master = -1;
 		} else {
 			sleep_ms(2);
 		}
 	}
+}
+
+int nbf_wait(pid_t pid, int timeout_ms, int *status)
+{
+	struct nbf_result r;
+
+	r.stderr_tail[0] = '\0';
+	return wait_exit(pid, -1, -1, timeout_ms, status, &r);
 }
 
 static int build_argv(struct nbf *f, const char *nestbox, const char *const *extra,
@@ -432,9 +277,12 @@ static int build_argv(struct nbf *f, const char *nestbox, const char *const *ext
 {
 	int n = 0;
 
-	snprintf(name, 64, "%s%d", f->tag, f->seq++);
+	if (!name[0]) /* else the caller's */
+		snprintf(name, 64, "%s%d", f->tag, f->seq++);
 	snprintf(cmd, cmd_size, ": %s; %s", f->tag, script);
 	argv[n++] = nestbox;
+	argv[n++] = "--root";
+	argv[n++] = f->root;
 	argv[n++] = "run";
 	argv[n++] = "--name";
 	argv[n++] = name;
@@ -502,7 +350,7 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 	     long delay_us, enum nbf_target target, int sig, struct nbf_result *r)
 {
 	const char *argv[64];
-	char name[64], cmd[512];
+	char name[64] = "", cmd[512];
 	pid_t pid, victim, procs[64];
 	int p[2], n_procs, master;
 	long long t0;
@@ -520,18 +368,28 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 			close(master);
 		return;
 	}
+	r->hung = "";
 	if (step) {
 		int seen = wait_marker(p[0], master, step, r);
 
 		if (seen <= 0) {
 			r->outcome = seen == 0 ? NBF_NOT_REACHED : NBF_HUNG;
-			if (seen < 0)
+			if (seen < 0) {
+				/* whoever waits at the step must not stay stopped */
+				n_procs = tree(pid, procs, 64);
+				nbf_watch_tree(f, procs, n_procs);
+				r->hung = "no step marker within " STR(STEP_TIMEOUT_MS) " ms";
 				kill(pid, SIGKILL);
-			wait_exit(pid, p[0], EXIT_TIMEOUT_MS, &r->status, r);
+				for (int i = 0; i < n_procs; i++)
+					kill(procs[i], SIGCONT);
+			}
+			if (wait_exit(pid, p[0], master, EXIT_TIMEOUT_MS, &r->status, r))
+				r->hung = "no exit within " STR(EXIT_TIMEOUT_MS) " ms of SIGKILL";
 			close(p[0]);
 			if (master >= 0)
 				close(master);
 			nbf_leaks(f, r->leaks, sizeof(r->leaks), 2000);
+			f->n_watch = 0;
 			return;
 		}
 	} else if (delay_us > 0) {
@@ -546,18 +404,21 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 			victim = step ? 0 : pid;
 	}
 	n_procs = tree(pid, procs, 64);
+	nbf_watch_tree(f, procs, n_procs);
 	t0 = now_ms();
 	if (victim)
 		kill(victim, sig);
 	if (step) /* resume whichever process stopped at the step */
 		for (int i = 0; i < n_procs; i++)
 			kill(procs[i], SIGCONT);
-	if (wait_exit(pid, p[0], EXIT_TIMEOUT_MS, &r->status, r)) {
+	if (wait_exit(pid, p[0], master, EXIT_TIMEOUT_MS, &r->status, r)) {
 		r->outcome = NBF_HUNG;
+		r->hung = "no exit within " STR(EXIT_TIMEOUT_MS) " ms of the signal";
 		kill(pid, SIGKILL);
 		for (int i = 0; i < n_procs; i++)
 			kill(procs[i], SIGCONT);
-		wait_exit(pid, -1, EXIT_TIMEOUT_MS, &r->status, r);
+		if (wait_exit(pid, -1, master, EXIT_TIMEOUT_MS, &r->status, r))
+			r->hung = "no exit after the signal, nor after SIGKILL";
 	} else if (r->outcome != NBF_NO_TARGET) {
 		r->outcome = NBF_KILLED;
 	}
@@ -566,12 +427,13 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 	if (master >= 0)
 		close(master);
 	nbf_leaks(f, r->leaks, sizeof(r->leaks), 2000);
+	f->n_watch = 0;
 }
 
 pid_t nbf_spawn(struct nbf *f, const char *nestbox, const char *const *extra, const char *script)
 {
 	const char *argv[64];
-	char name[64], cmd[512];
+	char name[64] = "", cmd[512];
 
 	int master;
 	pid_t pid;
@@ -583,18 +445,37 @@ pid_t nbf_spawn(struct nbf *f, const char *nestbox, const char *const *extra, co
 	return pid;
 }
 
+pid_t nbf_spawn_named(struct nbf *f, const char *nestbox, const char *name,
+		      const char *const *extra, const char *script, int err_fd)
+{
+	const char *argv[64];
+	char own[64], cmd[512];
+	int master;
+	pid_t pid;
+
+	snprintf(own, sizeof(own), "%s", name);
+	build_argv(f, nestbox, extra, script, argv, own, cmd, sizeof(cmd));
+	pid = start(argv, NULL, err_fd, &master);
+	if (master >= 0)
+		close(master);
+	return pid;
+}
+
 int nbf_run_plain(struct nbf *f, const char *nestbox, const char *const *extra, const char *script)
 {
 	const char *argv[64];
-	char name[64], cmd[512];
+	char name[64] = "", cmd[512];
 	struct nbf_result r;
 	int status = -1, master;
 	pid_t pid;
 
 	build_argv(f, nestbox, extra, script, argv, name, cmd, sizeof(cmd));
 	pid = start(argv, NULL, -1, &master);
-	if (pid > 0 && wait_exit(pid, -1, EXIT_TIMEOUT_MS, &status, &r))
+	if (pid > 0 && wait_exit(pid, -1, -1, EXIT_TIMEOUT_MS, &status, &r)) {
+		kill(pid, SIGKILL); /* a run that did not end is a failed one, and not left */
+		wait_exit(pid, -1, -1, EXIT_TIMEOUT_MS, &status, &r);
 		status = -1;
+	}
 	if (master >= 0)
 		close(master);
 	return pid < 0 ? -1 : status;

@@ -16,12 +16,17 @@
 #define NBF_LEAK_MAX 512
 
 struct nbf {
-	char tag[32];	  /* "nbf<pid>-": starts every container name, in every workload */
-	char *tmpdir;	  /* TMPDIR of every run: must stay empty */
-	char *bind_dir;	  /* a directory to --bind */
-	char *mounts;	  /* the mount table before */
-	char links[4096]; /* the network interfaces before */
-	int seq;	  /* container names: <tag><seq> */
+	char tag[32];	/* "nbf<pid>-": starts every container name, in every workload */
+	char *tmpdir;	/* TMPDIR of every run: must stay empty */
+	char *bind_dir; /* a directory to --bind */
+	char *root;	/* every run's --root: nothing may stay in it (what a sweep leaves) */
+	int swept;	/* runs whose state directory only the next nestbox's sweep removed */
+	int n_watch;	/* the run's process tree at the kill: none of it may stay */
+	pid_t watch[64];
+	unsigned long long watch_start[64]; /* proc(5) stat field 22: not a reused pid */
+	char *mounts;			    /* the mount table before */
+	char links[4096];		    /* the network interfaces before */
+	int seq;			    /* container names: <tag><seq> */
 };
 
 enum nbf_target { NBF_NESTBOX, NBF_PID1 };
@@ -30,7 +35,7 @@ enum nbf_outcome {
 	NBF_KILLED,	 /* stopped at the step, the target killed, host checked */
 	NBF_NOT_REACHED, /* ran to its end without passing the step */
 	NBF_NO_TARGET,	 /* no container PID 1 exists at that step (before the clone) */
-	NBF_HUNG,	 /* nestbox did not exit after the kill */
+	NBF_HUNG,	 /* the step not reached in time, or nestbox did not exit after the kill */
 	NBF_ERROR,
 };
 
@@ -40,6 +45,7 @@ struct nbf_result {
 	long long exit_ms;	  /* signal -> nestbox exited */
 	char leaks[NBF_LEAK_MAX]; /* "" when the host is as before */
 	char stderr_tail[256];	  /* the end of nestbox's stderr */
+	const char *hung;	  /* NBF_HUNG: which wait ran out ("" otherwise) */
 };
 
 /* own_netns: a network namespace of the runner's own (veth runs). why gets the reason on -1. */
@@ -54,14 +60,25 @@ const char *nbf_leaks(struct nbf *f, char *out, size_t size, int wait_ms);
  * its own. */
 void nbf_cleanup(struct nbf *f);
 
-/* One run: `run --name <tag>N --rootfs R <extra...> -- sh -c ': <tag>; <script>'`.
+/* One run: `--root <root> run --name <tag>N --rootfs R <extra...> -- sh -c ': <tag>; <script>'`.
  * step: NESTBOX_FAULT_STEP (NULL: none). Stops the target with sig when the step is reached
  * (or, step NULL, after delay_us), then checks the host. */
 void nbf_run(struct nbf *f, const char *const *extra, const char *script, const char *step,
 	     long delay_us, enum nbf_target target, int sig, struct nbf_result *r);
 
+/* Internal to lib_faults*.c: the network interfaces' names, space-separated; the run's process
+ * tree to check for leftovers (nbf_leaks) until n_watch is reset. */
+void nbf_links(char *out, size_t size);
+void nbf_watch_tree(struct nbf *f, const pid_t *procs, int n);
+
+/* Wait up to timeout_ms for pid (a child) to exit: 0 and *status (128+N for signal N), or -1. */
+int nbf_wait(pid_t pid, int timeout_ms, int *status);
+
 /* Start a plain run (stdout and stderr to /dev/null); its pid. */
 pid_t nbf_spawn(struct nbf *f, const char *nestbox, const char *const *extra, const char *script);
+/* The same under a name of the caller's (it should start with f->tag), stderr to err_fd. */
+pid_t nbf_spawn_named(struct nbf *f, const char *nestbox, const char *name,
+		      const char *const *extra, const char *script, int err_fd);
 /* A plain run to its end (no fault), for baselines and the long-running loops: exit status. */
 int nbf_run_plain(struct nbf *f, const char *nestbox, const char *const *extra, const char *script);
 

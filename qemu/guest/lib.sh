@@ -4,6 +4,9 @@
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export NESTBOX=/bin/nestbox NESTBOX_INIT=/nestbox/nestbox-init NESTBOX_ROOTFS=/nestbox/rootfs
 export NESTBOX_HELPERS=/nestbox/helpers TMPDIR=/tmp
+# The test build (mkinitramfs.sh's /init-faults) for the suites that stop nestbox at a step:
+# test_faults, and test_concurrency's v2 race, which only a pure v2 host (these VMs) can run.
+if [ -x /init-faults ]; then export NESTBOX_FAULTS=/init-faults; fi
 
 results_port() {
 	i=0

@@ -5,10 +5,15 @@
  *   2. --random N runs with a SIGKILL at a random moment (nestbox and PID 1 in turn).
  *   3. SIGTERM and SIGINT to nestbox: a workload that ignores them (stopped 2 x --grace + 1 s
  *      later), one that dies of them, and --signals N at random moments (-1: this part off).
- *   4. --sequential N and --parallel N plain runs of the shipped build/nestbox.
+ *   4. --sequential N and --parallel N plain runs of the shipped build/nestbox (--parallel-rounds
+ *      R: R rounds of N at once), and --storm R rounds of 20 runs of one name at once: one
+ *      winner, every other 125 "in use by PID <winner>".
  * After every run the host must be as before: mount table, cgroups, links (in a network
- * namespace of the runner's own), processes, temp files. Exit status 1 if anything leaked. */
+ * namespace of the runner's own), processes, temp files, and the state directories under the
+ * runner's own --root (a temp dir, removed at the end) once the next nestbox swept them. Every
+ * wait has a deadline and says which ran out (HUNG (...)). Exit status 1 if anything leaked. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,9 +29,10 @@
 #define MAX_STEPS     128
 #define GRACE_SECONDS 1
 /* nestbox SIGKILLs PID 1 2 x grace + 1 s after SIGTERM/SIGINT; gone within that + 0.5 s. */
-#define STOP_BOUND_MS (2 * GRACE_SECONDS * 1000 + 1500)
-#define SHOW_LEAKS    10
-#define WORKLOAD_STEP "seccomp loaded, exec next" /* process.c, after close_range */
+#define STOP_BOUND_MS	    (2 * GRACE_SECONDS * 1000 + 1500)
+#define SHOW_LEAKS	    10
+#define PARALLEL_TIMEOUT_MS 120000
+#define STORM_AT_ONCE	    20
 
 struct profile {
 	const char *name;
@@ -129,7 +135,8 @@ static void cell(const struct nbf_result *r, char *out, size_t size)
 			 r->leaks);
 		break;
 	case NBF_HUNG:
-		snprintf(out, size, "HUNG%s%s", r->leaks[0] ? ", LEAK: " : "", r->leaks);
+		snprintf(out, size, "HUNG (%s)%s%s", r->hung, r->leaks[0] ? ", LEAK: " : "",
+			 r->leaks);
 		break;
 	case NBF_NOT_REACHED:
 		snprintf(out, size, "not reached");
@@ -191,10 +198,6 @@ static void step_matrix(const char *steps_file)
 			struct nbf_result r1, r2;
 
 			if (!profiles[i].ok)
-				continue;
-			/* -t: the workload's last step comes after it closed every fd but the
-			 * terminal's, where the marker is lost in the relay: not observable. */
-			if (!strcmp(profiles[i].name, "tty") && !strcmp(steps[s], WORKLOAD_STEP))
 				continue;
 			/* sleep 2: PID 1 must still be there at the host's steps after the go byte */
 			nbf_run(&f, profiles[i].args, "sleep 2", steps[s], 0, NBF_NESTBOX, SIGKILL,
@@ -261,9 +264,9 @@ static void random_kills(int n, int sig, enum nbf_target only, bool both, const 
 		else
 			clean++;
 		if ((r.leaks[0] || r.outcome == NBF_HUNG) && shown++ < SHOW_LEAKS)
-			printf("  run %d (%s, delay %ld us): %s%s (exit %d) %s\n", i, p->name,
-			       delay, r.outcome == NBF_HUNG ? "HUNG " : "", r.leaks, r.status,
-			       r.stderr_tail);
+			printf("  run %d (%s, delay %ld us): %s%s%s%s (exit %d) %s\n", i, p->name,
+			       delay, r.outcome == NBF_HUNG ? "HUNG (" : "", r.hung,
+			       r.outcome == NBF_HUNG ? ") " : "", r.leaks, r.status, r.stderr_tail);
 	}
 	printf("%s: %d runs, %d clean, %d leaked, %d hung, %d slower than %d ms, slowest exit "
 	       "%lld ms\n",
@@ -331,36 +334,164 @@ static void sequential(int n)
 	failures += bad || leaks[0] || fds != nbf_fd_count();
 }
 
-static void parallel(int n)
+/* A pipe for a run's stderr: the write end for the run, the read end (non-blocking: read once
+ * the run is over, whatever it left running) returned; -1 on failure. */
+static int stderr_pipe(int *write_end)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return *write_end = -1;
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	*write_end = p[1];
+	return p[0];
+}
+
+static void read_close(int fd, char *buf, size_t size)
+{
+	ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Wait for the runs of one round (started at t0_us), each at most until PARALLEL_TIMEOUT_MS
+ * after t0; one that is not over by then is SIGKILLed and counts as hung (status -1). */
+static int wait_round(const pid_t *pids, int *status, int n, long long t0_us)
+{
+	int hung = 0;
+
+	for (int i = 0; i < n; i++) {
+		long long left = PARALLEL_TIMEOUT_MS - (now_us() - t0_us) / 1000;
+
+		status[i] = -1;
+		if (pids[i] > 0 && nbf_wait(pids[i], left > 0 ? (int)left : 0, &status[i])) {
+			printf("  run %d (pid %d): no exit within %d ms, killed\n", i, (int)pids[i],
+			       PARALLEL_TIMEOUT_MS);
+			kill(pids[i], SIGKILL);
+			hung++;
+			nbf_wait(pids[i], PARALLEL_TIMEOUT_MS, &status[i]);
+			status[i] = -1;
+		}
+	}
+	return hung;
+}
+
+/* rounds x n runs at once (sleep 1 each, --memory 64m: a group each); the first failure's
+ * message is shown. */
+static void parallel(int n, int rounds)
 {
 	const char *const args[] = { "--memory", "64m", NULL };
-	char leaks[NBF_LEAK_MAX];
+	char leaks[NBF_LEAK_MAX], first[NBF_LEAK_MAX] = "";
 	pid_t *pids = calloc((size_t)n, sizeof(*pids));
-	int bad = 0, fds = nbf_fd_count();
+	int *errs = calloc((size_t)n, sizeof(*errs)), *status = calloc((size_t)n, sizeof(*status));
+	int bad = 0, hung = 0, leaked = 0, fds = nbf_fd_count();
 	long long t0 = now_us();
 
-	for (int i = 0; i < n; i++)
-		pids[i] = nbf_spawn(&f, plain_nestbox(), args, "sleep 1");
-	for (int i = 0; i < n; i++) {
-		int ws;
+	for (int r = 0; r < rounds; r++) {
+		long long t_round = now_us();
 
-		if (pids[i] < 0 || waitpid(pids[i], &ws, 0) != pids[i] || !WIFEXITED(ws) ||
-		    WEXITSTATUS(ws))
-			bad++;
+		for (int i = 0; i < n; i++) {
+			int w;
+
+			errs[i] = stderr_pipe(&w);
+			pids[i] = nbf_spawn_named(&f, plain_nestbox(), "", args, "sleep 1", w);
+			if (w >= 0)
+				close(w);
+		}
+		hung += wait_round(pids, status, n, t_round);
+		for (int i = 0; i < n; i++) {
+			char err[256];
+
+			read_close(errs[i], err, sizeof(err));
+			if (status[i] && !bad++)
+				snprintf(first, sizeof(first), "round %d run %d: exit %d: %s", r, i,
+					 status[i], err);
+		}
+		nbf_leaks(&f, leaks, sizeof(leaks), 5000);
+		if (leaks[0] && !leaked++)
+			printf("  round %d left: %s\n", r, leaks);
+		if (leaks[0])
+			nbf_cleanup(&f);
 	}
-	nbf_leaks(&f, leaks, sizeof(leaks), 5000);
-	printf("parallel: %d at once (sleep 1 each) in %.1f s, %d failed; parent fds %d -> %d; "
-	       "host: %s\n",
-	       n, (double)(now_us() - t0) / 1e6, bad, fds, nbf_fd_count(),
-	       leaks[0] ? leaks : "as before");
-	failures += bad || leaks[0];
+	printf("parallel: %d x %d at once (sleep 1 each) in %.1f s, %d of %d failed (%d hung), %d "
+	       "rounds left something; parent fds %d -> %d%s%s\n",
+	       rounds, n, (double)(now_us() - t0) / 1e6, bad, rounds * n, hung, leaked, fds,
+	       nbf_fd_count(), first[0] ? "; first failure: " : "", first);
+	failures += bad || leaked;
 	free(pids);
+	free(errs);
+	free(status);
+}
+
+/* The same-name storm (issue 27.1): STORM_AT_ONCE runs of one name at once, per round (every
+ * other round with --net veth). Exactly one runs (exit 0); every other exits 125 with
+ * "nestbox: --name NAME: in use by PID <the winner>" having made nothing; after the round
+ * nothing is left (mounts, tagged cgroups and processes, links, state). */
+static void storm(int rounds)
+{
+	/* every other round with a veth: the losers must not touch the winner's host end */
+	const char *const memory[] = { "--memory", "64m", NULL };
+	const char *const veth[] = { "--memory",      "64m",	   "--net",	    "veth", "--ip",
+				     "10.214.0.2/24", "--host-ip", "10.214.0.1/24", NULL };
+	char leaks[NBF_LEAK_MAX], name[64], first[512] = "";
+	int wrong = 0, bad_rounds = 0, losers = 0, leaked = 0;
+	long long t0 = now_us();
+
+	snprintf(name, sizeof(name), "%ssame", f.tag);
+	for (int r = 0; r < rounds; r++) {
+		pid_t pids[STORM_AT_ONCE], winner = 0;
+		int errs[STORM_AT_ONCE], status[STORM_AT_ONCE], winners = 0;
+		long long t_round = now_us();
+
+		for (int i = 0; i < STORM_AT_ONCE; i++) {
+			int w;
+
+			errs[i] = stderr_pipe(&w);
+			/* sleep 2: the winner outlives every start of its round */
+			pids[i] = nbf_spawn_named(&f, plain_nestbox(), name, r % 2 ? veth : memory,
+						  "sleep 2", w);
+			if (w >= 0)
+				close(w);
+		}
+		wait_round(pids, status, STORM_AT_ONCE, t_round);
+		for (int i = 0; i < STORM_AT_ONCE; i++)
+			if (status[i] == 0 && !winners++)
+				winner = pids[i];
+		for (int i = 0; i < STORM_AT_ONCE; i++) {
+			char err[256], want[160];
+
+			read_close(errs[i], err, sizeof(err));
+			snprintf(want, sizeof(want), "nestbox: --name %s: in use by PID %d\n", name,
+				 (int)winner);
+			if (status[i] == 0)
+				continue;
+			losers++;
+			if ((status[i] != 125 || strcmp(err, want)) && !wrong++)
+				snprintf(first, sizeof(first), "round %d run %d: exit %d: %s", r, i,
+					 status[i], err);
+		}
+		if (winners != 1 && !bad_rounds++ && !first[0])
+			snprintf(first, sizeof(first), "round %d: %d winners", r, winners);
+		nbf_leaks(&f, leaks, sizeof(leaks), 5000);
+		if (leaks[0] && !leaked++)
+			printf("  storm round %d left: %s\n", r, leaks);
+		if (leaks[0])
+			nbf_cleanup(&f);
+	}
+	printf("storm: %d rounds of %d runs of one name at once in %.1f s: %d rounds without "
+	       "exactly one winner, %d losers, %d of them not 125 with the in-use line; %d rounds "
+	       "left something%s%s\n",
+	       rounds, STORM_AT_ONCE, (double)(now_us() - t0) / 1e6, bad_rounds, losers, wrong,
+	       leaked, first[0] ? "; first: " : "", first);
+	failures += bad_rounds || wrong || leaked;
 }
 
 int main(int argc, char **argv)
 {
 	const char *steps = getenv("NESTBOX_FAULT_STEPS");
-	int n_random = 1000, n_seq = 10000, n_par = 200, n_signals = 50;
+	int n_random = 1000, n_seq = 10000, n_par = 200, n_signals = 50, n_rounds = 1, n_storm = 10;
 	char why[256];
 
 	for (int i = 1; i + 1 < argc; i += 2) {
@@ -372,6 +503,10 @@ int main(int argc, char **argv)
 			n_par = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--signals"))
 			n_signals = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--parallel-rounds"))
+			n_rounds = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--storm"))
+			n_storm = atoi(argv[i + 1]);
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	srandom((unsigned)getpid());
@@ -380,7 +515,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(bind_arg, sizeof(bind_arg), "%s:/mnt:ro", f.bind_dir);
-	printf("faults: %s, rootfs %s, tag %s\n", nbt_nestbox(), nbt_rootfs(), f.tag);
+	printf("faults: %s, rootfs %s, tag %s, --root %s\n", nbt_nestbox(), nbt_rootfs(), f.tag,
+	       f.root);
 	check_profiles();
 	if (steps)
 		step_matrix(steps);
@@ -392,8 +528,12 @@ int main(int argc, char **argv)
 	if (n_seq)
 		sequential(n_seq);
 	if (n_par)
-		parallel(n_par);
+		parallel(n_par, n_rounds > 0 ? n_rounds : 1);
+	if (n_storm)
+		storm(n_storm);
+	/* A killed run's directory (no guard: no cgroup) waits for the next nestbox's sweep. */
+	printf("\nstate directories removed by the next nestbox's sweep: %d\n", f.swept);
 	nbf_fini(&f);
-	printf("\nfaults: %s\n", failures ? "FAILED" : "all clean");
+	printf("faults: %s\n", failures ? "FAILED" : "all clean");
 	return failures ? 1 : 0;
 }
