@@ -13,6 +13,7 @@
 
 #include "lines.h"
 #include "scan.h"
+#include "run_log.h"
 #include "state.h"
 
 #define LOCK_FILE   "lock"
@@ -534,14 +535,20 @@ void state_remove(struct nb_state *s)
 /* Under its lock: may the directory of a named container go? Its record says setup never
  * finished (none yet: a run writes it at "state: pid"; creating: a create that did not get to
  * created), or it is a run's (not detached: a run's state never outlives the run), and its
- * PID 1 is gone. A created container's stays until delete (OCI: stopped until deleted). */
+ * PID 1 is gone. A created container's stays until delete (OCI: stopped until deleted), and an
+ * ended run -d's (its exit file) until rm. */
 static bool named_is_stale(const struct nb_state *s)
 {
 	struct nb_record rec;
+	char exit_file[PATH_MAX];
 	int rc = read_record(s, &rec);
 
 	if (rc)
 		return rc == -ENOENT;
+	/* a run -d that ended: kept, with its exit status and log, for ps, logs and rm */
+	snprintf(exit_file, sizeof(exit_file), "%s/" RUN_LOG_EXIT, s->dir);
+	if (access(exit_file, F_OK) == 0)
+		return false;
 	return (rec.status == NB_STATUS_CREATING || !rec.detached) && !pid_alive(&rec);
 }
 
