@@ -546,8 +546,9 @@ static bool named_is_stale(const struct nb_state *s)
 	if (rc)
 		return rc == -ENOENT;
 	/* a run -d that ended: kept, with its exit status and log, for ps, logs and rm */
-	snprintf(exit_file, sizeof(exit_file), "%s/" RUN_LOG_EXIT, s->dir);
-	if (access(exit_file, F_OK) == 0)
+	if ((size_t)snprintf(exit_file, sizeof(exit_file), "%s/" RUN_LOG_EXIT, s->dir) >=
+		sizeof(exit_file) ||
+	    access(exit_file, F_OK) == 0)
 		return false;
 	return (rec.status == NB_STATUS_CREATING || !rec.detached) && !pid_alive(&rec);
 }
