@@ -555,15 +555,11 @@ static const char *const fs_types[] = { "tmpfs", "mqueue" };
 static int oci_mount_options(struct oci_walk *w, const struct json_value *opts, const char *path,
 			     struct nb_mount *b)
 {
-	char sub[OCI_PATH_MAX], why[96], *data;
+	char sub[OCI_PATH_MAX], why[96], *data = NULL;
 	size_t i = 0, used = 0;
 
 	if (!opts)
 		return 0;
-	data = calloc(1, OCI_PATH_MAX);
-	if (!data)
-		return nb_fail_errno(w->err, path, NULL);
-	b->data = data;
 	for (const struct json_value *o = opts->child; o; o = o->next, i++) {
 		size_t k = 0;
 
@@ -581,6 +577,9 @@ static int oci_mount_options(struct oci_walk *w, const struct json_value *opts, 
 			snprintf(why, sizeof(why), "mount option %.40s: not supported yet", o->str);
 			return oci_bad(w, o, sub, why);
 		}
+		/* only KEY=VALUE options make data: the caller frees it unless the plan took it */
+		if (!data && !(b->data = data = calloc(1, OCI_PATH_MAX)))
+			return nb_fail_errno(w->err, path, NULL);
 		used += (size_t)snprintf(data + used, OCI_PATH_MAX - used, "%s%s", used ? "," : "",
 					 o->str);
 	}
@@ -595,15 +594,18 @@ static bool is_fs_type(const char *type)
 	return false;
 }
 
+static int plan_mount(struct oci_walk *w, const struct json_value *m, const char *path,
+		      const struct json_value *dst, const struct json_value *type,
+		      const struct json_value *src, struct nb_mount *mb);
+
 static int walk_mount(struct oci_walk *w, const struct json_value *m, const char *path)
 {
 	static const char *const known[] = { "destination", "type", "source", "options" };
 	const struct json_value *dst = json_member(m, "destination"),
 				*type = json_member(m, "type"), *src = json_member(m, "source"),
 				*opts = json_member(m, "options");
-	char sub[OCI_PATH_MAX], why[OCI_PATH_MAX + 64];
+	char sub[OCI_PATH_MAX];
 	struct nb_mount b = { .op = NB_MOUNT_BIND, .make = NB_MAKE_LIKE_SOURCE };
-	bool is_bind, is_fs;
 	int rc = oci_want(w, m, path, JSON_OBJECT);
 
 	for (const struct json_value *f = rc ? NULL : m->child; f; f = f->next) {
@@ -640,8 +642,23 @@ static int walk_mount(struct oci_walk *w, const struct json_value *m, const char
 	if (rc)
 		return rc;
 	rc = oci_mount_options(w, opts, sub, &b);
-	if (rc)
-		return rc;
+	if (!rc)
+		rc = plan_mount(w, m, path, dst, type, src, &b);
+	if (rc) /* fuzz_json found it leaking: whatever the plan did not take goes */
+		free((void *)b.data);
+	return rc;
+}
+
+/* A mount entry's checked parts into the plan: a bind or a new filesystem. */
+static int plan_mount(struct oci_walk *w, const struct json_value *m, const char *path,
+		      const struct json_value *dst, const struct json_value *type,
+		      const struct json_value *src, struct nb_mount *mb)
+{
+	char sub[OCI_PATH_MAX], why[OCI_PATH_MAX + 64];
+	struct nb_mount b = *mb;
+	bool is_bind, is_fs;
+	int rc;
+
 	/* type "bind" is a bind with or without the option (runc); "none" only with it */
 	is_bind = (type && !strcmp(type->str, "bind")) ||
 		  ((b.flags & MS_BIND) && (!type || !strcmp(type->str, "none")));
@@ -662,12 +679,12 @@ static int walk_mount(struct oci_walk *w, const struct json_value *m, const char
 		b.make = NB_MAKE_DIR;
 		return mount_plan_add(w->c, &b, w->err);
 	}
-	if (b.data && b.data[0]) {
+	if (b.data) {
 		snprintf(why, sizeof(why), "mount option %.40s: not supported yet on a bind",
 			 b.data);
-		return oci_bad(w, opts, sub, why);
+		oci_path_member(sub, path, "options");
+		return oci_bad(w, json_member(m, "options"), sub, why);
 	}
-	b.data = NULL;
 	oci_path_member(sub, path, "source");
 	rc = oci_bundle_path(w, src, sub, &b.source);
 	if (rc)

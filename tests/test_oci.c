@@ -484,6 +484,7 @@ TEST_F_TIMEOUT(oci, a_containerd_spec_runs, 60)
 {
 	static struct nbt_result r;
 	char cgpath[128], cgdir[300];
+	bool v1;
 
 	ASSERT_EQ(0, make_bundle(self->bundle));
 	snprintf(cgpath, sizeof(cgpath), "/nbtoci-ctr/%s", self->id);
@@ -507,7 +508,8 @@ TEST_F_TIMEOUT(oci, a_containerd_spec_runs, 60)
 	ASSERT_EQ(
 	    0, edit(self->config, "\"args\": [ \"sh\" ]",
 		    "\"args\": [ \"sh\", \"-c\", \"id -G; grep -E ' /(run|dev/mqueue) ' "
-		    "/proc/self/mounts | cut -d' ' -f1-4; grep pids /proc/self/cgroup; awk '$5 == "
+		    "/proc/self/mounts | cut -d' ' -f1-4; grep -E ':pids:|^0::' /proc/self/cgroup; "
+		    "awk '$5 == "
 		    "\\\"/dev/mqueue\\\" { m = NR } $5 == \\\"/sys\\\" { s = NR } END { print "
 		    "(m && m < s) ? \\\"mqueue-before-sys\\\" : \\\"out-of-order\\\" }' "
 		    "/proc/self/mountinfo\" ]"));
@@ -519,11 +521,13 @@ TEST_F_TIMEOUT(oci, a_containerd_spec_runs, 60)
 	TH_LOG("%s", r.out);
 	/* the spec's order (runtime-tools checks it): /proc, /dev and its mounts, then /sys */
 	EXPECT_NE(NULL, strstr(r.out, "mqueue-before-sys")) TH_LOG("%s", r.out);
-	snprintf(cgdir, sizeof(cgdir), ":pids:%s\n", cgpath);
+	/* v1 (and hybrid): the pids hierarchy's line; v2 (the VMs): the one hierarchy's */
+	v1 = access("/sys/fs/cgroup/pids", F_OK) == 0;
+	snprintf(cgdir, sizeof(cgdir), "%s%s\n", v1 ? ":pids:" : "0::", cgpath);
 	EXPECT_NE(NULL, strstr(r.out, cgdir)) TH_LOG("%s", r.out);
-	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup/pids%s", cgpath);
+	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s%s", v1 ? "/pids" : "", cgpath);
 	EXPECT_NE(0, access(cgdir, F_OK)) TH_LOG("%s left", cgdir);
-	rmdir("/sys/fs/cgroup/pids/nbtoci-ctr");
+	rmdir(v1 ? "/sys/fs/cgroup/pids/nbtoci-ctr" : "/sys/fs/cgroup/nbtoci-ctr");
 }
 
 /* What podman's spec adds: process.user.umask, linux.sysctl, memory.swap, maskedPaths and

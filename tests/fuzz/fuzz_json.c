@@ -1,6 +1,8 @@
 /* The JSON parser (runtime/json.c) and config.json's walker (runtime/oci_config.c) on any
  * bytes: a refused input must say where (NAME:LINE:COL), an accepted one must be a tree whose
  * strings are C strings, and the walker must take or refuse it without touching the kernel. */
+#include <sanitizer/allocator_interface.h>
+
 #include "fuzz.h"
 #include "container.h"
 #include "json.h"
@@ -22,6 +24,8 @@ static void free_description(struct nb_container *c, const char *text, size_t si
 	for (int i = 0; i < c->n_mounts; i++)
 		if (c->mounts[i].op == NB_MOUNT_BIND)
 			free_outside(c->mounts[i].source, text, size);
+		else if (c->mounts[i].data && __sanitizer_get_ownership(c->mounts[i].data))
+			free((void *)c->mounts[i].data); /* a tmpfs/mqueue mount's options */
 	free(c->layers);
 	free(c->mounts);
 	free((void *)c->argv);
