@@ -29,8 +29,7 @@ struct oci_args {
 };
 
 /* runc's flags nestbox does not have yet: the OCI form, refused by name. */
-static const char *const unsupported_flags[] = { "--no-pivot",
-						 "--no-new-keyring" };
+static const char *const unsupported_flags[] = { "--no-pivot", "--no-new-keyring" };
 
 static const char *unsupported_flag(const char *word)
 {
