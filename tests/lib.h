@@ -36,8 +36,13 @@ char *nbt_mountinfo(void);
 int nbt_wait_for_text(const char *path, const char *text, int timeout_ms);
 /* waitpid and the exit status as `nestbox run` reports it: code, or 128+N for signal N. */
 int nbt_wait_exit(pid_t pid);
-/* CLOCK_MONOTONIC in seconds. */
+/* CLOCK_MONOTONIC in seconds, and in whole milliseconds. */
 double nbt_now(void);
+long long nbt_now_ms(void);
+/* nanosleep for ms milliseconds (a signal may cut it short). */
+void nbt_sleep_ms(long ms);
+/* The state letter of /proc/PID/stat (R, S, Z, T ...), '?' when there is no such process. */
+char nbt_proc_state(int pid);
 /* Number of processes whose command line starts with needle (excluding the caller). */
 int nbt_count_procs(const char *needle);
 /* Poll nbt_count_procs(needle) until it equals want or timeout_ms passes; the last count.

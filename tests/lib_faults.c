@@ -28,21 +28,6 @@
 #define STR_(x)		#x
 #define STR(x)		STR_(x)
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 int nbf_init(struct nbf *f, bool own_netns, char *why, size_t why_size)
 {
 	memset(f, 0, sizeof(*f));
@@ -193,9 +178,9 @@ static int wait_marker(int fd, int master, const char *step, struct nbf_result *
 {
 	char seen[8192] = "";
 	size_t len = 0;
-	long long until = now_ms() + STEP_TIMEOUT_MS;
+	long long until = nbt_now_ms() + STEP_TIMEOUT_MS;
 
-	while (now_ms() < until) {
+	while (nbt_now_ms() < until) {
 		struct pollfd p[2] = { { fd, POLLIN, 0 }, { master, POLLIN, 0 } };
 		ssize_t n;
 
@@ -228,7 +213,7 @@ static int wait_marker(int fd, int master, const char *step, struct nbf_result *
 static int wait_exit(pid_t pid, int fd, int master, int timeout_ms, int *status,
 		     struct nbf_result *r)
 {
-	long long until = now_ms() + timeout_ms;
+	long long until = nbt_now_ms() + timeout_ms;
 	int ws;
 
 	for (;;) {
@@ -240,7 +225,7 @@ static int wait_exit(pid_t pid, int fd, int master, int timeout_ms, int *status,
 		}
 		if (w < 0 && errno != EINTR)
 			return -1;
-		if (now_ms() >= until)
+		if (nbt_now_ms() >= until)
 			return -1;
 		if (fd >= 0 || master >= 0) {
 			struct pollfd p[2] = { { fd, POLLIN, 0 }, { master, POLLIN, 0 } };
@@ -259,7 +244,7 @@ static int wait_exit(pid_t pid, int fd, int master, int timeout_ms, int *status,
 			if (p[1].revents && read(master, buf, sizeof(buf)) <= 0)
 				master = -1;
 		} else {
-			sleep_ms(2);
+			nbt_sleep_ms(2);
 		}
 	}
 }
@@ -405,7 +390,7 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 	}
 	n_procs = tree(pid, procs, 64);
 	nbf_watch_tree(f, procs, n_procs);
-	t0 = now_ms();
+	t0 = nbt_now_ms();
 	if (victim)
 		kill(victim, sig);
 	if (step) /* resume whichever process stopped at the step */
@@ -422,7 +407,7 @@ void nbf_run(struct nbf *f, const char *const *extra, const char *script, const 
 	} else if (r->outcome != NBF_NO_TARGET) {
 		r->outcome = NBF_KILLED;
 	}
-	r->exit_ms = now_ms() - t0;
+	r->exit_ms = nbt_now_ms() - t0;
 	close(p[0]);
 	if (master >= 0)
 		close(master);

@@ -22,21 +22,6 @@
 #define CGROUP_MAX_DEPTH 8
 #define LIST_TIMEOUT_MS	 5000
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 void nbf_links(char *out, size_t size)
 {
 	struct if_nameindex *ifs = if_nameindex();
@@ -152,16 +137,6 @@ static int cgroups_tagged(const char *dir, const char *tag, int depth, char *fir
 	return n;
 }
 
-static char proc_state(int pid)
-{
-	char path[64], buf[512], *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (nbt_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
-		return '?';
-	return p[2];
-}
-
 /* proc(5) stat field 22, the start time; 0 when pid is gone. */
 static unsigned long long proc_start(int pid)
 {
@@ -185,7 +160,7 @@ static unsigned long long proc_start(int pid)
 static pid_t watched_alive(const struct nbf *f)
 {
 	for (int i = 0; i < f->n_watch; i++) {
-		char st = proc_state(f->watch[i]);
+		char st = nbt_proc_state(f->watch[i]);
 
 		if (st != '?' && st != 'Z' && proc_start(f->watch[i]) == f->watch_start[i])
 			return f->watch[i];
@@ -220,7 +195,7 @@ static int procs_tagged(const char *tag, char *first, size_t size)
 		for (int i = 0; i < len; i++)
 			if (!cmd[i])
 				cmd[i] = ' ';
-		if (len > 0 && strstr(cmd, tag) && proc_state(pid) != 'Z' && !n++)
+		if (len > 0 && strstr(cmd, tag) && nbt_proc_state(pid) != 'Z' && !n++)
 			snprintf(first, size, "%d %.60s", pid, cmd);
 	}
 	if (d)
@@ -357,7 +332,7 @@ void nbf_cleanup(struct nbf *f)
 		pid = atoi(first);
 		if (pid > 0)
 			kill(pid, SIGKILL);
-		sleep_ms(10);
+		nbt_sleep_ms(10);
 		reap_orphans();
 	}
 	rmdir_tagged(CGROUP_FS, f->tag, 0);
@@ -365,12 +340,12 @@ void nbf_cleanup(struct nbf *f)
 
 const char *nbf_leaks(struct nbf *f, char *out, size_t size, int wait_ms)
 {
-	long long until = now_ms() + wait_ms;
+	long long until = nbt_now_ms() + wait_ms;
 
 	for (;;) {
 		leaks_now(f, out, size);
-		if (!out[0] || now_ms() >= until)
+		if (!out[0] || nbt_now_ms() >= until)
 			return out;
-		sleep_ms(5);
+		nbt_sleep_ms(5);
 	}
 }

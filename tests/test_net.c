@@ -88,20 +88,13 @@ static int count_interfaces(void)
 	return n;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Wait up to ms for an interface to disappear; true when it is gone. */
 static bool gone_within(const char *name, long ms)
 {
 	for (long t = 0; t <= ms; t += 20) {
 		if (!if_nametoindex(name))
 			return true;
-		sleep_ms(20);
+		nbt_sleep_ms(20);
 	}
 	return false;
 }
@@ -160,7 +153,7 @@ static bool ready(const char *log)
 	for (int t = 0; t < 500; t++) {
 		if (nbt_read_file(log, buf, sizeof(buf)) > 0 && strstr(buf, "READY"))
 			return true;
-		sleep_ms(20);
+		nbt_sleep_ms(20);
 	}
 	return false;
 }
@@ -335,7 +328,7 @@ TEST_F_TIMEOUT(net, tcp_round_trip_with_nc, 90)
 		rc = bb_out(out, sizeof(out),
 			    "echo hello | $BB timeout 12 $BB nc -w 10 10.77.0.2 7777");
 		if (!strstr(out, "HELLO"))
-			sleep_ms(100);
+			nbt_sleep_ms(100);
 	}
 	EXPECT_EQ(0, rc);
 	EXPECT_NE(NULL, strstr(out, "HELLO")) TH_LOG("nc said: %s", out);
@@ -638,7 +631,7 @@ TEST_F(net, nothing_left_after_sigkill)
 	self->n_spawned = 0;
 	EXPECT_TRUE(gone_within("nbtkill", 5000));
 	for (int t = 0; t < 100 && nbt_count_procs("sleep 29"); t++)
-		sleep_ms(20);
+		nbt_sleep_ms(20);
 	EXPECT_EQ(0, nbt_count_procs("sleep 29"));
 	EXPECT_EQ(self->ifaces_before, count_interfaces());
 }

@@ -123,16 +123,6 @@ static int ps_pids(const char *root, const char *id, int *pids, int max)
 	return n;
 }
 
-static char proc_state(int pid)
-{
-	char path[64], buf[512], *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (nbt_read_file(path, buf, sizeof(buf)) <= 0 || !(p = strrchr(buf, ')')))
-		return '?';
-	return p[2];
-}
-
 /* --- kill ---------------------------------------------------------------------------------- */
 
 TEST_F(vb, kill_delivers_a_named_signal_to_the_workload)
@@ -185,7 +175,7 @@ TEST_F(vb, kill_all_reaches_every_process_and_ps_lists_them)
 	for (int k = 0; k < n; k++) {
 		int p = pids[k];
 
-		EXPECT_EQ('T', proc_state(p)) TH_LOG("pid %d not stopped", p);
+		EXPECT_EQ('T', nbt_proc_state(p)) TH_LOG("pid %d not stopped", p);
 	}
 	nbt_run(&r, "--root", self->root, "kill", self->id, "SIGCONT", "-a", NULL);
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
@@ -193,7 +183,7 @@ TEST_F(vb, kill_all_reaches_every_process_and_ps_lists_them)
 	for (int k = 0; k < n; k++) {
 		int p = pids[k];
 
-		EXPECT_NE('T', proc_state(p)) TH_LOG("pid %d still stopped", p);
+		EXPECT_NE('T', nbt_proc_state(p)) TH_LOG("pid %d still stopped", p);
 	}
 	/* the table names them too */
 	nbt_run(&r, "--root", self->root, "ps", self->id, NULL);
