@@ -80,24 +80,7 @@ if ! have containerd || ! have ctr; then
 	exit 0
 fi
 sock=$work/containerd.sock
-cat >"$work/config.toml" <<EOT
-version = 2
-root = "$work/cd-root"
-state = "$work/cd-state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper"]
-[grpc]
-  address = "$sock"
-[ttrpc]
-  address = "$sock.ttrpc"
-[debug]
-  address = "$work/debug.sock"
-[metrics]
-  address = ""
-EOT
-containerd --config "$work/config.toml" >"$work/containerd.log" 2>&1 &
-cd_pid=$!
+containerd_start "$work" "$sock"
 ctr_() { ctr -a "$sock" -n nbbench "$@"; }
 wait_for 20 ctr_ version >/dev/null 2>&1 || { echo "containerd did not start"; exit 1; }
 img=localhost/nestbox-busybox:latest

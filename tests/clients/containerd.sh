@@ -61,24 +61,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-cat >"$work/config.toml" <<EOT
-version = 2
-root = "$work/root"
-state = "$work/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper", "io.containerd.internal.v1.opt"]
-[grpc]
-  address = "$sock"
-[ttrpc]
-  address = "$sock.ttrpc"
-[debug]
-  address = "$work/debug.sock"
-[metrics]
-  address = ""
-EOT
-containerd --config "$work/config.toml" >"$work/containerd.log" 2>&1 &
-cd_pid=$!
+containerd_start "$work" "$sock"
 if ! wait_for 20 ctr_ version >/dev/null 2>&1; then
 	not_ok "containerd: starts with a private config" "$(tail -n 20 "$work/containerd.log")"
 	totals

@@ -32,6 +32,30 @@ wait_for() {
 	return 1
 }
 
+# containerd_start DIR SOCK: a containerd of its own, its config, root, state, debug socket and
+# log under DIR, listening on SOCK, never the machine's (no CRI, no snapshotters but overlayfs
+# and native, no /opt plugin); sets cd_pid. The caller waits for it (wait_for ... ctr version).
+containerd_start() {
+	cat >"$1/config.toml" <<EOT
+version = 2
+root = "$1/root"
+state = "$1/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
+  "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.internal.v1.opt"]
+[grpc]
+  address = "$2"
+[ttrpc]
+  address = "$2.ttrpc"
+[debug]
+  address = "$1/debug.sock"
+[metrics]
+  address = ""
+EOT
+	containerd --config "$1/config.toml" >"$1/containerd.log" 2>&1 &
+	cd_pid=$!
+}
+
 # The OCI architecture of this machine, for the image config.
 oci_arch() {
 	case $(uname -m) in
