@@ -1,5 +1,6 @@
 /* Walking config.json's tree (json.h) into the description, with helpers in oci_walk.c: shared
- * by oci_config.c (the top level, root, process, mounts) and oci_linux.c (the linux object).
+ * by oci_config.c (the top level, root, process), oci_mounts.c (mounts) and oci_linux.c (the
+ * linux object).
  * Each object is walked against a table of its fields: an unknown name is an error, and so is a
  * known one that nestbox cannot do yet (a NULL handler). */
 #ifndef NB_OCI_WALK_H
@@ -66,6 +67,8 @@ int oci_by_option(struct oci_walk *w, const struct json_value *v, const char *pa
 void oci_path_member(char *out, const char *path, const char *name);
 void oci_path_index(char *out, const char *path, size_t i);
 
+/* The mounts array (oci_mounts.c): binds and new filesystems into the mount plan. */
+int oci_walk_mounts(struct oci_walk *w, const struct json_value *v, const char *path);
 /* The linux object (oci_linux.c), and its checks once the whole file is read. */
 int oci_walk_linux(struct oci_walk *w, const struct json_value *v, const char *path);
 
