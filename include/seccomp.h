@@ -4,8 +4,43 @@
 #ifndef NB_SECCOMP_H
 #define NB_SECCOMP_H
 
+#include <stdint.h>
+
 #include "nb_error.h"
 #include "security.h"
+
+/* config.json's linux.seccomp, resolved by oci_seccomp.c (names to this architecture's numbers,
+ * actions to SECCOMP_RET_* values) for seccomp_profile.c's compiler. */
+enum nb_seccomp_op {
+	NB_CMP_NE,
+	NB_CMP_LT,
+	NB_CMP_LE,
+	NB_CMP_EQ,
+	NB_CMP_GE,
+	NB_CMP_GT,
+	NB_CMP_MASKED_EQ, /* (arg & value) == value_two */
+};
+#define NB_SECCOMP_CMP_MAX 6 /* comparisons ANDed in one rule */
+
+struct nb_seccomp_cmp {
+	uint64_t value, value_two;
+	uint8_t index, op;
+};
+
+struct nb_seccomp_entry {
+	uint32_t ret; /* SECCOMP_RET_* | data */
+	uint16_t nr;
+	uint8_t n_cmp;
+	uint16_t first_cmp; /* into the profile's cmp[] (shared by a rule's names) */
+};
+
+struct nb_seccomp_profile {
+	uint32_t default_ret;
+	unsigned flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+	int n, n_cmp;
+	struct nb_seccomp_entry *e; /* in the file's order: a syscall's first matching rule wins */
+	struct nb_seccomp_cmp *cmp;
+};
 
 /* Parse a --seccomp text policy into s->rules / s->seccomp_default. */
 int seccomp_parse_file(const char *path, struct nb_security_spec *s, struct nb_error *err);

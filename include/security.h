@@ -11,6 +11,7 @@
 #include "nb_error.h"
 
 struct nb_container;
+struct nb_seccomp_profile;
 
 #define NB_IDMAP_MAX  8	 /* lines per uid_map/gid_map we accept (the kernel takes 340) */
 #define NB_RLIMIT_MAX 16 /* RLIM_NLIMITS */
@@ -22,7 +23,8 @@ struct nb_container;
 	 (1ULL << 29) | (1ULL << 31))
 #define NB_CAP_SYS_ADMIN 21
 
-enum nb_seccomp_mode { NB_SECCOMP_DEFAULT, NB_SECCOMP_OFF, NB_SECCOMP_FILE };
+/* NB_SECCOMP_OCI: config.json's linux.seccomp (profile, seccomp.h) */
+enum nb_seccomp_mode { NB_SECCOMP_DEFAULT, NB_SECCOMP_OFF, NB_SECCOMP_FILE, NB_SECCOMP_OCI };
 
 struct nb_idmap {
 	uint32_t inside, outside, count;
@@ -41,7 +43,8 @@ struct nb_security_spec {
 	enum nb_seccomp_mode seccomp;
 	struct nb_seccomp_rule *rules; /* --seccomp FILE, parsed */
 	int n_rules;
-	int seccomp_default; /* --seccomp FILE's default: 0 allow, else errno */
+	int seccomp_default;		    /* --seccomp FILE's default: 0 allow, else errno */
+	struct nb_seccomp_profile *profile; /* NB_SECCOMP_OCI */
 	struct {
 		int resource;
 		uint64_t soft, hard;

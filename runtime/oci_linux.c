@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mount_plan.h"
+#include "oci_seccomp.h"
 #include "oci_walk.h"
 #include "option.h"
 #include "security.h"
@@ -418,7 +419,7 @@ static const struct oci_field linux_fields[] = {
 	{ "devices", NULL, false },
 	{ "cgroupsPath", walk_cgroups_path, false },
 	{ "sysctl", walk_sysctl, false },
-	{ "seccomp", NULL, false },
+	{ "seccomp", oci_walk_seccomp, false },
 	{ "rootfsPropagation", NULL, false },
 	{ "mountLabel", NULL, false },
 	{ "intelRdt", NULL, false },

@@ -45,6 +45,7 @@
 #include "container.h"
 #include "lines.h"
 #include "seccomp.h"
+#include "seccomp_bpf.h"
 
 /* ==== architecture-specific: everything another architecture changes is in this block ==== */
 #if defined(__x86_64__)
@@ -166,69 +167,64 @@ static const struct {
 /* personality(2) values Docker allows: PER_LINUX, PER_LINUX32, UNAME26, both, and the query. */
 static const unsigned safe_personalities[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffffu };
 
-struct prog {
-	struct sock_filter insn[BPF_MAXINSNS];
-	unsigned n;
-};
-
-static void emit(struct prog *p, unsigned short code, unsigned k, unsigned char jt,
-		 unsigned char jf)
+void seccomp_emit(struct seccomp_prog *p, unsigned short code, unsigned k, unsigned char jt,
+		  unsigned char jf)
 {
 	if (p->n < BPF_MAXINSNS)
 		p->insn[p->n] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
 	p->n++;
 }
 
-#define LD(p, off)   emit(p, BPF_LD | BPF_W | BPF_ABS, (unsigned)(off), 0, 0)
-#define RET(p, v)    emit(p, BPF_RET | BPF_K, v, 0, 0)
+#define LD(p, off)   seccomp_emit(p, BPF_LD | BPF_W | BPF_ABS, (unsigned)(off), 0, 0)
+#define RET(p, v)    seccomp_emit(p, BPF_RET | BPF_K, v, 0, 0)
 #define RET_ERRNO(e) (SECCOMP_RET_ERRNO | ((unsigned)(e)&SECCOMP_RET_DATA))
 #define ACTION(a)    ((a) ? RET_ERRNO(a) : SECCOMP_RET_ALLOW)
 
 /* if (nr == N) return action; */
-static void rule(struct prog *p, unsigned nr, unsigned action)
+static void rule(struct seccomp_prog *p, unsigned nr, unsigned action)
 {
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1);
 	RET(p, action);
 }
 
-static void prologue(struct prog *p)
+void seccomp_prologue(struct seccomp_prog *p)
 {
 	LD(p, offsetof(struct seccomp_data, arch));
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 1, 0);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, SECCOMP_ARCH, 1, 0);
 	RET(p, SECCOMP_RET_KILL_PROCESS);
 	LD(p, offsetof(struct seccomp_data, nr));
 #ifdef SECCOMP_X32_BIT
-	emit(p, BPF_JMP | BPF_JGE | BPF_K, SECCOMP_X32_BIT, 0, 1);
+	seccomp_emit(p, BPF_JMP | BPF_JGE | BPF_K, SECCOMP_X32_BIT, 0, 1);
 	RET(p, RET_ERRNO(EPERM));
 #endif
 #ifdef ARCH_PRIVATE_FIRST
 	/* if (FIRST <= nr && nr <= LAST) allow; */
-	emit(p, BPF_JMP | BPF_JGE | BPF_K, ARCH_PRIVATE_FIRST, 0, 2);
-	emit(p, BPF_JMP | BPF_JGT | BPF_K, ARCH_PRIVATE_LAST, 1, 0);
+	seccomp_emit(p, BPF_JMP | BPF_JGE | BPF_K, ARCH_PRIVATE_FIRST, 0, 2);
+	seccomp_emit(p, BPF_JMP | BPF_JGT | BPF_K, ARCH_PRIVATE_LAST, 1, 0);
 	RET(p, SECCOMP_RET_ALLOW);
 #endif
-	emit(p, BPF_JMP | BPF_JGT | BPF_K, SYSCALL_NR_MAX, 0, 1);
+	seccomp_emit(p, BPF_JMP | BPF_JGT | BPF_K, SYSCALL_NR_MAX, 0, 1);
 	RET(p, RET_ERRNO(ENOSYS));
 }
 
 /* if (nr == N) return (arg0 & CLONE_NEWUSER) ? EPERM : allow; */
-static void refuse_newuser(struct prog *p, unsigned nr)
+static void refuse_newuser(struct seccomp_prog *p, unsigned nr)
 {
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 4);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 4);
 	LD(p, ARG_LOW(0));
-	emit(p, BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER_FLAG, 0, 1);
+	seccomp_emit(p, BPF_JMP | BPF_JSET | BPF_K, CLONE_NEWUSER_FLAG, 0, 1);
 	RET(p, RET_ERRNO(EPERM));
 	RET(p, SECCOMP_RET_ALLOW);
 }
 
 /* if (nr == N) return (arg & S_IFMT) is a block or character device ? EPERM : allow; */
-static void refuse_device_nodes(struct prog *p, unsigned nr, unsigned mode_arg)
+static void refuse_device_nodes(struct seccomp_prog *p, unsigned nr, unsigned mode_arg)
 {
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 6);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 6);
 	LD(p, ARG_LOW(mode_arg));
-	emit(p, BPF_ALU | BPF_AND | BPF_K, S_IFMT, 0, 0);
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFBLK, 2, 0);
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFCHR, 1, 0);
+	seccomp_emit(p, BPF_ALU | BPF_AND | BPF_K, S_IFMT, 0, 0);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFBLK, 2, 0);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFCHR, 1, 0);
 	RET(p, SECCOMP_RET_ALLOW);
 	RET(p, RET_ERRNO(EPERM));
 }
@@ -236,30 +232,30 @@ static void refuse_device_nodes(struct prog *p, unsigned nr, unsigned mode_arg)
 /* if (nr == socket) return (family is AF_VSOCK or AF_ALG) ? EPERM : allow; as Docker: vsock
  * reaches the hypervisor and other VMs, AF_ALG the kernel's crypto code, neither of them
  * namespaced. The family is an int: its low 32 bits are all of it. */
-static void refuse_socket_families(struct prog *p)
+static void refuse_socket_families(struct seccomp_prog *p)
 {
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 5);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 5);
 	LD(p, ARG_LOW(0));
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, AF_VSOCK_FAMILY, 2, 0);
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, AF_ALG_FAMILY, 1, 0);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, AF_VSOCK_FAMILY, 2, 0);
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, AF_ALG_FAMILY, 1, 0);
 	RET(p, SECCOMP_RET_ALLOW);
 	RET(p, RET_ERRNO(EPERM));
 }
 
-static void refuse_personalities(struct prog *p)
+static void refuse_personalities(struct seccomp_prog *p)
 {
 	const unsigned n = sizeof(safe_personalities) / sizeof(safe_personalities[0]);
 
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_personality, 0, (unsigned char)(n + 3));
+	seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_personality, 0, (unsigned char)(n + 3));
 	LD(p, ARG_LOW(0));
 	for (unsigned i = 0; i < n; i++)
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, safe_personalities[i], (unsigned char)(n - i),
-		     0);
+		seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, safe_personalities[i],
+			     (unsigned char)(n - i), 0);
 	RET(p, RET_ERRNO(EPERM));
 	RET(p, SECCOMP_RET_ALLOW);
 }
 
-static void build_default(const struct nb_container *c, struct prog *p)
+static void build_default(const struct nb_container *c, struct seccomp_prog *p)
 {
 	uint64_t caps = c->security.caps;
 	bool userns = c->namespaces & NB_NS_USER;
@@ -292,7 +288,7 @@ static void build_default(const struct nb_container *c, struct prog *p)
 	RET(p, SECCOMP_RET_ALLOW);
 }
 
-static void build_policy(const struct nb_container *c, struct prog *p)
+static void build_policy(const struct nb_container *c, struct seccomp_prog *p)
 {
 	const struct nb_security_spec *s = &c->security;
 
@@ -312,22 +308,29 @@ static void build_policy(const struct nb_container *c, struct prog *p)
 
 int seccomp_load(const struct nb_container *c, struct nb_error *err)
 {
-	static struct prog p; /* 32 KiB: not on the stack */
+	static struct seccomp_prog p; /* 32 KiB: not on the stack */
+	const struct nb_seccomp_profile *pr = c->security.profile;
+	enum nb_seccomp_mode mode = c->security.seccomp;
+	const char *what = mode == NB_SECCOMP_OCI ? "linux.seccomp" : "--seccomp";
 	struct sock_fprog fprog;
 
-	if (c->security.seccomp == NB_SECCOMP_OFF)
+	if (mode == NB_SECCOMP_OFF)
 		return 0;
 	p.n = 0;
-	prologue(&p);
-	if (c->security.seccomp == NB_SECCOMP_FILE)
+	seccomp_prologue(&p);
+	if (mode == NB_SECCOMP_OCI) {
+		if (seccomp_profile_build(pr, &p))
+			return nb_fail_errno(err, what, NULL);
+	} else if (mode == NB_SECCOMP_FILE)
 		build_policy(c, &p);
 	else
 		build_default(c, &p);
 	if (p.n > BPF_MAXINSNS)
-		return nb_fail(err, E2BIG, "--seccomp", NULL, "policy too long for one filter");
+		return nb_fail(err, E2BIG, what, NULL, "policy too long for one filter");
 	fprog.len = (unsigned short)p.n;
 	fprog.filter = p.insn;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog))
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, mode == NB_SECCOMP_OCI ? pr->flags : 0,
+		    &fprog))
 		return nb_fail_errno(err, "seccomp", NULL);
 	return 0;
 }

@@ -1,0 +1,322 @@
+/* linux.seccomp of config.json (runtime-spec config-linux.md "Seccomp"), as clients write it
+ * after resolving their profile (Docker's default.json through containerd or podman,
+ * runtime-tools' generator): checked against the spec, then resolved for seccomp_profile.c.
+ *
+ * - defaultAction, syscalls[].action: SCMP_ACT_ALLOW, ERRNO (errnoRet / defaultErrnoRet, EPERM
+ *   when absent), KILL (= KILL_THREAD, as libseccomp), KILL_PROCESS, TRAP, LOG, TRACE (the
+ *   errno goes to the tracer as runc gives it; with no tracer the call fails with ENOSYS,
+ *   seccomp(2)). SCMP_ACT_NOTIFY and listenerPath need a seccomp agent: refused.
+ * - syscalls[].names: this architecture's names; one it does not have is skipped, as runc and
+ *   crun do (profiles list the calls of every architecture).
+ * - args[]: {index 0..5, value, valueTwo, op SCMP_CMP_NE/LT/LE/EQ/GE/GT/MASKED_EQ} on the whole
+ *   64-bit argument, ANDed (MASKED_EQ: (arg & value) == valueTwo).
+ * - architectures: this machine's must be listed (or none): calls through another ABI (x86 or
+ *   x32 on x86_64, arm on aarch64) are killed or refused by the preamble, whatever is listed.
+ * - flags: SECCOMP_FILTER_FLAG_TSYNC, LOG, SPEC_ALLOW, passed to seccomp(2). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/seccomp.h>
+
+#include "oci_config.h"
+#include "oci_seccomp.h"
+#include "seccomp.h"
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH "SCMP_ARCH_X86_64"
+#elif defined(__aarch64__)
+#define NATIVE_ARCH "SCMP_ARCH_AARCH64"
+#elif defined(__arm__)
+#define NATIVE_ARCH "SCMP_ARCH_ARM"
+#else
+#error "oci_seccomp.c: this architecture's SCMP_ARCH_ name"
+#endif
+
+#define ERRNO_MAX 0xffff /* SECCOMP_RET_DATA */
+
+/* Names after their prefix, NUL-separated, in the order of the values of the table below. */
+static const char action_names[] = "ALLOW\0ERRNO\0KILL\0KILL_THREAD\0KILL_PROCESS\0TRAP\0LOG\0"
+				   "TRACE\0";
+static const uint32_t action_rets[] = {
+	SECCOMP_RET_ALLOW,	 SECCOMP_RET_ERRNO,	   SECCOMP_RET_KILL_THREAD,
+	SECCOMP_RET_KILL_THREAD, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_TRAP,
+	SECCOMP_RET_LOG,	 SECCOMP_RET_TRACE,
+};
+static const char op_names[] = "NE\0LT\0LE\0EQ\0GE\0GT\0MASKED_EQ\0"; /* enum nb_seccomp_op */
+static const char flag_names[] = "TSYNC\0LOG\0SPEC_ALLOW\0";	      /* bits 0, 1, 2 */
+
+/* The index of word (after prefix) in names, or -1. */
+static int name_index(const char *names, const char *prefix, const char *word)
+{
+	size_t len = strlen(prefix);
+
+	if (strncmp(word, prefix, len))
+		return -1;
+	for (int i = 0; *names; i++, names += strlen(names) + 1)
+		if (!strcmp(names, word + len))
+			return i;
+	return -1;
+}
+
+/* Checks only (oci_walk_object's table); the values are read once the whole object passed. */
+static int check_action(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && !strcmp(v->str, "SCMP_ACT_NOTIFY"))
+		return oci_bad(w, v, path,
+			       "SCMP_ACT_NOTIFY: not supported (needs a seccomp agent at "
+			       "listenerPath)");
+	if (!rc && name_index(action_names, "SCMP_ACT_", v->str) < 0)
+		return oci_bad(w, v, path,
+			       "unknown action (SCMP_ACT_ALLOW, ERRNO, KILL, KILL_THREAD, "
+			       "KILL_PROCESS, TRAP, LOG, TRACE)");
+	return rc;
+}
+
+static int check_errno(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t n;
+
+	return oci_want_uint(w, v, path, ERRNO_MAX, &n);
+}
+
+static int check_listener(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_bad(w, v, path, "not supported (SCMP_ACT_NOTIFY's seccomp agent)");
+}
+
+/* Each element a string that table (or, without one, prefix alone) knows. */
+static int check_words(struct oci_walk *w, const struct json_value *v, const char *path,
+		       const char *table, const char *prefix, const char *why)
+{
+	char sub[OCI_PATH_MAX];
+	int i = 0, rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, (size_t)i);
+		rc = oci_want(w, e, sub, JSON_STRING);
+		if (!rc && (table ? name_index(table, prefix, e->str) < 0
+				  : strncmp(e->str, prefix, strlen(prefix))))
+			rc = oci_bad(w, e, sub, why);
+	}
+	return rc;
+}
+
+static int check_arches(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = check_words(w, v, path, NULL, "SCMP_ARCH_", "expected an SCMP_ARCH_ name");
+
+	if (rc || !v->n)
+		return rc;
+	for (const struct json_value *e = v->child; e; e = e->next)
+		if (!strcmp(e->str, NATIVE_ARCH))
+			return 0;
+	return oci_bad(w, v, path, "does not list this machine's " NATIVE_ARCH);
+}
+
+static int check_flags(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return check_words(w, v, path, flag_names, "SECCOMP_FILTER_FLAG_",
+			   "unknown flag (SECCOMP_FILTER_FLAG_TSYNC, LOG, SPEC_ALLOW)");
+}
+
+static int check_names(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return check_words(w, v, path, NULL, "", "");
+}
+
+static int check_index(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t n;
+
+	return oci_want_uint(w, v, path, 5, &n);
+}
+
+static int check_u64(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	uint64_t n;
+
+	return oci_want_uint(w, v, path, UINT64_MAX, &n);
+}
+
+static int check_op(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && name_index(op_names, "SCMP_CMP_", v->str) < 0)
+		rc = oci_bad(w, v, path,
+			     "unknown operator (SCMP_CMP_NE, LT, LE, EQ, GE, GT, MASKED_EQ)");
+	return rc;
+}
+
+static const struct oci_field arg_fields[] = {
+	{ "index", check_index, true },
+	{ "value", check_u64, true },
+	{ "valueTwo", check_u64, false },
+	{ "op", check_op, true },
+	{ NULL, NULL, false },
+};
+
+static int check_args(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	int i = 0, rc = oci_want(w, v, path, JSON_ARRAY);
+
+	if (!rc && v->n > NB_SECCOMP_CMP_MAX)
+		return oci_bad(w, v, path, "more than 6 comparisons in one rule");
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, (size_t)i);
+		rc = oci_walk_object(w, e, sub, arg_fields);
+	}
+	return rc;
+}
+
+static const struct oci_field syscall_fields[] = {
+	{ "names", check_names, true },
+	{ "action", check_action, true },
+	{ "errnoRet", check_errno, false },
+	{ "args", check_args, false },
+	{ NULL, NULL, false },
+};
+
+static int check_syscalls(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	char sub[OCI_PATH_MAX];
+	int i = 0, rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, (size_t)i);
+		rc = oci_walk_object(w, e, sub, syscall_fields);
+	}
+	return rc;
+}
+
+static const struct oci_field seccomp_fields[] = {
+	{ "defaultAction", check_action, true },   { "defaultErrnoRet", check_errno, false },
+	{ "architectures", check_arches, false },  { "flags", check_flags, false },
+	{ "listenerPath", check_listener, false }, { "listenerMetadata", check_listener, false },
+	{ "syscalls", check_syscalls, false },	   { NULL, NULL, false },
+};
+
+static uint64_t member_u64(const struct json_value *obj, const char *key, uint64_t absent)
+{
+	const struct json_value *v = json_member(obj, key);
+
+	return v ? v->magnitude : absent;
+}
+
+/* action + its errno (ERRNO, TRACE: errno_key's value or EPERM); 0 with *ret, or the errno
+ * member given to another action (-1). */
+static int resolve_action(const struct json_value *obj, const char *action_key,
+			  const char *errno_key, uint32_t *ret)
+{
+	const struct json_value *a = json_member(obj, action_key);
+	uint32_t r = action_rets[name_index(action_names, "SCMP_ACT_", a->str)];
+	bool takes = r == SECCOMP_RET_ERRNO || r == SECCOMP_RET_TRACE;
+
+	if (!takes && json_member(obj, errno_key))
+		return -1;
+	*ret = r | (takes ? (uint32_t)member_u64(obj, errno_key, EPERM) : 0);
+	return 0;
+}
+
+/* One syscalls[] element: its comparisons once, an entry for each name this machine has. */
+static int add_rule(struct nb_seccomp_profile *pr, const struct json_value *s, uint32_t ret)
+{
+	const struct json_value *args = json_member(s, "args");
+	const struct json_value *names = json_member(s, "names");
+	int first = pr->n_cmp, n_cmp = args ? (int)args->n : 0;
+	void *more;
+
+	if (pr->n_cmp + n_cmp > 0xffff || pr->n + names->n > 0xffff) /* first_cmp, nr: 16 bits */
+		return -E2BIG;
+	more = realloc(pr->cmp, (size_t)(pr->n_cmp + n_cmp + 1) * sizeof(*pr->cmp));
+	if (!more)
+		return -ENOMEM;
+	pr->cmp = more;
+	for (const struct json_value *a = args ? args->child : NULL; a; a = a->next)
+		pr->cmp[pr->n_cmp++] = (struct nb_seccomp_cmp){
+			.index = (uint8_t)member_u64(a, "index", 0),
+			.value = member_u64(a, "value", 0),
+			.value_two = member_u64(a, "valueTwo", 0),
+			.op = (uint8_t)name_index(op_names, "SCMP_CMP_", json_member(a, "op")->str),
+		};
+	more = realloc(pr->e, (size_t)(pr->n + names->n + 1) * sizeof(*pr->e));
+	if (!more)
+		return -ENOMEM;
+	pr->e = more;
+	for (const struct json_value *n = names->child; n; n = n->next) {
+		int nr = seccomp_syscall_number(n->str);
+
+		if (nr >= 0)
+			pr->e[pr->n++] = (struct nb_seccomp_entry){ .ret = ret,
+								    .nr = (uint16_t)nr,
+								    .n_cmp = (uint8_t)n_cmp,
+								    .first_cmp = (uint16_t)first };
+	}
+	return 0;
+}
+
+static int resolve(struct oci_walk *w, const struct json_value *v, const char *path,
+		   struct nb_seccomp_profile *pr)
+{
+	const struct json_value *calls = json_member(v, "syscalls"), *f = json_member(v, "flags");
+	char sub[OCI_PATH_MAX];
+	int i = 0, rc;
+
+	if (resolve_action(v, "defaultAction", "defaultErrnoRet", &pr->default_ret)) {
+		oci_path_member(sub, path, "defaultErrnoRet");
+		return oci_bad(w, json_member(v, "defaultErrnoRet"), sub,
+			       "only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE");
+	}
+	for (f = f ? f->child : NULL; f; f = f->next)
+		pr->flags |= 1u << name_index(flag_names, "SECCOMP_FILTER_FLAG_", f->str);
+	for (const struct json_value *s = calls ? calls->child : NULL; s; s = s->next, i++) {
+		uint32_t ret;
+
+		if (resolve_action(s, "action", "errnoRet", &ret)) {
+			char at[OCI_PATH_MAX];
+
+			oci_path_member(at, path, "syscalls");
+			snprintf(sub, sizeof(sub), "%.100s[%d].errnoRet", at, i);
+			return oci_bad(w, json_member(s, "errnoRet"), sub,
+				       "only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE");
+		}
+		rc = add_rule(pr, s, ret);
+		if (rc)
+			return nb_fail(w->err, -rc, OCI_CONFIG_NAME, path,
+				       rc == -E2BIG ? "more than 65535 rules" : strerror(-rc));
+	}
+	return 0;
+}
+
+int oci_walk_seccomp(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	struct nb_seccomp_profile *pr;
+	int rc = oci_walk_object(w, v, path, seccomp_fields);
+
+	if (rc)
+		return rc;
+	pr = calloc(1, sizeof(*pr));
+	if (!pr)
+		return nb_fail_errno(w->err, OCI_CONFIG_NAME, path);
+	rc = resolve(w, v, path, pr);
+	if (rc) {
+		oci_seccomp_free(pr);
+		return rc;
+	}
+	w->c->security.seccomp = NB_SECCOMP_OCI;
+	w->c->security.profile = pr;
+	return 0;
+}
+
+void oci_seccomp_free(struct nb_seccomp_profile *pr)
+{
+	if (pr) {
+		free(pr->e);
+		free(pr->cmp);
+		free(pr);
+	}
+}
