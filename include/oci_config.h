@@ -2,7 +2,7 @@
  * same description `nestbox run`'s flags fill; it then goes through container_validate.
  *
  * What the description cannot say yet is refused, never dropped: one line naming the JSON path,
- * "config.json:LINE:COL: linux.seccomp: not supported yet". Where the spec and nestbox's own
+ * "config.json:LINE:COL: linux.intelRdt: not supported yet". Where the spec and nestbox's own
  * defaults differ, the spec wins: no seccomp filter without linux.seccomp, no_new_privs only
  * with process.noNewPrivileges, no capabilities but the listed ones. */
 #ifndef NB_OCI_CONFIG_H

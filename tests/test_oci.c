@@ -416,8 +416,8 @@ TEST_F(oci, an_unknown_field_is_refused_by_path)
 TEST_F(oci, an_unsupported_field_is_refused_by_path)
 {
 	ASSERT_EQ(0, make_bundle(self->bundle));
-	ASSERT_EQ(0, edit(self->config, "\"linux\": {", "\"linux\": { \"seccomp\": {},"));
-	expect_refused(_metadata, self, self->bundle, "linux.seccomp: not supported yet");
+	ASSERT_EQ(0, edit(self->config, "\"linux\": {", "\"linux\": { \"intelRdt\": {},"));
+	expect_refused(_metadata, self, self->bundle, "linux.intelRdt: not supported yet");
 }
 
 TEST_F(oci, a_missing_root_is_refused)

@@ -1,0 +1,35 @@
+/* raw_syscall NAME [ARG...]: one syscall by its name on this architecture (the filter's own
+ * table), with up to six arguments given as numbers (strtoull, base 0: 0x100000008 is a 64-bit
+ * value), and one line: "NAME: ok RET" (exit 0) or "NAME: errno N" (exit 1); exit 2 for an
+ * unknown NAME. For tests of config.json's linux.seccomp argument rules. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../runtime/syscalls.h"
+
+int main(int argc, char **argv)
+{
+	unsigned long long a[6] = { 0 };
+	const char *s = syscall_names;
+	long rc;
+	int nr;
+
+	if (argc < 2)
+		return 2;
+	for (nr = 0; nr < SYSCALL_NAMES_COUNT && strcmp(s, argv[1]); nr++)
+		s += strlen(s) + 1;
+	if (nr == SYSCALL_NAMES_COUNT)
+		return 2;
+	for (int i = 0; i < 6 && i + 2 < argc; i++)
+		a[i] = strtoull(argv[i + 2], NULL, 0);
+	rc = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (rc < 0) {
+		printf("%s: errno %d\n", argv[1], errno);
+		return 1;
+	}
+	printf("%s: ok %ld\n", argv[1], rc);
+	return 0;
+}
