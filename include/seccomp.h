@@ -31,7 +31,7 @@ struct nb_seccomp_entry {
 	uint32_t ret; /* SECCOMP_RET_* | data */
 	uint16_t nr;
 	uint8_t n_cmp;
-	uint16_t first_cmp; /* into the profile's cmp[] (shared by a rule's names) */
+	unsigned first_cmp; /* into the profile's cmp[] (shared by a rule's names) */
 };
 
 struct nb_seccomp_profile {

@@ -5,7 +5,8 @@
  * - defaultAction, syscalls[].action: SCMP_ACT_ALLOW, ERRNO (errnoRet / defaultErrnoRet, EPERM
  *   when absent), KILL (= KILL_THREAD, as libseccomp), KILL_PROCESS, TRAP, LOG, TRACE (the
  *   errno goes to the tracer as runc gives it; with no tracer the call fails with ENOSYS,
- *   seccomp(2)). SCMP_ACT_NOTIFY and listenerPath need a seccomp agent: refused.
+ *   seccomp(2)); errnoRet on another action is ignored, as runc does. SCMP_ACT_NOTIFY and
+ *   listenerPath need a seccomp agent: refused ("not supported yet").
  * - syscalls[].names: this architecture's names; one it does not have is skipped, as runc and
  *   crun do (profiles list the calls of every architecture).
  * - args[]: {index 0..5, value, valueTwo, op SCMP_CMP_NE/LT/LE/EQ/GE/GT/MASKED_EQ} on the whole
@@ -69,9 +70,7 @@ static int check_action(struct oci_walk *w, const struct json_value *v, const ch
 			       "SCMP_ACT_NOTIFY: not supported (needs a seccomp agent at "
 			       "listenerPath)");
 	if (!rc && name_index(action_names, "SCMP_ACT_", v->str) < 0)
-		return oci_bad(w, v, path,
-			       "unknown action (SCMP_ACT_ALLOW, ERRNO, KILL, KILL_THREAD, "
-			       "KILL_PROCESS, TRAP, LOG, TRACE)");
+		return oci_bad(w, v, path, "unknown action");
 	return rc;
 }
 
@@ -80,11 +79,6 @@ static int check_errno(struct oci_walk *w, const struct json_value *v, const cha
 	uint64_t n;
 
 	return oci_want_uint(w, v, path, ERRNO_MAX, &n);
-}
-
-static int check_listener(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	return oci_bad(w, v, path, "not supported (SCMP_ACT_NOTIFY's seccomp agent)");
 }
 
 /* Each element a string that table (or, without one, prefix alone) knows. */
@@ -118,8 +112,7 @@ static int check_arches(struct oci_walk *w, const struct json_value *v, const ch
 
 static int check_flags(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	return check_words(w, v, path, flag_names, "SECCOMP_FILTER_FLAG_",
-			   "unknown flag (SECCOMP_FILTER_FLAG_TSYNC, LOG, SPEC_ALLOW)");
+	return check_words(w, v, path, flag_names, "SECCOMP_FILTER_FLAG_", "unknown flag");
 }
 
 static int check_names(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -146,8 +139,7 @@ static int check_op(struct oci_walk *w, const struct json_value *v, const char *
 	int rc = oci_want(w, v, path, JSON_STRING);
 
 	if (!rc && name_index(op_names, "SCMP_CMP_", v->str) < 0)
-		rc = oci_bad(w, v, path,
-			     "unknown operator (SCMP_CMP_NE, LT, LE, EQ, GE, GT, MASKED_EQ)");
+		rc = oci_bad(w, v, path, "unknown operator");
 	return rc;
 }
 
@@ -194,10 +186,15 @@ static int check_syscalls(struct oci_walk *w, const struct json_value *v, const 
 }
 
 static const struct oci_field seccomp_fields[] = {
-	{ "defaultAction", check_action, true },   { "defaultErrnoRet", check_errno, false },
-	{ "architectures", check_arches, false },  { "flags", check_flags, false },
-	{ "listenerPath", check_listener, false }, { "listenerMetadata", check_listener, false },
-	{ "syscalls", check_syscalls, false },	   { NULL, NULL, false },
+	{ "defaultAction", check_action, true },
+	{ "defaultErrnoRet", check_errno, false },
+	{ "architectures", check_arches, false },
+	{ "flags", check_flags, false },
+	/* SCMP_ACT_NOTIFY's agent: "not supported yet" */
+	{ "listenerPath", NULL, false },
+	{ "listenerMetadata", NULL, false },
+	{ "syscalls", check_syscalls, false },
+	{ NULL, NULL, false },
 };
 
 static uint64_t member_u64(const struct json_value *obj, const char *key, uint64_t absent)
@@ -207,35 +204,25 @@ static uint64_t member_u64(const struct json_value *obj, const char *key, uint64
 	return v ? v->magnitude : absent;
 }
 
-/* action + its errno (ERRNO, TRACE: errno_key's value or EPERM); 0 with *ret, or the errno
- * member given to another action (-1). */
-static int resolve_action(const struct json_value *obj, const char *action_key,
-			  const char *errno_key, uint32_t *ret)
+/* The action's SECCOMP_RET_ value, with errno_key's errno (EPERM when absent) for ERRNO and
+ * TRACE; another action ignores it, as runc does. */
+static uint32_t resolve_action(const struct json_value *obj, const char *action_key,
+			       const char *errno_key)
 {
-	const struct json_value *a = json_member(obj, action_key);
-	uint32_t r = action_rets[name_index(action_names, "SCMP_ACT_", a->str)];
-	bool takes = r == SECCOMP_RET_ERRNO || r == SECCOMP_RET_TRACE;
+	uint32_t r =
+	    action_rets[name_index(action_names, "SCMP_ACT_", json_member(obj, action_key)->str)];
 
-	if (!takes && json_member(obj, errno_key))
-		return -1;
-	*ret = r | (takes ? (uint32_t)member_u64(obj, errno_key, EPERM) : 0);
-	return 0;
+	if (r == SECCOMP_RET_ERRNO || r == SECCOMP_RET_TRACE)
+		r |= (uint32_t)member_u64(obj, errno_key, EPERM);
+	return r;
 }
 
 /* One syscalls[] element: its comparisons once, an entry for each name this machine has. */
-static int add_rule(struct nb_seccomp_profile *pr, const struct json_value *s, uint32_t ret)
+static void add_rule(struct nb_seccomp_profile *pr, const struct json_value *s, uint32_t ret)
 {
 	const struct json_value *args = json_member(s, "args");
-	const struct json_value *names = json_member(s, "names");
-	int first = pr->n_cmp, n_cmp = args ? (int)args->n : 0;
-	void *more;
+	unsigned first = (unsigned)pr->n_cmp;
 
-	if (pr->n_cmp + n_cmp > 0xffff || pr->n + names->n > 0xffff) /* first_cmp, nr: 16 bits */
-		return -E2BIG;
-	more = realloc(pr->cmp, (size_t)(pr->n_cmp + n_cmp + 1) * sizeof(*pr->cmp));
-	if (!more)
-		return -ENOMEM;
-	pr->cmp = more;
 	for (const struct json_value *a = args ? args->child : NULL; a; a = a->next)
 		pr->cmp[pr->n_cmp++] = (struct nb_seccomp_cmp){
 			.index = (uint8_t)member_u64(a, "index", 0),
@@ -243,52 +230,40 @@ static int add_rule(struct nb_seccomp_profile *pr, const struct json_value *s, u
 			.value_two = member_u64(a, "valueTwo", 0),
 			.op = (uint8_t)name_index(op_names, "SCMP_CMP_", json_member(a, "op")->str),
 		};
-	more = realloc(pr->e, (size_t)(pr->n + names->n + 1) * sizeof(*pr->e));
-	if (!more)
-		return -ENOMEM;
-	pr->e = more;
-	for (const struct json_value *n = names->child; n; n = n->next) {
+	for (const struct json_value *n = json_member(s, "names")->child; n; n = n->next) {
 		int nr = seccomp_syscall_number(n->str);
 
 		if (nr >= 0)
-			pr->e[pr->n++] = (struct nb_seccomp_entry){ .ret = ret,
-								    .nr = (uint16_t)nr,
-								    .n_cmp = (uint8_t)n_cmp,
-								    .first_cmp = (uint16_t)first };
+			pr->e[pr->n++] =
+			    (struct nb_seccomp_entry){ .ret = ret,
+						       .nr = (uint16_t)nr,
+						       .n_cmp = (uint8_t)(pr->n_cmp - (int)first),
+						       .first_cmp = first };
 	}
-	return 0;
 }
 
-static int resolve(struct oci_walk *w, const struct json_value *v, const char *path,
-		   struct nb_seccomp_profile *pr)
+/* The checked object into pr: one allocation for the entries, one for the comparisons. */
+static int resolve(const struct json_value *v, struct nb_seccomp_profile *pr)
 {
 	const struct json_value *calls = json_member(v, "syscalls"), *f = json_member(v, "flags");
-	char sub[OCI_PATH_MAX];
-	int i = 0, rc;
+	const struct json_value *s, *first = calls ? calls->child : NULL;
+	size_t names = 0, cmps = 0;
 
-	if (resolve_action(v, "defaultAction", "defaultErrnoRet", &pr->default_ret)) {
-		oci_path_member(sub, path, "defaultErrnoRet");
-		return oci_bad(w, json_member(v, "defaultErrnoRet"), sub,
-			       "only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE");
-	}
+	pr->default_ret = resolve_action(v, "defaultAction", "defaultErrnoRet");
 	for (f = f ? f->child : NULL; f; f = f->next)
 		pr->flags |= 1u << name_index(flag_names, "SECCOMP_FILTER_FLAG_", f->str);
-	for (const struct json_value *s = calls ? calls->child : NULL; s; s = s->next, i++) {
-		uint32_t ret;
+	for (s = first; s; s = s->next) {
+		const struct json_value *args = json_member(s, "args");
 
-		if (resolve_action(s, "action", "errnoRet", &ret)) {
-			char at[OCI_PATH_MAX];
-
-			oci_path_member(at, path, "syscalls");
-			snprintf(sub, sizeof(sub), "%.100s[%d].errnoRet", at, i);
-			return oci_bad(w, json_member(s, "errnoRet"), sub,
-				       "only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE");
-		}
-		rc = add_rule(pr, s, ret);
-		if (rc)
-			return nb_fail(w->err, -rc, OCI_CONFIG_NAME, path,
-				       rc == -E2BIG ? "more than 65535 rules" : strerror(-rc));
+		names += json_member(s, "names")->n;
+		cmps += args ? args->n : 0;
 	}
+	pr->e = calloc(names + 1, sizeof(*pr->e));
+	pr->cmp = calloc(cmps + 1, sizeof(*pr->cmp));
+	if (!pr->e || !pr->cmp)
+		return -ENOMEM;
+	for (s = first; s; s = s->next)
+		add_rule(pr, s, resolve_action(s, "action", "errnoRet"));
 	return 0;
 }
 
@@ -302,10 +277,9 @@ int oci_walk_seccomp(struct oci_walk *w, const struct json_value *v, const char 
 	pr = calloc(1, sizeof(*pr));
 	if (!pr)
 		return nb_fail_errno(w->err, OCI_CONFIG_NAME, path);
-	rc = resolve(w, v, path, pr);
-	if (rc) {
+	if (resolve(v, pr)) {
 		oci_seccomp_free(pr);
-		return rc;
+		return nb_fail_errno(w->err, OCI_CONFIG_NAME, path);
 	}
 	w->c->security.seccomp = NB_SECCOMP_OCI;
 	w->c->security.profile = pr;

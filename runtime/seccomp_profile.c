@@ -1,19 +1,16 @@
 /* config.json's linux.seccomp, resolved by oci_seccomp.c, compiled to classic BPF after the
  * preamble seccomp.c emits (the accumulator holds the syscall number).
  *
- * Semantics (libseccomp's, as runc and crun load it): a syscall's rules are tried in the file's
- * order and the first that matches gives the action; the comparisons of one rule are ANDed;
- * a syscall without a matching rule gets the default action. A rule whose action is the default
- * one is dropped (runc skips those too: libseccomp refuses them).
+ * Semantics (libseccomp's, as runc and crun load it): rules are tried in the file's order and
+ * the first that matches gives the action; the comparisons of one rule are ANDed, several rules
+ * for one syscall are ORed; a syscall no rule matches gets the default action. A rule whose
+ * action is the default one is dropped (runc skips those too: libseccomp refuses them).
  *
- * Layout: the syscalls whose first rule has no arguments are tested in chains, one per action,
- * by ranges of consecutive numbers (an allow-list like Docker's is mostly runs), each chain
- * jumping to one RET; then one block per syscall with argument rules. Classic BPF's conditional
- * jumps reach 255 instructions ahead: chains are cut before that, blocks are skipped with JA. */
-#include <errno.h>
-#include <stdbool.h>
+ * Layout: a linear list, as libseccomp emits without its binary-tree option: a run of plain
+ * rules of one action is a chain of tests jumping to one RET (classic BPF's conditional jumps
+ * reach 255 instructions ahead: a longer run is cut into chains); a rule with comparisons loads
+ * the arguments and, when one fails, the syscall number again for the rules after it. */
 #include <stddef.h>
-#include <stdlib.h>
 #include <linux/seccomp.h>
 
 #include "seccomp_bpf.h"
@@ -47,139 +44,95 @@ static void patch(struct seccomp_prog *p, unsigned from, unsigned to, unsigned t
 	}
 }
 
+/* The jumps of each operator on the high word, then on the low word: {test, jt, jf} x 2, test
+ * 0 for none; M is MARK (the comparison fails), a number skips to the end of the comparison
+ * (it holds). The high word decides unless it equals the value's (then the low word does). */
+enum { NO, EQ, GT, GE };
+#define M MARK
+static const unsigned char cmp_jumps[][2][2][3] = {
+	[NB_CMP_NE] = { { { EQ, 0, 2 } }, { { EQ, M, 0 } } },
+	[NB_CMP_LT] = { { { GE, 0, 3 }, { EQ, 0, M } }, { { GE, M, 0 } } },
+	[NB_CMP_LE] = { { { GE, 0, 3 }, { EQ, 0, M } }, { { GT, M, 0 } } },
+	[NB_CMP_EQ] = { { { EQ, 0, M } }, { { EQ, 0, M } } },
+	[NB_CMP_GE] = { { { GT, 3, 0 }, { EQ, 0, M } }, { { GE, 0, M } } },
+	[NB_CMP_GT] = { { { GT, 3, 0 }, { EQ, 0, M } }, { { GT, 0, M } } },
+	[NB_CMP_MASKED_EQ] = { { { EQ, 0, M } }, { { EQ, 0, M } } },
+};
+static const unsigned short jump_code[] = { 0, JEQ, JGT, JGE };
+
 /* The accumulator is 32 bits: a comparison of a 64-bit argument is one on its high word, then
- * (when that does not decide) one on its low word, as libseccomp emits it. Falls through when
- * the comparison holds, jumps to MARK when not. */
+ * one on its low word, as libseccomp emits it (MASKED_EQ: each half ANDed with the mask's).
+ * Falls through when the comparison holds, jumps to MARK when not. */
 static void emit_cmp(struct seccomp_prog *p, const struct nb_seccomp_cmp *a)
 {
-	bool masked = a->op == NB_CMP_MASKED_EQ;
-	uint64_t want = masked ? a->value_two : a->value;
+	uint64_t want = a->op == NB_CMP_MASKED_EQ ? a->value_two : a->value;
 
-	for (int high = 1; high >= 0; high--) {
-		unsigned k = (unsigned)(high ? want >> 32 : want);
+	for (int half = 0; half < 2; half++) { /* 0: high word, 1: low */
+		const unsigned char(*j)[3] = cmp_jumps[a->op][half];
+		int shift = half ? 0 : 32;
 
 		seccomp_emit(p, BPF_LD | BPF_W | BPF_ABS,
 			     (unsigned)(offsetof(struct seccomp_data, args[0]) + 8u * a->index +
-					(high ? 4u : 0u)),
+					(half ? 0u : 4u)),
 			     0, 0);
-		switch (a->op) {
-		case NB_CMP_MASKED_EQ:
-		case NB_CMP_EQ:
-			if (masked)
-				seccomp_emit(p, BPF_ALU | BPF_AND | BPF_K,
-					     (unsigned)(high ? a->value >> 32 : a->value), 0, 0);
-			seccomp_emit(p, JEQ, k, 0, MARK);
-			break;
-		case NB_CMP_NE: /* high words differ: holds (over the low word's load and test) */
-			seccomp_emit(p, JEQ, k, high ? 0 : MARK, high ? 2 : 0);
-			break;
-		case NB_CMP_GT:
-		case NB_CMP_GE:
-			if (high) { /* above: holds; below: fails; equal: the low word decides */
-				seccomp_emit(p, JGT, k, 3, 0);
-				seccomp_emit(p, JEQ, k, 0, MARK);
-			} else
-				seccomp_emit(p, a->op == NB_CMP_GT ? JGT : JGE, k, 0, MARK);
-			break;
-		default: /* LT, LE */
-			if (high) {
-				seccomp_emit(p, JGE, k, 0, 3);
-				seccomp_emit(p, JEQ, k, 0, MARK);
-			} else
-				seccomp_emit(p, a->op == NB_CMP_LT ? JGE : JGT, k, MARK, 0);
-		}
+		if (a->op == NB_CMP_MASKED_EQ)
+			seccomp_emit(p, BPF_ALU | BPF_AND | BPF_K, (unsigned)(a->value >> shift), 0,
+				     0);
+		for (int k = 0; k < 2 && j[k][0]; k++)
+			seccomp_emit(p, jump_code[j[k][0]], (unsigned)(want >> shift), j[k][1],
+				     j[k][2]);
 	}
 }
+#undef M
 
-/* if (nr == N) { each argument rule in order; then its first plain rule or the default } */
-static void emit_block(const struct nb_seccomp_profile *pr, struct seccomp_prog *p, unsigned nr)
+/* Consecutive plain rules of one action (a profile's allow-list is one rule of many names):
+ * one test each, jumping to one RET, at most CHAIN_MAX of them. Returns the next entry. */
+static int emit_chain(const struct nb_seccomp_profile *pr, struct seccomp_prog *p, int i)
 {
+	uint32_t ret = pr->e[i].ret;
 	unsigned start = p->n;
-	uint32_t last = pr->default_ret;
 
-	seccomp_emit(p, JEQ, nr, 1, 0);
-	seccomp_emit(p, JA, 0, 0, 0); /* over the block: patched below */
-	for (int i = 0; i < pr->n; i++) {
+	for (; i < pr->n && p->n - start < CHAIN_MAX; i++) {
 		const struct nb_seccomp_entry *e = &pr->e[i];
-		unsigned rule = p->n;
 
-		if (e->nr != nr || e->ret == pr->default_ret)
+		if (e->ret == pr->default_ret)
 			continue;
-		if (!e->n_cmp) {
-			last = e->ret;
+		if (e->n_cmp || e->ret != ret)
 			break;
-		}
-		for (int a = 0; a < e->n_cmp; a++)
-			emit_cmp(p, &pr->cmp[e->first_cmp + a]);
-		RET(p, e->ret);
-		patch(p, rule, p->n, p->n);
-	}
-	RET(p, last);
-	if (start + 1 < BPF_MAXINSNS)
-		p->insn[start + 1].k = p->n - start - 2;
-}
-
-/* The syscalls of kind SIMPLE whose action is ret, from first on: range tests jumping to one
- * RET; a chain that grows too long ends and the next one takes the rest. */
-static void emit_chain(struct seccomp_prog *p, unsigned char *kind, const uint32_t *ret,
-		       unsigned count, unsigned first)
-{
-	uint32_t action = ret[first];
-	unsigned start = p->n;
-
-	for (unsigned nr = first; nr < count && p->n - start < CHAIN_MAX; nr++) {
-		unsigned last = nr;
-
-		if (kind[nr] != SIMPLE || ret[nr] != action)
-			continue;
-		while (last + 1 < count && kind[last + 1] == SIMPLE && ret[last + 1] == action)
-			kind[++last] = NONE;
-		kind[nr] = NONE;
-		if (last - nr >= 2) { /* nr <= n <= last: two tests for the whole run */
-			seccomp_emit(p, JGE, nr, 0, 1);
-			seccomp_emit(p, JGT, last, 0, MARK);
-		} else
-			for (unsigned n = nr; n <= last; n++)
-				seccomp_emit(p, JEQ, n, MARK, 0);
-		nr = last;
+		seccomp_emit(p, JEQ, e->nr, MARK, 0);
 	}
 	seccomp_emit(p, JA, 1, 0, 0); /* no match: over the RET to the next test */
 	patch(p, start, p->n, p->n);
-	RET(p, action);
+	RET(p, ret);
+	return i;
+}
+
+/* if (nr == N && every comparison holds) return action; else the syscall number again. */
+static void emit_rule(struct seccomp_prog *p, const struct nb_seccomp_entry *e,
+		      const struct nb_seccomp_cmp *cmp)
+{
+	unsigned start = p->n;
+
+	seccomp_emit(p, JEQ, e->nr, 0, MARK);
+	for (int a = 0; a < e->n_cmp; a++)
+		emit_cmp(p, &cmp[a]);
+	RET(p, e->ret);
+	patch(p, start, p->n, p->n);
+	seccomp_emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
 }
 
 int seccomp_profile_build(const struct nb_seccomp_profile *pr, struct seccomp_prog *p)
 {
-	unsigned count = 0;
-	unsigned char *kind;
-	uint32_t *ret;
-
-	for (int i = 0; i < pr->n; i++)
-		if (pr->e[i].nr >= count)
-			count = pr->e[i].nr + 1u;
-	kind = calloc(count + 1, 1);
-	ret = calloc(count + 1, sizeof(*ret));
-	if (!kind || !ret) {
-		free(kind);
-		free(ret);
-		return -ENOMEM;
-	}
-	for (int i = 0; i < pr->n; i++) {
+	for (int i = 0; i < pr->n;) {
 		const struct nb_seccomp_entry *e = &pr->e[i];
 
-		if (e->ret == pr->default_ret || kind[e->nr] != NONE)
-			continue;
-		kind[e->nr] = e->n_cmp ? ARGS : SIMPLE;
-		ret[e->nr] = e->ret;
+		if (e->ret == pr->default_ret)
+			i++;
+		else if (e->n_cmp)
+			emit_rule(p, e, &pr->cmp[e->first_cmp]), i++;
+		else
+			i = emit_chain(pr, p, i);
 	}
-	for (unsigned nr = 0; nr < count; nr++)
-		if (kind[nr] == ARGS)
-			emit_block(pr, p, nr);
-	for (unsigned nr = 0; nr < count; nr++)
-		while (kind[nr] == SIMPLE)
-			emit_chain(p, kind, ret, count, nr);
 	RET(p, pr->default_ret);
-	free(kind);
-	free(ret);
 	return 0;
 }
