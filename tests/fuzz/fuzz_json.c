@@ -1,12 +1,14 @@
-/* The JSON parser (runtime/json.c) and config.json's walker (runtime/oci_config.c) on any
- * bytes: a refused input must say where (NAME:LINE:COL), an accepted one must be a tree whose
- * strings are C strings, and the walker must take or refuse it without touching the kernel. */
+/* The JSON parser (runtime/json.c) and config.json's walker (runtime/oci_config.c, with
+ * oci_seccomp.c for linux.seccomp) on any bytes: a refused input must say where
+ * (NAME:LINE:COL), an accepted one must be a tree whose strings are C strings, and the walker
+ * must take or refuse it without touching the kernel. */
 #include <sanitizer/allocator_interface.h>
 
 #include "fuzz.h"
 #include "container.h"
 #include "json.h"
 #include "oci_config.h"
+#include "oci_seccomp.h"
 
 /* oci_config_parse's lists live as long as the process by design (as cli.c's); here they are
  * freed after each input, or a long run grows past libFuzzer's RSS limit. Strings inside the
@@ -26,6 +28,7 @@ static void free_description(struct nb_container *c, const char *text, size_t si
 			free_outside(c->mounts[i].source, text, size);
 		else if (c->mounts[i].data && __sanitizer_get_ownership(c->mounts[i].data))
 			free((void *)c->mounts[i].data); /* a tmpfs/mqueue mount's options */
+	oci_seccomp_free(c->security.profile);		 /* linux.seccomp's, never in the text */
 	free(c->layers);
 	free(c->mounts);
 	free((void *)c->argv);
