@@ -355,6 +355,7 @@ TEST(features_and_version_say_the_spec)
 	EXPECT_NE(NULL, strstr(r.out, "\"ociVersionMax\":\"1.2.0\"")) TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "\"CAP_SYS_ADMIN\"")) TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "\"mount\"")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "\"seccomp\":{\"enabled\":true,")) TH_LOG("%s", r.out);
 	nbt_run(&r, "--version", NULL);
 	EXPECT_EQ(0, r.status);
 	EXPECT_NE(NULL, strstr(r.out, "\nspec: 1.2.0\n")) TH_LOG("%s", r.out);
