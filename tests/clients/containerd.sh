@@ -93,6 +93,11 @@ cases() {
 	out=$(run_ --rm "$img" "$rt-id" sh -c 'id; pwd; echo $PATH' 2>&1)
 	expect "$rt: user, groups, cwd, PATH from the image" \
 		"uid=0(root) gid=0(root) groups=0(root) / /usr/sbin:/usr/bin:/sbin:/bin" "$(echo $out)"
+	# ctr run --seccomp: containerd's default profile (Docker's, resolved) in config.json
+	out=$(run_ --rm --seccomp "$img" "$rt-seccomp" sh -c \
+		'grep Seccomp: /proc/self/status; unshare -U true 2>/dev/null || echo refused' 2>&1)
+	expect "$rt: --seccomp: containerd's default profile loaded, unshare -U refused" \
+		"Seccomp: 2 refused" "$(echo $out)"
 	out=$(run_ --rm "$img" "$rt-missing" /nonexistent 2>&1)
 	rc=$?
 	case $rc:$out in
