@@ -92,10 +92,11 @@ static int make_bundle(FIXTURE_DATA(seccomp) * self, const char *profile, const 
 	snprintf(link, sizeof(link), "%s/rootfs", self->bundle);
 	if (symlink(real, link))
 		return -1;
-	snprintf(text, sizeof(text),
-		 "\"mounts\": [ { \"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"%s\", "
-		 "\"options\": [ \"rbind\", \"ro\" ] },",
-		 helpers);
+	snprintf(
+	    text, sizeof(text),
+	    "\"mounts\": [ { \"destination\": \"/mnt\", \"type\": \"bind\", \"source\": \"%s\", "
+	    "\"options\": [ \"rbind\", \"ro\" ] },",
+	    helpers);
 	if (edit(self->config, "\"mounts\": [", text))
 		return -1;
 	snprintf(text, sizeof(text), "\"args\": [ \"sh\", \"-c\", \"%s\" ]", script);
@@ -150,29 +151,31 @@ TEST_F(seccomp, argument_rules_decide_by_the_whole_value_and_kill_process_kills)
 {
 	static struct nbt_result r;
 
-	ASSERT_EQ(0, make_bundle(
-			 self,
-			 "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": "
-			 "[" ARCHES "], \"syscalls\": ["
-			 "{ \"names\": [\"personality\"], \"action\": \"SCMP_ACT_ERRNO\", "
-			 "\"errnoRet\": 22, \"args\": [ { \"index\": 0, \"value\": "
-			 "4294967304, \"op\": \"SCMP_CMP_EQ\" } ] },"
-			 "{ \"names\": [\"getpgid\"], \"action\": \"SCMP_ACT_ERRNO\", "
-			 "\"errnoRet\": 34, \"args\": [ { \"index\": 0, \"value\": "
-			 "1095216660480, \"valueTwo\": 77309411328, "
-			 "\"op\": \"SCMP_CMP_MASKED_EQ\" } ] },"
-			 "{ \"names\": [\"no_such_call\", \"socketcall_of_nowhere\"], "
-			 "\"action\": \"SCMP_ACT_KILL\" },"
-			 "{ \"names\": [], \"action\": \"SCMP_ACT_KILL\" },"
-			 "{ \"names\": [\"sync\"], \"action\": \"SCMP_ACT_KILL_PROCESS\" } ] }",
-			 "/mnt/raw_syscall personality 0x100000008; /mnt/raw_syscall personality "
-			 "0xffffffff; /mnt/raw_syscall getpgid 0x1200000000; /mnt/raw_syscall "
-			 "getpgid 0x1300000000; /mnt/raw_syscall sync; echo status=$?"));
+	ASSERT_EQ(
+	    0, make_bundle(self,
+			   "{ \"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": "
+			   "[" ARCHES "], \"syscalls\": ["
+			   "{ \"names\": [\"personality\"], \"action\": \"SCMP_ACT_ERRNO\", "
+			   "\"errnoRet\": 22, \"args\": [ { \"index\": 0, \"value\": "
+			   "4294967304, \"op\": \"SCMP_CMP_EQ\" } ] },"
+			   "{ \"names\": [\"getpgid\"], \"action\": \"SCMP_ACT_ERRNO\", "
+			   "\"errnoRet\": 34, \"args\": [ { \"index\": 0, \"value\": "
+			   "1095216660480, \"valueTwo\": 77309411328, "
+			   "\"op\": \"SCMP_CMP_MASKED_EQ\" } ] },"
+			   "{ \"names\": [\"no_such_call\", \"socketcall_of_nowhere\"], "
+			   "\"action\": \"SCMP_ACT_KILL\" },"
+			   "{ \"names\": [], \"action\": \"SCMP_ACT_KILL\" },"
+			   "{ \"names\": [\"sync\"], \"action\": \"SCMP_ACT_KILL_PROCESS\" } ] }",
+			   "/mnt/raw_syscall personality 0x100000008; /mnt/raw_syscall personality "
+			   "0xffffffff; /mnt/raw_syscall getpgid 0x1200000000; /mnt/raw_syscall "
+			   "getpgid 0x1300000000; /mnt/raw_syscall sync; echo status=$?"));
 	run(self, &r);
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+#if __SIZEOF_LONG__ == 8 /* a 32-bit task's arguments have no high word (seccomp_data) */
 	EXPECT_NE(NULL, strstr(r.out, "personality: errno 22\npersonality: ok"))
 	TH_LOG("%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "getpgid: errno 34\ngetpgid: ok")) TH_LOG("%s", r.out);
+#endif
 	EXPECT_NE(NULL, strstr(r.out, "status=159")) TH_LOG("%s", r.out); /* 128 + SIGSYS */
 	EXPECT_EQ(NULL, strstr(r.out, "sync: ok")) TH_LOG("%s", r.out);
 }
