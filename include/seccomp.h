@@ -1,6 +1,7 @@
 /* The seccomp filter: a classic-BPF program nestbox builds itself (no libseccomp). The default
  * filter refuses with EPERM what Docker's default profile refuses; --seccomp FILE reads a
- * text policy (format in runtime/seccomp.c); --seccomp off loads nothing. */
+ * text policy (format in runtime/seccomp.c); --seccomp off loads nothing; config.json's
+ * linux.seccomp is compiled from the profile below (runtime/seccomp_profile.c). */
 #ifndef NB_SECCOMP_H
 #define NB_SECCOMP_H
 

@@ -12,6 +12,8 @@
  *                              (--cap-add); mount and its family also inside a user namespace.
  *   --seccomp FILE             a text policy, below.
  *   --seccomp off              no filter (also --privileged).
+ *   config.json linux.seccomp  the OCI profile, compiled by seccomp_profile.c (oci_seccomp.c
+ *                              reads it); no filter without it, as the runtime-spec says.
  *
  * --seccomp FILE: a text policy, one rule a line
  *
