@@ -308,7 +308,7 @@ static const struct {
 	{ ",\"consoleSize\":{\"height\":24,\"width\":-1}", "", "",
 	  "process.consoleSize.width: expected a whole number from 0 to 65535" },
 	{ ",\"apparmorProfile\":\"x\"", "", "", "process.apparmorProfile: not supported yet" },
-	{ "", ",\"seccomp\":{}", "", "linux.seccomp: not supported yet" },
+	{ "", ",\"seccomp\":{}", "", "linux.seccomp.defaultAction: missing (required)" },
 	{ "", ",\"devices\":[]", "", "linux.devices: not supported yet" },
 	{ "", "", ",\"hostname\":7", "hostname: expected a string, got a number" },
 	{ "", "", ",\"hooks\":{\"prestart\":[{\"path\":\"x\"}]}",
