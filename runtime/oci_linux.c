@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mount_plan.h"
+#include "ns.h"
 #include "oci_walk.h"
 #include "option.h"
 #include "security.h"
@@ -21,18 +22,41 @@ static const struct {
 	{ "user", NB_NS_USER }, { "time", NB_NS_TIME },
 };
 
+/* linux.namespaces[].path: the namespace is joined, not made; opened now, before anything of
+ * the image is looked at, and refused unless it is a namespace of that type (config-linux.md:
+ * "an error MUST be generated"). */
+static int join_namespace(struct oci_walk *w, const struct json_value *p, const char *path,
+			  unsigned bit)
+{
+	char sub[OCI_PATH_MAX];
+	int fd, rc;
+
+	oci_path_member(sub, path, "path");
+	rc = oci_want(w, p, sub, JSON_STRING);
+	if (rc)
+		return rc;
+	if (bit & (NB_NS_USER | NB_NS_TIME))
+		return oci_bad(w, p, sub, "joining a user or time namespace is not supported yet");
+	rc = ns_open_path(p->str, bit, &fd);
+	if (rc == -EINVAL)
+		return oci_bad(w, p, sub, "not a namespace of this type");
+	if (rc)
+		return nb_fail(w->err, -rc, sub, p->str, strerror(-rc));
+	w->c->ns_join |= bit;
+	w->c->ns_fd[__builtin_ctz(bit)] = fd;
+	return 0;
+}
+
 static int walk_namespace(struct oci_walk *w, const struct json_value *e, const char *path)
 {
-	const struct json_value *type = json_member(e, "type");
+	const struct json_value *type = json_member(e, "type"), *p = json_member(e, "path");
 	char sub[OCI_PATH_MAX];
 	unsigned bit = 0;
 	int rc = oci_want(w, e, path, JSON_OBJECT);
 
 	for (const struct json_value *m = rc ? NULL : e->child; m; m = m->next) {
 		oci_path_member(sub, path, m->key);
-		if (!strcmp(m->key, "path"))
-			return oci_bad(w, m, sub, "joining a namespace is not supported yet");
-		if (strcmp(m->key, "type"))
+		if (strcmp(m->key, "type") && strcmp(m->key, "path"))
 			return oci_bad(w, m, sub, "unknown field");
 	}
 	if (rc || !type)
@@ -45,8 +69,10 @@ static int walk_namespace(struct oci_walk *w, const struct json_value *e, const 
 	if (!rc && !bit)
 		return oci_bad(w, type, sub,
 			       "unknown namespace (mount pid uts ipc network cgroup user time)");
-	if (!rc && (w->c->namespaces & bit))
+	if (!rc && ((w->c->namespaces | w->c->ns_join) & bit))
 		return oci_bad(w, type, sub, "given twice");
+	if (!rc && p)
+		return join_namespace(w, p, path, bit);
 	w->c->namespaces |= bit;
 	return rc;
 }
@@ -64,7 +90,7 @@ static int walk_namespaces(struct oci_walk *w, const struct json_value *v, const
 	}
 	if (rc)
 		return rc;
-	if (!(w->c->namespaces & NB_NS_MNT))
+	if (!((w->c->namespaces | w->c->ns_join) & NB_NS_MNT))
 		return oci_bad(w, v, path,
 			       "a mount namespace is required (nestbox pivots into its own root)");
 	/* Own network namespace: only lo, as --net none; else the host's, as --net host. */
