@@ -41,8 +41,9 @@ struct nb_container {
 	const char *upper; /* persistent writable layer, or NULL for a fresh tmpfs */
 	const char *work;
 	bool read_only; /* no writable layer at all */
-	bool
-	    root_bind; /* config.json: layers[0] IS the root (bound, writes reach it), no overlay */
+	/* config.json: layers[0] IS the root (bound: writes reach it), no overlay */
+	bool root_bind;
+	unsigned long root_propagation; /* linux.rootfsPropagation, set after pivot_root */
 
 	unsigned namespaces; /* enum nb_ns bits: made new */
 	unsigned ns_join;    /* config.json's namespaces with a path: joined, not in namespaces */

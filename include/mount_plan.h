@@ -73,4 +73,7 @@ struct nb_cgroup;
 int mount_plan_apply(const struct nb_container *c, const struct nb_cgroup *cg,
 		     struct nb_error *err);
 
+/* After pivot_root: the root mount's propagation as config.json's linux.rootfsPropagation. */
+int mount_plan_root_propagation(const struct nb_container *c, struct nb_error *err);
+
 #endif

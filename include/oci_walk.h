@@ -69,6 +69,8 @@ void oci_path_index(char *out, const char *path, size_t i);
 
 /* The mounts array (oci_mounts.c): binds and new filesystems into the mount plan. */
 int oci_walk_mounts(struct oci_walk *w, const struct json_value *v, const char *path);
+/* "shared", "rslave"...: MS_SHARED ... MS_UNBINDABLE, with MS_REC for the r- forms; -EINVAL. */
+int oci_propagation(const char *name, unsigned long *flag);
 /* The linux object (oci_linux.c), and its checks once the whole file is read. */
 int oci_walk_linux(struct oci_walk *w, const struct json_value *v, const char *path);
 

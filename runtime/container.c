@@ -23,6 +23,7 @@
 #include "container_side.h"
 #include "dev.h"
 #include "init.h"
+#include "mount_plan.h"
 #include "mounts.h"
 #include "net.h"
 #include "ns.h"
@@ -172,6 +173,8 @@ static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struc
 		rc = hooks_run(c, NB_HOOK_CREATE_CONTAINER, getpid(), err);
 	if (!rc)
 		rc = done(c, "pivot_root", mounts_pivot(err));
+	if (!rc && c->root_propagation)
+		rc = done(c, "mount: root propagation", mount_plan_root_propagation(c, err));
 	/* runc's order: the caller has the terminal once the container is created */
 	if (!rc && c->console_socket)
 		rc = done(c, "console socket",

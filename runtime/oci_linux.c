@@ -432,6 +432,18 @@ static int walk_sysctl(struct oci_walk *w, const struct json_value *v, const cha
 	return rc;
 }
 
+/* --- rootfsPropagation ---------------------------------------------------------------------- */
+
+/* Set on the container's root once it is the root (pivot_root(2) refuses a shared new root). */
+static int walk_rootfs_propagation(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && oci_propagation(v->str, &w->c->root_propagation))
+		rc = oci_bad(w, v, path, "unknown (shared, slave, private, unbindable)");
+	return rc;
+}
+
 /* --- linux ---------------------------------------------------------------------------------- */
 
 static const struct oci_field linux_fields[] = {
@@ -445,7 +457,7 @@ static const struct oci_field linux_fields[] = {
 	{ "cgroupsPath", walk_cgroups_path, false },
 	{ "sysctl", walk_sysctl, false },
 	{ "seccomp", NULL, false },
-	{ "rootfsPropagation", NULL, false },
+	{ "rootfsPropagation", walk_rootfs_propagation, false },
 	{ "mountLabel", NULL, false },
 	{ "intelRdt", NULL, false },
 	{ "personality", NULL, false },

@@ -341,12 +341,10 @@ static const struct {
 	  "mounts[0]: overlay on /x: not supported yet" },
 	{ "", "",
 	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
-	  "\"options\":[\"rbind\",\"rshared\"]}]",
-	  "mounts[0].options[1]: mount option rshared: not supported yet" },
-	{ "", "",
-	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
-	  "\"options\":[\"rbind\",\"size=1m\"]}]",
-	  "mounts[0].options: mount option size=1m: not supported yet on a bind" },
+	  "\"options\":[\"rbind\",\"rsharing\"]}]",
+	  "mounts[0].options[1]: mount option rsharing: not supported yet" },
+	{ "", ",\"rootfsPropagation\":\"rshare\"", "",
+	  "linux.rootfsPropagation: unknown (shared, slave, private, unbindable)" },
 	{ "", ",\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}", "",
 	  "linux.resources.devices[0]: not supported yet (the first rule must deny all)" },
 	{ "",
@@ -459,10 +457,10 @@ TEST(required_fields_and_versions)
 	EXPECT_NE(NULL, strstr(err.msg, "a mount namespace is required")) TH_LOG("%s", err.msg);
 	EXPECT_EQ(-EINVAL,
 		  config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/r\"}," BASE_PROCESS
-			 "}," BASE_LINUX ",{\"type\":\"net\",\"path\":\"/proc/1/ns/net\"}]}}",
+			 "}," BASE_LINUX
+			 ",{\"type\":\"network\",\"path\":\"/proc/self/ns/uts\"}]}}",
 			 &c, &err));
-	EXPECT_NE(NULL, strstr(err.msg, "linux.namespaces[2].path: joining a namespace is not "
-					"supported yet"))
+	EXPECT_NE(NULL, strstr(err.msg, "linux.namespaces[2].path: not a namespace of this type"))
 	TH_LOG("%s", err.msg);
 	EXPECT_EQ(-EINVAL, config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/r\"},"
 				  "\"hostname\":\"h\"," BASE_PROCESS "},\"linux\":{\"namespaces\":"
