@@ -1,12 +1,15 @@
 /* The container's /dev: nothing of the host's devices but the harmless character devices. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dev.h"
+#include "mount_plan.h"
 #include "mounts.h"
 
 static const struct {
@@ -67,5 +70,58 @@ int dev_populate(int root, const char *target, struct nb_error *err)
 		if (symlinkat(dev_links[i].target, dev, dev_links[i].name))
 			rc = nb_fail_errno(err, "symlink", dev_links[i].name);
 	close(dev);
+	return rc;
+}
+
+/* The directory of target (made if missing, resolved inside root) as a directory fd, and the
+ * last component's name in *name. */
+static int open_parent(int root, const struct nb_mount *m, char *dir, size_t size,
+		       const char **name, struct nb_error *err)
+{
+	struct nb_mount parent = { .target = dir, .make = NB_MAKE_DIR };
+	char *slash;
+	int path, fd, rc;
+
+	if ((size_t)snprintf(dir, size, "%s", m->target) >= size)
+		return nb_fail(err, ENAMETOOLONG, "linux.devices", m->target, "too long");
+	slash = strrchr(dir, '/');
+	*name = m->target + (slash - dir) + 1;
+	slash[slash == dir] = '\0'; /* "/x": the root itself */
+	rc = mounts_open_target(root, &parent, true, &path, err);
+	if (rc)
+		return rc;
+	fd = openat(path, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(path);
+	return fd < 0 ? nb_fail_errno(err, "linux.devices", m->target) : fd;
+}
+
+int dev_make_node(int root, const struct nb_mount *m, struct nb_error *err)
+{
+	char dir[PATH_MAX];
+	const char *name = NULL;
+	int parent = open_parent(root, m, dir, sizeof(dir), &name, err), fd, rc = 0;
+
+	if (parent < 0)
+		return parent;
+	if (!mknodat(parent, name, m->node.mode, makedev(m->node.major, m->node.minor))) {
+		/* mknod(2) takes the umask off; then the owner, as chown(2) clears nothing a
+		 * node has */
+		if (fchownat(parent, name, m->node.uid, m->node.gid, AT_SYMLINK_NOFOLLOW) ||
+		    fchmodat(parent, name, m->node.mode & 07777, 0))
+			rc = nb_fail_errno(err, "linux.devices", m->target);
+	} else if (errno == EPERM && !S_ISFIFO(m->node.mode)) {
+		fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
+		if (fd >= 0) {
+			close(fd);
+			fd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		}
+		rc = fd < 0 ? nb_fail_errno(err, "linux.devices", m->target)
+			    : mounts_bind_host(m->target, fd, 0, err);
+		if (fd >= 0)
+			close(fd);
+	} else if (errno != EEXIST) {
+		rc = nb_fail_errno(err, "mknod", m->target);
+	}
+	close(parent);
 	return rc;
 }

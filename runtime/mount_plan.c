@@ -137,7 +137,7 @@ static enum step_time step_time(const struct nb_mount *m)
 {
 	if (m->op == NB_MOUNT_MASK || m->op == NB_MOUNT_READ_ONLY)
 		return STEP_WITH_MASKS;
-	if ((m->opts & NB_MOPT_DEVICE) || !strncmp(m->target, "/dev/", 5))
+	if ((m->opts & NB_MOPT_DEVICE) || m->op == NB_MOUNT_NODE || !strncmp(m->target, "/dev/", 5))
 		return STEP_OVER_DEV;
 	return STEP_EARLY;
 }

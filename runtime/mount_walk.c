@@ -49,7 +49,8 @@ static void step(const struct nb_container *c, const char *name)
 
 static bool under_dev(const struct nb_mount *m)
 {
-	return m && (m->op == NB_MOUNT_FS || m->op == NB_MOUNT_DEV_NODES) &&
+	return m &&
+	       (m->op == NB_MOUNT_FS || m->op == NB_MOUNT_DEV_NODES || m->op == NB_MOUNT_NODE) &&
 	       !strncmp(m->target, "/dev", 4) && (!m->target[4] || m->target[4] == '/');
 }
 
@@ -86,6 +87,7 @@ static void step_done(const struct nb_container *c, int i)
 		break;
 	case NB_MOUNT_FS:
 	case NB_MOUNT_DEV_NODES:
+	case NB_MOUNT_NODE:
 		if (!strcmp(m->target, "/proc"))
 			step(c, "mount: proc");
 		else if (!strcmp(m->target, "/sys"))
@@ -215,6 +217,8 @@ static int apply(struct walk *w, int i, struct nb_error *err)
 		return fs_step(w, m, err);
 	case NB_MOUNT_DEV_NODES:
 		return dev_populate(w->root, m->target, err);
+	case NB_MOUNT_NODE:
+		return dev_make_node(w->root, m, err);
 	case NB_MOUNT_CGROUP:
 		return cgroup_mount_view(w->cg, w->c, err);
 	case NB_MOUNT_MASK:

@@ -453,7 +453,7 @@ static const struct oci_field linux_fields[] = {
 	{ "resources", walk_resources, false },
 	{ "maskedPaths", walk_masked, false },
 	{ "readonlyPaths", walk_readonly, false },
-	{ "devices", NULL, false },
+	{ "devices", oci_walk_devices, false },
 	{ "cgroupsPath", walk_cgroups_path, false },
 	{ "sysctl", walk_sysctl, false },
 	{ "seccomp", NULL, false },
