@@ -49,8 +49,8 @@ struct nb_mount {
 	unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED, or 0: as the source */
 	enum nb_mount_make make;
 	unsigned opts; /* NB_MOPT_* */
-	struct {       /* NODE: st_mode (type and permissions), device number, owner */
-		unsigned mode, major, minor, uid, gid;
+	struct {       /* NODE: type (S_IFCHR...), permissions, device number, owner */
+		unsigned type, perm, major, minor, uid, gid;
 	} node;
 };
 

@@ -29,23 +29,29 @@ static const struct {
 };
 
 /* mknod needs CAP_MKNOD in the initial user namespace; inside a user namespace bind the
- * host's node instead (as runc does). dev is the fresh tmpfs, ours: nothing of the image. */
-static int make_node(int dev, const char *name, unsigned major, unsigned minor,
+ * host's node of that path instead (as runc does). One already there is left as it is (runc's
+ * rule for linux.devices; /dev's own tmpfs is fresh). */
+static int make_node(int dir, const char *name, const struct nb_mount *m, const char *host,
 		     struct nb_error *err)
 {
-	char host[64];
+	unsigned mode = m->node.type | m->node.perm;
 	int fd, rc;
 
-	if (!mknodat(dev, name, S_IFCHR | 0666, makedev(major, minor)))
-		return fchmodat(dev, name, 0666, 0) ? nb_fail_errno(err, "chmod", name) : 0;
-	if (errno != EPERM)
-		return nb_fail_errno(err, "mknod", name);
-	snprintf(host, sizeof(host), "/dev/%s", name);
-	fd = openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (!mknodat(dir, name, mode, makedev(m->node.major, m->node.minor)))
+		/* mknod(2) takes the umask off the mode */
+		return fchownat(dir, name, m->node.uid, m->node.gid, AT_SYMLINK_NOFOLLOW) ||
+			       fchmodat(dir, name, m->node.perm, 0)
+			   ? nb_fail_errno(err, "mknod", host)
+			   : 0;
+	if (errno == EEXIST)
+		return 0;
+	if (errno != EPERM || S_ISFIFO(mode))
+		return nb_fail_errno(err, "mknod", host);
+	fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return nb_fail_errno(err, "create", host);
 	close(fd);
-	fd = openat(dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return nb_fail_errno(err, "create", host);
 	rc = mounts_bind_host(host, fd, 0, err);
@@ -64,8 +70,14 @@ int dev_populate(int root, const char *target, struct nb_error *err)
 	close(path);
 	if (dev < 0)
 		return nb_fail_errno(err, "mount /dev", target);
-	for (size_t i = 0; !rc && i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
-		rc = make_node(dev, dev_nodes[i].name, dev_nodes[i].major, dev_nodes[i].minor, err);
+	for (size_t i = 0; !rc && i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		const struct nb_mount m = { .node = { S_IFCHR, 0666, dev_nodes[i].major,
+						      dev_nodes[i].minor, 0, 0 } };
+		char host[64];
+
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
+		rc = make_node(dev, dev_nodes[i].name, &m, host, err);
+	}
 	for (size_t i = 0; !rc && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		if (symlinkat(dev_links[i].target, dev, dev_links[i].name))
 			rc = nb_fail_errno(err, "symlink", dev_links[i].name);
@@ -99,29 +111,11 @@ int dev_make_node(int root, const struct nb_mount *m, struct nb_error *err)
 {
 	char dir[PATH_MAX];
 	const char *name = NULL;
-	int parent = open_parent(root, m, dir, sizeof(dir), &name, err), fd, rc = 0;
+	int parent = open_parent(root, m, dir, sizeof(dir), &name, err), rc;
 
 	if (parent < 0)
 		return parent;
-	if (!mknodat(parent, name, m->node.mode, makedev(m->node.major, m->node.minor))) {
-		/* mknod(2) takes the umask off; then the owner, as chown(2) clears nothing a
-		 * node has */
-		if (fchownat(parent, name, m->node.uid, m->node.gid, AT_SYMLINK_NOFOLLOW) ||
-		    fchmodat(parent, name, m->node.mode & 07777, 0))
-			rc = nb_fail_errno(err, "linux.devices", m->target);
-	} else if (errno == EPERM && !S_ISFIFO(m->node.mode)) {
-		fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
-		if (fd >= 0) {
-			close(fd);
-			fd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		}
-		rc = fd < 0 ? nb_fail_errno(err, "linux.devices", m->target)
-			    : mounts_bind_host(m->target, fd, 0, err);
-		if (fd >= 0)
-			close(fd);
-	} else if (errno != EEXIST) {
-		rc = nb_fail_errno(err, "mknod", m->target);
-	}
+	rc = make_node(parent, name, m, m->target, err);
 	close(parent);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* config.json's linux.devices (runtime-spec config-linux.md "Devices"): each entry a step of
  * the mount plan (NB_MOUNT_NODE) that dev.c makes over the container's /dev. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,102 +9,77 @@
 #include "mount_plan.h"
 #include "oci_walk.h"
 
-static int walk_path(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	int rc = oci_want(w, v, path, JSON_STRING);
-
-	if (!rc && (v->str[0] != '/' || !v->str[1]))
-		rc = oci_bad(w, v, path, "must be an absolute path below /");
-	if (!rc)
-		w->node->target = v->str;
-	return rc;
-}
+/* The numbers, each into its place of nb_mount.node: makedev(3) has 12 bits of major and 20 of
+ * minor; fileMode is the permissions (runc's default 0666). */
+static const struct {
+	char name[9];
+	unsigned char at;
+	unsigned max;
+} numbers[] = {
+	{ "fileMode", offsetof(struct nb_mount, node.perm), 07777 },
+	{ "major", offsetof(struct nb_mount, node.major), 0xfff },
+	{ "minor", offsetof(struct nb_mount, node.minor), 0xfffff },
+	{ "uid", offsetof(struct nb_mount, node.uid), UINT32_MAX - 1 },
+	{ "gid", offsetof(struct nb_mount, node.gid), UINT32_MAX - 1 },
+};
 
 /* c and u (unbuffered: the same node), b, p (a FIFO: no device number) */
-static int walk_type(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	static const char types[] = "cubp";
-	static const unsigned modes[] = { S_IFCHR, S_IFCHR, S_IFBLK, S_IFIFO };
-	int rc = oci_want(w, v, path, JSON_STRING);
-	const char *at = rc || !v->str[0] || v->str[1] ? NULL : strchr(types, v->str[0]);
+static const char types[] = "cubp";
+static const unsigned short type_modes[] = { S_IFCHR, S_IFCHR, S_IFBLK, S_IFIFO };
 
-	if (!rc && !at)
-		rc = oci_bad(w, v, path, "unknown device type (c, u, b, p)");
-	if (!rc)
-		w->node->node.mode |= modes[at - types];
-	return rc;
-}
-
-static int walk_number(struct oci_walk *w, const struct json_value *v, const char *path,
-		       uint64_t max, unsigned *out)
+static int walk_member(struct oci_walk *w, const struct json_value *f, const char *path,
+		       struct nb_mount *m, unsigned *seen)
 {
+	const char *at;
 	uint64_t n;
-	int rc = oci_want_uint(w, v, path, max, &n);
+	size_t i = 0;
 
-	if (!rc)
-		*out = (unsigned)n;
-	return rc;
+	if (!strcmp(f->key, "path") || !strcmp(f->key, "type")) {
+		if (oci_want(w, f, path, JSON_STRING))
+			return -EINVAL;
+		if (f->key[0] == 'p') {
+			m->target = f->str;
+			return f->str[0] == '/' && f->str[1]
+				   ? 0
+				   : oci_bad(w, f, path, "must be an absolute path below /");
+		}
+		at = f->str[0] && !f->str[1] ? strchr(types, f->str[0]) : NULL;
+		if (!at)
+			return oci_bad(w, f, path, "unknown device type (c, u, b, p)");
+		m->node.type = type_modes[at - types];
+		return 0;
+	}
+	while (i < sizeof(numbers) / sizeof(numbers[0]) && strcmp(f->key, numbers[i].name))
+		i++;
+	if (i == sizeof(numbers) / sizeof(numbers[0]))
+		return oci_bad(w, f, path, "unknown field");
+	if (oci_want_uint(w, f, path, numbers[i].max, &n))
+		return -EINVAL;
+	*(unsigned *)((char *)m + numbers[i].at) = (unsigned)n;
+	*seen |= 1u << i;
+	return 0;
 }
-
-/* makedev(3): 12 bits of major, 20 of minor */
-static int walk_major(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	w->node->opts |= 1; /* seen: c, u and b need it */
-	return walk_number(w, v, path, 0xfff, &w->node->node.major);
-}
-
-static int walk_minor(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	w->node->opts |= 2;
-	return walk_number(w, v, path, 0xfffff, &w->node->node.minor);
-}
-
-static int walk_file_mode(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	unsigned mode;
-	int rc = walk_number(w, v, path, 07777, &mode);
-
-	w->node->node.mode = (w->node->node.mode & S_IFMT) | mode;
-	return rc;
-}
-
-static int walk_uid(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	return walk_number(w, v, path, UINT32_MAX - 1, &w->node->node.uid);
-}
-
-static int walk_gid(struct oci_walk *w, const struct json_value *v, const char *path)
-{
-	return walk_number(w, v, path, UINT32_MAX - 1, &w->node->node.gid);
-}
-
-static const struct oci_field device_fields[] = {
-	{ "path", walk_path, true },
-	{ "type", walk_type, true },
-	{ "major", walk_major, false },
-	{ "minor", walk_minor, false },
-	{ "fileMode", walk_file_mode, false },
-	{ "uid", walk_uid, false },
-	{ "gid", walk_gid, false },
-	{ NULL, NULL, false },
-};
 
 int oci_walk_devices(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
+	char sub[OCI_PATH_MAX], field[OCI_PATH_MAX];
 	size_t i = 0;
 	int rc = oci_want(w, v, path, JSON_ARRAY);
 
 	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
-		/* fileMode absent: 0666 as runc; the permissions from the table's walk, if any */
-		struct nb_mount m = { .op = NB_MOUNT_NODE, .node.mode = 0666 };
+		struct nb_mount m = { .op = NB_MOUNT_NODE, .node.perm = 0666 };
+		unsigned seen = 0;
 
 		oci_path_index(sub, path, i);
-		w->node = &m;
-		rc = oci_walk_object(w, e, sub, device_fields);
-		if (!rc && !S_ISFIFO(m.node.mode) && m.opts != 3)
+		rc = oci_want(w, e, sub, JSON_OBJECT);
+		for (const struct json_value *f = rc ? NULL : e->child; !rc && f; f = f->next) {
+			oci_path_member(field, sub, f->key);
+			rc = walk_member(w, f, field, &m, &seen);
+		}
+		if (!rc && (!m.target || !m.node.type))
+			rc = oci_bad(w, e, sub, "path and type are required");
+		if (!rc && m.node.type != S_IFIFO && (seen & 6) != 6) /* major, minor */
 			rc = oci_bad(w, e, sub, "major and minor are required for this type");
-		m.opts = 0;
 		if (!rc)
 			rc = mount_plan_add(w->c, &m, w->err);
 	}
