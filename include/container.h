@@ -41,8 +41,13 @@ struct nb_container {
 	const char *upper; /* persistent writable layer, or NULL for a fresh tmpfs */
 	const char *work;
 	bool read_only; /* no writable layer at all */
+	/* config.json: layers[0] IS the root (bound: writes reach it), no overlay */
+	bool root_bind;
+	unsigned long root_propagation; /* linux.rootfsPropagation, set after pivot_root */
 
-	unsigned namespaces; /* enum nb_ns bits */
+	unsigned namespaces; /* enum nb_ns bits: made new */
+	unsigned ns_join;    /* config.json's namespaces with a path: joined, not in namespaces */
+	int ns_fd[8];	     /* ns_join's open files, by the bit's index (ns.c) */
 
 	/* The mount plan (mount_plan.h): --bind steps while parsing, then the whole ordered list. */
 	struct nb_mount *mounts;

@@ -18,6 +18,7 @@ enum nb_mount_op {
 	NB_MOUNT_BIND,		/* a host directory or file onto target */
 	NB_MOUNT_FS,		/* a new filesystem of type (proc, sysfs, tmpfs, devpts) */
 	NB_MOUNT_DEV_NODES,	/* /dev's device nodes and links (dev.c) */
+	NB_MOUNT_NODE,		/* config.json's linux.devices entry: one node at target (dev.c) */
 	NB_MOUNT_CGROUP,	/* the cgroup view under /sys/fs/cgroup (cgroup_layout.c) */
 	NB_MOUNT_MASK,		/* target hidden behind an empty read-only directory or file */
 	NB_MOUNT_READ_ONLY,	/* target bound onto itself read-only, with its submounts */
@@ -48,6 +49,9 @@ struct nb_mount {
 	unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED, or 0: as the source */
 	enum nb_mount_make make;
 	unsigned opts; /* NB_MOPT_* */
+	struct {       /* NODE: type (S_IFCHR...), permissions, device number, owner */
+		unsigned type, perm, major, minor, uid, gid;
+	} node;
 };
 
 /* Default sizes of the tmpfs that holds the writable layer and of /dev/shm (tmpfs(5) size=;
@@ -72,5 +76,8 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err);
 struct nb_cgroup;
 int mount_plan_apply(const struct nb_container *c, const struct nb_cgroup *cg,
 		     struct nb_error *err);
+
+/* After pivot_root: the root mount's propagation as config.json's linux.rootfsPropagation. */
+int mount_plan_root_propagation(const struct nb_container *c, struct nb_error *err);
 
 #endif

@@ -24,7 +24,8 @@ struct oci_walk {
 	const struct json_value *idmaps_at, *hostname_at, *cgroup_mount_at;
 	int64_t cpu_quota; /* linux.resources.cpu, before the conversion */
 	uint64_t cpu_period;
-	struct nb_hook *hook; /* the hook being walked (oci_config.c walk_hooks) */
+	struct nb_hook *hook;  /* the hook being walked (oci_config.c walk_hooks) */
+	struct nb_mount *node; /* the linux.devices entry being walked (oci_devices.c) */
 };
 
 struct oci_field {
@@ -69,6 +70,10 @@ void oci_path_index(char *out, const char *path, size_t i);
 
 /* The mounts array (oci_mounts.c): binds and new filesystems into the mount plan. */
 int oci_walk_mounts(struct oci_walk *w, const struct json_value *v, const char *path);
+/* "shared", "rslave"...: MS_SHARED ... MS_UNBINDABLE, with MS_REC for the r- forms; -EINVAL. */
+int oci_propagation(const char *name, unsigned long *flag);
+/* linux.devices (oci_devices.c): device nodes made in the container (dev.c). */
+int oci_walk_devices(struct oci_walk *w, const struct json_value *v, const char *path);
 /* The linux object (oci_linux.c), and its checks once the whole file is read. */
 int oci_walk_linux(struct oci_walk *w, const struct json_value *v, const char *path);
 

@@ -23,8 +23,10 @@
 #include "container_side.h"
 #include "dev.h"
 #include "init.h"
+#include "mount_plan.h"
 #include "mounts.h"
 #include "net.h"
+#include "ns.h"
 #include "overlay.h"
 #include "process.h"
 #include "proctitle.h"
@@ -93,7 +95,7 @@ static int build_root(const struct nb_container *c, const struct nb_cgroup *cg,
 
 static int set_hostname(const struct nb_container *c, struct nb_error *err)
 {
-	if (!(c->namespaces & NB_NS_UTS))
+	if (!((c->namespaces | c->ns_join) & NB_NS_UTS))
 		return 0;
 	if (sethostname(c->hostname, strlen(c->hostname)))
 		return nb_fail_errno(err, "sethostname", c->hostname);
@@ -145,7 +147,11 @@ static int fail_setup(const struct nb_error *err)
 static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struct nb_error *err)
 {
 	unsigned ns = net_namespaces(c);
-	int rc = ns & NB_NS_CGROUP ? done(c, "namespace: cgroup", cgroup_enter_ns(cg, c, err)) : 0;
+	/* config.json's namespaces given by path, before anything else (ns.c) */
+	int rc = c->ns_join ? done(c, "namespace: join", ns_join(c, err)) : 0;
+
+	if (!rc && (ns & NB_NS_CGROUP))
+		rc = done(c, "namespace: cgroup", cgroup_enter_ns(cg, c, err));
 
 	/* -v says only what was done (issue 28.5): each step named where it applies. */
 	if (!rc && (ns & NB_NS_NET))
@@ -167,6 +173,8 @@ static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struc
 		rc = hooks_run(c, NB_HOOK_CREATE_CONTAINER, getpid(), err);
 	if (!rc)
 		rc = done(c, "pivot_root", mounts_pivot(err));
+	if (!rc && c->root_propagation)
+		rc = done(c, "mount: root propagation", mount_plan_root_propagation(c, err));
 	/* runc's order: the caller has the terminal once the container is created */
 	if (!rc && c->console_socket)
 		rc = done(c, "console socket",

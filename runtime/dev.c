@@ -1,12 +1,15 @@
 /* The container's /dev: nothing of the host's devices but the harmless character devices. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dev.h"
+#include "mount_plan.h"
 #include "mounts.h"
 
 static const struct {
@@ -26,23 +29,29 @@ static const struct {
 };
 
 /* mknod needs CAP_MKNOD in the initial user namespace; inside a user namespace bind the
- * host's node instead (as runc does). dev is the fresh tmpfs, ours: nothing of the image. */
-static int make_node(int dev, const char *name, unsigned major, unsigned minor,
+ * host's node of that path instead (as runc does). One already there is left as it is (runc's
+ * rule for linux.devices; /dev's own tmpfs is fresh). */
+static int make_node(int dir, const char *name, const struct nb_mount *m, const char *host,
 		     struct nb_error *err)
 {
-	char host[64];
+	unsigned mode = m->node.type | m->node.perm;
 	int fd, rc;
 
-	if (!mknodat(dev, name, S_IFCHR | 0666, makedev(major, minor)))
-		return fchmodat(dev, name, 0666, 0) ? nb_fail_errno(err, "chmod", name) : 0;
-	if (errno != EPERM)
-		return nb_fail_errno(err, "mknod", name);
-	snprintf(host, sizeof(host), "/dev/%s", name);
-	fd = openat(dev, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (!mknodat(dir, name, mode, makedev(m->node.major, m->node.minor)))
+		/* mknod(2) takes the umask off the mode */
+		return fchownat(dir, name, m->node.uid, m->node.gid, AT_SYMLINK_NOFOLLOW) ||
+			       fchmodat(dir, name, m->node.perm, 0)
+			   ? nb_fail_errno(err, "mknod", host)
+			   : 0;
+	if (errno == EEXIST)
+		return 0;
+	if (errno != EPERM || S_ISFIFO(mode))
+		return nb_fail_errno(err, "mknod", host);
+	fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return nb_fail_errno(err, "create", host);
 	close(fd);
-	fd = openat(dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return nb_fail_errno(err, "create", host);
 	rc = mounts_bind_host(host, fd, 0, err);
@@ -61,11 +70,52 @@ int dev_populate(int root, const char *target, struct nb_error *err)
 	close(path);
 	if (dev < 0)
 		return nb_fail_errno(err, "mount /dev", target);
-	for (size_t i = 0; !rc && i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
-		rc = make_node(dev, dev_nodes[i].name, dev_nodes[i].major, dev_nodes[i].minor, err);
+	for (size_t i = 0; !rc && i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		const struct nb_mount m = { .node = { S_IFCHR, 0666, dev_nodes[i].major,
+						      dev_nodes[i].minor, 0, 0 } };
+		char host[64];
+
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
+		rc = make_node(dev, dev_nodes[i].name, &m, host, err);
+	}
 	for (size_t i = 0; !rc && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		if (symlinkat(dev_links[i].target, dev, dev_links[i].name))
 			rc = nb_fail_errno(err, "symlink", dev_links[i].name);
 	close(dev);
+	return rc;
+}
+
+/* The directory of target (made if missing, resolved inside root) as a directory fd, and the
+ * last component's name in *name. */
+static int open_parent(int root, const struct nb_mount *m, char *dir, size_t size,
+		       const char **name, struct nb_error *err)
+{
+	struct nb_mount parent = { .target = dir, .make = NB_MAKE_DIR };
+	char *slash;
+	int path, fd, rc;
+
+	if ((size_t)snprintf(dir, size, "%s", m->target) >= size)
+		return nb_fail(err, ENAMETOOLONG, "linux.devices", m->target, "too long");
+	slash = strrchr(dir, '/');
+	*name = m->target + (slash - dir) + 1;
+	slash[slash == dir] = '\0'; /* "/x": the root itself */
+	rc = mounts_open_target(root, &parent, true, &path, err);
+	if (rc)
+		return rc;
+	fd = openat(path, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(path);
+	return fd < 0 ? nb_fail_errno(err, "linux.devices", m->target) : fd;
+}
+
+int dev_make_node(int root, const struct nb_mount *m, struct nb_error *err)
+{
+	char dir[PATH_MAX];
+	const char *name = NULL;
+	int parent = open_parent(root, m, dir, sizeof(dir), &name, err), rc;
+
+	if (parent < 0)
+		return parent;
+	rc = make_node(parent, name, m, m->target, err);
+	close(parent);
 	return rc;
 }

@@ -197,7 +197,10 @@ static int setup_child(struct nb_run *r, struct nb_error *err)
 static pid_t clone_container(struct nb_run *r, const int sock[2], int start_fd)
 {
 	const struct nb_container *c = r->c;
-	pid_t child = cgroup_clone(&r->cg, ns_clone_flags(net_namespaces(c)));
+	int back, rc = ns_enter_pid(c, &back); /* a pid namespace given by path (ns.c) */
+	pid_t child = rc ? rc : cgroup_clone(&r->cg, ns_clone_flags(net_namespaces(c)));
+
+	ns_leave_pid(back);
 
 	if (child == 0) {
 		close(sock[HOST_END]);

@@ -137,7 +137,7 @@ static enum step_time step_time(const struct nb_mount *m)
 {
 	if (m->op == NB_MOUNT_MASK || m->op == NB_MOUNT_READ_ONLY)
 		return STEP_WITH_MASKS;
-	if ((m->opts & NB_MOPT_DEVICE) || !strncmp(m->target, "/dev/", 5))
+	if ((m->opts & NB_MOPT_DEVICE) || m->op == NB_MOUNT_NODE || !strncmp(m->target, "/dev/", 5))
 		return STEP_OVER_DEV;
 	return STEP_EARLY;
 }
@@ -199,7 +199,7 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err)
 	/* /proc, /dev, then /sys: the order of the runtime-spec's default mounts, which
 	 * runtime-tools checks in mountinfo */
 	rc = add_all(c, head, err);
-	if (!rc)
+	if (!rc && !c->root_bind)
 		rc = add_own(c, own, n_own, STEP_EARLY, err);
 	if (!rc)
 		rc = add_all(c, proc, err);
@@ -209,6 +209,10 @@ int mount_plan_build(struct nb_container *c, struct nb_error *err)
 		rc = add_own(c, own, n_own, STEP_OVER_DEV, err);
 	if (!rc)
 		rc = add_all(c, sys, err);
+	/* config.json's own mounts after the standard ones, in its order (runc's; runtime-tools'
+	 * mounts test reads mountinfo's order), yet before the masks, which still hide theirs */
+	if (!rc && c->root_bind)
+		rc = add_own(c, own, n_own, STEP_EARLY, err);
 	if (!rc && !c->security.privileged)
 		rc = add_masks(c, err);
 	if (!rc)

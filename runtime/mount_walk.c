@@ -21,6 +21,7 @@
 #include "dev.h"
 #include "faults.h"
 #include "masks.h"
+#include "mount_api.h"
 #include "mount_plan.h"
 #include "mounts.h"
 #include "nested.h"
@@ -48,7 +49,8 @@ static void step(const struct nb_container *c, const char *name)
 
 static bool under_dev(const struct nb_mount *m)
 {
-	return m && (m->op == NB_MOUNT_FS || m->op == NB_MOUNT_DEV_NODES) &&
+	return m &&
+	       (m->op == NB_MOUNT_FS || m->op == NB_MOUNT_DEV_NODES || m->op == NB_MOUNT_NODE) &&
 	       !strncmp(m->target, "/dev", 4) && (!m->target[4] || m->target[4] == '/');
 }
 
@@ -85,6 +87,7 @@ static void step_done(const struct nb_container *c, int i)
 		break;
 	case NB_MOUNT_FS:
 	case NB_MOUNT_DEV_NODES:
+	case NB_MOUNT_NODE:
 		if (!strcmp(m->target, "/proc"))
 			step(c, "mount: proc");
 		else if (!strcmp(m->target, "/sys"))
@@ -136,6 +139,18 @@ static int new_fs(const struct nb_mount *m, struct nb_error *err)
 	return nb_fail(err, -fs, what, where, strerror(-fs));
 }
 
+/* config.json's "shared", "unbindable" & co. on a detached tree (mount_setattr(2)); the tree
+ * or -errno, the tree closed. */
+static int set_propagation(int tree, const struct nb_mount *m, struct nb_error *err)
+{
+	struct nb_mount_attr_v0 attr = { 0, 0, m->propagation, 0 };
+
+	if (!m->propagation || !nb_mount_setattr(tree, AT_RECURSIVE, &attr))
+		return tree;
+	close(tree);
+	return nb_fail_errno(err, "mount propagation", m->target);
+}
+
 static int fs_step(struct walk *w, const struct nb_mount *m, struct nb_error *err)
 {
 	int target, fs, rc = mounts_open_target(w->root, m, true, &target, err);
@@ -143,6 +158,8 @@ static int fs_step(struct walk *w, const struct nb_mount *m, struct nb_error *er
 	if (rc || target < 0)
 		return rc;
 	fs = new_fs(m, err);
+	if (fs >= 0)
+		fs = set_propagation(fs, m, err);
 	rc = fs < 0 ? fs : mounts_attach(fs, target, m->target, err);
 	close(target);
 	return rc;
@@ -152,14 +169,22 @@ static int bind_step(struct walk *w, int i, struct nb_error *err)
 {
 	const struct nb_mount *m = &w->c->mounts[i];
 	struct stat st;
-	int target, rc;
+	int target, tree, rc;
 
 	if (fstat(w->sources[i], &st))
 		return nb_fail_errno(err, "bind", m->source);
 	rc = mounts_open_target(w->root, m, S_ISDIR(st.st_mode), &target, err);
 	if (rc || target < 0)
 		return rc;
-	rc = mounts_attach(w->sources[i], target, m->target, err);
+	/* A copy of the tree taken before the image was looked at, made now: mountinfo lists
+	 * mounts by creation since 6.8, and runtime-tools checks config.json's order there.
+	 * Kernels that cannot copy a detached tree list them by attachment: the tree itself. */
+	tree = nb_open_tree(w->sources[i], "",
+			    OPEN_TREE_CLONE | AT_RECURSIVE | AT_EMPTY_PATH | O_CLOEXEC);
+	if (tree >= 0)
+		close(w->sources[i]);
+	tree = set_propagation(tree >= 0 ? tree : w->sources[i], m, err); /* unbindable: after */
+	rc = tree < 0 ? tree : mounts_attach(tree, target, m->target, err);
 	w->sources[i] = -1;
 	close(target);
 	return rc;
@@ -192,6 +217,8 @@ static int apply(struct walk *w, int i, struct nb_error *err)
 		return fs_step(w, m, err);
 	case NB_MOUNT_DEV_NODES:
 		return dev_populate(w->root, m->target, err);
+	case NB_MOUNT_NODE:
+		return dev_make_node(w->root, m, err);
 	case NB_MOUNT_CGROUP:
 		return cgroup_mount_view(w->cg, w->c, err);
 	case NB_MOUNT_MASK:
@@ -272,7 +299,7 @@ int mount_plan_apply(const struct nb_container *c, const struct nb_cgroup *cg, s
 
 		w.sources[i] = -1;
 		if (!rc && m->op == NB_MOUNT_BIND) {
-			w.sources[i] = mounts_clone_host(m->source, m->flags, m->propagation, err);
+			w.sources[i] = mounts_clone_host(m->source, m->flags, 0, err);
 			rc = w.sources[i] < 0 ? w.sources[i] : 0;
 		}
 	}
@@ -296,4 +323,11 @@ int mount_plan_apply(const struct nb_container *c, const struct nb_cgroup *cg, s
 	free(w.sources);
 	free(w.mounted);
 	return rc;
+}
+
+int mount_plan_root_propagation(const struct nb_container *c, struct nb_error *err)
+{
+	if (mount(NULL, "/", NULL, c->root_propagation, NULL))
+		return nb_fail_errno(err, "linux.rootfsPropagation", "/");
+	return 0;
 }

@@ -108,7 +108,8 @@ static int bind_over(const char *file, const char *text, bool required, struct n
 static int put_etc(const struct nb_container *c, const char *file, const char *text, bool required,
 		   struct nb_error *err)
 {
-	int rc = c->read_only ? -EROFS : write_in_layer(file, text);
+	/* a bound root is the caller's own directory (config.json): never written into */
+	int rc = c->read_only || c->root_bind ? -EROFS : write_in_layer(file, text);
 
 	if (rc == -EROFS || rc == -EACCES || rc == -EPERM)
 		return bind_over(file, text, required, err);

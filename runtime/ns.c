@@ -1,10 +1,12 @@
 /* Namespaces: the name table, and a fork-like clone into new ones. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/sched.h>
@@ -107,4 +109,67 @@ pid_t ns_clone(unsigned long flags, int cgroup_fd)
 		return -errno;
 	pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
 	return pid >= 0 ? (pid_t)pid : -errno;
+}
+
+#define NS_GET_NSTYPE _IO(0xb7, 0x3) /* linux/nsfs.h, ioctl_ns(2): the CLONE_NEW* type */
+
+static int ns_index(unsigned bit)
+{
+	return __builtin_ctz(bit);
+}
+
+int ns_open_path(const char *path, unsigned bit, int *fd)
+{
+	unsigned long want = ns_clone_flags(bit);
+	int type;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	type = ioctl(*fd, NS_GET_NSTYPE);
+	if (type >= 0 && (unsigned long)type == want)
+		return 0;
+	close(*fd);
+	*fd = -1;
+	return -EINVAL; /* ENOTTY: not a namespace file at all */
+}
+
+int ns_join(const struct nb_container *c, struct nb_error *err)
+{
+	for (size_t i = 0; i < NS_COUNT; i++) {
+		unsigned bit = ns_table[i].bit;
+
+		if (!(c->ns_join & bit) || bit == NB_NS_PID)
+			continue;
+		if (setns(c->ns_fd[ns_index(bit)], (int)ns_table[i].clone_flag))
+			return nb_fail_errno(err, "join namespace", ns_table[i].name);
+		close(c->ns_fd[ns_index(bit)]);
+	}
+	return 0;
+}
+
+int ns_enter_pid(const struct nb_container *c, int *back)
+{
+	*back = -1;
+	if (!(c->ns_join & NB_NS_PID))
+		return 0;
+	*back = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (*back < 0)
+		return -errno;
+	if (setns(c->ns_fd[ns_index(NB_NS_PID)], CLONE_NEWPID)) {
+		int rc = -errno;
+
+		ns_leave_pid(*back);
+		*back = -1;
+		return rc;
+	}
+	return 0;
+}
+
+void ns_leave_pid(int back)
+{
+	if (back < 0)
+		return;
+	setns(back, CLONE_NEWPID); /* our own: always allowed (pid_namespaces(7)) */
+	close(back);
 }

@@ -38,6 +38,7 @@ static int walk_root_path(struct oci_walk *w, const struct json_value *v, const 
 		rc = oci_bundle_path(w, v, path, &w->c->layers[0]);
 	if (!rc)
 		w->c->n_layers = 1;
+	w->c->root_bind = true; /* the root itself, not an overlay's lower layer */
 	return rc;
 }
 
@@ -539,7 +540,7 @@ int oci_config_parse(char *text, size_t len, const char *bundle, const char *id,
 	if (!rc && w.cgroup_mount_at && !(c->namespaces & NB_NS_CGROUP))
 		rc = oci_bad(&w, w.cgroup_mount_at, "mounts",
 			     "/sys/fs/cgroup: nestbox mounts it only with a cgroup namespace");
-	if (!rc && w.hostname_at && !(c->namespaces & NB_NS_UTS))
+	if (!rc && w.hostname_at && !((c->namespaces | c->ns_join) & NB_NS_UTS))
 		rc = oci_bad(&w, w.hostname_at, "hostname",
 			     "needs a uts namespace in linux.namespaces");
 	json_free(root);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mount_plan.h"
+#include "ns.h"
 #include "oci_seccomp.h"
 #include "oci_walk.h"
 #include "option.h"
@@ -22,18 +23,41 @@ static const struct {
 	{ "user", NB_NS_USER }, { "time", NB_NS_TIME },
 };
 
+/* linux.namespaces[].path: the namespace is joined, not made; opened now, before anything of
+ * the image is looked at, and refused unless it is a namespace of that type (config-linux.md:
+ * "an error MUST be generated"). */
+static int join_namespace(struct oci_walk *w, const struct json_value *p, const char *path,
+			  unsigned bit)
+{
+	char sub[OCI_PATH_MAX];
+	int fd, rc;
+
+	oci_path_member(sub, path, "path");
+	rc = oci_want(w, p, sub, JSON_STRING);
+	if (rc)
+		return rc;
+	if (bit & (NB_NS_USER | NB_NS_TIME))
+		return oci_bad(w, p, sub, "joining a user or time namespace is not supported yet");
+	rc = ns_open_path(p->str, bit, &fd);
+	if (rc == -EINVAL)
+		return oci_bad(w, p, sub, "not a namespace of this type");
+	if (rc)
+		return nb_fail(w->err, -rc, sub, p->str, strerror(-rc));
+	w->c->ns_join |= bit;
+	w->c->ns_fd[__builtin_ctz(bit)] = fd;
+	return 0;
+}
+
 static int walk_namespace(struct oci_walk *w, const struct json_value *e, const char *path)
 {
-	const struct json_value *type = json_member(e, "type");
+	const struct json_value *type = json_member(e, "type"), *p = json_member(e, "path");
 	char sub[OCI_PATH_MAX];
 	unsigned bit = 0;
 	int rc = oci_want(w, e, path, JSON_OBJECT);
 
 	for (const struct json_value *m = rc ? NULL : e->child; m; m = m->next) {
 		oci_path_member(sub, path, m->key);
-		if (!strcmp(m->key, "path"))
-			return oci_bad(w, m, sub, "joining a namespace is not supported yet");
-		if (strcmp(m->key, "type"))
+		if (strcmp(m->key, "type") && strcmp(m->key, "path"))
 			return oci_bad(w, m, sub, "unknown field");
 	}
 	if (rc || !type)
@@ -46,8 +70,10 @@ static int walk_namespace(struct oci_walk *w, const struct json_value *e, const 
 	if (!rc && !bit)
 		return oci_bad(w, type, sub,
 			       "unknown namespace (mount pid uts ipc network cgroup user time)");
-	if (!rc && (w->c->namespaces & bit))
+	if (!rc && ((w->c->namespaces | w->c->ns_join) & bit))
 		return oci_bad(w, type, sub, "given twice");
+	if (!rc && p)
+		return join_namespace(w, p, path, bit);
 	w->c->namespaces |= bit;
 	return rc;
 }
@@ -65,7 +91,7 @@ static int walk_namespaces(struct oci_walk *w, const struct json_value *v, const
 	}
 	if (rc)
 		return rc;
-	if (!(w->c->namespaces & NB_NS_MNT))
+	if (!((w->c->namespaces | w->c->ns_join) & NB_NS_MNT))
 		return oci_bad(w, v, path,
 			       "a mount namespace is required (nestbox pivots into its own root)");
 	/* Own network namespace: only lo, as --net none; else the host's, as --net host. */
@@ -407,6 +433,18 @@ static int walk_sysctl(struct oci_walk *w, const struct json_value *v, const cha
 	return rc;
 }
 
+/* --- rootfsPropagation ---------------------------------------------------------------------- */
+
+/* Set on the container's root once it is the root (pivot_root(2) refuses a shared new root). */
+static int walk_rootfs_propagation(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	int rc = oci_want(w, v, path, JSON_STRING);
+
+	if (!rc && oci_propagation(v->str, &w->c->root_propagation))
+		rc = oci_bad(w, v, path, "unknown (shared, slave, private, unbindable)");
+	return rc;
+}
+
 /* --- linux ---------------------------------------------------------------------------------- */
 
 static const struct oci_field linux_fields[] = {
@@ -416,11 +454,11 @@ static const struct oci_field linux_fields[] = {
 	{ "resources", walk_resources, false },
 	{ "maskedPaths", walk_masked, false },
 	{ "readonlyPaths", walk_readonly, false },
-	{ "devices", NULL, false },
+	{ "devices", oci_walk_devices, false },
 	{ "cgroupsPath", walk_cgroups_path, false },
 	{ "sysctl", walk_sysctl, false },
 	{ "seccomp", oci_walk_seccomp, false },
-	{ "rootfsPropagation", NULL, false },
+	{ "rootfsPropagation", walk_rootfs_propagation, false },
 	{ "mountLabel", NULL, false },
 	{ "intelRdt", NULL, false },
 	{ "personality", NULL, false },

@@ -52,12 +52,27 @@ static const struct {
 	{ "relatime", 0, 0 },
 	{ "strictatime", 0, 0 },
 	{ "nodiratime", 0, 0 },
-	/* nestbox always binds recursively, and privately: nothing goes back to the host */
+	/* nestbox always binds recursively (a clone of the host's tree: nothing goes back) */
 	{ "bind", MS_BIND, 0 },
 	{ "rbind", MS_BIND, 0 },
-	{ "private", 0, 0 },
-	{ "rprivate", 0, 0 },
 };
+
+/* mount(8)'s propagation options (runtime-spec config.md mounts, linux.rootfsPropagation);
+ * the r- forms as runc takes them. A mount's is set on its whole tree (mount_setattr(2)). */
+static const char propagation_names[][12] = { "shared", "slave", "private", "unbindable" };
+static const unsigned long propagation_flags[] = { MS_SHARED, MS_SLAVE, MS_PRIVATE, MS_UNBINDABLE };
+
+int oci_propagation(const char *name, unsigned long *flag)
+{
+	const char *base = name + (name[0] == 'r');
+
+	for (size_t i = 0; i < sizeof(propagation_flags) / sizeof(propagation_flags[0]); i++)
+		if (!strcmp(base, propagation_names[i])) {
+			*flag = propagation_flags[i] | (base != name ? MS_REC : 0);
+			return 0;
+		}
+	return -EINVAL;
+}
 
 /* The new filesystems a mounts[] entry may make besides binds (the standard ones are
  * is_standard's); their KEY=VALUE options (size=, mode=) go to mount(2) as its data. */
@@ -84,6 +99,10 @@ static int oci_mount_options(struct oci_walk *w, const struct json_value *opts, 
 			k++;
 		if (k < sizeof(mount_flags) / sizeof(mount_flags[0])) {
 			b->flags = (b->flags | mount_flags[k].set) & ~mount_flags[k].clear;
+			continue;
+		}
+		if (!oci_propagation(o->str, &b->propagation)) {
+			b->propagation &= ~(unsigned long)MS_REC;
 			continue;
 		}
 		if (!strchr(o->str, '=') || used + strlen(o->str) + 2 > OCI_PATH_MAX) {
@@ -192,12 +211,9 @@ static int plan_mount(struct oci_walk *w, const struct json_value *m, const char
 		b.make = NB_MAKE_DIR;
 		return mount_plan_add(w->c, &b, w->err);
 	}
-	if (b.data) {
-		snprintf(why, sizeof(why), "mount option %.40s: not supported yet on a bind",
-			 b.data);
-		oci_path_member(sub, path, "options");
-		return oci_bad(w, json_member(m, "options"), sub, why);
-	}
+	/* mount(2): a bind ignores data (runc passes it, runtime-tools' mounts test gives one) */
+	free((void *)b.data);
+	mb->data = b.data = NULL;
 	oci_path_member(sub, path, "source");
 	rc = oci_bundle_path(w, src, sub, &b.source);
 	if (rc)

@@ -56,15 +56,15 @@ int overlay_options(const struct nb_container *c, const char *host_prefix, char 
 
 /* overlayfs refuses a single lower layer without an upper one ("at least 2 lowerdir are
  * needed while upperdir nonexistent"): a read-only bind of that layer, with its submounts, is
- * the same root. */
-static int mount_single_read_only(const struct nb_container *c, unsigned long flags,
-				  struct nb_error *err)
+ * the same root. config.json's root.path is the container's root itself (runtime-spec
+ * config.md "root"; runc and crun bind it): the same bind, writable unless root.readonly. */
+static int mount_single(const struct nb_container *c, unsigned long flags, struct nb_error *err)
 {
 	int root = open(NEWROOT, O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
 
 	if (root < 0)
 		return nb_fail_errno(err, "open", NEWROOT);
-	rc = mounts_bind_host(c->layers[0], root, flags | MS_RDONLY, err);
+	rc = mounts_bind_host(c->layers[0], root, flags | (c->read_only ? MS_RDONLY : 0), err);
 	close(root);
 	return rc;
 }
@@ -94,8 +94,8 @@ int overlay_mount_root(const struct nb_container *c, unsigned long flags, struct
 {
 	char options[4096];
 
-	if (c->read_only && c->n_layers == 1)
-		return mount_single_read_only(c, flags, err);
+	if (c->n_layers == 1 && (c->read_only || c->root_bind))
+		return mount_single(c, flags, err);
 	if (!c->read_only && !c->upper &&
 	    (mounts_mkdir_p(SCRATCH_UPPER, 0755) || mkdir(SCRATCH_WORK, 0700)))
 		return nb_fail_errno(err, "tmpfs upper layer", SCRATCH_UPPER);

@@ -309,7 +309,12 @@ static const struct {
 	  "process.consoleSize.width: expected a whole number from 0 to 65535" },
 	{ ",\"apparmorProfile\":\"x\"", "", "", "process.apparmorProfile: not supported yet" },
 	{ "", ",\"seccomp\":{}", "", "linux.seccomp.defaultAction: missing (required)" },
-	{ "", ",\"devices\":[]", "", "linux.devices: not supported yet" },
+	{ "", ",\"devices\":[{\"path\":\"/dev/x\",\"type\":\"q\"}]", "",
+	  "linux.devices[0].type: unknown device type (c, u, b, p)" },
+	{ "", ",\"devices\":[{\"path\":\"/dev/x\",\"type\":\"c\",\"major\":1}]", "",
+	  "linux.devices[0]: major and minor are required for this type" },
+	{ "", ",\"devices\":[{\"path\":\"dev/x\",\"type\":\"p\"}]", "",
+	  "linux.devices[0].path: must be an absolute path below /" },
 	{ "", "", ",\"hostname\":7", "hostname: expected a string, got a number" },
 	{ "", "", ",\"hooks\":{\"prestart\":[{\"path\":\"x\"}]}",
 	  "hooks.prestart[0].path: must be an absolute path" },
@@ -341,12 +346,10 @@ static const struct {
 	  "mounts[0]: overlay on /x: not supported yet" },
 	{ "", "",
 	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
-	  "\"options\":[\"rbind\",\"rshared\"]}]",
-	  "mounts[0].options[1]: mount option rshared: not supported yet" },
-	{ "", "",
-	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/s\","
-	  "\"options\":[\"rbind\",\"size=1m\"]}]",
-	  "mounts[0].options: mount option size=1m: not supported yet on a bind" },
+	  "\"options\":[\"rbind\",\"rsharing\"]}]",
+	  "mounts[0].options[1]: mount option rsharing: not supported yet" },
+	{ "", ",\"rootfsPropagation\":\"rshare\"", "",
+	  "linux.rootfsPropagation: unknown (shared, slave, private, unbindable)" },
 	{ "", ",\"resources\":{\"devices\":[{\"allow\":true,\"access\":\"rwm\"}]}", "",
 	  "linux.resources.devices[0]: not supported yet (the first rule must deny all)" },
 	{ "",
@@ -459,10 +462,10 @@ TEST(required_fields_and_versions)
 	EXPECT_NE(NULL, strstr(err.msg, "a mount namespace is required")) TH_LOG("%s", err.msg);
 	EXPECT_EQ(-EINVAL,
 		  config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/r\"}," BASE_PROCESS
-			 "}," BASE_LINUX ",{\"type\":\"net\",\"path\":\"/proc/1/ns/net\"}]}}",
+			 "}," BASE_LINUX
+			 ",{\"type\":\"network\",\"path\":\"/proc/self/ns/uts\"}]}}",
 			 &c, &err));
-	EXPECT_NE(NULL, strstr(err.msg, "linux.namespaces[2].path: joining a namespace is not "
-					"supported yet"))
+	EXPECT_NE(NULL, strstr(err.msg, "linux.namespaces[2].path: not a namespace of this type"))
 	TH_LOG("%s", err.msg);
 	EXPECT_EQ(-EINVAL, config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/r\"},"
 				  "\"hostname\":\"h\"," BASE_PROCESS "},\"linux\":{\"namespaces\":"
