@@ -145,7 +145,10 @@ static int fail_setup(const struct nb_error *err)
 static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struct nb_error *err)
 {
 	unsigned ns = net_namespaces(c);
-	int rc = ns & NB_NS_CGROUP ? done(c, "namespace: cgroup", cgroup_enter_ns(cg, c, err)) : 0;
+	int rc = cgroup_join_self(cg, err); /* before the namespace: rooted at the group */
+
+	if (!rc && (ns & NB_NS_CGROUP))
+		rc = done(c, "namespace: cgroup", cgroup_enter_ns(cg, c, err));
 
 	/* -v says only what was done (issue 28.5): each step named where it applies. */
 	if (!rc && (ns & NB_NS_NET))
