@@ -91,6 +91,7 @@ struct nb_cgroup {
 	struct nb_cgroup_dir dirs[NB_CGROUP_DIRS];
 	int clone_fd;	      /* v2: the group's directory for CLONE_INTO_CGROUP; -1 */
 	bool joined_by_clone; /* the clone put the child in already */
+	bool child_joins;     /* v1: the child writes itself into each group (cgroup_join_self) */
 	struct nb_cgroup_view views[NB_CGROUP_VIEWS];
 	int n_views;
 	nb_cgroup_watch_fn *watch; /* NULL: nobody watches */
@@ -116,11 +117,22 @@ bool cgroup_asked(const struct nb_cgroup_spec *s);
  * runs the container without one. On failure nothing is left. */
 int cgroup_setup(struct nb_cgroup *cg, const struct nb_container *c, struct nb_error *err);
 
-/* ns_clone, into the new group on v2 where the kernel can; returns like ns_clone. */
-pid_t cgroup_clone(struct nb_cgroup *cg, unsigned long flags);
+/* ns_clone, into the new group on v2 where the kernel can; returns like ns_clone. On v1, with
+ * child_may_join, the child joins itself after the go byte (cgroup_join_self, "0" into each
+ * group's tasks file): a thread moving itself skips the global lock whose writer waits for an
+ * RCU grace period (cgroup_procs_write_start; measured on 6.18: 6-15 ms for a cgroup.procs
+ * write after an idle spell, 75 us for six tasks files). Not when something must find the
+ * child in its group before the go byte (hooks), nor when it cannot write the host's cgroup
+ * files any more then (its own user namespace). */
+pid_t cgroup_clone(struct nb_cgroup *cg, unsigned long flags, bool child_may_join);
 
-/* Move the child into the group(s) the clone did not put it in. */
+/* Move the child into the group(s) the clone did not put it in and it does not join itself.
+ * child 0: the caller itself, which must be single-threaded (v1: through tasks, as above). */
 int cgroup_join(const struct nb_cgroup *cg, pid_t child, struct nb_error *err);
+
+/* Container side, first after the go byte: the child's own join (cgroup_clone); 0 when it has
+ * none to do. */
+int cgroup_join_self(struct nb_cgroup *cg, struct nb_error *err);
 
 /* After the container is gone: report an OOM kill (then status 137), print --stats, remove the
  * group. Returns the exit status to use. */

@@ -46,6 +46,7 @@ void cgroup_init(struct nb_cgroup *cg)
 	cg->n_dirs = 0;
 	cg->clone_fd = -1;
 	cg->joined_by_clone = false;
+	cg->child_joins = false;
 	cg->n_views = 0;
 	cg->watch = NULL;
 	cg->watch_arg = NULL;
@@ -431,7 +432,7 @@ int cgroup_setup(struct nb_cgroup *cg, const struct nb_container *c, struct nb_e
 	return rc;
 }
 
-pid_t cgroup_clone(struct nb_cgroup *cg, unsigned long flags)
+pid_t cgroup_clone(struct nb_cgroup *cg, unsigned long flags, bool child_may_join)
 {
 	pid_t pid;
 
@@ -442,23 +443,34 @@ pid_t cgroup_clone(struct nb_cgroup *cg, unsigned long flags)
 		cg->joined_by_clone = false;
 		pid = ns_clone(flags, -1);
 	}
+	cg->child_joins = cg->version == 1 && child_may_join;
 	return pid;
 }
 
-int cgroup_join(const struct nb_cgroup *cg, pid_t child, struct nb_error *err)
+static int join(const struct nb_cgroup *cg, pid_t child, struct nb_error *err)
 {
 	char pid[16];
+	/* tasks moves one thread: for a single-threaded caller, the whole of it, lock-free */
+	const char *file = !child && cg->version == 1 ? "tasks" : "cgroup.procs";
 
-	if (cg->joined_by_clone)
-		return 0;
 	snprintf(pid, sizeof(pid), "%d", (int)child);
 	for (int i = 0; i < cg->n_dirs && cg->version; i++) {
-		int rc = cg_write(cg->dirs[i].path, "cgroup.procs", pid, err);
+		int rc = cg_write(cg->dirs[i].path, file, pid, err);
 
 		if (rc)
 			return rc;
 	}
 	return 0;
+}
+
+int cgroup_join(const struct nb_cgroup *cg, pid_t child, struct nb_error *err)
+{
+	return cg->joined_by_clone || cg->child_joins ? 0 : join(cg, child, err);
+}
+
+int cgroup_join_self(struct nb_cgroup *cg, struct nb_error *err)
+{
+	return cg->child_joins ? join(cg, 0, err) : 0;
 }
 
 static void format_bytes(long long v, char *out, size_t size)

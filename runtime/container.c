@@ -147,8 +147,12 @@ static int fail_setup(const struct nb_error *err)
 static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struct nb_error *err)
 {
 	unsigned ns = net_namespaces(c);
-	/* config.json's namespaces given by path, before anything else (ns.c) */
-	int rc = c->ns_join ? done(c, "namespace: join", ns_join(c, err)) : 0;
+	int rc = cgroup_join_self(cg, err); /* before the namespace: rooted at the group */
+
+	/* config.json's namespaces given by path, after the join (which writes the host's cgroup
+	 * files, perhaps out of sight in a joined mount namespace), before anything else (ns.c) */
+	if (!rc && c->ns_join)
+		rc = done(c, "namespace: join", ns_join(c, err));
 
 	if (!rc && (ns & NB_NS_CGROUP))
 		rc = done(c, "namespace: cgroup", cgroup_enter_ns(cg, c, err));

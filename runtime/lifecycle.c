@@ -197,8 +197,11 @@ static int setup_child(struct nb_run *r, struct nb_error *err)
 static pid_t clone_container(struct nb_run *r, const int sock[2], int start_fd)
 {
 	const struct nb_container *c = r->c;
+	/* cgroup.h: these hooks may look for the child in its group before the go byte */
+	bool may_join = !c->hooks.n[NB_HOOK_PRESTART] && !c->hooks.n[NB_HOOK_CREATE_RUNTIME] &&
+			!(c->namespaces & NB_NS_USER);
 	int back, rc = ns_enter_pid(c, &back); /* a pid namespace given by path (ns.c) */
-	pid_t child = rc ? rc : cgroup_clone(&r->cg, ns_clone_flags(net_namespaces(c)));
+	pid_t child = rc ? rc : cgroup_clone(&r->cg, ns_clone_flags(net_namespaces(c)), may_join);
 
 	ns_leave_pid(back);
 

@@ -393,6 +393,27 @@ TEST_F(hooks, a_failing_poststart_hook_is_a_warning_and_the_container_runs)
 	EXPECT_NE(NULL, strstr(r.out, "\"status\":\"running\"")) TH_LOG("%s", r.out);
 }
 
+/* prestart and createRuntime hooks may look for the container in its cgroup (a device hook
+ * finds the devices group through /proc/PID/cgroup): it is there before they run, even where
+ * the container's side joins its groups itself when there is no such hook (cgroup.h). */
+TEST_F(hooks, a_create_runtime_hook_finds_the_container_in_its_cgroup)
+{
+	static struct nbt_result r;
+	char h[1024], s[700], hooks[1200], seen[4096], created[4096], pid[32], path[64];
+
+	snprintf(s, sizeof(s),
+		 "pid=$(tr , '\\\\n' | grep pid | tr -dc 0-9); cat /proc/$pid/cgroup > %s/cgroup",
+		 self->out);
+	snprintf(hooks, sizeof(hooks), "\"createRuntime\": [ %s ]", sh_hook(h, sizeof(h), s, NULL));
+	ASSERT_EQ(0, make_bundle(self, "exit 0", hooks));
+	ASSERT_EQ(0, create(self, pid, sizeof(pid), &r)) TH_LOG("%s", r.err);
+	snprintf(path, sizeof(path), "/proc/%s/cgroup", pid);
+	ASSERT_LT(0, nbt_read_file(path, created, sizeof(created))) TH_LOG("%s", path);
+	out_file(self, "cgroup", seen, sizeof(seen));
+	EXPECT_NE(NULL, strstr(created, self->id)) TH_LOG("created, not in its group: %s", created);
+	EXPECT_STREQ(created, seen); /* what the hook saw: the groups the container ends in */
+}
+
 TEST_F(hooks, a_hook_over_its_timeout_is_killed_with_its_children)
 {
 	static struct nbt_result r;

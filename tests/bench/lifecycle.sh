@@ -1,17 +1,32 @@
 #!/bin/sh
-# lifecycle.sh NESTBOX ROOTFS CG2WRAP [ROUNDS] (make bench-oci; issue 22, Speed): the OCI
+# lifecycle.sh NESTBOX ROOTFS CG2WRAP CPUWALL [ROUNDS] (make bench-oci; issue 22, Speed): the OCI
 # lifecycle a client drives, create + start + delete of a busybox /bin/true container, side by
 # side for nestbox, runc and crun; then the same with containerd driving each (ctr run --rm
 # --runc-binary, through containerd-shim-runc-v2), in a private containerd as
-# tests/clients/containerd.sh starts it. crun 1.8 refuses this hybrid cgroup host: it runs
-# under CG2WRAP (a private cgroup2 /sys/fs/cgroup), whose own cost is measured and subtracted.
-# Bundles from tests/bench/oci.sh (the same config for all three). Rounds alternate the
-# runtimes (interleaved), so a load change hits them alike. Prints a table, ms per container.
+# tests/clients/containerd.sh starts it.
+#
+# Fair by construction: one bundle (tests/bench/oci.sh) for all; rounds alternate the runtimes
+# (interleaved), so a busy spell of the machine falls on all alike; each lifecycle runs under
+# CPUWALL, which also reaps the container a create left running, and reports its wall time and
+# the CPU time of every process in it (the kernel's own work in them included, what other load
+# on the machine disturbs least). Medians of the rounds, and the load average before and after.
+# crun 1.8 refuses this hybrid cgroup host: it runs under CG2WRAP (a private cgroup2
+# /sys/fs/cgroup, where a cgroup is cheaper to make and join than in 6 v1 hierarchies), so
+# nestbox runs under CG2WRAP too for the comparison with crun ("nestbox v2"); the wrapper's own
+# cost (3 runs of it per lifecycle) is measured the same way and subtracted from both.
+# Each lifecycle starts after a pause (BENCH_OCI_GAP, 0.1 s), as on a node that starts a
+# container now and then: without it one runtime's cgroup migrations keep the kernel's rcu_sync
+# of the threadgroup lock warm for the next (a v1 cgroup.procs write then skips the RCU grace
+# period, 6-15 ms here, that it waits for after a quiet spell), and the order decides.
+# NESTBOX_BASE=PATH adds another nestbox build as "base" (a before/after of a change).
 set -u
-nb=$(realpath "${1:?usage: lifecycle.sh NESTBOX ROOTFS CG2WRAP [ROUNDS]}")
+nb=$(realpath "${1:?usage: lifecycle.sh NESTBOX ROOTFS CG2WRAP CPUWALL [ROUNDS]}")
 rootfs=$(realpath "${2:?}")
 cg2wrap=$(realpath "${3:?}")
-rounds=${4:-30}
+cpuwall=$(realpath "${4:?}")
+rounds=${5:-30}
+gap=${BENCH_OCI_GAP:-0.1}
+base=${NESTBOX_BASE:+$(realpath "$NESTBOX_BASE")}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../clients/lib.sh"
 work=$(mktemp -d /tmp/nestbox-lifecycle.XXXXXX)
@@ -24,55 +39,76 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-now_us() { echo $(($(date +%s%N) / 1000)); }
 cp -a "$rootfs" "$work/rootfs"
 sh "$here/oci.sh" "$work/bundle" "$work/rootfs" /bin/true
 printf '#!/bin/sh\nexec %s crun "$@"\n' "$cg2wrap" >"$work/crun"
 chmod +x "$work/crun"
 
 runtimes="nestbox"
+[ -z "$base" ] || runtimes="$runtimes base"
 have runc && runtimes="$runtimes runc"
-have crun && runtimes="$runtimes crun"
-bin_of() { case $1 in nestbox) echo "$nb" ;; runc) command -v runc ;; crun) echo "$work/crun" ;; esac; }
+have crun && runtimes="$runtimes nestbox_v2 crun"
+bin_of() {
+	case $1 in
+	nestbox) echo "$nb" ;; base) echo "$base" ;; runc) command -v runc ;;
+	crun) echo "$work/crun" ;; nestbox_v2) echo "$cg2wrap $nb" ;;
+	esac
+}
+label() { case $1 in nestbox_v2) echo "nestbox v2" ;; *) echo "$1" ;; esac; }
+wrapped() { case $1 in crun | nestbox_v2) return 0 ;; esac; return 1; }
 
-# one RUNTIME ID: create, start, delete --force (a stopped /bin/true or one still exiting)
+# one RUNTIME ID: "WALL_US CPU_US STATUS" of create, start, delete --force (of a /bin/true that
+# has exited, or is exiting)
 one() {
 	b=$(bin_of "$1")
-	"$b" --root "$work/state-$1" create --bundle "$work/bundle" "$2" </dev/null >/dev/null 2>&1 &&
-		"$b" --root "$work/state-$1" start "$2" >/dev/null 2>&1 &&
-		"$b" --root "$work/state-$1" delete --force "$2" >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	"$cpuwall" $b --root "$work/state-$1" create --bundle "$work/bundle" "$2" ";" \
+		$b --root "$work/state-$1" start "$2" ";" $b --root "$work/state-$1" delete --force "$2"
 }
+# median FILE COLUMN
+median() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
+ms() { awk -v t="$1" 'BEGIN { printf "%.2f", t / 1000 }'; }
+
+# The wrapper's own cost: around a static no-op (tests/bench/nbtrue.c) rather than /bin/true,
+# whose dynamic loading is no part of what the wrapper adds to crun's exec (it would be
+# subtracted from crun's time as if it were).
+noop=$(dirname "$cpuwall")/nbtrue
+[ -x "$noop" ] || noop=/bin/true
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for rt in $runtimes; do
-	eval "t_$rt=0 bad_$rt=0"
-	one "$rt" "warm-$rt" || eval "bad_$rt=1"
+	one "$rt" "warm-$rt" >/dev/null
+	: >"$work/t-$rt"
+	eval "bad_$rt=0"
 done
-t_wrap=0
+: >"$work/t-wrap"
 i=0
 while [ $i -lt "$rounds" ]; do
 	for rt in $runtimes; do
-		t0=$(now_us)
-		one "$rt" "lc-$rt-$i" || eval "bad_$rt=\$((bad_$rt + 1))"
-		eval "t_$rt=\$((t_$rt + $(now_us) - t0))"
+		sleep "$gap"
+		one "$rt" "lc-$rt-$i" >>"$work/t-$rt" || eval "bad_$rt=\$((bad_$rt + 1))"
 	done
-	t0=$(now_us)
-	for k in 1 2 3; do "$cg2wrap" /bin/true; done # crun's three commands each pay the wrapper
-	t_wrap=$((t_wrap + $(now_us) - t0))
+	"$cpuwall" "$cg2wrap" "$noop" ";" "$cg2wrap" "$noop" ";" "$cg2wrap" "$noop" >>"$work/t-wrap"
 	i=$((i + 1))
 done
-ms() { awk -v t="$1" -v n="$rounds" 'BEGIN { printf "%.2f", t / n / 1000 }'; }
-echo "create+start+delete of /bin/true, $rounds rounds interleaved, ms per container (failures):"
+ww=$(median "$work/t-wrap" 1) wc=$(median "$work/t-wrap" 2)
+echo "create+start+delete of /bin/true, $rounds rounds interleaved, $gap s apart, medians in ms per container"
+echo "(load average $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after):"
+printf '  %-11s %8s %8s  %s\n' runtime wall cpu failures
 for rt in $runtimes; do
-	eval "t=\$t_$rt bad=\$bad_$rt"
-	[ "$rt" != crun ] || t=$((t - t_wrap))
-	echo "  $rt: $(ms "$t") ($bad)$([ "$rt" != crun ] || echo ", cg2wrap's $(ms "$t_wrap") subtracted")"
+	w=$(median "$work/t-$rt" 1) c=$(median "$work/t-$rt" 2)
+	! wrapped "$rt" || w=$((w - ww)) c=$((c - wc))
+	eval "w_$rt=$w c_$rt=$c bad=\$bad_$rt"
+	printf '  %-11s %8s %8s  %s\n' "$(label "$rt")" "$(ms "$w")" "$(ms "$c")" "$bad"
 done
-eval "n_ms=\$(ms \$t_nestbox)"
-for rt in runc crun; do
-	case " $runtimes " in *" $rt "*) ;; *) continue ;; esac
-	eval "t=\$t_$rt"
-	[ "$rt" != crun ] || t=$((t - t_wrap))
-	echo "  nestbox / $rt: $(awk -v a="$t_nestbox" -v b="$t" 'BEGIN { printf "%.3f", a / b }')"
+have crun && echo "  (nestbox v2 and crun: through cg2wrap, its $(ms "$ww") ms wall, $(ms "$wc") ms cpu subtracted: cg2wrap $noop)"
+in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; } # in_list WORD LIST
+ratio() { eval "awk -v a=\$$1_$2 -v b=\$$1_$3 'BEGIN { printf \"%.3f\", b ? a / b : 0 }'"; }
+for pair in "nestbox runc" "base runc" "nestbox_v2 crun"; do
+	set -- $pair
+	in_list "$1" "$runtimes" && in_list "$2" "$runtimes" || continue
+	echo "  $(label "$1") / $2: wall $(ratio w "$1" "$2"), cpu $(ratio c "$1" "$2")"
 done
+[ -z "$base" ] || echo "  nestbox / base: wall $(ratio w nestbox base), cpu $(ratio c nestbox base)"
 
 # --- containerd driving each -------------------------------------------------------------------
 if ! have containerd || ! have ctr; then
@@ -86,26 +122,58 @@ wait_for 20 ctr_ version >/dev/null 2>&1 || { echo "containerd did not start"; e
 img=localhost/nestbox-busybox:latest
 sh "$here/../clients/mkbusybox.sh" "$rootfs" "$work/busybox.tar" "$img"
 ctr_ images import "$work/busybox.tar" >/dev/null
-cd_one() { ctr_ run --rm --runc-binary "$(bin_of "$1")" --runc-root "$work/cd-runc-$1" --fifo-dir "$work/fifo" "$img" "$2" /bin/true >/dev/null 2>"$work/cd.err" || { tail -n 1 "$work/cd.err" >"$work/cd-err-$1"; return 1; }; }
-for rt in $runtimes; do
-	eval "c_$rt=0 cbad_$rt=0"
-	cd_one "$rt" "warm-$rt" || eval "cbad_$rt=1"
+# containerd's CPU time so far in clock ticks, its reaped children's (the shims) included
+cd_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$cd_pid/stat"; }
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+# cd_one RUNTIME ID: "WALL_US CPU_US" of ctr run --rm, CPU of ctr and containerd's side both
+cd_one() {
+	t0=$(cd_ticks)
+	r=$("$cpuwall" ctr -a "$sock" -n nbbench run --rm --runc-binary "$(bin_of "$1")" \
+		--runc-root "$work/cd-runc-$1" --fifo-dir "$work/fifo" "$img" "$2" /bin/true) || {
+		ctr_ run --rm --runc-binary "$(bin_of "$1")" --runc-root "$work/cd-runc-$1" \
+			--fifo-dir "$work/fifo" "$img" "$2-again" /bin/true 2>&1 >/dev/null |
+			tail -n 1 >"$work/cd-err-$1"
+		return 1
+	}
+	set -- $r
+	echo "$1 $(($2 + ($(cd_ticks) - t0) * tick_us))"
+}
+cd_runtimes=$(echo "$runtimes" | sed 's/nestbox_v2//')
+for rt in $cd_runtimes; do
+	cd_one "$rt" "warm-$rt" >/dev/null
+	: >"$work/c-$rt"
+	eval "cbad_$rt=0"
 done
 cr=$((rounds / 2 + 1))
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 i=0
 while [ $i -lt $cr ]; do
-	for rt in $runtimes; do
-		t0=$(now_us)
-		cd_one "$rt" "cd-$rt-$i" || eval "cbad_$rt=\$((cbad_$rt + 1))"
-		eval "c_$rt=\$((c_$rt + $(now_us) - t0))"
+	for rt in $cd_runtimes; do
+		sleep "$gap"
+		cd_one "$rt" "cd-$rt-$i" >>"$work/c-$rt" || eval "cbad_$rt=\$((cbad_$rt + 1))"
 	done
 	i=$((i + 1))
 done
-echo "ctr run --rm (containerd 1.6 + runc shim) of /bin/true, $cr rounds, ms per container (failures):"
-rounds=$cr
-for rt in $runtimes; do
-	eval "t=\$c_$rt bad=\$cbad_$rt"
-	echo "  $rt: $(ms "$t") ($bad)$([ "$rt" != crun ] || echo ", through cg2wrap")"
+echo "ctr run --rm (containerd 1.6 + runc shim) of /bin/true, $cr rounds, medians in ms"
+echo "(cpu: ctr's and containerd's with its shims, in clock ticks; load $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after):"
+printf '  %-11s %8s %8s  %s\n' runtime wall cpu failures
+for rt in $cd_runtimes; do
+	eval "bad=\$cbad_$rt"
+	if [ -s "$work/c-$rt" ]; then
+		w=$(median "$work/c-$rt" 1) c=$(median "$work/c-$rt" 2)
+		eval "w_$rt=$w c_$rt=$c"
+		printf '  %-11s %8s %8s  %s%s\n' "$rt" "$(ms "$w")" "$(ms "$c")" "$bad" \
+			"$([ "$rt" != crun ] || echo ", through cg2wrap")"
+	else
+		eval "w_$rt=0 c_$rt=0"
+		printf '  %-11s %8s %8s  %s\n' "$rt" - - "$bad"
+	fi
 	[ ! -s "$work/cd-err-$rt" ] || echo "    $rt's last error: $(cat "$work/cd-err-$rt")"
+done
+for pair in "nestbox runc" "base runc" "nestbox crun"; do
+	set -- $pair
+	in_list "$1" "$cd_runtimes" && in_list "$2" "$cd_runtimes" || continue
+	eval "[ \$w_$2 != 0 ]" || continue
+	echo "  $1 / $2: wall $(ratio w "$1" "$2"), cpu $(ratio c "$1" "$2")"
 done
 ctr_ images rm "$img" >/dev/null 2>&1

@@ -8,8 +8,11 @@ client-test: $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs
 
 # make bench-oci (issue 22, Speed): create + start + delete of a busybox container with nestbox,
 # runc and crun side by side, then ctr run --rm with containerd driving each
-# (tests/bench/lifecycle.sh; BENCH_OCI_ROUNDS rounds, interleaved).
+# (tests/bench/lifecycle.sh; BENCH_OCI_ROUNDS rounds, interleaved; wall and CPU time;
+# NESTBOX_BASE=PATH adds another nestbox build for a before/after).
 BENCH_OCI_ROUNDS ?= 30
 .PHONY: bench-oci
-bench-oci: $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs $(BUILD)/bench/bin/cg2wrap
-	@sh tests/bench/lifecycle.sh $(BUILD)/nestbox $(ROOTFS) $(BUILD)/bench/bin/cg2wrap $(BENCH_OCI_ROUNDS)
+bench-oci: $(BUILD)/nestbox $(BUILD)/nestbox-init rootfs $(BUILD)/bench/bin/cg2wrap \
+	   $(BUILD)/bench/bin/cpuwall $(BUILD)/bench/bin/nbtrue
+	@sh tests/bench/lifecycle.sh $(BUILD)/nestbox $(ROOTFS) $(BUILD)/bench/bin/cg2wrap \
+		$(BUILD)/bench/bin/cpuwall $(BENCH_OCI_ROUNDS)
