@@ -16,7 +16,6 @@
  *                                  state directory's fifo, which `nestbox start` writes);
  *   container -> host  SYNC_STARTED  the startContainer hooks have run (runtime.md: part of
  *                                  start): on the socket, or started_fd (the started fifo).
- * SYNC_READY only when detached: a foreground run sends start without waiting for it.
  * EOF instead of a byte means the other side died. */
 #define SYNC_GO	     'G'
 #define SYNC_READY   'R'

@@ -169,7 +169,6 @@ static int opt_cpu_shares(struct nb_container *c, const char *arg, struct nb_err
 		return nb_fail(err, EINVAL, "--cpu-shares", arg, "expected 0 to 262144");
 	shares += shares == 1; /* the kernel's least, 2 */
 	c->cgroup.cpu_weight = shares ? (unsigned)(1 + ((shares - 2) * 9999) / 262142) : 0;
-	c->cgroup.cpu_shares = (unsigned)shares; /* v1: as given, as docker's runc writes it */
 	return 0;
 }
 

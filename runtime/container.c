@@ -61,7 +61,7 @@ static int report_ready_wait_start(int sync_fd, int start_fd, bool detached)
 
 	if (detached && prctl(PR_SET_PDEATHSIG, 0))
 		return -1;
-	if (detached && send(sync_fd, &ready, 1, MSG_NOSIGNAL) != 1)
+	if (send(sync_fd, &ready, 1, MSG_NOSIGNAL) != 1)
 		return -1;
 	if (start_fd < 0) /* sync_fd stays open for the answer (report_started) */
 		return read_byte(sync_fd, SYNC_START);

@@ -346,9 +346,12 @@ int run_start(struct nb_run *r, struct nb_error *err)
 	 * why: run_wait gets its status, and there is no poststart for a workload that never ran. */
 	if (!send_byte(r->sync_fd, SYNC_START))
 		step(c, "start sent");
-	/* Not with -t: the pty master is sent before the hooks run and waits for run_wait's relay
-	 * (every signal is blocked here: no EINTR). */
-	if (!c->tty && (read(r->sync_fd, &byte, 1) != 1 || byte != SYNC_STARTED))
+	/* After its ready byte (run -d's monitor reads that first, a foreground run not). Not with
+	 * -t: the pty master is sent before the hooks and waits for run_wait's relay. Every signal
+	 * is blocked here: no EINTR. */
+	while (!c->tty && read(r->sync_fd, &byte, 1) == 1 && byte == SYNC_READY)
+		;
+	if (!c->tty && byte != SYNC_STARTED)
 		return 0;
 	rc = r->record.status == NB_STATUS_RUNNING ? 0 : set_status(r, NB_STATUS_RUNNING, err);
 	return rc ? rc : hooks_run(c, NB_HOOK_POSTSTART, r->pid, err); /* warnings only */

@@ -195,7 +195,13 @@ TEST_F_TIMEOUT(life, a_failing_start_container_hook_fails_start, 60)
 	EXPECT_NE(0, access(out_file(self, "workload", NULL, 0), F_OK)) TH_LOG("the workload ran");
 	EXPECT_NE(0, access(out_file(self, "poststart.state", NULL, 0), F_OK))
 	TH_LOG("poststart ran after a failed start");
-	nbt_run(&self->r, "--root", self->root, "state", self->id, NULL);
+	/* stopped: its PID 1 is on its way out (start saw its end of the fifo close) */
+	for (int i = 0; i < 100; i++) {
+		nbt_run(&self->r, "--root", self->root, "state", self->id, NULL);
+		if (strstr(self->r.out, "\"status\":\"stopped\""))
+			break;
+		nbt_sleep_ms(50);
+	}
 	EXPECT_NE(NULL, strstr(self->r.out, "\"status\":\"stopped\"")) TH_LOG("%s", self->r.out);
 	nbt_run(&self->r, "--root", self->root, "delete", self->id, NULL);
 	EXPECT_EQ(0, self->r.status) TH_LOG("%s", self->r.err);
