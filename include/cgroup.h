@@ -50,8 +50,10 @@ struct nb_cgroup_spec {
 	unsigned long long memory;	/* bytes */
 	unsigned long long memory_swap; /* bytes, memory + swap (docker's meaning) */
 	unsigned long long memory_low;	/* --memory-reservation: memory.low, v1 soft limit */
-	unsigned long long cpu_quota;	/* us per NB_CGROUP_CPU_PERIOD */
+	unsigned long long cpu_quota;	/* us per cpu_period */
+	unsigned cpu_period;		/* us; 0: NB_CGROUP_CPU_PERIOD */
 	unsigned cpu_weight;		/* 1..10000 (v2 cpu.weight) */
+	unsigned cpu_shares; /* v1 cpu.shares as config.json gave it; 0: from the weight */
 	unsigned long long pids;
 	const char *cpuset_cpus;
 	const char *cpuset_mems;

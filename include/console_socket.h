@@ -22,6 +22,10 @@ int console_socket_connect(const char *path, struct nb_error *err);
 /* Container side, in a session leader with no controlling terminal. */
 int console_socket_setup(const struct nb_container *c, struct nb_error *err);
 
+/* runc's fixStdioPermissions: the pty slave fd is the workload user's (process.user.uid); its
+ * group stays devpts' gid=5, tty (mount_plan.c), as runc leaves it. */
+int console_own(const struct nb_container *c, int fd, struct nb_error *err);
+
 /* runc's rules (utils_linux.go): a terminal for a process nestbox does not wait for needs a
  * socket to send it to, and a socket is only for such a terminal. what: where the terminal
  * was asked ("process.terminal: true", "exec: -t"); detached: create, run -d, exec -d. */

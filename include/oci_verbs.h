@@ -20,4 +20,7 @@ int oci_verb_run(const char *root, int argc, char **argv);
 int verb_spec(const char *root, int argc, char **argv);
 int verb_features(const char *root, int argc, char **argv);
 
+/* runc's global --systemd-cgroup (main.c): linux.cgroupsPath is systemd's slice:prefix:name. */
+extern bool oci_systemd_cgroup;
+
 #endif

@@ -5,6 +5,7 @@
  *           SIGKILLed run frees its name. It holds the holder's pid, for "in use by PID N".
  *   record  the run record (state_record below), rewritten whole (rename) at each change;
  *   start   the fifo a created container waits on; `nestbox start` writes its byte;
+ *   started the fifo it answers on once its startContainer hooks have run;
  *   cgroup  the cgroup concern's saved state (cgroup_state_save), for delete.
  *   args    the create's words, for exec (verbs.h verb_save_args).
  *   log, log.1, exit   a run -d's output and exit status (run_log.h).
@@ -77,9 +78,11 @@ int state_try_lock(struct nb_state *s, pid_t *holder);
 enum nb_status state_status(const struct nb_state *s, const struct nb_record *rec);
 const char *state_status_name(enum nb_status st);
 
-/* The start fifo: made by create (opened read-write for the container side, so that neither
- * side blocks on open), written by start. */
-int state_make_fifo(const struct nb_state *s, struct nb_error *err);
+/* The start and started fifos: made by create (opened read-write for the container side, so
+ * that neither side blocks on open; fds[0] start, fds[1] started). start writes the start fifo's
+ * byte, then waits on the started fifo: a byte once the startContainer hooks have run, EOF
+ * when the container stopped instead (-ECANCELED). */
+int state_make_fifos(const struct nb_state *s, int fds[2], struct nb_error *err);
 int state_signal_start(const struct nb_state *s, struct nb_error *err);
 
 /* Open a file of the state directory (open(2) flags; O_CLOEXEC|O_NOFOLLOW added, mode 0600). */

@@ -100,11 +100,14 @@ int cg1_apply(const struct nb_cgroup *cg, const struct nb_cgroup_spec *s, struct
 	if (!rc && s->memory_low)
 		rc = v1_write_ull(cg, CG_MEMORY, "memory.soft_limit_in_bytes", s->memory_low, err);
 	if (!rc && s->cpu_quota)
-		rc = v1_write_ull(cg, CG_CPU, "cpu.cfs_period_us", NB_CGROUP_CPU_PERIOD, err);
+		rc = v1_write_ull(cg, CG_CPU, "cpu.cfs_period_us",
+				  s->cpu_period ? s->cpu_period : NB_CGROUP_CPU_PERIOD, err);
 	if (!rc && s->cpu_quota)
 		rc = v1_write_ull(cg, CG_CPU, "cpu.cfs_quota_us", s->cpu_quota, err);
 	if (!rc && s->cpu_weight)
-		rc = v1_write_ull(cg, CG_CPU, "cpu.shares", weight_to_shares(s->cpu_weight), err);
+		rc = v1_write_ull(cg, CG_CPU, "cpu.shares",
+				  s->cpu_shares ? s->cpu_shares : weight_to_shares(s->cpu_weight),
+				  err);
 	if (!rc && s->pids)
 		rc = v1_write_ull(cg, CG_PIDS, "pids.max", s->pids, err);
 	if (!rc && s->cpuset_cpus)

@@ -204,7 +204,8 @@ int cg2_apply(const struct nb_cgroup *cg, const struct nb_cgroup_spec *s, struct
 	if (!rc && s->memory_low)
 		rc = v2_write_ull(dir, "memory.low", s->memory_low, err);
 	if (!rc && s->cpu_quota) {
-		snprintf(value, sizeof(value), "%llu %llu", s->cpu_quota, NB_CGROUP_CPU_PERIOD);
+		snprintf(value, sizeof(value), "%llu %llu", s->cpu_quota,
+			 s->cpu_period ? s->cpu_period : NB_CGROUP_CPU_PERIOD);
 		rc = cg_write(dir, "cpu.max", value, err);
 	}
 	if (!rc && s->cpu_weight)

@@ -57,7 +57,14 @@ int console_socket_setup(const struct nb_container *c, struct nb_error *err)
 		errno = -rc;
 		return nb_fail_errno(err, WHAT, c->console_socket);
 	}
-	return tty_slave_as_stdio(slave, err);
+	return console_own(c, slave, err) ?: tty_slave_as_stdio(slave, err);
+}
+
+int console_own(const struct nb_container *c, int fd, struct nb_error *err)
+{
+	if (c->uid && fchown(fd, c->uid, (gid_t)-1))
+		return nb_fail_errno(err, "chown", "pty slave");
+	return 0;
 }
 
 int console_socket_check(const struct nb_container *c, bool detached, const char *what,

@@ -65,12 +65,8 @@ static int report_ready_wait_start(int sync_fd, int start_fd, bool detached)
 		return -1;
 	if (send(sync_fd, &ready, 1, MSG_NOSIGNAL) != 1)
 		return -1;
-	if (start_fd < 0) {
-		int rc = read_byte(sync_fd, SYNC_START);
-
-		close(sync_fd);
-		return rc;
-	}
+	if (start_fd < 0) /* sync_fd stays open for the answer (report_started) */
+		return read_byte(sync_fd, SYNC_START);
 	close(sync_fd);
 	return read_byte(start_fd, SYNC_START) || close(start_fd) ? -1 : 0;
 }
@@ -187,7 +183,7 @@ static int create_side(const struct nb_container *c, struct nb_cgroup *cg, struc
 }
 
 int container_side(const struct nb_container *c, struct nb_cgroup *cg, const sigset_t *saved,
-		   int sync_fd, int start_fd, bool detached)
+		   int sync_fd, int start_fd, int started_fd, bool detached)
 {
 	struct nb_error err = { 0 };
 	struct nb_container workload = *c;
@@ -209,11 +205,19 @@ int container_side(const struct nb_container *c, struct nb_cgroup *cg, const sig
 	rc = done(c, "command line hidden", proctitle_hide(&workload, NB_PID1_NAME, &err));
 	c = &workload;
 	if (!rc && c->tty) /* a pty, and the spec's /dev/console */
-		rc = done(c, "tty", tty_container_setup(&err) ?: tty_bind_console(&err));
+		rc = done(c, "tty",
+			  tty_container_setup(&err) ?: console_own(c, 0, &err)
+							 ?: tty_bind_console(&err));
 	if (!rc) /* the reaper: nothing it spawns can regain a capability */
 		rc = done(c, "capabilities", security_limit_caps(c, &err));
 	if (!rc) /* config.md: in the container, before the workload; pid as the container sees it */
 		rc = hooks_run(c, NB_HOOK_START_CONTAINER, getpid(), &err);
+	/* to whoever sent start: the socket, or the started fifo (state.h); EOF if it failed. A
+	 * host side gone by now is a SIGPIPE blocked (init_block_signals) and PDEATHSIG's kill. */
+	started_fd = start_fd < 0 ? sync_fd : started_fd;
+	if (!rc)
+		(void)!write(started_fd, (char[]){ SYNC_STARTED }, 1);
+	close(started_fd);
 	if (rc)
 		return fail_setup(&err);
 	return start_workload(c, saved);

@@ -194,7 +194,7 @@ static int setup_child(struct nb_run *r, struct nb_error *err)
 }
 
 /* The clone: the child runs the container side and never returns. */
-static pid_t clone_container(struct nb_run *r, const int sock[2], int start_fd)
+static pid_t clone_container(struct nb_run *r, const int sock[2], const int fifo[2])
 {
 	const struct nb_container *c = r->c;
 	/* cgroup.h: these hooks may look for the child in its group before the go byte */
@@ -207,7 +207,7 @@ static pid_t clone_container(struct nb_run *r, const int sock[2], int start_fd)
 
 	if (child == 0) {
 		close(sock[HOST_END]);
-		_exit(container_side(c, &r->cg, &r->saved, sock[CONTAINER_END], start_fd,
+		_exit(container_side(c, &r->cg, &r->saved, sock[CONTAINER_END], fifo[0], fifo[1],
 				     r->detached));
 	}
 	return child;
@@ -255,7 +255,7 @@ static void remove_state_after_death(void *arg)
 int run_create(struct nb_run *r, const struct nb_container *c, const char *state_root,
 	       bool detached, struct nb_error *err)
 {
-	int sock[2], start_fd = -1;
+	int sock[2], fifo[2] = { -1, -1 }; /* start, started (state.h) */
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -279,10 +279,8 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		rc = nb_fail_errno(err, "socketpair", NULL);
 		goto fail_state;
 	}
-	if (detached && (start_fd = state_make_fifo(&r->state, err)) < 0) {
-		rc = start_fd;
+	if (detached && (rc = state_make_fifos(&r->state, fifo, err)))
 		goto fail_sock;
-	}
 	rc = init_block_signals(&r->saved);
 	if (rc) {
 		rc = nb_fail(err, -rc, "block signals", NULL, strerror(-rc));
@@ -297,7 +295,7 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		goto fail_guard;
 	guard_arm(&r->guard, &r->cg);
 	step(c, "cgroup: made");
-	r->pid = clone_container(r, sock, start_fd);
+	r->pid = clone_container(r, sock, fifo);
 	if (r->pid < 0) {
 		rc = nested_fail(err, -r->pid, "clone namespaces", NULL, NB_NEED_SYS_ADMIN);
 		goto fail_cgroup;
@@ -305,9 +303,10 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 	step(c, "clone");
 	close(sock[CONTAINER_END]);
 	sock[CONTAINER_END] = -1;
-	if (start_fd >= 0)
-		close(start_fd);
-	start_fd = -1;
+	for (int i = 0; i < 2; i++)
+		if (fifo[i] >= 0)
+			close(fifo[i]);
+	fifo[0] = fifo[1] = -1;
 	r->sync_fd = sock[HOST_END];
 	rc = setup_child(r, err);
 	if (rc)
@@ -330,8 +329,9 @@ fail_guard:
 	guard_end(&r->guard);
 	sigprocmask(SIG_SETMASK, &r->saved, NULL);
 fail_sock:
-	if (start_fd >= 0)
-		close(start_fd);
+	for (int i = 0; i < 2; i++)
+		if (fifo[i] >= 0)
+			close(fifo[i]);
 	if (sock[CONTAINER_END] >= 0)
 		close(sock[CONTAINER_END]);
 	close(sock[HOST_END]);
@@ -345,11 +345,20 @@ fail_state:
 int run_start(struct nb_run *r, struct nb_error *err)
 {
 	const struct nb_container *c = r->c;
+	char byte = 0;
 	int rc;
 
-	/* A container side that died during setup has said why: run_wait gets its status. */
+	/* A container side that died during setup, or whose startContainer hooks failed, has said
+	 * why: run_wait gets its status, and there is no poststart for a workload that never ran. */
 	if (!send_byte(r->sync_fd, SYNC_START))
 		step(c, "start sent");
+	/* After its ready byte (run -d's monitor reads that first, a foreground run not). Not with
+	 * -t: the pty master is sent before the hooks and waits for run_wait's relay. Every signal
+	 * is blocked here: no EINTR. */
+	while (!c->tty && read(r->sync_fd, &byte, 1) == 1 && byte == SYNC_READY)
+		;
+	if (!c->tty && byte != SYNC_STARTED)
+		return 0;
 	rc = r->record.status == NB_STATUS_RUNNING ? 0 : set_status(r, NB_STATUS_RUNNING, err);
 	return rc ? rc : hooks_run(c, NB_HOOK_POSTSTART, r->pid, err); /* warnings only */
 }

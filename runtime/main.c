@@ -78,8 +78,8 @@ static int open_log(const char *path, const char *format, struct nb_error *err)
 }
 
 /* runc's global options before the verb, as its clients pass them: --root DIR, --log FILE,
- * --log-format FMT (each also as --opt=VALUE); --systemd-cgroup and --debug are taken and
- * change nothing (cgroupsPath's own form says whether it is systemd's, oci_linux.c).
+ * --log-format FMT (each also as --opt=VALUE); --systemd-cgroup (cgroupsPath is systemd's
+ * slice:prefix:name, oci_linux.c); --debug taken and changing nothing.
  * Returns how many words they took, or -1. */
 static int global_options(int argc, char **argv, const char **root, struct nb_error *err)
 {
@@ -89,8 +89,10 @@ static int global_options(int argc, char **argv, const char **root, struct nb_er
 	for (i = 1; i < argc; i++) {
 		int rc = 0;
 
-		if (!strcmp(argv[i], "--systemd-cgroup") || !strcmp(argv[i], "--debug"))
+		if (!strcmp(argv[i], "--systemd-cgroup") || !strcmp(argv[i], "--debug")) {
+			oci_systemd_cgroup |= argv[i][2] == 's';
 			continue;
+		}
 		if ((rc = verb_flag(argc, argv, &i, "--root", NULL, root)) > 0 && (*root)[0] != '/')
 			return nb_fail(err, EINVAL, "--root", *root, "want an absolute directory");
 		if (!rc)

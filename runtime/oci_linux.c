@@ -8,6 +8,7 @@
 #include "mount_plan.h"
 #include "ns.h"
 #include "oci_seccomp.h"
+#include "oci_verbs.h"
 #include "oci_walk.h"
 #include "option.h"
 #include "security.h"
@@ -233,8 +234,8 @@ static int walk_pids(struct oci_walk *w, const struct json_value *v, const char 
 	return oci_walk_object(w, v, path, pids_fields);
 }
 
-/* cpu.shares 2..262144 -> cpu.weight 1..10000, as runc and crun convert them (the cgroup code
- * writes weight on v2 and converts back to shares on v1). */
+/* cpu.shares 2..262144: written as given on v1 (runtime-tools reads it back), and as
+ * cpu.weight 1..10000 on v2, the way runc and crun convert it. */
 static int walk_cpu_shares(struct oci_walk *w, const struct json_value *v, const char *path)
 {
 	uint64_t shares;
@@ -242,8 +243,10 @@ static int walk_cpu_shares(struct oci_walk *w, const struct json_value *v, const
 
 	if (!rc && shares < 2)
 		rc = oci_bad(w, v, path, "expected 2 to 262144");
-	if (!rc)
+	if (!rc) {
+		w->c->cgroup.cpu_shares = (unsigned)shares;
 		w->c->cgroup.cpu_weight = (unsigned)(1 + ((shares - 2) * 9999) / 262142);
+	}
 	return rc;
 }
 
@@ -299,7 +302,7 @@ static const struct oci_field cpu_fields[] = {
 	{ NULL, NULL, false },
 };
 
-/* The description keeps a quota per NB_CGROUP_CPU_PERIOD: the same share of one CPU. */
+/* quota and period as given (runtime-tools reads both back); at least 1% of a CPU. */
 static int walk_cpu(struct oci_walk *w, const struct json_value *v, const char *path)
 {
 	int rc;
@@ -307,10 +310,11 @@ static int walk_cpu(struct oci_walk *w, const struct json_value *v, const char *
 	w->cpu_quota = -1;
 	w->cpu_period = NB_CGROUP_CPU_PERIOD;
 	rc = oci_walk_object(w, v, path, cpu_fields);
-	if (!rc && w->cpu_quota > 0)
-		w->c->cgroup.cpu_quota =
-		    (unsigned long long)w->cpu_quota * NB_CGROUP_CPU_PERIOD / w->cpu_period;
-	if (!rc && w->cpu_quota > 0 && w->c->cgroup.cpu_quota < 1000)
+	if (!rc && w->cpu_quota > 0) {
+		w->c->cgroup.cpu_quota = (unsigned long long)w->cpu_quota;
+		w->c->cgroup.cpu_period = (unsigned)w->cpu_period;
+	}
+	if (!rc && w->cpu_quota > 0 && w->cpu_quota * 100 < (int64_t)w->cpu_period)
 		rc = oci_bad(w, v, path, "quota/period below 1% of a CPU");
 	return rc;
 }
@@ -397,17 +401,47 @@ static int walk_readonly(struct oci_walk *w, const struct json_value *v, const c
 	return walk_paths(w, v, path, true);
 }
 
-/* linux.cgroupsPath in the cgroupfs form (runc without --systemd-cgroup): "/a/b" from the root
- * of each hierarchy, "a/b" below nestbox's own group: --cgroup's meaning (cgroup.c). systemd's
- * "slice:prefix:name" form needs the systemd driver. */
+/* systemd's "slice:prefix:name" as the cgroupfs path systemd gives the unit, by runc's rules
+ * (libcontainer/cgroups/systemd ExpandSlice, getUnitName): slice "a-b.slice" is
+ * /a.slice/a-b.slice ("-.slice" the root, "" system.slice), the unit prefix-name.scope, or
+ * name itself when it is a slice. 0, or -1 for a form systemd would refuse; 256 bytes at most
+ * (systemd's unit names are 255), so that buf (PATH_MAX) holds the deepest expansion. */
+static int systemd_path(char *buf, const char *v)
+{
+	const char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	const char *slice = c1 == v ? "system.slice:" : v, *name = c2 ? c2 + 1 : "";
+	int n = (int)(strchr(slice, ':') - slice) - 6, len = (int)strlen(name), at = 0;
+
+	if (!c2 || !len || strlen(v) > 256 || strchr(name, ':') || strchr(v, '/') || n < 1 ||
+	    strncmp(slice + n, ".slice", 6))
+		return -1;
+	for (int i = 1; i <= n && !(n == 1 && *slice == '-'); i++)
+		if (i == n || slice[i] == '-') {
+			if (*slice == '-' || slice[i - 1] == '-') /* "-a", "a--b", "a-" */
+				return -1;
+			at += snprintf(buf + at, PATH_MAX - at, "/%.*s.slice", i, slice);
+		}
+	if (len > 6 && !strcmp(name + len - 6, ".slice"))
+		snprintf(buf + at, PATH_MAX - at, "/%s", name);
+	else
+		snprintf(buf + at, PATH_MAX - at, "/%.*s-%s.scope", (int)(c2 - c1 - 1), c1 + 1,
+			 name);
+	return 0;
+}
+
+/* linux.cgroupsPath: in the cgroupfs form (runc without --systemd-cgroup, colons and all)
+ * "/a/b" from the root of each hierarchy, "a/b" below nestbox's own group: --cgroup's meaning
+ * (cgroup.c). With --systemd-cgroup, systemd's slice:prefix:name: there is no systemd to ask
+ * for a scope, so the cgroupfs code makes the path systemd would use (README). */
 static int walk_cgroups_path(struct oci_walk *w, const struct json_value *v, const char *path)
 {
+	static char unit_path[PATH_MAX];
 	int rc = oci_want(w, v, path, JSON_STRING);
 
-	if (!rc && strchr(v->str, ':'))
-		rc = oci_bad(w, v, path, "systemd's slice:prefix:name form is not supported yet");
+	if (!rc && oci_systemd_cgroup && v->str[0] && systemd_path(unit_path, v->str))
+		rc = oci_bad(w, v, path, "want systemd's slice:prefix:name (--systemd-cgroup)");
 	if (!rc && v->str[0])
-		w->c->cgroup.path = v->str;
+		w->c->cgroup.path = oci_systemd_cgroup ? unit_path : v->str;
 	return rc;
 }
 

@@ -198,6 +198,8 @@ int oci_verb_create(const char *root, int argc, char **argv)
 	return 0;
 }
 
+bool oci_systemd_cgroup;
+
 /* runc run: create, start, wait, delete in this process; --detach: create and start. */
 int oci_verb_run(const char *root, int argc, char **argv)
 {

@@ -16,13 +16,14 @@
 #include "run_log.h"
 #include "state.h"
 
-#define LOCK_FILE   "lock"
-#define RECORD_FILE "record"
-#define RECORD_TMP  "record.tmp"
-#define START_FIFO  "start"
-#define CGROUP_FILE "cgroup"
-#define ARGS_FILE   "args"	  /* verbs.h verb_save_args */
-#define HOOKS_FILE  "config.json" /* oci_hooks.h hooks_save */
+#define LOCK_FILE    "lock"
+#define RECORD_FILE  "record"
+#define RECORD_TMP   "record.tmp"
+#define START_FIFO   "start"
+#define STARTED_FIFO "started"
+#define CGROUP_FILE  "cgroup"
+#define ARGS_FILE    "args"	   /* verbs.h verb_save_args */
+#define HOOKS_FILE   "config.json" /* oci_hooks.h hooks_save */
 /* How long a claim waits for a lock whose holder is gone (holder_gone) to be let go, in ms. */
 #define SWEEP_WAIT_MS 1000
 
@@ -453,12 +454,12 @@ enum nb_status state_status(const struct nb_state *s, const struct nb_record *re
 	return lstat(path, &st) == 0 ? NB_STATUS_CREATED : NB_STATUS_RUNNING;
 }
 
-int state_make_fifo(const struct nb_state *s, struct nb_error *err)
+static int make_fifo(const struct nb_state *s, const char *name, struct nb_error *err)
 {
 	char path[PATH_MAX];
 	int fd;
 
-	path_in(s, START_FIFO, path, sizeof(path));
+	path_in(s, name, path, sizeof(path));
 	unlink(path);
 	if (mkfifo(path, 0600))
 		return nb_fail_errno(err, "start fifo", path);
@@ -473,29 +474,45 @@ int state_make_fifo(const struct nb_state *s, struct nb_error *err)
 	return fd;
 }
 
+int state_make_fifos(const struct nb_state *s, int fds[2], struct nb_error *err)
+{
+	fds[1] = -1;
+	fds[0] = make_fifo(s, START_FIFO, err);
+	if (fds[0] >= 0 && (fds[1] = make_fifo(s, STARTED_FIFO, err)) < 0) {
+		close(fds[0]);
+		fds[0] = fds[1];
+	}
+	return fds[0] < 0 ? fds[0] : 0;
+}
+
 int state_signal_start(const struct nb_state *s, struct nb_error *err)
 {
-	const char start = 'S';
-	char path[PATH_MAX];
-	int fd;
+	char path[PATH_MAX], byte = 'S';
+	int fd, answer, rc;
 
+	/* Opened first: fifo(7)'s data goes with its last opener, and the container side closes
+	 * its end once it has answered. None: a container made before there was one. */
+	path_in(s, STARTED_FIFO, path, sizeof(path));
+	answer = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
 	path_in(s, START_FIFO, path, sizeof(path));
 	/* fifo(7): a write-only non-blocking open fails with ENXIO when nobody reads: the
 	 * container's PID 1 is gone. */
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENXIO || errno == ENOENT
-			   ? nb_fail(err, ESRCH, "start", s->dir, "the container is not waiting")
-			   : nb_fail_errno(err, "start fifo", path);
-	if (write(fd, &start, 1) != 1) {
-		int rc = nb_fail_errno(err, "start fifo", path);
-
+	rc = fd < 0 && (errno == ENXIO || errno == ENOENT)
+		 ? nb_fail(err, ESRCH, "start", s->dir, "the container is not waiting")
+	     : fd < 0 || write(fd, &byte, 1) != 1 ? nb_fail_errno(err, "start fifo", path)
+						  : 0;
+	if (fd >= 0)
 		close(fd);
-		return rc;
-	}
-	close(fd);
 	unlink(path);
-	return 0;
+	/* runtime.md: the startContainer hooks are part of start; a failed one stops the container
+	 * (EOF here), which said why on its stderr */
+	if (!rc && answer >= 0 && (fcntl(answer, F_SETFL, 0) || read(answer, &byte, 1) != 1))
+		rc = nb_fail(err, ECANCELED, "start", s->dir,
+			     "the container stopped before its workload ran");
+	if (answer >= 0)
+		close(answer);
+	return rc;
 }
 
 int state_open_file(const struct nb_state *s, const char *name, int flags)
@@ -512,9 +529,9 @@ int state_open_file(const struct nb_state *s, const char *name, int flags)
 void state_remove(struct nb_state *s)
 {
 	/* log, log.1, exit: what a run -d keeps (run_log.h); config.json: hooks (oci_hooks.h) */
-	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, CGROUP_FILE,
-					     ARGS_FILE,	  HOOKS_FILE, "log",	  "log.1",
-					     "exit",	  LOCK_FILE };
+	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, STARTED_FIFO,
+					     CGROUP_FILE, ARGS_FILE,  HOOKS_FILE, "log",
+					     "log.1",	  "exit",     LOCK_FILE };
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

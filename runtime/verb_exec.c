@@ -266,7 +266,8 @@ child(const struct nb_target *t, const struct nb_container *c, const int *fds)
 	/* the pty in the container's devpts (its mount namespace is ours now), the controlling
 	 * terminal of a new session (TIOCSCTTY wants a leader without one) */
 	if (!rc && c->tty && setsid() > 0)
-		rc = c->console_socket ? console_socket_setup(c, &err) : tty_container_setup(&err);
+		rc = c->console_socket ? console_socket_setup(c, &err)
+				       : tty_container_setup(&err) ?: console_own(c, 0, &err);
 	if (rc) {
 		nb_error_print(&err);
 		_exit(NB_EXIT_SETUP);

@@ -188,7 +188,7 @@ TEST_F_TIMEOUT(hooks, each_kind_runs_at_its_point_with_the_state, 60)
 	ASSERT_NE(NULL, realpath(self->bundle, real));
 	for (int i = 0; i < 3; i++) { /* create's hooks, nothing more yet */
 		out_file(self, strcat(strcpy(want, names[i]), ".state"), buf, sizeof(buf));
-		EXPECT_NE(NULL, strstr(buf, "\"status\":\"creating\""))
+		EXPECT_NE(NULL, strstr(buf, "\"status\":\"created\""))
 		TH_LOG("%s: %s", names[i], buf);
 		snprintf(want, sizeof(want), "\"id\":\"%s\"", self->id);
 		EXPECT_NE(NULL, strstr(buf, want)) TH_LOG("%s: %s", names[i], buf);

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "kselftest_harness.h"
 #include "oci_config.h"
+#include "oci_verbs.h"
 
 /* Parse a copy of text (the parser decodes in place); NULL when refused, err filled. */
 static struct json_value *parse(const char *text, struct nb_error *err, char **copy)
@@ -218,7 +219,9 @@ TEST(a_config_fills_the_description)
 	EXPECT_EQ(NB_NET_NONE, c.net.mode);
 	EXPECT_EQ(64ULL << 20, c.cgroup.memory);
 	EXPECT_EQ(10, c.cgroup.pids);
-	EXPECT_EQ(25000, c.cgroup.cpu_quota); /* a quarter CPU per 100 ms */
+	EXPECT_EQ(50000, c.cgroup.cpu_quota); /* as given, with its period (runtime-tools) */
+	EXPECT_EQ(200000, c.cgroup.cpu_period);
+	EXPECT_EQ(1024, c.cgroup.cpu_shares); /* v1's cpu.shares as given */
 	EXPECT_EQ(39, c.cgroup.cpu_weight);   /* runc's conversion of 1024 shares */
 }
 
@@ -356,8 +359,6 @@ static const struct {
 	  ",\"resources\":{\"devices\":[{\"allow\":false},{\"allow\":false,"
 	  "\"type\":\"c\",\"major\":1,\"minor\":3}]}",
 	  "", "linux.resources.devices[1]: not supported yet (a deny after the first rule)" },
-	{ "", ",\"cgroupsPath\":\"system.slice:nb:x\"", "",
-	  "linux.cgroupsPath: systemd's slice:prefix:name form is not supported yet" },
 	{ "", "",
 	  ",\"mounts\":[{\"destination\":\"/x\",\"type\":\"tmpfs\",\"options\":[\"huge\"]}]",
 	  "mounts[0].options[0]: mount option huge: not supported yet" },
@@ -398,6 +399,47 @@ TEST(unknown_and_unsupported_fields_are_refused_by_path)
 		EXPECT_NE(NULL, strstr(err.msg, refused[i].msg))
 		TH_LOG("%zu: got \"%s\", want \"%s\"", i, err.msg, refused[i].msg);
 		EXPECT_EQ(0, strncmp(err.msg, "config.json:1:", 14)) TH_LOG("%s", err.msg);
+	}
+}
+
+/* --systemd-cgroup: slice:prefix:name as systemd's cgroupfs path (runc's rules); without it the
+ * same text is a cgroupfs path. */
+TEST(systemd_cgroups_paths)
+{
+	static const char *const cases[][2] = {
+		{ "a-b-c.slice:p:n", "/a.slice/a-b.slice/a-b-c.slice/p-n.scope" },
+		{ ":cri:id", "/system.slice/cri-id.scope" },
+		{ "-.slice:p:n", "/p-n.scope" },
+		{ "a.slice:p:b.slice", "/a.slice/b.slice" },
+		{ "a--b.slice:p:n", NULL },
+		{ "a.slice:p", NULL },
+		{ "a.slice::", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nb_container c;
+		struct nb_error err = { 0 };
+		char text[1024], extra[200];
+		int rc;
+
+		snprintf(extra, sizeof(extra), "\"cgroupsPath\":\"%s\",", cases[i][0]);
+		snprintf(text, sizeof(text),
+			 "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"/r\"}," BASE_PROCESS
+			 "}," BASE_LINUX "],%s\"sysctl\":{}}}",
+			 extra);
+		oci_systemd_cgroup = true;
+		rc = config(text, &c, &err);
+		oci_systemd_cgroup = false;
+		if (!cases[i][1]) {
+			EXPECT_EQ(-EINVAL, rc) TH_LOG("%s", cases[i][0]);
+			EXPECT_NE(NULL, strstr(err.msg, "want systemd's slice:prefix:name"))
+			TH_LOG("%s", err.msg);
+			continue;
+		}
+		ASSERT_EQ(0, rc) TH_LOG("%s: %s", cases[i][0], err.msg);
+		EXPECT_STREQ(cases[i][1], c.cgroup.path);
+		ASSERT_EQ(0, config(text, &c, &err)) TH_LOG("%s", err.msg);
+		EXPECT_STREQ(cases[i][0], c.cgroup.path);
 	}
 }
 
