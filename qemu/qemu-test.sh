@@ -67,6 +67,10 @@ for k in "$@"; do
 done
 printf '%-8s %-7s %-8s %7s %7s %8s %8s %8s  %s\n' "$arch" total "" $tp $tf $ts "" "${total}s" \
 	"$([ $rc -eq 0 ] && echo PASS || echo FAIL)"
-echo "logs: $dir/KERNEL/{suite,boot,watchdog}.{console,results,host}"
+for k in "$@"; do # where a suite VM's time went: its five slowest test binaries
+	[ -s "$dir/$k/suite.times" ] &&
+		echo "$arch $k suite, slowest: $(head -n 5 "$dir/$k/suite.times" | awk '{ printf "%s%s %d s", (NR > 1 ? ", " : ""), $3, $1 }')"
+done
+echo "logs: $dir/KERNEL/{suite,boot,watchdog}.{console,results,host}; suite.times: each binary's wall time"
 echo "$tp passed, $tf failed, $ts skipped"
 exit $rc

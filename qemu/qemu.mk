@@ -15,16 +15,13 @@ KERNELS      ?= $(KERNELS_$(ARCH))
 QEMU_DIR     := $(BUILD)/qemu
 QEMU_NESTBOX ?= $(BUILD)/nestbox
 
-# Under TCG an aarch64 guest runs the whole suite in 590 s (6.12 alone, measured), too long for
-# make check's 30 minutes: its suite VM runs the binaries that cover what an architecture changes
-# (seccomp and syscall numbers, netlink structs, mounts, namespaces, the run path, the reaper):
-# 360-430 s with both kernels' VMs side by side (before test_tty, test_limits, test_oci left).
-# Left out: test_concurrency (104 s), test_boot (33 s; the boot VM covers boot mode), test_nest,
-# test_cgroup and test_faults (a CPU quota measured to 2 % and random SIGKILLs fail on timing
-# there), and the three tests of 256 containers in a row that time out (QEMU_EXCLUDE).
-# QEMU_TESTS= (empty) takes every binary.
-QEMU_TESTS_aarch64   := test_arch test_security test_run test_escape test_net test_mounts \
-                        test_userns test_overlay test_cli test_etc test_lifecycle test_init
+# aarch64 runs the whole suite (issue 24) in its one suite VM per kernel, both kernels side by
+# side (qemu-test.sh's QEMU_JOBS=2: on 2 cores each 1-vCPU TCG VM is about one host thread, so
+# more VMs at once, or the suite split over two VMs, would not end sooner). Left out, as on
+# armv7: the two tests of 256 containers in a row (exit_codes_*: a run takes ~0.25 s there, 256
+# of them overrun the harness's 30 s; the native suite and the x86_64 VMs run them, and the exit
+# status path they cover is the same C on every architecture). QEMU_TESTS="test_x ..." a subset.
+QEMU_TESTS_aarch64   :=
 QEMU_EXCLUDE_aarch64 := exit_codes_pass_through exit_codes_0_to_255_pass_through
 # armv7 under TCG is faster: the whole suite, 245 s on its one kernel, but for a CPU quota
 # measured to 2 % and the 256 containers of run's exit code test.
@@ -33,9 +30,11 @@ QEMU_EXCLUDE_armv7   := cpus_quota_limits_cpu_time exit_codes_0_to_255_pass_thro
 QEMU_TESTS   ?= $(QEMU_TESTS_$(ARCH))
 QEMU_EXCLUDE ?= $(QEMU_EXCLUDE_$(ARCH))
 # The suite VM's hard timeout (run-vm.sh's VM_TIMEOUT): 420 s on x86_64 (its 6.12 suite took 156 s
-# of 180 at a load of 3-5 with the tests of 2026-12-07 added), 480 s under aarch64's slower TCG.
+# of 180 at a load of 3-5 with the tests of 2026-12-07 added); aarch64's whole suite took
+# 667 s on 6.1 and 514 s on 6.12 side by side in CI's form (a clean clone, other work on the
+# machine; suite.times: each binary's wall time): 1200 s is 1.8 times the slower.
 QEMU_TIMEOUT_x86_64  := 420
-QEMU_TIMEOUT_aarch64 := 480
+QEMU_TIMEOUT_aarch64 := 1200
 QEMU_TIMEOUT_armv7   := 480
 
 .PHONY: qemu-test qemu-kernels qemu-initramfs qemu-clean

@@ -54,7 +54,7 @@ armv7)
 esac
 
 qemu() { # qemu ACCEL TIMEOUT: boot the VM, no network device, console and results to files
-	rm -f "$out.console" "$out.results"
+	rm -f "$out.console" "$out.results" "$out.starts" "$out.times"
 	: >"$out.results"
 	cpu=max
 	[ "$1" = kvm ] && cpu=host
@@ -96,14 +96,23 @@ while kill -0 $qpid 2>/dev/null; do
 	fi
 	n=$(grep -c '^# === ' "$out.results" 2>/dev/null)
 	if [ "${n:-0}" -gt $seen ]; then
+		t=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.0f", $2 - $1 }')
 		grep '^# === ' "$out.results" | sed -n "$((seen + 1)),${n}p" |
-			sed "s|^# === \\(.*/\\)\\{0,1\\}|[$label] running |"
+			sed "s|^# === \\(.*/\\)\\{0,1\\}||" | while read -r b; do
+			echo "[$label] running $b"
+			echo "$t $b" >>"$out.starts"
+		done
 		seen=$n
 	fi
 done
 wait $qpid
 rc=$?
 wall=$(echo "$start $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+# Each test binary's wall time (host clock, to the 1 s poll) in $out.times, slowest first: what
+# qemu.mk's timeouts and the suite's split are set from.
+[ -s "$out.starts" ] && awk -v end="$wall" '{ t[NR] = $1; b[NR] = $2 }
+	END { for (i = 1; i <= NR; i++) printf "%5d s %s\n", (i < NR ? t[i + 1] : end) - t[i], b[i] }' \
+	"$out.starts" | sort -rn >"$out.times"
 [ -n "$booted" ] || booted=$(sed -n 's/.*nestbox: boot: PID 1 up at \([0-9.]*\) s.*/\1/p' \
 	"$out.console" 2>/dev/null | head -n 1)
 

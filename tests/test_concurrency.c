@@ -229,6 +229,7 @@ TEST_F_TIMEOUT(conc, level_removed_by_its_maker_is_made_again, 60)
 	char hier[V1_HIERARCHIES][96], parent[128], path[256];
 	int n_hier = v1_hierarchies(hier, V1_HIERARCHIES), bad = 0;
 	const int runs = 20;
+	long long run_ms = 0;
 	pid_t remover;
 
 	if (!n_hier) {
@@ -237,6 +238,23 @@ TEST_F_TIMEOUT(conc, level_removed_by_its_maker_is_made_again, 60)
 	}
 	snprintf(parent, sizeof(parent), "/%sq", self->f.tag);
 	snprintf(path, sizeof(path), "%s/%sc", parent, self->f.tag);
+	/* The adversary is other runs: one removes the level at its end, so the next removal
+	 * cannot come sooner than a run takes here. Measured (the quickest of 3 alone, at least
+	 * 5 ms): a fixed 5 ms beat every retry in a 1-vCPU TCG guest (18 of 20 on aarch64 6.1),
+	 * where a run takes far longer than natively. */
+	for (int i = 0; i < 3; i++) {
+		long long t0 = nbt_now_ms(), took;
+
+		nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--name", "nbconcq", "--cgroup", path,
+			"--", "true", NULL);
+		ASSERT_EQ(0, r.status) TH_LOG("alone: %s", r.err);
+		took = nbt_now_ms() - t0;
+		if (!run_ms || took < run_ms)
+			run_ms = took;
+	}
+	if (run_ms < 5)
+		run_ms = 5;
+	TH_LOG("a run takes %lld ms here: the remover pauses that long after a removal", run_ms);
 	remover = fork();
 	if (remover == 0) { /* a run removes a level once: many runs, looking every 100 us */
 		for (;;) {
@@ -248,10 +266,10 @@ TEST_F_TIMEOUT(conc, level_removed_by_its_maker_is_made_again, 60)
 				snprintf(dir, sizeof(dir), "%s%s", hier[i], parent);
 				removed |= rmdir(dir) == 0;
 			}
-			/* after a removal, as after a run's end, 5 ms before the next one: a remover
-			 * every 100 us whatever happens beats every retry in a 1-vCPU TCG guest,
-			 * where mkdir of the level and of the group take longer (6 of 20 on 6.1) */
-			usleep(removed ? 5000 : 100);
+			/* after a removal, as after a run's end, a run's time before the next one:
+			 * a remover every 100 us whatever happens beats every retry in a 1-vCPU
+			 * TCG guest, where mkdir of the level and of the group take longer */
+			usleep(removed ? (useconds_t)(run_ms * 1000) : 100);
 		}
 	}
 	ASSERT_LT(0, remover);
