@@ -144,11 +144,11 @@ static int check_op(struct oci_walk *w, const struct json_value *v, const char *
 }
 
 static const struct oci_field arg_fields[] = {
-	{ "index", check_index, true },
-	{ "value", check_u64, true },
-	{ "valueTwo", check_u64, false },
-	{ "op", check_op, true },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "index", check_index },
+	{ OCI_REQUIRED "value", check_u64 },
+	{ "valueTwo", check_u64 },
+	{ OCI_REQUIRED "op", check_op },
+	{ NULL, NULL },
 };
 
 static int check_args(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -166,11 +166,11 @@ static int check_args(struct oci_walk *w, const struct json_value *v, const char
 }
 
 static const struct oci_field syscall_fields[] = {
-	{ "names", check_names, true },
-	{ "action", check_action, true },
-	{ "errnoRet", check_errno, false },
-	{ "args", check_args, false },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "names", check_names },
+	{ OCI_REQUIRED "action", check_action },
+	{ "errnoRet", check_errno },
+	{ "args", check_args },
+	{ NULL, NULL },
 };
 
 static int check_syscalls(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -186,15 +186,15 @@ static int check_syscalls(struct oci_walk *w, const struct json_value *v, const 
 }
 
 static const struct oci_field seccomp_fields[] = {
-	{ "defaultAction", check_action, true },
-	{ "defaultErrnoRet", check_errno, false },
-	{ "architectures", check_arches, false },
-	{ "flags", check_flags, false },
+	{ OCI_REQUIRED "defaultAction", check_action },
+	{ "defaultErrnoRet", check_errno },
+	{ "architectures", check_arches },
+	{ "flags", check_flags },
 	/* SCMP_ACT_NOTIFY's agent: "not supported yet" */
-	{ "listenerPath", NULL, false },
-	{ "listenerMetadata", NULL, false },
-	{ "syscalls", check_syscalls, false },
-	{ NULL, NULL, false },
+	{ "listenerPath", NULL },
+	{ "listenerMetadata", NULL },
+	{ "syscalls", check_syscalls },
+	{ NULL, NULL },
 };
 
 static uint64_t member_u64(const struct json_value *obj, const char *key, uint64_t absent)

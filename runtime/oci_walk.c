@@ -90,10 +90,16 @@ int oci_want_int(struct oci_walk *w, const struct json_value *v, const char *pat
 	return oci_bad(w, v, path, why);
 }
 
+/* The field's key in config.json: its name without OCI_REQUIRED. */
+static const char *field_key(const struct oci_field *f)
+{
+	return f->name + (*f->name == *OCI_REQUIRED);
+}
+
 static const struct oci_field *field_named(const struct oci_field *fields, const char *name)
 {
 	for (; fields->name; fields++)
-		if (!strcmp(fields->name, name))
+		if (!strcmp(field_key(fields), name))
 			return fields;
 	return NULL;
 }
@@ -120,8 +126,8 @@ int oci_walk_object(struct oci_walk *w, const struct json_value *obj, const char
 			return rc;
 	}
 	for (const struct oci_field *f = fields; !rc && f->name; f++)
-		if (f->required && !json_member(obj, f->name)) {
-			oci_path_member(sub, path, f->name);
+		if (*f->name == *OCI_REQUIRED && !json_member(obj, field_key(f))) {
+			oci_path_member(sub, path, field_key(f));
 			return oci_bad(w, obj, sub, "missing (required)");
 		}
 	return rc;
