@@ -45,6 +45,10 @@ int oci_bad(struct oci_walk *w, const struct json_value *v, const char *path, co
 int oci_walk_object(struct oci_walk *w, const struct json_value *obj, const char *path,
 		    const struct oci_field *fields);
 
+/* Each element of the array v through each, with the element's path ("path[i]"). */
+int oci_walk_array(struct oci_walk *w, const struct json_value *v, const char *path,
+		   int (*each)(struct oci_walk *w, const struct json_value *e, const char *path));
+
 /* Type checks with the path in the message. */
 int oci_want(struct oci_walk *w, const struct json_value *v, const char *path, enum json_type type);
 int oci_want_bool(struct oci_walk *w, const struct json_value *v, const char *path, bool *out);

@@ -81,14 +81,8 @@ static int walk_namespace(struct oci_walk *w, const struct json_value *e, const 
 /* The list is the whole set: a namespace not in it is the host's. */
 static int walk_namespaces(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
-	size_t i = 0;
-	int rc = oci_want(w, v, path, JSON_ARRAY);
+	int rc = oci_walk_array(w, v, path, walk_namespace);
 
-	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
-		oci_path_index(sub, path, i);
-		rc = walk_namespace(w, e, sub);
-	}
 	if (rc)
 		return rc;
 	if (!((w->c->namespaces | w->c->ns_join) & NB_NS_MNT))

@@ -151,18 +151,16 @@ static const struct oci_field arg_fields[] = {
 	{ NULL, NULL },
 };
 
+static int check_arg(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, arg_fields);
+}
+
 static int check_args(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
-	int i = 0, rc = oci_want(w, v, path, JSON_ARRAY);
-
-	if (!rc && v->n > NB_SECCOMP_CMP_MAX)
+	if (v->type == JSON_ARRAY && v->n > NB_SECCOMP_CMP_MAX)
 		return oci_bad(w, v, path, "more than 6 comparisons in one rule");
-	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
-		oci_path_index(sub, path, (size_t)i);
-		rc = oci_walk_object(w, e, sub, arg_fields);
-	}
-	return rc;
+	return oci_walk_array(w, v, path, check_arg);
 }
 
 static const struct oci_field syscall_fields[] = {
@@ -173,16 +171,14 @@ static const struct oci_field syscall_fields[] = {
 	{ NULL, NULL },
 };
 
+static int check_syscall(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, syscall_fields);
+}
+
 static int check_syscalls(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
-	int i = 0, rc = oci_want(w, v, path, JSON_ARRAY);
-
-	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
-		oci_path_index(sub, path, (size_t)i);
-		rc = oci_walk_object(w, e, sub, syscall_fields);
-	}
-	return rc;
+	return oci_walk_array(w, v, path, check_syscall);
 }
 
 static const struct oci_field seccomp_fields[] = {

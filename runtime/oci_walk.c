@@ -133,6 +133,20 @@ int oci_walk_object(struct oci_walk *w, const struct json_value *obj, const char
 	return rc;
 }
 
+int oci_walk_array(struct oci_walk *w, const struct json_value *v, const char *path,
+		   int (*each)(struct oci_walk *w, const struct json_value *e, const char *path))
+{
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		rc = each(w, e, sub);
+	}
+	return rc;
+}
+
 /* A non-empty string array into a NULL-terminated vector of its strings. */
 int oci_string_array(struct oci_walk *w, const struct json_value *v, const char *path,
 		     const char ***out, int *n)
