@@ -48,9 +48,9 @@ static int walk_root_readonly(struct oci_walk *w, const struct json_value *v, co
 }
 
 static const struct oci_field root_fields[] = {
-	{ "path", walk_root_path, true },
-	{ "readonly", walk_root_readonly, false },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "path", walk_root_path },
+	{ "readonly", walk_root_readonly },
+	{ NULL, NULL },
 };
 
 static int walk_root(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -137,11 +137,11 @@ static int walk_hook_timeout(struct oci_walk *w, const struct json_value *v, con
 }
 
 static const struct oci_field hook_fields[] = {
-	{ "path", walk_hook_path, true },
-	{ "args", walk_hook_args, false },
-	{ "env", walk_hook_env, false },
-	{ "timeout", walk_hook_timeout, false },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "path", walk_hook_path },
+	{ "args", walk_hook_args },
+	{ "env", walk_hook_env },
+	{ "timeout", walk_hook_timeout },
+	{ NULL, NULL },
 };
 
 static int walk_hook_list(struct oci_walk *w, const struct json_value *v, const char *path,
@@ -204,9 +204,9 @@ static int walk_console_dim(struct oci_walk *w, const struct json_value *v, cons
 }
 
 static const struct oci_field console_size_fields[] = {
-	{ "height", walk_console_dim, true },
-	{ "width", walk_console_dim, true },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "height", walk_console_dim },
+	{ OCI_REQUIRED "width", walk_console_dim },
+	{ NULL, NULL },
 };
 
 static int walk_console_size(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -309,12 +309,12 @@ static int walk_umask(struct oci_walk *w, const struct json_value *v, const char
 }
 
 static const struct oci_field user_fields[] = {
-	{ "uid", walk_uid, true },
-	{ "gid", walk_gid, true },
-	{ "additionalGids", walk_additional_gids, false },
-	{ "umask", walk_umask, false },
-	{ "username", NULL, false },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "uid", walk_uid },
+	{ OCI_REQUIRED "gid", walk_gid },
+	{ "additionalGids", walk_additional_gids },
+	{ "umask", walk_umask },
+	{ "username", NULL },
+	{ NULL, NULL },
 };
 
 static int walk_user(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -348,9 +348,9 @@ static int walk_cap_set(struct oci_walk *w, const struct json_value *v, const ch
 }
 
 static const struct oci_field cap_fields[] = {
-	{ "bounding", walk_cap_set, false },  { "effective", walk_cap_set, false },
-	{ "permitted", walk_cap_set, false }, { "inheritable", walk_cap_set, false },
-	{ "ambient", walk_cap_set, false },   { NULL, NULL, false },
+	{ "bounding", walk_cap_set },  { "effective", walk_cap_set },
+	{ "permitted", walk_cap_set }, { "inheritable", walk_cap_set },
+	{ "ambient", walk_cap_set },   { NULL, NULL },
 };
 
 /* nestbox holds one set (bounding = permitted = effective) and raises it as inheritable and
@@ -430,10 +430,10 @@ static int walk_rlimit_hard(struct oci_walk *w, const struct json_value *v, cons
 }
 
 static const struct oci_field rlimit_fields[] = {
-	{ "type", walk_rlimit_type, true },
-	{ "soft", walk_rlimit_soft, true },
-	{ "hard", walk_rlimit_hard, true },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "type", walk_rlimit_type },
+	{ OCI_REQUIRED "soft", walk_rlimit_soft },
+	{ OCI_REQUIRED "hard", walk_rlimit_hard },
+	{ NULL, NULL },
 };
 
 /* Applied from inside, before the workload's exec (security_before_user), as the issue asks:
@@ -471,23 +471,23 @@ static int walk_oom_score_adj(struct oci_walk *w, const struct json_value *v, co
 }
 
 static const struct oci_field process_fields[] = {
-	{ "terminal", walk_terminal, false },
-	{ "cwd", walk_cwd, true },
-	{ "args", walk_args, true },
-	{ "env", walk_env, false },
-	{ "user", walk_user, true },
-	{ "capabilities", walk_caps, false },
-	{ "rlimits", walk_rlimits, false },
-	{ "noNewPrivileges", walk_nnp, false },
-	{ "consoleSize", walk_console_size, false },
-	{ "commandLine", NULL, false },
-	{ "apparmorProfile", NULL, false },
-	{ "oomScoreAdj", walk_oom_score_adj, false },
-	{ "selinuxLabel", NULL, false },
-	{ "scheduler", NULL, false },
-	{ "ioPriority", NULL, false },
-	{ "execCPUAffinity", NULL, false },
-	{ NULL, NULL, false },
+	{ "terminal", walk_terminal },
+	{ OCI_REQUIRED "cwd", walk_cwd },
+	{ OCI_REQUIRED "args", walk_args },
+	{ "env", walk_env },
+	{ OCI_REQUIRED "user", walk_user },
+	{ "capabilities", walk_caps },
+	{ "rlimits", walk_rlimits },
+	{ "noNewPrivileges", walk_nnp },
+	{ "consoleSize", walk_console_size },
+	{ "commandLine", NULL },
+	{ "apparmorProfile", NULL },
+	{ "oomScoreAdj", walk_oom_score_adj },
+	{ "selinuxLabel", NULL },
+	{ "scheduler", NULL },
+	{ "ioPriority", NULL },
+	{ "execCPUAffinity", NULL },
+	{ NULL, NULL },
 };
 
 static int walk_process(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -498,16 +498,16 @@ static int walk_process(struct oci_walk *w, const struct json_value *v, const ch
 /* --- the whole file ------------------------------------------------------------------------- */
 
 static const struct oci_field top_fields[] = {
-	{ "ociVersion", walk_version, true },
-	{ "root", walk_root, true },
-	{ "process", walk_process, true },
-	{ "hostname", walk_hostname, false },
-	{ "mounts", oci_walk_mounts, false },
-	{ "hooks", walk_hooks, false },
-	{ "annotations", walk_annotations, false },
-	{ "linux", oci_walk_linux, true },
-	{ "domainname", NULL, false },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "ociVersion", walk_version },
+	{ OCI_REQUIRED "root", walk_root },
+	{ OCI_REQUIRED "process", walk_process },
+	{ "hostname", walk_hostname },
+	{ "mounts", oci_walk_mounts },
+	{ "hooks", walk_hooks },
+	{ "annotations", walk_annotations },
+	{ OCI_REQUIRED "linux", oci_walk_linux },
+	{ "domainname", NULL },
+	{ NULL, NULL },
 };
 
 /* Before the file: what holds when a field is absent (runtime-spec config.md). */

@@ -60,28 +60,27 @@ static int walk_member(struct oci_walk *w, const struct json_value *f, const cha
 	return 0;
 }
 
+static int walk_device(struct oci_walk *w, const struct json_value *e, const char *sub)
+{
+	char field[OCI_PATH_MAX];
+	struct nb_mount m = { .op = NB_MOUNT_NODE, .node.perm = 0666 };
+	unsigned seen = 0;
+	int rc = oci_want(w, e, sub, JSON_OBJECT);
+
+	for (const struct json_value *f = rc ? NULL : e->child; !rc && f; f = f->next) {
+		oci_path_member(field, sub, f->key);
+		rc = walk_member(w, f, field, &m, &seen);
+	}
+	if (!rc && (!m.target || !m.node.type))
+		rc = oci_bad(w, e, sub, "path and type are required");
+	if (!rc && m.node.type != S_IFIFO && (seen & 6) != 6) /* major, minor */
+		rc = oci_bad(w, e, sub, "major and minor are required for this type");
+	if (!rc)
+		rc = mount_plan_add(w->c, &m, w->err);
+	return rc;
+}
+
 int oci_walk_devices(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX], field[OCI_PATH_MAX];
-	size_t i = 0;
-	int rc = oci_want(w, v, path, JSON_ARRAY);
-
-	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
-		struct nb_mount m = { .op = NB_MOUNT_NODE, .node.perm = 0666 };
-		unsigned seen = 0;
-
-		oci_path_index(sub, path, i);
-		rc = oci_want(w, e, sub, JSON_OBJECT);
-		for (const struct json_value *f = rc ? NULL : e->child; !rc && f; f = f->next) {
-			oci_path_member(field, sub, f->key);
-			rc = walk_member(w, f, field, &m, &seen);
-		}
-		if (!rc && (!m.target || !m.node.type))
-			rc = oci_bad(w, e, sub, "path and type are required");
-		if (!rc && m.node.type != S_IFIFO && (seen & 6) != 6) /* major, minor */
-			rc = oci_bad(w, e, sub, "major and minor are required for this type");
-		if (!rc)
-			rc = mount_plan_add(w->c, &m, w->err);
-	}
-	return rc;
+	return oci_walk_array(w, v, path, walk_device);
 }

@@ -82,14 +82,8 @@ static int walk_namespace(struct oci_walk *w, const struct json_value *e, const 
 /* The list is the whole set: a namespace not in it is the host's. */
 static int walk_namespaces(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
-	size_t i = 0;
-	int rc = oci_want(w, v, path, JSON_ARRAY);
+	int rc = oci_walk_array(w, v, path, walk_namespace);
 
-	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
-		oci_path_index(sub, path, i);
-		rc = walk_namespace(w, e, sub);
-	}
 	if (rc)
 		return rc;
 	if (!((w->c->namespaces | w->c->ns_join) & NB_NS_MNT))
@@ -201,11 +195,11 @@ static int walk_memory_reservation(struct oci_walk *w, const struct json_value *
 }
 
 static const struct oci_field memory_fields[] = {
-	{ "limit", walk_memory_limit, false }, { "reservation", walk_memory_reservation, false },
-	{ "swap", walk_memory_swap, false },   { "kernel", NULL, false },
-	{ "kernelTCP", NULL, false },	       { "swappiness", NULL, false },
-	{ "disableOOMKiller", NULL, false },   { "useHierarchy", NULL, false },
-	{ "checkBeforeUpdate", NULL, false },  { NULL, NULL, false },
+	{ "limit", walk_memory_limit }, { "reservation", walk_memory_reservation },
+	{ "swap", walk_memory_swap },	{ "kernel", NULL },
+	{ "kernelTCP", NULL },		{ "swappiness", NULL },
+	{ "disableOOMKiller", NULL },	{ "useHierarchy", NULL },
+	{ "checkBeforeUpdate", NULL },	{ NULL, NULL },
 };
 
 static int walk_memory(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -225,8 +219,8 @@ static int walk_pids_limit(struct oci_walk *w, const struct json_value *v, const
 }
 
 static const struct oci_field pids_fields[] = {
-	{ "limit", walk_pids_limit, true },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "limit", walk_pids_limit },
+	{ NULL, NULL },
 };
 
 static int walk_pids(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -290,16 +284,16 @@ static int walk_cpu_mems(struct oci_walk *w, const struct json_value *v, const c
 }
 
 static const struct oci_field cpu_fields[] = {
-	{ "shares", walk_cpu_shares, false },
-	{ "quota", walk_cpu_quota, false },
-	{ "period", walk_cpu_period, false },
-	{ "burst", NULL, false },
-	{ "realtimeRuntime", NULL, false },
-	{ "realtimePeriod", NULL, false },
-	{ "cpus", walk_cpu_cpus, false },
-	{ "mems", walk_cpu_mems, false },
-	{ "idle", NULL, false },
-	{ NULL, NULL, false },
+	{ "shares", walk_cpu_shares },
+	{ "quota", walk_cpu_quota },
+	{ "period", walk_cpu_period },
+	{ "burst", NULL },
+	{ "realtimeRuntime", NULL },
+	{ "realtimePeriod", NULL },
+	{ "cpus", walk_cpu_cpus },
+	{ "mems", walk_cpu_mems },
+	{ "idle", NULL },
+	{ NULL, NULL },
 };
 
 /* quota and period as given (runtime-tools reads both back); at least 1% of a CPU. */
@@ -351,11 +345,11 @@ static int walk_devices(struct oci_walk *w, const struct json_value *v, const ch
 }
 
 static const struct oci_field resources_fields[] = {
-	{ "memory", walk_memory, false }, { "cpu", walk_cpu, false },
-	{ "pids", walk_pids, false },	  { "devices", walk_devices, false },
-	{ "blockIO", NULL, false },	  { "hugepageLimits", NULL, false },
-	{ "network", NULL, false },	  { "rdma", NULL, false },
-	{ "unified", NULL, false },	  { NULL, NULL, false },
+	{ "memory", walk_memory }, { "cpu", walk_cpu },
+	{ "pids", walk_pids },	   { "devices", walk_devices },
+	{ "blockIO", NULL },	   { "hugepageLimits", NULL },
+	{ "network", NULL },	   { "rdma", NULL },
+	{ "unified", NULL },	   { NULL, NULL },
 };
 
 static int walk_resources(struct oci_walk *w, const struct json_value *v, const char *path)
@@ -482,24 +476,24 @@ static int walk_rootfs_propagation(struct oci_walk *w, const struct json_value *
 /* --- linux ---------------------------------------------------------------------------------- */
 
 static const struct oci_field linux_fields[] = {
-	{ "namespaces", walk_namespaces, true },
-	{ "uidMappings", walk_uidmaps, false },
-	{ "gidMappings", walk_gidmaps, false },
-	{ "resources", walk_resources, false },
-	{ "maskedPaths", walk_masked, false },
-	{ "readonlyPaths", walk_readonly, false },
-	{ "devices", oci_walk_devices, false },
-	{ "cgroupsPath", walk_cgroups_path, false },
-	{ "sysctl", walk_sysctl, false },
-	{ "seccomp", oci_walk_seccomp, false },
-	{ "rootfsPropagation", walk_rootfs_propagation, false },
-	{ "mountLabel", NULL, false },
-	{ "intelRdt", NULL, false },
-	{ "personality", NULL, false },
-	{ "timeOffsets", NULL, false },
-	{ "memoryPolicy", NULL, false },
-	{ "netDevices", NULL, false },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "namespaces", walk_namespaces },
+	{ "uidMappings", walk_uidmaps },
+	{ "gidMappings", walk_gidmaps },
+	{ "resources", walk_resources },
+	{ "maskedPaths", walk_masked },
+	{ "readonlyPaths", walk_readonly },
+	{ "devices", oci_walk_devices },
+	{ "cgroupsPath", walk_cgroups_path },
+	{ "sysctl", walk_sysctl },
+	{ "seccomp", oci_walk_seccomp },
+	{ "rootfsPropagation", walk_rootfs_propagation },
+	{ "mountLabel", NULL },
+	{ "intelRdt", NULL },
+	{ "personality", NULL },
+	{ "timeOffsets", NULL },
+	{ "memoryPolicy", NULL },
+	{ "netDevices", NULL },
+	{ NULL, NULL },
 };
 
 int oci_walk_linux(struct oci_walk *w, const struct json_value *v, const char *path)

@@ -223,15 +223,5 @@ static int plan_mount(struct oci_walk *w, const struct json_value *m, const char
 
 int oci_walk_mounts(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
-	size_t i = 0;
-	int rc = oci_want(w, v, path, JSON_ARRAY);
-
-	if (rc)
-		return rc;
-	for (const struct json_value *e = v->child; !rc && e; e = e->next, i++) {
-		oci_path_index(sub, path, i);
-		rc = walk_mount(w, e, sub);
-	}
-	return rc;
+	return oci_walk_array(w, v, path, walk_mount);
 }

@@ -144,57 +144,53 @@ static int check_op(struct oci_walk *w, const struct json_value *v, const char *
 }
 
 static const struct oci_field arg_fields[] = {
-	{ "index", check_index, true },
-	{ "value", check_u64, true },
-	{ "valueTwo", check_u64, false },
-	{ "op", check_op, true },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "index", check_index },
+	{ OCI_REQUIRED "value", check_u64 },
+	{ "valueTwo", check_u64 },
+	{ OCI_REQUIRED "op", check_op },
+	{ NULL, NULL },
 };
+
+static int check_arg(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, arg_fields);
+}
 
 static int check_args(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
-	int i = 0, rc = oci_want(w, v, path, JSON_ARRAY);
-
-	if (!rc && v->n > NB_SECCOMP_CMP_MAX)
+	if (v->type == JSON_ARRAY && v->n > NB_SECCOMP_CMP_MAX)
 		return oci_bad(w, v, path, "more than 6 comparisons in one rule");
-	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
-		oci_path_index(sub, path, (size_t)i);
-		rc = oci_walk_object(w, e, sub, arg_fields);
-	}
-	return rc;
+	return oci_walk_array(w, v, path, check_arg);
 }
 
 static const struct oci_field syscall_fields[] = {
-	{ "names", check_names, true },
-	{ "action", check_action, true },
-	{ "errnoRet", check_errno, false },
-	{ "args", check_args, false },
-	{ NULL, NULL, false },
+	{ OCI_REQUIRED "names", check_names },
+	{ OCI_REQUIRED "action", check_action },
+	{ "errnoRet", check_errno },
+	{ "args", check_args },
+	{ NULL, NULL },
 };
+
+static int check_syscall(struct oci_walk *w, const struct json_value *v, const char *path)
+{
+	return oci_walk_object(w, v, path, syscall_fields);
+}
 
 static int check_syscalls(struct oci_walk *w, const struct json_value *v, const char *path)
 {
-	char sub[OCI_PATH_MAX];
-	int i = 0, rc = oci_want(w, v, path, JSON_ARRAY);
-
-	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
-		oci_path_index(sub, path, (size_t)i);
-		rc = oci_walk_object(w, e, sub, syscall_fields);
-	}
-	return rc;
+	return oci_walk_array(w, v, path, check_syscall);
 }
 
 static const struct oci_field seccomp_fields[] = {
-	{ "defaultAction", check_action, true },
-	{ "defaultErrnoRet", check_errno, false },
-	{ "architectures", check_arches, false },
-	{ "flags", check_flags, false },
+	{ OCI_REQUIRED "defaultAction", check_action },
+	{ "defaultErrnoRet", check_errno },
+	{ "architectures", check_arches },
+	{ "flags", check_flags },
 	/* SCMP_ACT_NOTIFY's agent: "not supported yet" */
-	{ "listenerPath", NULL, false },
-	{ "listenerMetadata", NULL, false },
-	{ "syscalls", check_syscalls, false },
-	{ NULL, NULL, false },
+	{ "listenerPath", NULL },
+	{ "listenerMetadata", NULL },
+	{ "syscalls", check_syscalls },
+	{ NULL, NULL },
 };
 
 static uint64_t member_u64(const struct json_value *obj, const char *key, uint64_t absent)

@@ -90,10 +90,16 @@ int oci_want_int(struct oci_walk *w, const struct json_value *v, const char *pat
 	return oci_bad(w, v, path, why);
 }
 
+/* The field's key in config.json: its name without OCI_REQUIRED. */
+static const char *field_key(const struct oci_field *f)
+{
+	return f->name + (*f->name == *OCI_REQUIRED);
+}
+
 static const struct oci_field *field_named(const struct oci_field *fields, const char *name)
 {
 	for (; fields->name; fields++)
-		if (!strcmp(fields->name, name))
+		if (!strcmp(field_key(fields), name))
 			return fields;
 	return NULL;
 }
@@ -120,10 +126,24 @@ int oci_walk_object(struct oci_walk *w, const struct json_value *obj, const char
 			return rc;
 	}
 	for (const struct oci_field *f = fields; !rc && f->name; f++)
-		if (f->required && !json_member(obj, f->name)) {
-			oci_path_member(sub, path, f->name);
+		if (*f->name == *OCI_REQUIRED && !json_member(obj, field_key(f))) {
+			oci_path_member(sub, path, field_key(f));
 			return oci_bad(w, obj, sub, "missing (required)");
 		}
+	return rc;
+}
+
+int oci_walk_array(struct oci_walk *w, const struct json_value *v, const char *path,
+		   int (*each)(struct oci_walk *w, const struct json_value *e, const char *path))
+{
+	char sub[OCI_PATH_MAX];
+	size_t i = 0;
+	int rc = oci_want(w, v, path, JSON_ARRAY);
+
+	for (const struct json_value *e = rc ? NULL : v->child; !rc && e; e = e->next, i++) {
+		oci_path_index(sub, path, i);
+		rc = each(w, e, sub);
+	}
 	return rc;
 }
 
