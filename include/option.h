@@ -17,11 +17,35 @@ struct nb_container;
  * with err filled. Tables are const and end with an entry whose name is NULL. */
 struct cli_option {
 	const char *name;
-	int short_name; /* 0 for none */
-	int has_arg;
 	int (*handler)(struct nb_container *c, const char *arg, struct nb_error *err);
-	const char *help; /* "ARG   what it does" */
+	/* "1h" + help: takes a value ('1') or not ('0'), the short name (' ' for none), then
+	 * the help ("ARG   what it does", "" for a spelling --help does not list) */
+	const char *form;
 };
+
+/* One entry: short_name a one-letter string (" " for none), has_arg 0 or 1. The flags live
+ * in the help string, so that an entry is three words, not four (~100 entries: the size
+ * budget), and the names stay shared with the same words elsewhere. */
+#define OPT(name, short_name, has_arg, handler, help)   \
+	{                                               \
+		name, handler, #has_arg short_name help \
+	}
+
+static inline int cli_option_has_arg(const struct cli_option *o)
+{
+	return o->form[0] == '1';
+}
+
+/* The short name, 0 for none. */
+static inline char cli_option_short(const struct cli_option *o)
+{
+	return o->form[1] == ' ' ? 0 : o->form[1];
+}
+
+static inline const char *cli_option_help(const struct cli_option *o)
+{
+	return o->form + 2;
+}
 
 /* The concerns' tables, declared here so that each definition is checked against its const
  * declaration by the file that defines it (tty_options: tty.h). */

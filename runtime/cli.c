@@ -294,27 +294,27 @@ static int opt_quiet(struct nb_container *c, const char *arg, struct nb_error *e
 
 /* The core `run` options; other concerns' tables are listed in cli_option_tables[]. */
 const struct cli_option cli_run_options[] = {
-	{ "rootfs", 0, 1, opt_rootfs, "DIR[:DIR...]  read-only layers, leftmost on top" },
-	{ "upper", 0, 1, opt_upper, "DIR           persistent writable layer (with --work)" },
-	{ "work", 0, 1, opt_work, "DIR           overlay work dir, same filesystem as --upper" },
-	{ "read-only", 0, 0, opt_read_only, "              no writable layer at all" },
-	{ "name", 0, 1, opt_name, "NAME          container name (default nestbox-<pid>)" },
-	{ "hostname", 'h', 1, opt_hostname, "NAME          hostname (default: the name)" },
-	{ "ns", 0, 1, opt_ns, "LIST          mnt,pid,uts,ipc,net,cgroup,user,time" },
-	{ "bind", 0, 1, opt_bind, "SRC:DST[:ro]  bind mount, repeatable" },
-	{ "env", 'e', 1, cli_add_env, "K=V           environment variable, repeatable" },
-	{ "workdir", 'w', 1, opt_workdir, "DIR           working directory (default /)" },
-	{ "user", 'u', 1, opt_user, "UID[:GID]     run the workload as this user (or names)" },
-	{ "group-add", 0, 1, opt_group_add, "GID|NAME      a supplementary group, repeatable" },
-	{ "grace", 0, 1, opt_grace, "SECONDS       TERM->KILL grace at exit (default 3)" },
-	{ "preserve-fds", 0, 1, opt_preserve_fds,
-	  "N             keep the caller's fds 3..N+2 open" },
-	{ "no-init", 0, 0, opt_no_init, "              exec CMD as PID 1 (no reaper)" },
-	{ "verbose", 0, 0, opt_verbose, "              say each setup step" },
-	{ "quiet", 'q', 0, opt_quiet, "              no messages but errors" },
-	{ "help", 0, 0, NULL, "              this help" },
-	{ "stop-timeout", 0, 1, opt_grace, NULL },
-	{ NULL, 0, 0, NULL, NULL },
+	OPT("rootfs", " ", 1, opt_rootfs, "DIR[:DIR...]  read-only layers, leftmost on top"),
+	OPT("upper", " ", 1, opt_upper, "DIR           persistent writable layer (with --work)"),
+	OPT("work", " ", 1, opt_work, "DIR           overlay work dir, same filesystem as --upper"),
+	OPT("read-only", " ", 0, opt_read_only, "              no writable layer at all"),
+	OPT("name", " ", 1, opt_name, "NAME          container name (default nestbox-<pid>)"),
+	OPT("hostname", "h", 1, opt_hostname, "NAME          hostname (default: the name)"),
+	OPT("ns", " ", 1, opt_ns, "LIST          mnt,pid,uts,ipc,net,cgroup,user,time"),
+	OPT("bind", " ", 1, opt_bind, "SRC:DST[:ro]  bind mount, repeatable"),
+	OPT("env", "e", 1, cli_add_env, "K=V           environment variable, repeatable"),
+	OPT("workdir", "w", 1, opt_workdir, "DIR           working directory (default /)"),
+	OPT("user", "u", 1, opt_user, "UID[:GID]     run the workload as this user (or names)"),
+	OPT("group-add", " ", 1, opt_group_add, "GID|NAME      a supplementary group, repeatable"),
+	OPT("grace", " ", 1, opt_grace, "SECONDS       TERM->KILL grace at exit (default 3)"),
+	OPT("preserve-fds", " ", 1, opt_preserve_fds,
+	    "N             keep the caller's fds 3..N+2 open"),
+	OPT("no-init", " ", 0, opt_no_init, "              exec CMD as PID 1 (no reaper)"),
+	OPT("verbose", " ", 0, opt_verbose, "              say each setup step"),
+	OPT("quiet", "q", 0, opt_quiet, "              no messages but errors"),
+	OPT("help", " ", 0, NULL, "              this help"),
+	OPT("stop-timeout", " ", 1, opt_grace, ""),
+	{ NULL },
 };
 
 static const struct cli_option *const cli_option_tables[] = {
@@ -345,12 +345,14 @@ void cli_run_usage(int fd)
 	for (size_t i = 0; i < n; i++) {
 		const struct cli_option *o = all[i];
 
-		if (!o->help || o->handler == cli_docker_refuse)
+		const char *help = cli_option_help(o);
+
+		if (!*help || o->handler == cli_docker_refuse)
 			continue;
-		if (o->short_name)
-			dprintf(fd, "  -%c, --%-10s %s\n", o->short_name, o->name, o->help);
+		if (cli_option_short(o))
+			dprintf(fd, "  -%c, --%-10s %s\n", cli_option_short(o), o->name, help);
 		else
-			dprintf(fd, "      --%-10s %s\n", o->name, o->help);
+			dprintf(fd, "      --%-10s %s\n", o->name, help);
 	}
 }
 
@@ -390,7 +392,7 @@ static const struct cli_option *long_option(const struct cli_option **all, size_
 static const struct cli_option *short_option(const struct cli_option **all, size_t n, char ch)
 {
 	for (size_t i = 0; i < n; i++)
-		if (all[i]->short_name && all[i]->short_name == ch)
+		if (cli_option_short(all[i]) && cli_option_short(all[i]) == ch)
 			return all[i];
 	return NULL;
 }
@@ -401,7 +403,7 @@ static void name_as_typed(const struct cli_option *o, struct nb_error *err)
 {
 	char msg[sizeof(err->msg)];
 
-	if (o->help || strncmp(err->msg, "--", 2))
+	if (*cli_option_help(o) || strncmp(err->msg, "--", 2))
 		return;
 	snprintf(msg, sizeof(msg), "--%s%.400s", o->name, err->msg + strcspn(err->msg, ":"));
 	memcpy(err->msg, msg, sizeof(msg));
@@ -420,7 +422,7 @@ static int apply(struct nb_container *c, const struct cli_option *o, const char 
 	}
 	if (o->handler == cli_docker_refuse) { /* help: what to use instead */
 		snprintf(what, sizeof(what), "--%.*s", (int)len, typed);
-		snprintf(why, sizeof(why), "not supported: %s", o->help);
+		snprintf(why, sizeof(why), "not supported: %s", cli_option_help(o));
 		return nb_fail(err, ENOTSUP, what, value, why);
 	}
 	rc = o->handler(c, value, err);
@@ -440,11 +442,15 @@ static int long_word(struct nb_container *c, const struct cli_option **all, size
 
 	if (!o)
 		return nb_fail(err, EINVAL, "run", word, "unknown option (see --help)");
-	if (!o->has_arg && eq)
+	if (!cli_option_has_arg(o) && eq)
 		return nb_fail(err, EINVAL, "run", word, "takes no value");
-	if (o->has_arg && !eq && *i + 1 >= argc)
+	if (cli_option_has_arg(o) && !eq && *i + 1 >= argc)
 		return nb_fail(err, EINVAL, "run", word, "option needs a value");
-	return apply(c, o, name, len, !o->has_arg ? NULL : eq ? eq + 1 : argv[++*i], err);
+	return apply(c, o, name, len,
+		     !cli_option_has_arg(o) ? NULL
+		     : eq		    ? eq + 1
+					    : argv[++*i],
+		     err);
 }
 
 /* "-qt", "-eK=V", "-e K=V": flags in a cluster, an option with a value takes the rest. */
@@ -460,7 +466,7 @@ static int short_word(struct nb_container *c, const struct cli_option **all, siz
 
 		if (!o)
 			return nb_fail(err, EINVAL, "run", opt, "unknown option (see --help)");
-		if (!o->has_arg) {
+		if (!cli_option_has_arg(o)) {
 			rc = apply(c, o, o->name, strlen(o->name), NULL, err);
 			if (rc)
 				return rc;

@@ -423,38 +423,36 @@ int cli_docker_refuse(struct nb_container *c, const char *arg, struct nb_error *
 	return nb_fail(err, ENOTSUP, "run", NULL, "not supported");
 }
 
-#define REFUSE(name, short_name, has_arg, instead)                    \
-	{                                                             \
-		name, short_name, has_arg, cli_docker_refuse, instead \
-	}
+#define REFUSE(name, short_name, has_arg, instead) \
+	OPT(name, short_name, has_arg, cli_docker_refuse, instead)
 
 /* A name ending in '-' stands for every option it starts (--health-cmd, --log-opt ...). */
 const struct cli_option cli_docker_options[] = {
-	{ "volume", 'v', 1, opt_volume, "SRC:DST[:OPTS] bind; OPTS ro,nosuid,nodev,noexec" },
-	{ "mount", 0, 1, opt_mount, "type=bind|tmpfs,src=S,dst=D[,ro]" },
-	{ "tmpfs", 0, 1, opt_tmpfs, "DST[:OPTS]    a tmpfs (noexec,nosuid,nodev)" },
-	{ "device", 0, 1, opt_device, NULL },
-	{ "env-file", 0, 1, opt_env_file, "FILE          KEY=VALUE lines" },
-	{ "pid", 0, 1, opt_pid, NULL },
-	{ "ipc", 0, 1, opt_ipc, NULL },
-	{ "uts", 0, 1, opt_uts, NULL },
-	{ "userns", 0, 1, opt_userns, NULL },
-	{ "add-host", 0, 1, opt_add_host, NULL },
-	{ "dns-search", 0, 1, opt_dns_search, NULL },
-	{ "dns-option", 0, 1, opt_dns_option, NULL },
-	{ "dns-opt", 0, 1, opt_dns_option, NULL },
-	{ "sysctl", 0, 1, opt_sysctl, NULL },
-	{ "oom-score-adj", 0, 1, opt_oom_score_adj, NULL },
-	{ "stop-signal", 0, 1, opt_stop_signal, NULL },
-	{ "cidfile", 0, 1, opt_cidfile, NULL },
-	{ "detach", 'd', 0, opt_detach, "              in the background; print the name" },
-	{ "rm", 0, 0, opt_rm, NULL },
-	{ "init", 0, 0, opt_accepted, NULL },
-	REFUSE("publish", 'p', 1, "no ports; use --net veth and --ip"),
-	REFUSE("restart", 0, 1, "boot mode restarts (boot.conf restart=)"),
-	REFUSE("entrypoint", 0, 1, "no images; give CMD after --"),
-	REFUSE("gpus", 0, 1, "bind the device nodes with -v"),
-	REFUSE("health-", 0, 1, "no health checks"),
-	REFUSE("log-", 0, 1, "no log drivers; redirect the output"),
-	{ NULL, 0, 0, NULL, NULL },
+	OPT("volume", "v", 1, opt_volume, "SRC:DST[:OPTS] bind; OPTS ro,nosuid,nodev,noexec"),
+	OPT("mount", " ", 1, opt_mount, "type=bind|tmpfs,src=S,dst=D[,ro]"),
+	OPT("tmpfs", " ", 1, opt_tmpfs, "DST[:OPTS]    a tmpfs (noexec,nosuid,nodev)"),
+	OPT("device", " ", 1, opt_device, ""),
+	OPT("env-file", " ", 1, opt_env_file, "FILE          KEY=VALUE lines"),
+	OPT("pid", " ", 1, opt_pid, ""),
+	OPT("ipc", " ", 1, opt_ipc, ""),
+	OPT("uts", " ", 1, opt_uts, ""),
+	OPT("userns", " ", 1, opt_userns, ""),
+	OPT("add-host", " ", 1, opt_add_host, ""),
+	OPT("dns-search", " ", 1, opt_dns_search, ""),
+	OPT("dns-option", " ", 1, opt_dns_option, ""),
+	OPT("dns-opt", " ", 1, opt_dns_option, ""),
+	OPT("sysctl", " ", 1, opt_sysctl, ""),
+	OPT("oom-score-adj", " ", 1, opt_oom_score_adj, ""),
+	OPT("stop-signal", " ", 1, opt_stop_signal, ""),
+	OPT("cidfile", " ", 1, opt_cidfile, ""),
+	OPT("detach", "d", 0, opt_detach, "              in the background; print the name"),
+	OPT("rm", " ", 0, opt_rm, ""),
+	OPT("init", " ", 0, opt_accepted, ""),
+	REFUSE("publish", "p", 1, "no ports; use --net veth and --ip"),
+	REFUSE("restart", " ", 1, "boot mode restarts (boot.conf restart=)"),
+	REFUSE("entrypoint", " ", 1, "no images; give CMD after --"),
+	REFUSE("gpus", " ", 1, "bind the device nodes with -v"),
+	REFUSE("health-", " ", 1, "no health checks"),
+	REFUSE("log-", " ", 1, "no log drivers; redirect the output"),
+	{ NULL },
 };

@@ -263,8 +263,8 @@ static int opt_shm_size(struct nb_container *c, const char *arg, struct nb_error
 }
 
 const struct cli_option mount_options[] = {
-	{ "upper-size", 0, 1, opt_upper_size,
-	  "SIZE          tmpfs writable layer's limit (default 25%)" },
-	{ "shm-size", 0, 1, opt_shm_size, "SIZE          /dev/shm's limit (default 64m)" },
-	{ NULL, 0, 0, NULL, NULL },
+	OPT("upper-size", " ", 1, opt_upper_size,
+	    "SIZE          tmpfs writable layer's limit (default 25%)"),
+	OPT("shm-size", " ", 1, opt_shm_size, "SIZE          /dev/shm's limit (default 64m)"),
+	{ NULL },
 };

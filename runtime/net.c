@@ -137,18 +137,20 @@ static int opt_dns(struct nb_container *c, const char *arg, struct nb_error *err
 }
 
 const struct cli_option net_options[] = {
-	{ "net", 0, 1, opt_net, "MODE          none|host|veth (default none: own namespace, lo)" },
-	{ "ip", 0, 1, opt_ip, "ADDR/PREFIX   eth0's address (--net veth), IPv4/IPv6, repeatable" },
-	{ "gateway", 0, 1, opt_gateway,
-	  "ADDR          default route via ADDR, inside an --ip subnet" },
-	{ "host-ip", 0, 1, opt_host_ip, "ADDR/PREFIX   host end's address, repeatable" },
-	{ "bridge", 0, 1, opt_bridge, "NAME          attach the host end to this bridge" },
-	{ "veth", 0, 1, opt_veth, "NAME          host end's name (default nb-<name>)" },
-	{ "mtu", 0, 1, opt_mtu, "N             MTU of both ends" },
-	{ "dns", 0, 1, opt_dns, "ADDR          nameserver for /etc/resolv.conf, repeatable" },
-	{ "network", 0, 1, opt_net, NULL }, /* docker's */
-	{ "ip6", 0, 1, opt_ip6, NULL },
-	{ NULL, 0, 0, NULL, NULL },
+	OPT("net", " ", 1, opt_net,
+	    "MODE          none|host|veth (default none: own namespace, lo)"),
+	OPT("ip", " ", 1, opt_ip,
+	    "ADDR/PREFIX   eth0's address (--net veth), IPv4/IPv6, repeatable"),
+	OPT("gateway", " ", 1, opt_gateway,
+	    "ADDR          default route via ADDR, inside an --ip subnet"),
+	OPT("host-ip", " ", 1, opt_host_ip, "ADDR/PREFIX   host end's address, repeatable"),
+	OPT("bridge", " ", 1, opt_bridge, "NAME          attach the host end to this bridge"),
+	OPT("veth", " ", 1, opt_veth, "NAME          host end's name (default nb-<name>)"),
+	OPT("mtu", " ", 1, opt_mtu, "N             MTU of both ends"),
+	OPT("dns", " ", 1, opt_dns, "ADDR          nameserver for /etc/resolv.conf, repeatable"),
+	OPT("network", " ", 1, opt_net, ""), /* docker's */
+	OPT("ip6", " ", 1, opt_ip6, ""),
+	{ NULL },
 };
 
 /* --- addresses and names ----------------------------------------------------------------- */

@@ -321,22 +321,24 @@ static int opt_security_opt(struct nb_container *c, const char *arg, struct nb_e
 }
 
 const struct cli_option cli_security_options[] = {
-	{ "cap-add", 0, 1, opt_cap_add, "CAP          add a capability (or ALL), repeatable" },
-	{ "cap-drop", 0, 1, opt_cap_drop, "CAP          drop a capability (or ALL), repeatable" },
-	{ "cap-ambient", 0, 0, opt_cap_ambient, "            a non-root --user keeps the caps" },
-	{ "allow-new-privs", 0, 0, opt_allow_new_privs, "        no no_new_privs (setuid works)" },
-	{ "privileged", 0, 0, opt_privileged,
-	  "             all caps, no seccomp, no masked paths" },
-	{ "seccomp", 0, 1, opt_seccomp, "off|FILE     no filter, or a text policy" },
-	{ "rlimit", 0, 1, opt_rlimit, "NAME=S[:H]   resource limit, e.g. nofile=1024:4096" },
-	{ "uidmap", 0, 1, opt_uidmap, "C:H:N        user namespace uid map, repeatable" },
-	{ "gidmap", 0, 1, opt_gidmap, "C:H:N        user namespace gid map, repeatable" },
-	{ "boottime", 0, 1, opt_boottime, "SECONDS      time namespace boottime offset" },
-	{ "monotonic", 0, 1, opt_monotonic, "SECONDS      time namespace monotonic offset" },
+	OPT("cap-add", " ", 1, opt_cap_add, "CAP          add a capability (or ALL), repeatable"),
+	OPT("cap-drop", " ", 1, opt_cap_drop,
+	    "CAP          drop a capability (or ALL), repeatable"),
+	OPT("cap-ambient", " ", 0, opt_cap_ambient, "            a non-root --user keeps the caps"),
+	OPT("allow-new-privs", " ", 0, opt_allow_new_privs,
+	    "        no no_new_privs (setuid works)"),
+	OPT("privileged", " ", 0, opt_privileged,
+	    "             all caps, no seccomp, no masked paths"),
+	OPT("seccomp", " ", 1, opt_seccomp, "off|FILE     no filter, or a text policy"),
+	OPT("rlimit", " ", 1, opt_rlimit, "NAME=S[:H]   resource limit, e.g. nofile=1024:4096"),
+	OPT("uidmap", " ", 1, opt_uidmap, "C:H:N        user namespace uid map, repeatable"),
+	OPT("gidmap", " ", 1, opt_gidmap, "C:H:N        user namespace gid map, repeatable"),
+	OPT("boottime", " ", 1, opt_boottime, "SECONDS      time namespace boottime offset"),
+	OPT("monotonic", " ", 1, opt_monotonic, "SECONDS      time namespace monotonic offset"),
 	/* docker's spellings */
-	{ "ulimit", 0, 1, opt_rlimit, NULL },
-	{ "security-opt", 0, 1, opt_security_opt, NULL },
-	{ NULL, 0, 0, NULL, NULL },
+	OPT("ulimit", " ", 1, opt_rlimit, ""),
+	OPT("security-opt", " ", 1, opt_security_opt, ""),
+	{ NULL },
 };
 
 /* --- container side ------------------------------------------------------------------------ */

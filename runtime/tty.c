@@ -54,11 +54,11 @@ static int opt_interactive(struct nb_container *c, const char *arg, struct nb_er
 }
 
 const struct cli_option tty_options[] = {
-	{ "tty", 't', 0, opt_tty,
-	  "              a terminal of its own for CMD (stdin must be one)" },
-	{ "interactive", 'i', 0, opt_interactive,
-	  "             accepted (docker's -i): stdin is always passed" },
-	{ NULL, 0, 0, NULL, NULL },
+	OPT("tty", "t", 0, opt_tty,
+	    "              a terminal of its own for CMD (stdin must be one)"),
+	OPT("interactive", "i", 0, opt_interactive,
+	    "             accepted (docker's -i): stdin is always passed"),
+	{ NULL },
 };
 
 /* --- passing the master (unix(7) SCM_RIGHTS) ------------------------------------------------ */

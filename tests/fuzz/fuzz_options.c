@@ -22,11 +22,11 @@ static const struct cli_option *pick(unsigned n)
 
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct cli_option *o = tables[t]; o->name; o++)
-			count += o->has_arg != 0;
+			count += cli_option_has_arg(o);
 	n %= count;
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct cli_option *o = tables[t]; o->name; o++)
-			if (o->has_arg && !n--)
+			if (cli_option_has_arg(o) && !n--)
 				return o;
 	return NULL;
 }
