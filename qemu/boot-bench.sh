@@ -11,7 +11,10 @@
 # The workload (tests/bench/bootclock.c) prints CLOCK_BOOTTIME when it runs: the time from the
 # kernel's start to the workload's first output line. Prints a table per kernel (median, min,
 # max, ratio of medians to busybox) and writes it to $BENCH_DIR/boot.md and results.md. TCG (FACTS: KVM fails
-# here), one vCPU: noisy, hence medians over interleaved boots. Env: BUILD, BENCH_DIR.
+# here), one vCPU: noisy, hence medians over interleaved boots. Env: BUILD, BENCH_DIR;
+# BOOT_VARIANTS (some of the four, busybox first), BOOT_RUN_ARGS (more `nestbox run` options
+# for the container lines: --verbose says each step with its time; the consoles are kept in
+# $BUILD/qemu/boot-bench/KERNEL.VARIANT.N.console).
 set -eu
 runs=${1:?usage: boot-bench.sh RUNS KERNEL...}
 shift
@@ -19,7 +22,7 @@ shift
 build=${BUILD:-build}
 bench=${BENCH_DIR:-$build/bench}
 clock=$bench/bin/bootclock
-variants="busybox run container read-only"
+variants=${BOOT_VARIANTS:-busybox run container read-only}
 for f in "$build/nestbox" "$build/rootfs/bin/busybox" "$clock" /bin/busybox; do
 	[ -e "$f" ] || { echo "boot-bench: $f missing" >&2; exit 1; }
 done
@@ -50,7 +53,7 @@ initramfs() {
 	cp "$clock" "$root/nestbox/rootfs/bootclock"
 	cp "$1/modules/overlay.ko" "$root/lib/modules/"
 	printf '::sysinit:/bootclock\n::sysinit:/sbin/poweroff -f\n' >"$root/etc/inittab"
-	c="container first log=console on-exit=poweroff -- --rootfs /nestbox/rootfs"
+	c="container first log=console on-exit=poweroff -- ${BOOT_RUN_ARGS:+$BOOT_RUN_ARGS }--rootfs /nestbox/rootfs"
 	echo "run first log=console on-exit=poweroff -- /bootclock" >"$root/etc/nestbox/run.conf"
 	printf 'module /lib/modules/overlay.ko\n%s -- /bootclock\n' "$c" \
 		>"$root/etc/nestbox/container.conf"
@@ -105,7 +108,7 @@ for k in "$@"; do
 	i=0
 	while [ $i -lt "$runs" ]; do
 		for v in $variants; do
-			t=$(boot "$kdir" "$initrd" "$v" "$work/$k.$v.console")
+			t=$(boot "$kdir" "$initrd" "$v" "$work/$k.$v.$((i + 1)).console")
 			echo "$t" >>"$work/$k.$v.times"
 			echo "[$k $v] boot $((i + 1)): workload at ${t% *} s, init at ${t#* } s" >&2
 		done
