@@ -136,13 +136,12 @@ static bool root_is_namespace_root(void)
 	ssize_t n = read_file("/proc/self/mountinfo", scratch, sizeof(scratch));
 
 	for (char *p = n > 0 ? scratch : NULL; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *point = scan_field(p, 4);
 		unsigned long long id, parent;
-		char point[4];
 
-		if (scan_unsigned(p, 10, ~0ULL, &id) &&
-		    scan_unsigned(scan_field(p, 1), 10, ~0ULL, &parent) &&
-		    scan_word(scan_field(p, 4), point, sizeof(point)) && !strcmp(point, "/"))
-			return id == parent;
+		if (point && point[0] == '/' && point[1] == ' ')
+			return scan_unsigned(p, 10, ~0ULL, &id) &&
+			       scan_unsigned(scan_field(p, 1), 10, ~0ULL, &parent) && id == parent;
 	}
 	return false;
 }
