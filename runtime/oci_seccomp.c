@@ -48,6 +48,16 @@ static const char op_names[] = "NE\0LT\0LE\0EQ\0GE\0GT\0MASKED_EQ\0"; /* enum nb
 static const char flag_names[] = "TSYNC\0LOG\0SPEC_ALLOW\0";	      /* bits 0, 1, 2 */
 
 /* The index of word (after prefix) in names, or -1. */
+/* features: the actions (or operators) this compiler takes, as JSON strings with their
+ * prefix, comma-separated (runtime-spec features.md). */
+void oci_seccomp_print_names(bool operators)
+{
+	const char *names = operators ? op_names : action_names;
+
+	for (const char *n = names; *n; n += strlen(n) + 1)
+		printf("%s\"SCMP_%s_%s\"", n == names ? "" : ",", operators ? "CMP" : "ACT", n);
+}
+
 static int name_index(const char *names, const char *prefix, const char *word)
 {
 	size_t len = strlen(prefix);

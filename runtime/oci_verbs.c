@@ -12,6 +12,7 @@
 
 #include "console_socket.h"
 #include "oci_config.h"
+#include "oci_seccomp.h"
 #include "oci_verbs.h"
 #include "option.h"
 #include "run.h"
@@ -338,11 +339,10 @@ int verb_features(const char *root, int argc, char **argv)
 		putchar('"');
 	}
 	printf("],\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":false,\"systemdUser\":false},"
-	       "\"seccomp\":{\"enabled\":true,\"actions\":[\"SCMP_ACT_ALLOW\",\"SCMP_ACT_ERRNO\","
-	       "\"SCMP_ACT_KILL\",\"SCMP_ACT_KILL_PROCESS\",\"SCMP_ACT_KILL_THREAD\","
-	       "\"SCMP_ACT_LOG\",\"SCMP_ACT_TRACE\",\"SCMP_ACT_TRAP\"],\"operators\":["
-	       "\"SCMP_CMP_EQ\",\"SCMP_CMP_GE\",\"SCMP_CMP_GT\",\"SCMP_CMP_LE\",\"SCMP_CMP_LT\","
-	       "\"SCMP_CMP_MASKED_EQ\",\"SCMP_CMP_NE\"]},\"apparmor\":{\"enabled\":false},"
-	       "\"selinux\":{\"enabled\":false}}}\n");
+	       "\"seccomp\":{\"enabled\":true,\"actions\":[");
+	oci_seccomp_print_names(false); /* from the compiler's own tables: what it takes */
+	printf("],\"operators\":[");
+	oci_seccomp_print_names(true);
+	printf("]},\"apparmor\":{\"enabled\":false},\"selinux\":{\"enabled\":false}}}\n");
 	return 0;
 }
