@@ -339,11 +339,14 @@ int seccomp_load(const struct nb_container *c, struct nb_error *err)
 
 int seccomp_syscall_number(const char *name)
 {
-	const char *s = syscall_names;
+	char s[SYSCALL_NAME_MAX];
+	unsigned at = 0;
 
-	for (int nr = 0; nr < SYSCALL_NAMES_COUNT; nr++, s += strlen(s) + 1)
+	for (int nr = 0; nr < SYSCALL_NAMES_COUNT; nr++) {
+		syscall_name_next(&at, s);
 		if (*s && !strcmp(s, name))
 			return nr;
+	}
 	return -1;
 }
 

@@ -13,14 +13,18 @@
 int main(int argc, char **argv)
 {
 	unsigned long long a[6] = { 0 };
-	const char *s = syscall_names;
+	char s[SYSCALL_NAME_MAX];
+	unsigned at = 0;
 	long rc;
 	int nr;
 
 	if (argc < 2)
 		return 2;
-	for (nr = 0; nr < SYSCALL_NAMES_COUNT && strcmp(s, argv[1]); nr++)
-		s += strlen(s) + 1;
+	for (nr = 0; nr < SYSCALL_NAMES_COUNT; nr++) {
+		syscall_name_next(&at, s);
+		if (!strcmp(s, argv[1]))
+			break;
+	}
 	if (nr == SYSCALL_NAMES_COUNT)
 		return 2;
 	for (int i = 0; i < 6 && i + 2 < argc; i++)

@@ -76,7 +76,7 @@ static long numa(const char *name)
 
 int main(int argc, char **argv)
 {
-	(void)syscall_names;
+	(void)syscall_names_packed;
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc < 2)
 		return 2;
