@@ -209,10 +209,12 @@ static int idmapped_clone(const char *path, int userns, bool recursive)
 	return rc;
 }
 
-/* What a mount that cannot be idmapped lacks, and what to do instead. */
-#define NO_IDMAP                                                                              \
-	"its filesystem cannot be idmapped (mount_setattr(2) MOUNT_ATTR_IDMAP: Linux 5.12+, " \
-	"tmpfs 6.3+) and its owner is not mapped: chown it to the mapped ids"
+/* What a mount that cannot be idmapped lacks, and what to do instead: one string for the upper
+ * layer and the binds (the binary's size budget). */
+static const char no_idmap[] =
+    "its filesystem cannot be idmapped (mount_setattr(2) MOUNT_ATTR_IDMAP: Linux 5.12+, "
+    "tmpfs 6.3+) and its owner is not mapped: chown it to the mapped ids, or leave out "
+    "--upper / bind it :ro";
 
 /* The directory both --upper and --work are in ("/a/b" for /a/b/up and /a/b/wk): overlayfs
  * wants them on one mount ("workdir and upperdir must reside under the same mount"), so one
@@ -252,7 +254,7 @@ static int idmap_upper(const struct nb_container *c, int userns, struct nb_error
 	if (fd < 0)
 		fd = idmapped_clone(m->owned, userns, false);
 	if (fd < 0)
-		return nb_fail(err, -fd, "--upper", c->upper, NO_IDMAP " or leave out --upper");
+		return nb_fail(err, -fd, "--upper", c->upper, no_idmap);
 	m->fd = fd;
 	m->path = m->owned;
 	n_idmapped++;
@@ -307,8 +309,7 @@ static int idmap_binds(const struct nb_container *c, int userns, struct nb_error
 			continue;
 		m->fd = idmapped_clone(b->source, userns, true);
 		if (m->fd < 0 && !(b->flags & MS_RDONLY))
-			return nb_fail(err, -m->fd, "--bind", b->source,
-				       NO_IDMAP " or bind it :ro");
+			return nb_fail(err, -m->fd, "--bind", b->source, no_idmap);
 	}
 	return 0;
 }
