@@ -59,6 +59,11 @@ int init_harden(void);
  * When not PID 1 it makes itself child subreaper first. */
 int init_supervise(pid_t workload, const struct init_config *cfg);
 
+/* execve name, searched in path's directories as execvp(3) does (a name with a '/' as it
+ * is), with environ. Returns only on failure, with errno: EACCES if an entry gave it, else the
+ * error that stopped the search or ended it (ENOENT, ENOTDIR). */
+void init_exec_search(const char *name, char *const argv[], const char *path);
+
 /* Entry point shared by nestbox-init and `nestbox init`: parses
  * [-g] [-s] [-v] [--grace SECONDS] [--] CMD [ARG...] (or --help, --version) and runs. prog names the tool in messages. */
 int init_main(const char *prog, int argc, char **argv);

@@ -1,4 +1,4 @@
-/* Smaller stand-ins for musl's strstr, fork, clock_gettime and time (runtime/libc_lite.c): in the musl build the
+/* Smaller stand-ins for musl's strstr, fork, clock_gettime, time and execvp (runtime/libc_lite.c): in the musl build the
  * libc names are these functions; the nb_ names are for the unit tests. */
 #ifndef NB_LIBC_LITE_H
 #define NB_LIBC_LITE_H
@@ -10,5 +10,6 @@ char *nb_strstr(const char *text, const char *needle);
 pid_t nb_fork(void);
 int nb_clock_gettime(clockid_t clock, struct timespec *ts);
 time_t nb_time(time_t *t);
+int nb_execvp(const char *file, char *const argv[]);
 
 #endif

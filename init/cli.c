@@ -119,11 +119,12 @@ static size_t find_char(const char *s, char c)
 	return i;
 }
 
-/* execvp(3) without musl's: search PATH with a stack buffer. Like execvp, an EACCES on one
- * entry is remembered and reported if nothing else is found; other errors stop the search. */
-static void exec_path(char **argv)
+/* execvp(3)'s search without musl's (also nestbox's execvp: runtime/libc_lite.c): with a
+ * stack buffer. An EACCES on one entry is remembered and reported if nothing else is found,
+ * ENOENT and ENOTDIR go on to the next entry, other errors stop the search; at its end errno
+ * is EACCES or the last entry's. */
+void init_exec_search(const char *name, char *const argv[], const char *path)
 {
-	const char *path = "/usr/local/bin:/bin:/usr/bin", *name = argv[0];
 	size_t name_len = strlen(name);
 	int seen_eacces = 0;
 	char buf[4096];
@@ -132,9 +133,7 @@ static void exec_path(char **argv)
 		execve(name, argv, environ);
 		return;
 	}
-	for (char **e = environ; *e; e++)
-		if (memcmp(*e, "PATH=", 5) == 0)
-			path = *e + 5;
+	errno = ENOENT; /* what a search of entries all too long finds */
 	for (;;) {
 		size_t dir_len = find_char(path, ':');
 
@@ -153,7 +152,22 @@ static void exec_path(char **argv)
 			break;
 		path += dir_len + 1;
 	}
-	errno = seen_eacces ? EACCES : ENOENT;
+	if (seen_eacces)
+		errno = EACCES;
+}
+
+/* The init's: the last PATH= of the environment, and a search that finds nothing is ENOENT
+ * (not the last entry's ENOTDIR). */
+static void exec_path(char **argv)
+{
+	const char *path = "/usr/local/bin:/bin:/usr/bin", *name = argv[0];
+
+	for (char **e = environ; *e; e++)
+		if (memcmp(*e, "PATH=", 5) == 0)
+			path = *e + 5;
+	init_exec_search(name, argv, path);
+	if (errno == ENOTDIR && !name[find_char(name, '/')])
+		errno = ENOENT;
 }
 
 struct exec_args {

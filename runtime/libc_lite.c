@@ -1,11 +1,15 @@
 /* Smaller stand-ins for musl functions whose full versions nestbox does not need. The musl
  * build links them under the libc names (the callers are unchanged); the unit build tests them
  * by their nb_ names (tests/unit_libc_lite.c). */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "init.h"
 #include "libc_lite.h"
 
 /* musl's strstr is the two-way search (1.3 KB) for long needles in long texts; nestbox looks
@@ -65,4 +69,27 @@ time_t nb_time(time_t *t)
 #ifndef NB_UNIT_TEST
 int clock_gettime(clockid_t clock, struct timespec *ts) __attribute__((alias("nb_clock_gettime")));
 time_t time(time_t *t) __attribute__((alias("nb_time")));
+#endif
+
+/* musl's execvp is a second PATH search beside the init's (init/cli.c), 570 bytes on aarch64:
+ * this one is the init's search behind musl's front (the first PATH of the environment, or
+ * musl's default; an empty name ENOENT, a name longer than NAME_MAX ENAMETOOLONG, as musl's
+ * __execvpe says before it searches). */
+int nb_execvp(const char *file, char *const argv[])
+{
+	const char *path = getenv("PATH");
+
+	errno = ENOENT;
+	if (!*file)
+		return -1;
+	if (!strchr(file, '/') && strlen(file) > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	init_exec_search(file, argv, path ? path : "/usr/local/bin:/bin:/usr/bin");
+	return -1;
+}
+
+#ifndef NB_UNIT_TEST
+int execvp(const char *file, char *const argv[]) __attribute__((alias("nb_execvp")));
 #endif
