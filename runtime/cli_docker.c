@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "lines.h"
+#include "verbs.h"
 
 /* --- -v, --mount, --tmpfs ------------------------------------------------------------------ */
 
@@ -351,22 +352,12 @@ static int opt_oom_score_adj(struct nb_container *c, const char *arg, struct nb_
  * this signal, and sends it to what remains after the workload (init/reaper.c). */
 static int opt_stop_signal(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	static const char names[] =
-	    "HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0"
-	    "PIPE\0ALRM\0TERM\0STKFLT\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0TTOU\0"
-	    "URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0PWR\0SYS\0";
-	const char *name = arg + 3 * !strncasecmp(arg, "SIG", 3);
-	uint64_t v;
-	int i = 1;
+	int sig = verb_signal_number(arg); /* kill's names and numbers (verb_signal.c) */
 
-	for (const char *k = names; *k && strcasecmp(k, name); k += strlen(k) + 1)
-		i++;
-	if (i < 32)
-		v = (uint64_t)i;
-	else if (cli_parse_u64(arg, 64, &v) || !v)
+	if (sig < 0)
 		return nb_fail(err, EINVAL, "--stop-signal", arg,
 			       "expected a signal: TERM, SIGQUIT, 3 ...");
-	c->stop_signal = (int)v;
+	c->stop_signal = sig;
 	return 0;
 }
 
