@@ -385,26 +385,32 @@ static int walk_nnp(struct oci_walk *w, const struct json_value *v, const char *
 	return rc;
 }
 
-/* setrlimit(2) resources by their spec names, in the kernel's numbering. */
-static const char rlimit_names[NB_RLIMIT_MAX][18] = {
-	[RLIMIT_CPU] = "RLIMIT_CPU",	       [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
-	[RLIMIT_DATA] = "RLIMIT_DATA",	       [RLIMIT_STACK] = "RLIMIT_STACK",
-	[RLIMIT_CORE] = "RLIMIT_CORE",	       [RLIMIT_RSS] = "RLIMIT_RSS",
-	[RLIMIT_NPROC] = "RLIMIT_NPROC",       [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
-	[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",   [RLIMIT_AS] = "RLIMIT_AS",
-	[RLIMIT_LOCKS] = "RLIMIT_LOCKS",       [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
-	[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
-	[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",     [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
-};
+/* setrlimit(2) resources by their spec names without "RLIMIT_", in the kernel's numbering
+ * (asm-generic/resource.h, the same on every architecture nestbox builds for), one string. */
+static const char rlimit_names[] = "CPU\0FSIZE\0DATA\0STACK\0CORE\0RSS\0NPROC\0NOFILE\0"
+				   "MEMLOCK\0AS\0LOCKS\0SIGPENDING\0MSGQUEUE\0NICE\0RTPRIO\0RTTIME";
+_Static_assert(RLIMIT_CPU == 0 && RLIMIT_RSS == 5 && RLIMIT_NOFILE == 7 && RLIMIT_AS == 9 &&
+		   RLIMIT_RTTIME == 15 && NB_RLIMIT_MAX == 16,
+	       "rlimit_names follows the kernel's numbering");
+
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE, or -1. */
+static int rlimit_number(const char *name)
+{
+	const char *k = rlimit_names;
+
+	if (strncmp(name, "RLIMIT_", 7))
+		return -1;
+	for (int i = 0; i < NB_RLIMIT_MAX; k += strlen(k) + 1, i++)
+		if (!strcmp(name + 7, k))
+			return i;
+	return -1;
+}
 
 static int walk_rlimit_type(struct oci_walk *w, const struct json_value *v, const char *path)
 {
 	struct nb_security_spec *s = &w->c->security;
-	int rc = oci_want(w, v, path, JSON_STRING), res = -1;
+	int rc = oci_want(w, v, path, JSON_STRING), res = rc ? -1 : rlimit_number(v->str);
 
-	for (int i = 0; !rc && i < NB_RLIMIT_MAX; i++)
-		if (!strcmp(v->str, rlimit_names[i]))
-			res = i;
 	if (!rc && res < 0)
 		return oci_bad(w, v, path, "unknown resource (RLIMIT_NOFILE ..., getrlimit(2))");
 	for (int i = 0; !rc && i < s->n_rlimits; i++)
