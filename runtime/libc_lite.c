@@ -2,7 +2,9 @@
  * build links them under the libc names (the callers are unchanged); the unit build tests them
  * by their nb_ names (tests/unit_libc_lite.c). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -92,4 +94,42 @@ int nb_execvp(const char *file, char *const argv[])
 
 #ifndef NB_UNIT_TEST
 int execvp(const char *file, char *const argv[]) __attribute__((alias("nb_execvp")));
+#endif
+
+/* musl's fcntl (416 bytes on aarch64) emulates what old kernels lack: F_DUPFD_CLOEXEC before
+ * 2.6.24 (and sets FD_CLOEXEC again after it works), F_GETOWN through F_GETOWN_EX; nestbox asks
+ * for F_GETFD, F_SETFL and F_DUPFD_CLOEXEC, and musl's fdopendir for F_SETFD, which every
+ * kernel it runs on has. Kept: the O_LARGEFILE musl adds to F_SETFL. */
+int nb_fcntl(int fd, int cmd, ...)
+{
+	unsigned long arg;
+	va_list ap;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	if (cmd == F_SETFL)
+		arg |= O_LARGEFILE;
+#ifdef SYS_fcntl64 /* 32-bit: musl's fcntl is this one */
+	return (int)syscall(SYS_fcntl64, fd, cmd, arg);
+#else
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+#endif
+}
+
+#ifndef NB_UNIT_TEST
+int fcntl(int fd, int cmd, ...) __attribute__((alias("nb_fcntl")));
+#endif
+
+/* musl's strtok is strtok_r's code again with its own static pointer (180 bytes on aarch64);
+ * this is strtok_r with one. */
+char *nb_strtok(char *s, const char *sep)
+{
+	static char *next;
+
+	return strtok_r(s, sep, &next);
+}
+
+#ifndef NB_UNIT_TEST
+char *strtok(char *s, const char *sep) __attribute__((alias("nb_strtok")));
 #endif

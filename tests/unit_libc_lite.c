@@ -3,6 +3,7 @@
  * fork as _Fork; clock_gettime and time by system call, against glibc's (vDSO) reads. */
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -101,6 +102,56 @@ TEST(time_as_glibc)
 	EXPECT_EQ(ours, stored);
 	EXPECT_LE(before, ours);
 	EXPECT_LE(ours, time(NULL));
+}
+
+/* The commands nestbox gives fcntl, against glibc's on the same fds. */
+TEST(fcntl_as_glibc)
+{
+	int p[2], dup_ours, dup_glibc;
+
+	ASSERT_EQ(0, pipe(p));
+	EXPECT_EQ(fcntl(p[0], F_GETFD), nb_fcntl(p[0], F_GETFD));
+	EXPECT_EQ(0, nb_fcntl(p[0], F_SETFD, FD_CLOEXEC));
+	EXPECT_EQ(FD_CLOEXEC, fcntl(p[0], F_GETFD));
+	EXPECT_EQ(0, nb_fcntl(p[1], F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(fcntl(p[1], F_GETFL), nb_fcntl(p[1], F_GETFL));
+	EXPECT_TRUE(nb_fcntl(p[1], F_GETFL) & O_NONBLOCK);
+	dup_ours = nb_fcntl(p[1], F_DUPFD_CLOEXEC, 40);
+	dup_glibc = fcntl(p[1], F_DUPFD_CLOEXEC, 40);
+	EXPECT_LE(40, dup_ours);
+	EXPECT_EQ(dup_ours + 1, dup_glibc);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(dup_ours, F_GETFD));
+	close(dup_ours);
+	close(dup_glibc);
+	close(p[0]);
+	close(p[1]);
+	errno = 0;
+	EXPECT_EQ(-1, nb_fcntl(-1, F_GETFD));
+	EXPECT_EQ(EBADF, errno);
+}
+
+/* Every token of a few texts, against glibc's strtok on a copy. */
+TEST(strtok_as_glibc)
+{
+	static const char *const texts[] = { "", " ", "a", " a b  c ", "\n1\n\n22\n", ",,x,,y" };
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		char ours[32], theirs[32], *o, *t;
+
+		strcpy(ours, texts[i]);
+		strcpy(theirs, texts[i]);
+		o = nb_strtok(ours, " \n,");
+		t = strtok(theirs, " \n,");
+		for (;;) {
+			ASSERT_EQ(!o, !t);
+			if (!o)
+				break;
+			EXPECT_EQ(o - ours, t - theirs);
+			EXPECT_STREQ(t, o);
+			o = nb_strtok(NULL, " \n,");
+			t = strtok(NULL, " \n,");
+		}
+	}
 }
 
 TEST_HARNESS_MAIN
