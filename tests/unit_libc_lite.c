@@ -154,4 +154,16 @@ TEST(strtok_as_glibc)
 	}
 }
 
+/* Every text whose value fits an int (outside it atoi is undefined), against glibc's. */
+TEST(atoi_as_glibc)
+{
+	static const char *const texts[] = { "",      "0",	"42",	      "-7",
+					     " +12",  "\t\n-3", "2147483647", "-2147483648",
+					     "12abc", "abc",	"  ",	      "007",
+					     "+",     "-",	"1 2",	      "0x10" };
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		EXPECT_EQ(atoi(texts[i]), nb_atoi(texts[i]));
+}
+
 TEST_HARNESS_MAIN
