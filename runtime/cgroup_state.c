@@ -12,36 +12,12 @@
 
 #include "cgroup_impl.h"
 #include "scan.h"
+#include "write_all.h"
 
 #define STATE_MAGIC  "nestbox-cgroup 1"
 #define LINE_MAX_LEN (PATH_MAX + 96)
 /* Header, version, one line per directory, end: what a complete record can take. */
 #define STATE_MAX (NB_CGROUP_DIRS * LINE_MAX_LEN + 128)
-
-/* send(2) with MSG_NOSIGNAL where fd is a socket (the guard's channel, whose reader may be dead:
- * a write would raise SIGPIPE, pending in nestbox's blocked mask and fatal once it is restored),
- * write(2) elsewhere (a state file). */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	bool sock = true;
-
-	for (size_t put = 0; put < len;) {
-		ssize_t n = sock ? send(fd, buf + put, len - put, MSG_NOSIGNAL) : -1;
-
-		if (n < 0 && sock && errno == ENOTSOCK) {
-			sock = false;
-			continue;
-		}
-		if (!sock)
-			n = write(fd, buf + put, len - put);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		put += (size_t)n;
-	}
-	return 0;
-}
 
 /* One line at a time: a small buffer (nestbox may run in a tight memory cgroup), and a reader
  * that gets a record cut short by a death sees no "end" line and refuses it. */
@@ -54,16 +30,16 @@ int cgroup_state_save(const struct nb_cgroup *cg, int fd)
 		if (strchr(cg->dirs[i].path, '\n'))
 			return -EINVAL;
 	len = snprintf(line, sizeof(line), STATE_MAGIC "\nversion %d\n", cg->version);
-	rc = write_all(fd, line, (size_t)len);
+	rc = nb_write_all(fd, line, (size_t)len);
 	for (int i = 0; !rc && i < cg->n_dirs; i++) {
 		const struct nb_cgroup_dir *d = &cg->dirs[i];
 
 		len = snprintf(line, sizeof(line),
 			       "dir ctrls=%x base=%zu shared=%zu made=%zu ino=%llu path=%s\n",
 			       d->ctrls, d->base_len, d->shared_len, d->made_from, d->ino, d->path);
-		rc = len >= (int)sizeof(line) ? -ENAMETOOLONG : write_all(fd, line, (size_t)len);
+		rc = len >= (int)sizeof(line) ? -ENAMETOOLONG : nb_write_all(fd, line, (size_t)len);
 	}
-	return rc ? rc : write_all(fd, "end\n", 4);
+	return rc ? rc : nb_write_all(fd, "end\n", 4);
 }
 
 /* An offset into the path: on a '/' after the cgroup fs's own path (0 allowed when zero_ok). */

@@ -29,25 +29,12 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "write_all.h"
 
 #define GUARD_DONE  'D'	       /* lifeline: nestbox removed everything itself */
 #define WATCH	    "watch "   /* state channel: a directory about to be made */
 #define STATE_MAGIC "nestbox-" /* state channel: the first line of a saved state */
 #define READ_MAX    (1 << 18)  /* more than the socket holds */
-
-static int send_all(int fd, const void *buf, size_t len)
-{
-	for (size_t put = 0; put < len;) {
-		ssize_t n = send(fd, (const char *)buf + put, len - put, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		put += (size_t)n;
-	}
-	return 0;
-}
 
 /* Everything nestbox sent on the state channel before it died, NUL-terminated; NULL if none. */
 static char *read_channel(int fd)
@@ -175,7 +162,7 @@ static void guard_watch(void *arg, const char *dir)
 	int len = snprintf(line, sizeof(line), WATCH "%s\n", dir);
 
 	if (g->state_fd < 0 || strchr(dir, '\n') || len >= (int)sizeof(line) ||
-	    send_all(g->state_fd, line, (size_t)len))
+	    nb_write_all(g->state_fd, line, (size_t)len))
 		g->overflowed++;
 }
 
@@ -232,7 +219,7 @@ void guard_end(struct nb_guard *g)
 	const char what = GUARD_DONE;
 
 	if (g->life_fd >= 0) {
-		send_all(g->life_fd, &what, 1);
+		nb_write_all(g->life_fd, &what, 1);
 		close(g->life_fd);
 		close(g->state_fd);
 		g->life_fd = g->state_fd = -1;

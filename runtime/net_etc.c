@@ -16,24 +16,7 @@
 #include "mounts.h"
 #include "net.h"
 #include "scan.h"
-
-/* write(2) all of text; 0 or -errno. */
-static int write_all(int fd, const char *text)
-{
-	size_t len = strlen(text);
-
-	while (len) {
-		ssize_t n = write(fd, text, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		text += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+#include "write_all.h"
 
 /* NEWROOT/etc, never through a symlink the image has there (one could point at the host,
  * still mounted under OLDROOT). */
@@ -61,7 +44,7 @@ static int write_in_layer(const char *file, const char *text)
 	if (!rc && fd < 0)
 		rc = -errno;
 	if (fd >= 0) {
-		rc = write_all(fd, text);
+		rc = nb_write_all(fd, text, strlen(text));
 		close(fd);
 	}
 	close(dir);
@@ -92,7 +75,7 @@ static int bind_over(const char *file, const char *text, bool required, struct n
 	/* messages name the container's file, not the scratch copy it is bound from */
 	if (fd < 0)
 		return nb_fail_errno(err, "write /etc", file);
-	rc = write_all(fd, text);
+	rc = nb_write_all(fd, text, strlen(text));
 	close(fd);
 	if (rc)
 		return nb_fail(err, -rc, "write /etc", file, strerror(-rc));
