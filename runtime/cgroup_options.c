@@ -128,12 +128,9 @@ static int opt_cpus(struct nb_container *c, const char *arg, struct nb_error *er
 
 static int opt_cpu_weight(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || !isdigit((unsigned char)*arg) || *end || v < 1 || v > 10000)
+	if (cli_parse_u64(arg, 10000, &v) || !v)
 		return nb_fail(err, EINVAL, "--cpu-weight", arg, "expected 1 to 10000");
 	c->cgroup.cpu_weight = (unsigned)v;
 	return 0;
@@ -141,14 +138,12 @@ static int opt_cpu_weight(struct nb_container *c, const char *arg, struct nb_err
 
 static int opt_pids(struct nb_container *c, const char *arg, struct nb_error *err)
 {
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	c->cgroup.pids = strtoull(arg, &end, 10);
-	if (errno || !isdigit((unsigned char)*arg) || *end || !c->cgroup.pids ||
-	    c->cgroup.pids > INT_MAX)
+	if (cli_parse_u64(arg, INT_MAX, &v) || !v)
 		return nb_fail(err, EINVAL, "--pids", arg,
 			       "expected a number of processes above 0");
+	c->cgroup.pids = v;
 	return 0;
 }
 
