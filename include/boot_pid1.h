@@ -11,9 +11,10 @@
 
 #include "boot_conf.h"
 
-/* One console line from boot mode. The prefix is one string for all ~40 formats, not a copy in
- * each (dprintf still writes the line with one write(2)). */
-#define BOOT_LOG(fmt, ...) dprintf(STDERR_FILENO, "%s" fmt "\n", "nestbox: boot: ", __VA_ARGS__)
+/* One console line from boot mode: "nestbox: boot: " fmt "\n", the prefix and the newline put
+ * by nb_log_line (format.h), not copied into each of the ~40 formats. */
+#define BOOT_LOG(fmt, ...) nb_log_line(fmt, __VA_ARGS__)
+void nb_log_line(const char *fmt, ...) __attribute__((format(__printf__, 1, 2))); /* format.h */
 
 #define BOOT_CTL_SOCKET "/run/nestbox/control"
 

@@ -36,6 +36,11 @@ int nb_vdprintf(int fd, const char *fmt, va_list ap) __attribute__((format(__pri
 int nb_dprintf(int fd, const char *fmt, ...) NB_FORMAT(2, 3);
 int nb_printf(const char *fmt, ...) NB_FORMAT(1, 2);
 int nb_putchar(int c);
+/* One stderr line, as dprintf(STDERR_FILENO, NB_LOG_LINE_PREFIX fmt "\n", ...) writes it
+ * (one write(2) under 512 bytes): boot mode's BOOT_LOG, whose ~40 formats then share the
+ * prefix and the newline, and need no fd. */
+#define NB_LOG_LINE_PREFIX "nestbox: boot: "
+void nb_log_line(const char *fmt, ...) NB_FORMAT(1, 2);
 /* *out is malloc'd (free it); -1 and *out unspecified when out of memory. */
 int nb_asprintf(char **out, const char *fmt, ...) NB_FORMAT(2, 3);
 

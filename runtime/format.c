@@ -316,6 +316,20 @@ int nb_dprintf(int fd, const char *fmt, ...)
 	return n;
 }
 
+void nb_log_line(const char *fmt, ...)
+{
+	char stage[DPRINTF_STAGE];
+	struct sink s = { stage, sizeof(stage), 0, 0, STDERR_FILENO, 0, 0 };
+	va_list ap;
+
+	put(&s, NB_LOG_LINE_PREFIX, sizeof(NB_LOG_LINE_PREFIX) - 1);
+	va_start(ap, fmt);
+	format(&s, fmt, &ap);
+	va_end(ap);
+	put(&s, "\n", 1);
+	sink_flush(&s);
+}
+
 /* stdout, line-buffered as stdio(3) makes it on a terminal. */
 static char stdout_buf[1024];
 static struct sink stdout_sink = { stdout_buf, sizeof(stdout_buf), 0, 0, STDOUT_FILENO, 0, 0 };
