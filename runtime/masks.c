@@ -82,7 +82,9 @@ static int mask_each_cpu(struct nb_masks *mk, int root, const struct nb_mount *m
 
 	if (!star || (size_t)(star - m->target) >= sizeof(base) || strlen(star) > 64)
 		return nb_fail(err, EINVAL, "mask", m->target, "expected .../cpu*<rest>");
-	snprintf(base, sizeof(base), "%.*s", (int)(star - m->target - 1), m->target + 1);
+	/* base: the directory of the cpuN, "sys/devices/system/cpu" (the "cpu" before the star
+	 * is the entries' prefix, matched below) */
+	snprintf(base, sizeof(base), "%.*s", (int)(star - m->target - 5), m->target + 1);
 	snprintf(path, sizeof(path), "%s/cpu0%s", base, star + 1);
 	fd = mounts_open_in_root(root, path);
 	if (fd == -ENOENT)

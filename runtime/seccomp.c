@@ -257,21 +257,41 @@ static void refuse_personalities(struct seccomp_prog *p)
 	RET(p, SECCOMP_RET_ALLOW);
 }
 
+#define N_REFUSALS (sizeof(default_refusals) / sizeof(default_refusals[0]))
+#define LEAF_RUN   4 /* numbers tested one by one at the bottom of the search */
+
+/* if (nr is one of the sorted nr[0..n)) return EPERM; else allow. A binary search: nr >= the
+ * middle number goes on to the upper half, and at the bottom each of up to LEAF_RUN numbers is
+ * compared. The kernel runs the filter on every syscall, and at load once for every syscall
+ * number of the architecture to find those it always allows (seccomp_cache_prepare): a list
+ * of rules cost each number every rule, ~0.1 ms of CPU a start for Docker's list; the search
+ * costs a few (tests/bench/harden.sh). */
+static void refuse_sorted(struct seccomp_prog *p, const unsigned short *nr, int n)
+{
+	unsigned split = p->n;
+
+	if (n <= LEAF_RUN) {
+		for (int i = 0; i < n; i++) /* to the RET EPERM after the RET ALLOW */
+			seccomp_emit(p, BPF_JMP | BPF_JEQ | BPF_K, nr[i], (unsigned char)(n - i),
+				     0);
+		RET(p, SECCOMP_RET_ALLOW);
+		RET(p, RET_ERRNO(EPERM));
+		return;
+	}
+	seccomp_emit(p, BPF_JMP | BPF_JGE | BPF_K, nr[n / 2], 0, 0);
+	refuse_sorted(p, nr, n / 2);
+	p->insn[split].jt = (unsigned char)(p->n - split - 1); /* past the lower half */
+	refuse_sorted(p, nr + n / 2, n - n / 2);
+}
+
 static void build_default(const struct nb_container *c, struct seccomp_prog *p)
 {
 	uint64_t caps = c->security.caps;
 	bool userns = c->namespaces & NB_NS_USER;
 	bool sys_admin = caps & (1ULL << NB_CAP_SYS_ADMIN);
+	unsigned short nr[N_REFUSALS];
+	int n = 0;
 
-	for (size_t i = 0; i < sizeof(default_refusals) / sizeof(default_refusals[0]); i++) {
-		unsigned cap = default_refusals[i].cap;
-
-		if (cap != NEVER && (caps & (1ULL << (cap & CAP_MASK))))
-			continue;
-		if (cap != NEVER && (cap & OR_USERNS) && userns)
-			continue;
-		rule(p, default_refusals[i].nr, RET_ERRNO(EPERM));
-	}
 	/* clone3 passes its flags in memory, out of a filter's reach: ENOSYS makes the C library
 	 * fall back to clone, whose flags are checked. */
 	if (!sys_admin) {
@@ -287,7 +307,20 @@ static void build_default(const struct nb_container *c, struct seccomp_prog *p)
 	refuse_device_nodes(p, SYS_mknodat, 2);
 	refuse_socket_families(p);
 	refuse_personalities(p);
-	RET(p, SECCOMP_RET_ALLOW);
+	/* the refusals, sorted by number as they come */
+	for (size_t i = 0; i < N_REFUSALS; i++) {
+		unsigned cap = default_refusals[i].cap;
+		int j = n;
+
+		if (cap != NEVER &&
+		    ((caps & (1ULL << (cap & CAP_MASK))) || ((cap & OR_USERNS) && userns)))
+			continue;
+		for (; j > 0 && nr[j - 1] > default_refusals[i].nr; j--)
+			nr[j] = nr[j - 1];
+		nr[j] = default_refusals[i].nr;
+		n++;
+	}
+	refuse_sorted(p, nr, n);
 }
 
 static void build_policy(const struct nb_container *c, struct seccomp_prog *p)

@@ -271,6 +271,25 @@ TEST_F(sec, masked_and_read_only_paths)
 	EXPECT_EQ(NULL, strstr(r.out, "/proc/sys\n")) TH_LOG("%s", r.out);
 }
 
+/* moby's per-CPU thermal_throttle masks (issue 19.9): each cpuN's directory, where the kernel
+ * has one. The path was built as .../cpu/cpu/cpu0/... before, so it was never masked. */
+TEST_F(sec, thermal_throttle_masked_on_every_cpu)
+{
+	static struct nbt_result r;
+	const char *script =
+	    "grep -c ' /sys/devices/system/cpu/cpu[0-9]*/thermal_throttle ' "
+	    "/proc/self/mountinfo; ls /sys/devices/system/cpu/cpu0/thermal_throttle";
+
+	if (access("/sys/devices/system/cpu/cpu0/thermal_throttle", F_OK))
+		SKIP(return, "this kernel has no cpu0/thermal_throttle (most virtual machines)");
+	sec_run(&r, NULL, script);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_LE(1, atoi(r.out)) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strchr(strchr(r.out, '\n') + 1, '\n')) TH_LOG("not empty: %s", r.out);
+	sec_run(&r, OPTS("--privileged"), script);
+	EXPECT_EQ(0, atoi(r.out)) TH_LOG("%s", r.out);
+}
+
 TEST_F(sec, rlimits)
 {
 	static struct nbt_result r;

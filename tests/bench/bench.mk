@@ -4,6 +4,7 @@
 #   make bench BENCH_RUNS=10    fewer hyperfine runs (default 100), e.g. while developing
 #   make bench-deps             install the compared tools (apt-get)
 #   make bench-profile          where nestbox's time goes: ablation, perf, strace -c, callgrind
+#   make bench-harden           what issue 19's hardening costs a start (BENCH_ROUNDS, 400)
 # BENCH_SEQ: containers in sequence per tool (100); BENCH_ORPHANS (10000); BENCH_SIGNALS (1000);
 # BENCH_IDLE: seconds of the idle-wakeup window (10); BENCH_RSS_RUNS (20); BENCH_ORPHAN_REPS:
 # rounds of the init measurements (5). BENCH_NICE=-10: run the whole bench at that nice level, on
@@ -28,7 +29,7 @@ BENCH_ENV  := BENCH_DIR=$(BENCH_DIR) BENCH_RUNS=$(BENCH_RUNS) BENCH_SEQ=$(BENCH_
               NESTBOX_INIT=$(BUILD)/nestbox-init NESTBOX_ROOTFS=$(ROOTFS) \
               NESTBOX_HELPERS=$(BUILD)/helpers
 
-.PHONY: bench bench-deps bench-bin bench-profile
+.PHONY: bench bench-deps bench-bin bench-profile bench-harden
 
 bench-deps:
 	@missing=$$(for p in $(BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -63,3 +64,6 @@ $(BENCH_DIR)/nestbox-sym: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(U
 
 bench-profile: bench-deps $(BUILD)/nestbox $(BENCH_DIR)/nestbox-sym rootfs bench-bin
 	@$(BENCH_ENV) NESTBOX_SYM=$(BENCH_DIR)/nestbox-sym sh tests/bench/profile.sh
+
+bench-harden: $(BUILD)/nestbox rootfs $(BENCH_DIR)/bin/cpurounds
+	@$(BENCH_ENV) sh tests/bench/harden.sh $(or $(BENCH_ROUNDS),400)
