@@ -72,6 +72,8 @@ int state_open(const char *root, const char *id, struct nb_state *s, struct nb_r
 
 /* Try to take the lock of an opened state: 0, or -EBUSY (held) with the holder's pid. */
 int state_try_lock(struct nb_state *s, pid_t *holder);
+/* The same, waiting for it: -EBUSY when a signal cut the wait. */
+int state_lock_wait(struct nb_state *s, pid_t *holder);
 
 /* What the container is now: stopped once its PID 1 is gone (or the pid is another process's),
  * created while the start fifo waits, paused when the record says so, else running; creating while a create holds the lock. */
@@ -89,6 +91,9 @@ int state_signal_start(const struct nb_state *s, struct nb_error *err);
 int state_open_file(const struct nb_state *s, const char *name, int flags);
 
 /* Remove the directory and everything in it, then drop the lock. */
+/* Under the lock: every file but the record, the cgroup's state and the lock (what a later
+ * delete needs to finish the job if this one dies). */
+void state_remove_extras(const struct nb_state *s);
 void state_remove(struct nb_state *s);
 
 /* Remove what SIGKILLed runs left under root: default-named ones (nestbox-<pid>, that pid

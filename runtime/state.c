@@ -127,12 +127,14 @@ static pid_t read_holder(int fd)
 	return 0;
 }
 
+/* One write of a fixed width, over the last (atoi stops at the padding): no ftruncate, one
+ * journalled change less per holder on an ext4 root, and never an empty file to read. */
 void state_set_holder(const struct nb_state *s, pid_t pid)
 {
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+	char buf[16];
 
-	if (s->lock_fd < 0 || ftruncate(s->lock_fd, 0) || pwrite(s->lock_fd, buf, len, 0) != len)
+	snprintf(buf, sizeof(buf), "%-10d\n", (int)pid);
+	if (s->lock_fd >= 0 && pwrite(s->lock_fd, buf, 11, 0) != 11)
 		return;
 }
 
@@ -409,7 +411,7 @@ int state_open(const char *root, const char *id, struct nb_state *s, struct nb_r
 	return rc ? nb_fail(err, -rc, "state record", s->dir, strerror(-rc)) : 0;
 }
 
-int state_try_lock(struct nb_state *s, pid_t *holder)
+static int take_lock(struct nb_state *s, pid_t *holder, int how)
 {
 	char path[PATH_MAX];
 
@@ -418,12 +420,22 @@ int state_try_lock(struct nb_state *s, pid_t *holder)
 	s->lock_fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (s->lock_fd < 0)
 		return errno == ENOENT ? 0 : -errno; /* no lock file: nobody holds it */
-	if (!flock(s->lock_fd, LOCK_EX | LOCK_NB))
+	if (!flock(s->lock_fd, how))
 		return 0;
 	*holder = read_holder(s->lock_fd);
 	close(s->lock_fd);
 	s->lock_fd = -1;
 	return -EBUSY;
+}
+
+int state_try_lock(struct nb_state *s, pid_t *holder)
+{
+	return take_lock(s, holder, LOCK_EX | LOCK_NB);
+}
+
+int state_lock_wait(struct nb_state *s, pid_t *holder)
+{
+	return take_lock(s, holder, LOCK_EX);
 }
 
 static bool pid_alive(const struct nb_record *rec)
@@ -526,17 +538,31 @@ int state_open_file(const struct nb_state *s, const char *name, int flags)
 	return open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
 }
 
-void state_remove(struct nb_state *s)
+/* The first n files; the last three are what a later delete needs to finish the job (the lock
+ * last: a claim that flocks an unlinked lock file tries again). */
+static void unlink_files(const struct nb_state *s, size_t n)
 {
 	/* log, log.1, exit: what a run -d keeps (run_log.h); config.json: hooks (oci_hooks.h) */
-	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, STARTED_FIFO,
-					     CGROUP_FILE, ARGS_FILE,  HOOKS_FILE, "log",
-					     "log.1",	  "exit",     LOCK_FILE };
+	static const char *const files[] = { RECORD_TMP,  START_FIFO,  STARTED_FIFO, ARGS_FILE,
+					     HOOKS_FILE,  "log",       "log.1",	     "exit",
+					     RECORD_FILE, CGROUP_FILE, LOCK_FILE };
 	char path[PATH_MAX];
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+	for (size_t i = 0; i < n; i++)
 		if (!path_in(s, files[i], path, sizeof(path)))
 			unlink(path);
+}
+
+void state_remove_extras(const struct nb_state *s)
+{
+	unlink_files(s, 8);
+}
+
+void state_remove(struct nb_state *s)
+{
+	char path[PATH_MAX];
+
+	unlink_files(s, 11);
 	rmdir(s->dir);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
