@@ -90,10 +90,13 @@ int state_signal_start(const struct nb_state *s, struct nb_error *err);
 /* Open a file of the state directory (open(2) flags; O_CLOEXEC|O_NOFOLLOW added, mode 0600). */
 int state_open_file(const struct nb_state *s, const char *name, int flags);
 
-/* Remove the directory and everything in it, then drop the lock. */
 /* Under the lock: every file but the record, the cgroup's state and the lock (what a later
  * delete needs to finish the job if this one dies). */
 void state_remove_extras(const struct nb_state *s);
+/* Remove the directory and everything in it, then drop the lock; state_remove also the root
+ * once it is empty, state_remove_entry not (delete: runc keeps its root too, and the next
+ * create would make it again, two journalled changes more on an ext4 root). */
+void state_remove_entry(struct nb_state *s);
 void state_remove(struct nb_state *s);
 
 /* Remove what SIGKILLed runs left under root: default-named ones (nestbox-<pid>, that pid

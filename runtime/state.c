@@ -558,15 +558,20 @@ void state_remove_extras(const struct nb_state *s)
 	unlink_files(s, 8);
 }
 
-void state_remove(struct nb_state *s)
+void state_remove_entry(struct nb_state *s)
 {
-	char path[PATH_MAX];
-
 	unlink_files(s, 11);
 	rmdir(s->dir);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	s->lock_fd = -1;
+}
+
+void state_remove(struct nb_state *s)
+{
+	char path[PATH_MAX];
+
+	state_remove_entry(s);
 	/* The root too, once nothing else is in it (a claim that races this makes it again). */
 	snprintf(path, sizeof(path), "%s", s->dir);
 	if (strrchr(path, '/') && strrchr(path, '/') != path) {

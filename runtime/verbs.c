@@ -192,7 +192,7 @@ int verb_delete(const char *root, int argc, char **argv)
 	verb_freezer_release(&t);
 	remove_cgroup(&t);
 	net_delete_host_end(t.rec.veth);
-	state_remove(&t.s);
+	state_remove_entry(&t.s);
 	hooks_run(&c, NB_HOOK_POSTSTOP, 0, NULL); /* runtime.md: once the container is deleted */
 	return 0;
 }
