@@ -58,8 +58,9 @@ const char *state_default_root(void);
  * a dead one is taken over. On success s->lock_fd >= 0 (close-on-exec). */
 int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_error *err);
 
-/* The lock file names pid as the holder (a created container's PID 1 once create is done). */
-void state_set_holder(const struct nb_state *s, pid_t pid);
+/* The lock file names pid as the holder (a created container's PID 1 once create is done:
+ * with a record that says creating and names that pid, the container reads as created). */
+int state_set_holder(const struct nb_state *s, pid_t pid);
 
 /* Write the record (atomically: a temporary file renamed over it). */
 int state_write(const struct nb_state *s, const struct nb_record *rec, struct nb_error *err);
@@ -72,8 +73,6 @@ int state_open(const char *root, const char *id, struct nb_state *s, struct nb_r
 
 /* Try to take the lock of an opened state: 0, or -EBUSY (held) with the holder's pid. */
 int state_try_lock(struct nb_state *s, pid_t *holder);
-/* The same, waiting for it: -EBUSY when a signal cut the wait. */
-int state_lock_wait(struct nb_state *s, pid_t *holder);
 
 /* What the container is now: stopped once its PID 1 is gone (or the pid is another process's),
  * created while the start fifo waits, paused when the record says so, else running; creating while a create holds the lock. */
@@ -90,9 +89,6 @@ int state_signal_start(const struct nb_state *s, struct nb_error *err);
 /* Open a file of the state directory (open(2) flags; O_CLOEXEC|O_NOFOLLOW added, mode 0600). */
 int state_open_file(const struct nb_state *s, const char *name, int flags);
 
-/* Under the lock: every file but the record, the cgroup's state and the lock (what a later
- * delete needs to finish the job if this one dies). */
-void state_remove_extras(const struct nb_state *s);
 /* Remove the directory and everything in it, then drop the lock; state_remove also the root
  * once it is empty, state_remove_entry not (delete: runc keeps its root too, and the next
  * create would make it again, two journalled changes more on an ext4 root). */

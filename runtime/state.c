@@ -129,13 +129,12 @@ static pid_t read_holder(int fd)
 
 /* One write of a fixed width, over the last (atoi stops at the padding): no ftruncate, one
  * journalled change less per holder on an ext4 root, and never an empty file to read. */
-void state_set_holder(const struct nb_state *s, pid_t pid)
+int state_set_holder(const struct nb_state *s, pid_t pid)
 {
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%-10d\n", (int)pid);
-	if (s->lock_fd >= 0 && pwrite(s->lock_fd, buf, 11, 0) != 11)
-		return;
+	return s->lock_fd >= 0 && pwrite(s->lock_fd, buf, 11, 0) == 11 ? 0 : -1;
 }
 
 /* The lock file we flock'ed must still be the one at the path: a holder that is done unlinks
@@ -365,6 +364,21 @@ static void set_field(struct nb_record *rec, const char *key, const char *v)
 				rec->status = i;
 }
 
+/* Created: the lock file names the container's PID 1 (state_set_holder once it is ready),
+ * which saves create a second record (a file made and renamed over the first, whose data ext4
+ * then writes out at once: auto_da_alloc). */
+static bool lock_names(const struct nb_state *s, pid_t pid)
+{
+	char buf[32];
+	int fd = state_open_file(s, LOCK_FILE, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 && atoi(buf) == pid;
+}
+
 static int read_record(const struct nb_state *s, struct nb_record *rec)
 {
 	char path[PATH_MAX], *line;
@@ -388,6 +402,8 @@ static int read_record(const struct nb_state *s, struct nb_record *rec)
 		set_field(rec, line, sp + 1);
 	}
 	lines_close(&r);
+	if (rec->status == NB_STATUS_CREATING && rec->pid > 0 && lock_names(s, rec->pid))
+		rec->status = NB_STATUS_CREATED;
 	return 0;
 }
 
@@ -411,7 +427,7 @@ int state_open(const char *root, const char *id, struct nb_state *s, struct nb_r
 	return rc ? nb_fail(err, -rc, "state record", s->dir, strerror(-rc)) : 0;
 }
 
-static int take_lock(struct nb_state *s, pid_t *holder, int how)
+int state_try_lock(struct nb_state *s, pid_t *holder)
 {
 	char path[PATH_MAX];
 
@@ -420,22 +436,12 @@ static int take_lock(struct nb_state *s, pid_t *holder, int how)
 	s->lock_fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (s->lock_fd < 0)
 		return errno == ENOENT ? 0 : -errno; /* no lock file: nobody holds it */
-	if (!flock(s->lock_fd, how))
+	if (!flock(s->lock_fd, LOCK_EX | LOCK_NB))
 		return 0;
 	*holder = read_holder(s->lock_fd);
 	close(s->lock_fd);
 	s->lock_fd = -1;
 	return -EBUSY;
-}
-
-int state_try_lock(struct nb_state *s, pid_t *holder)
-{
-	return take_lock(s, holder, LOCK_EX | LOCK_NB);
-}
-
-int state_lock_wait(struct nb_state *s, pid_t *holder)
-{
-	return take_lock(s, holder, LOCK_EX);
 }
 
 static bool pid_alive(const struct nb_record *rec)
@@ -538,29 +544,17 @@ int state_open_file(const struct nb_state *s, const char *name, int flags)
 	return open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
 }
 
-/* The first n files; the last three are what a later delete needs to finish the job (the lock
- * last: a claim that flocks an unlinked lock file tries again). */
-static void unlink_files(const struct nb_state *s, size_t n)
-{
-	/* log, log.1, exit: what a run -d keeps (run_log.h); config.json: hooks (oci_hooks.h) */
-	static const char *const files[] = { RECORD_TMP,  START_FIFO,  STARTED_FIFO, ARGS_FILE,
-					     HOOKS_FILE,  "log",       "log.1",	     "exit",
-					     RECORD_FILE, CGROUP_FILE, LOCK_FILE };
-	char path[PATH_MAX];
-
-	for (size_t i = 0; i < n; i++)
-		if (!path_in(s, files[i], path, sizeof(path)))
-			unlink(path);
-}
-
-void state_remove_extras(const struct nb_state *s)
-{
-	unlink_files(s, 8);
-}
-
 void state_remove_entry(struct nb_state *s)
 {
-	unlink_files(s, 11);
+	/* log, log.1, exit: what a run -d keeps (run_log.h); config.json: hooks (oci_hooks.h) */
+	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, STARTED_FIFO,
+					     CGROUP_FILE, ARGS_FILE,  HOOKS_FILE, "log",
+					     "log.1",	  "exit",     LOCK_FILE };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!path_in(s, files[i], path, sizeof(path)))
+			unlink(path);
 	rmdir(s->dir);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);

@@ -21,7 +21,7 @@
 #include "validate.h"
 #include "verbs.h"
 
-#define DELETE_WAIT_S 5 /* a killed PID 1 and the run holding its name: gone by then */
+#define DELETE_WAIT_MS 5000 /* a killed PID 1 and the run holding its name: gone by then */
 
 int verb_run(const char *root, int argc, char **argv)
 {
@@ -111,39 +111,33 @@ int verb_state(const char *root, int argc, char **argv)
 	return 0;
 }
 
-static void wake(int sig)
+/* Kill the container's PID 1 (the kernel ends its whole pid namespace) and wait until it and
+ * whoever holds the name (a `nestbox run` cleaning up after it) are gone; then hold the lock. A
+ * paused container is thawed after the SIGKILL: a v1 freezer holds a killed task frozen. */
+static int stop_and_lock(struct nb_target *t, struct nb_error *err)
 {
-	(void)sig;
-}
-
-/* Kill the container's PID 1 (the kernel ends its whole pid namespace) and take the name lock
- * as soon as it is free: flock(2) waits, and a dying PID 1 lets go of it in exit_files, before
- * its namespaces and its group go and its pidfd is readable (exit_notify; here the lock came
- * 0.1-0.3 ms after the kill, the pidfd 0.5 ms later). *pidfd: for the caller's wait for the
- * group to empty. SIGALRM bounds the wait (no SA_RESTART: flock returns EINTR). A paused
- * container is thawed after the SIGKILL: a v1 freezer holds a killed task frozen. */
-static int stop_and_lock(struct nb_target *t, int *pidfd, struct nb_error *err)
-{
-	struct sigaction sa = { .sa_handler = wake }, old;
-	sigset_t alrm;
 	pid_t holder = 0;
-	int rc;
+	int pidfd = -1, rc = -EBUSY;
 
-	*pidfd = -1;
 	if (t->rec.pid > 0 && state_proc_start(t->rec.pid) == t->rec.pid_start) {
-		*pidfd = (int)syscall(SYS_pidfd_open, t->rec.pid, 0);
+		pidfd = (int)syscall(SYS_pidfd_open, t->rec.pid, 0);
 		kill(t->rec.pid, SIGKILL);
 	}
 	if (t->st == NB_STATUS_PAUSED)
 		verb_set_frozen(t, false, err);
-	sigemptyset(&alrm);
-	sigaddset(&alrm, SIGALRM);
-	sigaction(SIGALRM, &sa, &old);
-	sigprocmask(SIG_UNBLOCK, &alrm, NULL);
-	alarm(DELETE_WAIT_S);
-	rc = state_lock_wait(&t->s, &holder);
-	alarm(0);
-	sigaction(SIGALRM, &old, NULL);
+	/* A created container's PID 1 holds the lock: it is free once the pidfd says PID 1 has
+	 * exited (its files are closed before, in do_exit). Polling every 10 ms made every delete
+	 * wait ~10 ms; a holder that is not PID 1 (a run cleaning up) is polled every ms. */
+	for (int waited = 0; waited < DELETE_WAIT_MS && rc == -EBUSY; waited++) {
+		rc = state_try_lock(&t->s, &holder);
+		if (rc == -EBUSY && pidfd >= 0)
+			poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, DELETE_WAIT_MS);
+		else if (rc == -EBUSY)
+			verb_sleep_ms(1);
+		if (pidfd >= 0)
+			close(pidfd);
+		pidfd = -1;
+	}
 	if (rc == -EBUSY)
 		return nb_fail(err, EBUSY, "delete", t->rec.id, "its process does not go away");
 	return rc ? nb_fail(err, -rc, "state lock", t->s.dir, strerror(-rc)) : 0;
@@ -166,7 +160,7 @@ int verb_delete(const char *root, int argc, char **argv)
 	unsigned forced = VERB_IS(NB_STATUS_RUNNING) | VERB_IS(NB_STATUS_PAUSED);
 	struct nb_target t;
 	struct nb_container c;
-	int pidfd, rc = verb_find_arg(root, argc, argv, force ? 2 : 1, ~0u, NULL, &t, &err);
+	int rc = verb_find_arg(root, argc, argv, force ? 2 : 1, ~0u, NULL, &t, &err);
 
 	if (!rc && !force && (forced & VERB_IS(t.st))) {
 		char why[80];
@@ -176,22 +170,14 @@ int verb_delete(const char *root, int argc, char **argv)
 		rc = nb_fail(&err, EBUSY, "container", t.rec.id, why);
 	}
 	if (!rc)
-		rc = stop_and_lock(&t, &pidfd, &err);
+		rc = stop_and_lock(&t, &err);
 	if (rc)
 		return verb_fail(&err);
-	/* Ours now. While the kernel tears PID 1's namespaces down: the state files nothing needs
-	 * to finish the job (ext4 journals each), then the group, empty once the pidfd says PID 1
-	 * is gone (cgroup_exit comes just before); the record, the group's state and the lock go
-	 * last, so that a delete killed midway leaves what the next one needs. */
-	hooks_load(&t.s, t.rec.id, t.rec.bundle, &c); /* before the state directory goes */
-	state_remove_extras(&t.s);
-	if (pidfd >= 0) {
-		poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, DELETE_WAIT_S * 1000);
-		close(pidfd);
-	}
+	/* Ours now: what a detached container leaves outside its namespaces. */
 	verb_freezer_release(&t);
 	remove_cgroup(&t);
 	net_delete_host_end(t.rec.veth);
+	hooks_load(&t.s, t.rec.id, t.rec.bundle, &c); /* before the state directory goes */
 	state_remove_entry(&t.s);
 	hooks_run(&c, NB_HOOK_POSTSTOP, 0, NULL); /* runtime.md: once the container is deleted */
 	return 0;
