@@ -58,8 +58,9 @@ const char *state_default_root(void);
  * a dead one is taken over. On success s->lock_fd >= 0 (close-on-exec). */
 int state_claim(const char *root, const char *id, struct nb_state *s, struct nb_error *err);
 
-/* The lock file names pid as the holder (a created container's PID 1 once create is done). */
-void state_set_holder(const struct nb_state *s, pid_t pid);
+/* The lock file names pid as the holder (a created container's PID 1 once create is done:
+ * with a record that says creating and names that pid, the container reads as created). */
+int state_set_holder(const struct nb_state *s, pid_t pid);
 
 /* Write the record (atomically: a temporary file renamed over it). */
 int state_write(const struct nb_state *s, const struct nb_record *rec, struct nb_error *err);
@@ -88,7 +89,10 @@ int state_signal_start(const struct nb_state *s, struct nb_error *err);
 /* Open a file of the state directory (open(2) flags; O_CLOEXEC|O_NOFOLLOW added, mode 0600). */
 int state_open_file(const struct nb_state *s, const char *name, int flags);
 
-/* Remove the directory and everything in it, then drop the lock. */
+/* Remove the directory and everything in it, then drop the lock; state_remove also the root
+ * once it is empty, state_remove_entry not (delete: runc keeps its root too, and the next
+ * create would make it again, two journalled changes more on an ext4 root). */
+void state_remove_entry(struct nb_state *s);
 void state_remove(struct nb_state *s);
 
 /* Remove what SIGKILLed runs left under root: default-named ones (nestbox-<pid>, that pid

@@ -221,8 +221,8 @@ static int finish_detached(struct nb_run *r, struct nb_error *err)
 
 	if (rc)
 		return rc;
-	state_set_holder(&r->state, r->pid);
-	rc = set_status(r, NB_STATUS_CREATED, err);
+	/* created: the lock names PID 1 (state.h); a record is the way back if that failed */
+	rc = state_set_holder(&r->state, r->pid) ? set_status(r, NB_STATUS_CREATED, err) : 0;
 	if (rc)
 		return rc;
 	step(r->c, "created");

@@ -127,13 +127,14 @@ static pid_t read_holder(int fd)
 	return 0;
 }
 
-void state_set_holder(const struct nb_state *s, pid_t pid)
+/* One write of a fixed width, over the last (atoi stops at the padding): no ftruncate, one
+ * journalled change less per holder on an ext4 root, and never an empty file to read. */
+int state_set_holder(const struct nb_state *s, pid_t pid)
 {
-	char buf[32];
-	int len = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+	char buf[16];
 
-	if (s->lock_fd < 0 || ftruncate(s->lock_fd, 0) || pwrite(s->lock_fd, buf, len, 0) != len)
-		return;
+	snprintf(buf, sizeof(buf), "%-10d\n", (int)pid);
+	return s->lock_fd >= 0 && pwrite(s->lock_fd, buf, 11, 0) == 11 ? 0 : -1;
 }
 
 /* The lock file we flock'ed must still be the one at the path: a holder that is done unlinks
@@ -363,6 +364,21 @@ static void set_field(struct nb_record *rec, const char *key, const char *v)
 				rec->status = i;
 }
 
+/* Created: the lock file names the container's PID 1 (state_set_holder once it is ready),
+ * which saves create a second record (a file made and renamed over the first, whose data ext4
+ * then writes out at once: auto_da_alloc). */
+static bool lock_names(const struct nb_state *s, pid_t pid)
+{
+	char buf[32];
+	int fd = state_open_file(s, LOCK_FILE, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 && atoi(buf) == pid;
+}
+
 static int read_record(const struct nb_state *s, struct nb_record *rec)
 {
 	char path[PATH_MAX], *line;
@@ -386,6 +402,8 @@ static int read_record(const struct nb_state *s, struct nb_record *rec)
 		set_field(rec, line, sp + 1);
 	}
 	lines_close(&r);
+	if (rec->status == NB_STATUS_CREATING && rec->pid > 0 && lock_names(s, rec->pid))
+		rec->status = NB_STATUS_CREATED;
 	return 0;
 }
 
@@ -526,7 +544,7 @@ int state_open_file(const struct nb_state *s, const char *name, int flags)
 	return open(path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
 }
 
-void state_remove(struct nb_state *s)
+void state_remove_entry(struct nb_state *s)
 {
 	/* log, log.1, exit: what a run -d keeps (run_log.h); config.json: hooks (oci_hooks.h) */
 	static const char *const files[] = { RECORD_FILE, RECORD_TMP, START_FIFO, STARTED_FIFO,
@@ -541,6 +559,13 @@ void state_remove(struct nb_state *s)
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
 	s->lock_fd = -1;
+}
+
+void state_remove(struct nb_state *s)
+{
+	char path[PATH_MAX];
+
+	state_remove_entry(s);
 	/* The root too, once nothing else is in it (a claim that races this makes it again). */
 	snprintf(path, sizeof(path), "%s", s->dir);
 	if (strrchr(path, '/') && strrchr(path, '/') != path) {

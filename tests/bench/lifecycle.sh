@@ -12,8 +12,9 @@
 # on the machine disturbs least). Medians of the rounds, and the load average before and after.
 # crun 1.8 refuses this hybrid cgroup host: it runs under CG2WRAP (a private cgroup2
 # /sys/fs/cgroup, where a cgroup is cheaper to make and join than in 6 v1 hierarchies), so
-# nestbox runs under CG2WRAP too for the comparison with crun ("nestbox v2"); the wrapper's own
-# cost (3 runs of it per lifecycle) is measured the same way and subtracted from both.
+# nestbox runs under CG2WRAP too for the comparison with crun ("nestbox v2"). One CG2WRAP
+# around CPUWALL and the whole lifecycle, outside the timed part: the wrapper's own cost was
+# no constant to subtract (its first run after a quiet spell took 5-18 ms here, a warm one 0.3).
 # Each lifecycle starts after a pause (BENCH_OCI_GAP, 0.1 s), as on a node that starts a
 # container now and then: without it one runtime's cgroup migrations keep the kernel's rcu_sync
 # of the threadgroup lock warm for the next (a v1 cgroup.procs write then skips the RCU grace
@@ -51,7 +52,7 @@ have crun && runtimes="$runtimes nestbox_v2 crun"
 bin_of() {
 	case $1 in
 	nestbox) echo "$nb" ;; base) echo "$base" ;; runc) command -v runc ;;
-	crun) echo "$work/crun" ;; nestbox_v2) echo "$cg2wrap $nb" ;;
+	crun) command -v crun ;; nestbox_v2) echo "$nb" ;;
 	esac
 }
 label() { case $1 in nestbox_v2) echo "nestbox v2" ;; *) echo "$1" ;; esac; }
@@ -60,47 +61,39 @@ wrapped() { case $1 in crun | nestbox_v2) return 0 ;; esac; return 1; }
 # one RUNTIME ID: "WALL_US CPU_US STATUS" of create, start, delete --force (of a /bin/true that
 # has exited, or is exiting)
 one() {
-	b=$(bin_of "$1")
+	b=$(bin_of "$1") w=
+	! wrapped "$1" || w=$cg2wrap
 	# shellcheck disable=SC2086
-	"$cpuwall" $b --root "$work/state-$1" create --bundle "$work/bundle" "$2" ";" \
+	$w "$cpuwall" $b --root "$work/state-$1" create --bundle "$work/bundle" "$2" ";" \
 		$b --root "$work/state-$1" start "$2" ";" $b --root "$work/state-$1" delete --force "$2"
 }
 # median FILE COLUMN
 median() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'; }
 ms() { awk -v t="$1" 'BEGIN { printf "%.2f", t / 1000 }'; }
 
-# The wrapper's own cost: around a static no-op (tests/bench/nbtrue.c) rather than /bin/true,
-# whose dynamic loading is no part of what the wrapper adds to crun's exec (it would be
-# subtracted from crun's time as if it were).
-noop=$(dirname "$cpuwall")/nbtrue
-[ -x "$noop" ] || noop=/bin/true
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for rt in $runtimes; do
 	one "$rt" "warm-$rt" >/dev/null
 	: >"$work/t-$rt"
 	eval "bad_$rt=0"
 done
-: >"$work/t-wrap"
 i=0
 while [ $i -lt "$rounds" ]; do
 	for rt in $runtimes; do
 		sleep "$gap"
 		one "$rt" "lc-$rt-$i" >>"$work/t-$rt" || eval "bad_$rt=\$((bad_$rt + 1))"
 	done
-	"$cpuwall" "$cg2wrap" "$noop" ";" "$cg2wrap" "$noop" ";" "$cg2wrap" "$noop" >>"$work/t-wrap"
 	i=$((i + 1))
 done
-ww=$(median "$work/t-wrap" 1) wc=$(median "$work/t-wrap" 2)
 echo "create+start+delete of /bin/true, $rounds rounds interleaved, $gap s apart, medians in ms per container"
 echo "(load average $load0 before, $(cut -d' ' -f1-3 /proc/loadavg) after):"
 printf '  %-11s %8s %8s  %s\n' runtime wall cpu failures
 for rt in $runtimes; do
 	w=$(median "$work/t-$rt" 1) c=$(median "$work/t-$rt" 2)
-	! wrapped "$rt" || w=$((w - ww)) c=$((c - wc))
 	eval "w_$rt=$w c_$rt=$c bad=\$bad_$rt"
 	printf '  %-11s %8s %8s  %s\n' "$(label "$rt")" "$(ms "$w")" "$(ms "$c")" "$bad"
 done
-have crun && echo "  (nestbox v2 and crun: through cg2wrap, its $(ms "$ww") ms wall, $(ms "$wc") ms cpu subtracted: cg2wrap $noop)"
+have crun && echo "  (nestbox v2 and crun: in a private cgroup2 mount, cg2wrap around the timed lifecycle)"
 in_list() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; } # in_list WORD LIST
 ratio() { eval "awk -v a=\$$1_$2 -v b=\$$1_$3 'BEGIN { printf \"%.3f\", b ? a / b : 0 }'"; }
 for pair in "nestbox runc" "base runc" "nestbox_v2 crun"; do
@@ -128,9 +121,9 @@ tick_us=$((1000000 / $(getconf CLK_TCK)))
 # cd_one RUNTIME ID: "WALL_US CPU_US" of ctr run --rm, CPU of ctr and containerd's side both
 cd_one() {
 	t0=$(cd_ticks)
-	r=$("$cpuwall" ctr -a "$sock" -n nbbench run --rm --runc-binary "$(bin_of "$1")" \
+	r=$("$cpuwall" ctr -a "$sock" -n nbbench run --rm --runc-binary "$(cd_bin "$1")" \
 		--runc-root "$work/cd-runc-$1" --fifo-dir "$work/fifo" "$img" "$2" /bin/true) || {
-		ctr_ run --rm --runc-binary "$(bin_of "$1")" --runc-root "$work/cd-runc-$1" \
+		ctr_ run --rm --runc-binary "$(cd_bin "$1")" --runc-root "$work/cd-runc-$1" \
 			--fifo-dir "$work/fifo" "$img" "$2-again" /bin/true 2>&1 >/dev/null |
 			tail -n 1 >"$work/cd-err-$1"
 		return 1
@@ -138,6 +131,8 @@ cd_one() {
 	set -- $r
 	echo "$1 $(($2 + ($(cd_ticks) - t0) * tick_us))"
 }
+# under the shim the wrapper is the runtime binary (a script exec'ing cg2wrap crun)
+cd_bin() { if [ "$1" = crun ]; then echo "$work/crun"; else bin_of "$1"; fi; }
 cd_runtimes=$(echo "$runtimes" | sed 's/nestbox_v2//')
 for rt in $cd_runtimes; do
 	cd_one "$rt" "warm-$rt" >/dev/null
