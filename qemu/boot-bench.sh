@@ -15,7 +15,9 @@
 # BOOT_VARIANTS (some of the four, busybox first), BOOT_RUN_ARGS (more `nestbox run` options
 # for the container lines: --verbose says each step with its time; the consoles are kept in
 # $BUILD/qemu/boot-bench/KERNEL.VARIANT.N.console), BOOT_BASELINE (another nestbox binary, e.g.
-# main's: variants base-run, base-container, base-read-only boot it, interleaved with this one's).
+# main's: variants base-run, base-container, base-read-only boot it, interleaved with this one's),
+# BOOT_QEMU_ARGS (more QEMU options: "-icount shift=1,sleep=off" makes the guest's clock count
+# instructions, so two binaries compare by the work they do, whatever the host's load).
 set -eu
 runs=${1:?usage: boot-bench.sh RUNS KERNEL...}
 shift
@@ -76,7 +78,7 @@ boot() {
 	*) init="rdinit=/stamp-nestbox nestbox.conf=/etc/nestbox/$3.conf" ;;
 	esac
 	timeout -k 5 120 qemu-system-x86_64 -nodefaults -M pc -accel tcg -cpu max -m 512 -smp 1 \
-		-nic none -no-reboot -display none -monitor none -serial "file:$4" \
+		-nic none -no-reboot -display none -monitor none -serial "file:$4" ${BOOT_QEMU_ARGS:-} \
 		-kernel "$1/vmlinuz" -initrd "$2" \
 		-append "console=ttyS0 panic=-1 loglevel=4 $init" </dev/null >/dev/null 2>&1 || :
 	t=$(sed -n 's/.*bootclock: \([0-9.]*\) s.*/\1/p' "$4" | head -n 1)
