@@ -150,38 +150,35 @@ static bool root_is_namespace_root(void)
  * namespace first (mounts.c: a failed try, then a clone of the whole tree; ~13 ms a start
  * under TCG, issue 23). Done once for the machine instead, as switch_root does for a real
  * root: a clone of "/" moved over "/" and chroot'ed into (the process root is then the top of
- * the namespace root's stack: not "chrooted" for user namespaces). Right after the API /proc
- * (mountinfo says whether it is needed), before the other API mounts: the clone takes /proc
- * along (AT_RECURSIVE; the same superblock, so no second proc instance is made and torn down,
- * issue 23) and the original is detached, so none is left under it. */
+ * the namespace root's stack: not "chrooted" for user namespaces). Before the API mounts, so
+ * they go on the clone and none is left under it. */
 static void reroot_initramfs(void)
 {
-	bool detached = false;
+	bool needed;
 	int fd;
 
-	if (!root_is_namespace_root())
+	mkdir("/proc", 0555);
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		return; /* mount_api says why */
+	needed = root_is_namespace_root();
+	if (umount2("/proc", 0) != 0 || !needed)
 		return;
-	fd = nb_open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
-	if (fd < 0 || fchdir(fd) != 0 || !(detached = umount2("/proc", MNT_DETACH) == 0) ||
+	fd = nb_open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | O_CLOEXEC);
+	if (fd < 0 || fchdir(fd) != 0 ||
 	    syscall(SYS_move_mount, fd, "", AT_FDCWD, "/", NB_MOVE_MOUNT_F_EMPTY_PATH) != 0 ||
-	    chroot(".") != 0 || chdir("/") != 0) {
+	    chroot(".") != 0 || chdir("/") != 0)
 		BOOT_LOG("re-root the initramfs: %s: containers re-root their own",
 			 strerror(errno));
-		if (chdir("/") == 0 && detached)
-			mount_one("proc", "/proc", "proc", api_mounts[0].flags, NULL, 0555);
-	}
 	if (fd >= 0)
 		close(fd);
 }
 
 static void mount_api(void)
 {
-	for (unsigned i = 0; i < sizeof(api_mounts) / sizeof(api_mounts[0]); i++) {
+	reroot_initramfs();
+	for (unsigned i = 0; i < sizeof(api_mounts) / sizeof(api_mounts[0]); i++)
 		mount_one(api_mounts[i].src, api_mounts[i].dst, api_mounts[i].type,
 			  api_mounts[i].flags, api_mounts[i].data, api_mounts[i].mode);
-		if (i == 0) /* /proc */
-			reroot_initramfs();
-	}
 	for (unsigned i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		if (symlink(dev_links[i][0], dev_links[i][1]) != 0 && errno != EEXIST)
 			BOOT_LOG("symlink %s: %s", dev_links[i][1], strerror(errno));
