@@ -4,16 +4,16 @@
 #ifndef NB_STEP_H
 #define NB_STEP_H
 
-#include <stdio.h>
-#include <unistd.h>
-
 #include "container.h"
 #include "faults.h"
+
+/* step.c: "nestbox: NAME: MS ms: STEP", MS since this process started (CLOCK_MONOTONIC). */
+void step_say(const struct nb_container *c, const char *name);
 
 static inline void step(const struct nb_container *c, const char *name)
 {
 	if (c->verbosity > 0)
-		dprintf(STDERR_FILENO, "nestbox: %s: %s\n", c->name, name);
+		step_say(c, name);
 	fault_point(name);
 }
 

@@ -27,6 +27,7 @@
 #include "nested.h"
 #include "net.h"
 #include "overlay.h"
+#include "step.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
 
@@ -38,14 +39,6 @@ struct walk {
 	bool *mounted;		    /* per step: done, and it attached something */
 	struct nb_masks masks;
 };
-
-/* Logged with -v and a fault point for `make faults`, as container.c's steps. */
-static void step(const struct nb_container *c, const char *name)
-{
-	if (c->verbosity > 0)
-		dprintf(STDERR_FILENO, "nestbox: %s: %s\n", c->name, name);
-	fault_point(name);
-}
 
 static bool under_dev(const struct nb_mount *m)
 {

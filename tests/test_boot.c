@@ -953,6 +953,37 @@ TEST_F_TIMEOUT(boot, logs_keep_what_a_short_lived_process_printed, 60)
 	EXPECT_EQ(NULL, strstr(res.err, "hello-from-quick")) TH_LOG("%s", res.err);
 }
 
+/* What PID 1's child does between vfork(2) and exec (boot.c): the program leads a session of
+ * its own, with none of the signals PID 1 blocks blocked, and its output goes to its log. */
+TEST_F_TIMEOUT(boot, program_gets_its_own_session_and_unblocked_signals, 60)
+{
+	char out[PATH_MAX], got[256], blocked[32] = "";
+	long pid, sid;
+	sigset_t none;
+
+	snprintf(out, sizeof(out), "%s/probe", self->dir);
+	write_conf(_metadata, self->conf,
+		   "run probe on-exit=ignore -- /bin/sh -c \"echo $$ $(cut -d' ' -f6 "
+		   "/proc/$$/stat) $(sed -n 's/^SigBlk:.//p' /proc/$$/status) >%s.tmp; "
+		   "mv %s.tmp %s; echo probe-said-this\"\n",
+		   out, out, out);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL); /* PID 1's mask before boot is the program's */
+	self->pid1 = boot_pid1(self->conf, self->log);
+	ASSERT_LT(0, self->pid1);
+	ASSERT_TRUE(wait_file(out, 20000));
+	ASSERT_LT(0, nbt_read_file(out, got, sizeof(got)));
+	ASSERT_EQ(3, sscanf(got, "%ld %ld %31s", &pid, &sid, blocked)) TH_LOG("%s", got);
+	EXPECT_EQ(pid, sid) TH_LOG("%s", got);
+	EXPECT_STREQ("0000000000000000", blocked) TH_LOG("%s", got);
+	ASSERT_TRUE(nbt_wait_for_text(self->log, "run probe: exited with status 0", 10000));
+	ASSERT_EQ(0, ctl(_metadata, self->pid1, "logs", "probe")) TH_LOG("%s", res.err);
+	EXPECT_NE(NULL, strstr(res.out, "] probe-said-this\n")) TH_LOG("%s", res.out);
+	ASSERT_EQ(0, kill(self->pid1, SIGUSR2));
+	EXPECT_EQ(SIGINT, wait_end(self->pid1, 10000));
+	self->pid1 = 0;
+}
+
 /* A ring smaller than the output keeps the newest lines, whole. */
 TEST_F_TIMEOUT(boot, log_ring_keeps_the_newest_whole_lines, 60)
 {

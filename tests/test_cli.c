@@ -180,6 +180,36 @@ TEST_F(cli, verbose_says_only_what_was_done)
 	EXPECT_NE(NULL, strstr(r.err, "id maps")) TH_LOG("%s", r.err);
 }
 
+/* Issue 23: each -v step says when it was done, in ms since nestbox started (CLOCK_MONOTONIC),
+ * so a slow step reads off the differences ("nestbox: NAME: 1.234 ms: STEP"). */
+TEST_F(cli, verbose_steps_say_their_time)
+{
+	static struct nbt_result r;
+	double first = -1, last = -1;
+	int steps = 0;
+
+	nbt_run(&r, "run", "--verbose", "--name", "timed", "--rootfs", nbt_rootfs(), "--", "true",
+		NULL);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	for (char *p = r.err; (p = strstr(p, "nestbox: timed: ")); p++) {
+		double ms;
+		char unit[4] = "";
+
+		ASSERT_EQ(2, sscanf(p + strlen("nestbox: timed: "), "%lf %3[a-z]:", &ms, unit))
+		TH_LOG("a step line without its time: %.60s", p);
+		ASSERT_STREQ("ms", unit);
+		EXPECT_LE(0, ms);
+		EXPECT_GT(60000, ms) TH_LOG("%f ms: not since this nestbox started", ms);
+		if (first < 0)
+			first = ms;
+		last = ms;
+		steps++;
+	}
+	EXPECT_LT(5, steps) TH_LOG("%s", r.err);
+	EXPECT_LE(first, last) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, " ms: mount: overlay\n")) TH_LOG("%s", r.err);
+}
+
 TEST_F(cli, run_help_lists_every_option)
 {
 	static struct nbt_result r;

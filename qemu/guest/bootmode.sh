@@ -36,6 +36,10 @@ ok "PID 1 is nestbox (/init)" [ "$(readlink /proc/1/exe)" = /init ]
 for m in "proc /proc" "sysfs /sys" "devtmpfs /dev" "devpts /dev/pts" "tmpfs /run" "cgroup2 /sys/fs/cgroup"; do
 	ok "PID 1 mounted ${m#* } (${m% *})" grep -q "^[^ ]* ${m#* } ${m% *} " /proc/mounts
 done
+# PID 1 re-rooted the initramfs once (boot.c): "/" is a mount with a parent (the rootfs), so a
+# container's pivot_root works at its first try.
+ok "PID 1 re-rooted the initramfs: / has a parent mount" \
+	awk '$5 == "/" { found = 1; exit $1 == $2 } END { if (!found) exit 1 }' /proc/self/mountinfo
 ok "/dev/fd and /dev/stdin links" sh -c "[ -L /dev/fd ] && [ -e /dev/stdin ]"
 for m in overlay veth bridge; do
 	ok "module $m loaded from boot.conf" [ -d /sys/module/$m ]
