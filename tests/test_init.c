@@ -376,8 +376,8 @@ FIXTURE_TEARDOWN(init)
 
 /* --- exit status ------------------------------------------------------------------------- */
 
-/* 256 inits in a row: ~0.06 s each on the aarch64 VMs under TCG, 15-30 s with the other VM
- * beside it, too near the harness's default 30 s (natively ~1 s). */
+/* 256 inits in a row: 0.025-0.06 s each in the aarch64 VMs under TCG, 7-20 s a variant with the
+ * other VM beside it and more under load, too near the harness's default 30 s (natively ~1 s). */
 TEST_F_TIMEOUT(init, exit_codes_pass_through, 120)
 {
 	for (int code = 0; code < 256; code++) {

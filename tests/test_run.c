@@ -168,8 +168,9 @@ TEST_F(run, ipc_namespace_is_private)
  * ones on that path) and no writable layer: uts, ipc, net, the cgroup namespace and the overlay
  * are set up and torn down around the path, never on it; leaving them out makes a run a third
  * cheaper (0.21 -> 0.14 s on the aarch64 6.12 VM under TCG). The default options' statuses:
- * death_by_signal_is_128_plus_n, not_found_127_not_executable_126. 256 runs take 40-70 s in
- * the aarch64 VMs, over the harness's default 30 s: hence the timeout (natively ~3 s). */
+ * death_by_signal_is_128_plus_n, not_found_127_not_executable_126. In the aarch64 VMs 256
+ * runs take 20-40 s, over the harness's default 30 s under load: hence the timeout (natively
+ * ~3 s). */
 TEST_F_TIMEOUT(run, exit_codes_0_to_255_pass_through, 240)
 {
 	static struct nbt_result r;
