@@ -13,7 +13,8 @@
 # Writes OUT_PREFIX.console, .results (TAP from the VM), .host (host-side TAP) and .summary
 # ("passed failed skipped boot_s wall_s verdict reason"). Env: LABEL, VM_TIMEOUT (s, 180),
 # VM_CPUS (1), VM_MEM (MiB, 1024), ACCEL (kvm|tcg, else probed once and cached), QEMU_ARCH
-# (x86_64: qemu-system-x86_64 -M pc; aarch64: qemu-system-aarch64 -M virt -cpu max, TCG only,
+# (x86_64: qemu-system-x86_64 -M pc; aarch64: qemu-system-aarch64 -M virt -cpu max (PAC with
+# QEMU's cheap hash, below), TCG only,
 # guest-exit through semihosting, the softdog for the watchdog VM).
 set -u
 mode=${1:?usage: run-vm.sh suite|boot|probe-kvm KERNEL_DIR INITRAMFS OUT_PREFIX}
@@ -44,6 +45,12 @@ aarch64)
 	machine="qemu-system-aarch64 -M virt" console=ttyAMA0
 	vm_exit="-semihosting-config enable=on,target=native,userspace=on"
 	wdog=
+	# -cpu max has pointer authentication (ARMv8.3 PAC), which Debian's arm64 kernels sign
+	# every kernel return address with; TCG computes the architected QARMA5 cipher in
+	# software for each one. pauth-impdef=on keeps PAC (the same instructions and checks)
+	# with QEMU's own cheap "implementation defined" hash instead: on the 6.1 VM a
+	# nestbox run went 0.57 -> 0.15 s, an init 0.15 -> 0.025 s, boot 21 -> 5 s.
+	cpu_opts=,pauth-impdef=on
 	;;
 armv7)
 	machine="qemu-system-arm -M virt" console=ttyAMA0
@@ -56,7 +63,7 @@ esac
 qemu() { # qemu ACCEL TIMEOUT: boot the VM, no network device, console and results to files
 	rm -f "$out.console" "$out.results" "$out.starts" "$out.times"
 	: >"$out.results"
-	cpu=max
+	cpu=max${cpu_opts:-}
 	[ "$1" = kvm ] && cpu=host
 	timeout -k 5 "$2" $machine -nodefaults -accel "$1" -cpu $cpu \
 		-m "${VM_MEM:-1024}" -smp "${VM_CPUS:-1}" -nic none -no-reboot \

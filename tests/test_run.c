@@ -162,14 +162,24 @@ TEST_F(run, ipc_namespace_is_private)
 	EXPECT_EQ(1, nbt_count_lines(r.out)) TH_LOG("%s", r.out); /* the header only */
 }
 
-TEST_F(run, exit_codes_0_to_255_pass_through)
+/* Every status takes the whole path: sh exits, nestbox-init (PID 1 of the container's pid
+ * namespace) reaps it and exits with it, nestbox reaps the init and exits with that, with the
+ * default cgroup, seccomp filter and capabilities of any run. Only mnt and pid namespaces (the
+ * ones on that path) and no writable layer: uts, ipc, net, the cgroup namespace and the overlay
+ * are set up and torn down around the path, never on it; leaving them out makes a run a third
+ * cheaper (0.21 -> 0.14 s on the aarch64 6.12 VM under TCG). The default options' statuses:
+ * death_by_signal_is_128_plus_n, not_found_127_not_executable_126. In the aarch64 VMs 256
+ * runs take 20-40 s, over the harness's default 30 s under load: hence the timeout (natively
+ * ~3 s). */
+TEST_F_TIMEOUT(run, exit_codes_0_to_255_pass_through, 240)
 {
 	static struct nbt_result r;
 	char script[32];
 
 	for (int code = 0; code < 256; code++) {
 		snprintf(script, sizeof(script), "exit %d", code);
-		nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--", "sh", "-c", script, NULL);
+		nbt_run(&r, "run", "--ns", "mnt,pid", "--read-only", "--rootfs", nbt_rootfs(), "--",
+			"sh", "-c", script, NULL);
 		ASSERT_EQ(code, r.status) TH_LOG("exit %d: %s", code, r.err);
 	}
 }
