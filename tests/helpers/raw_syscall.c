@@ -29,7 +29,9 @@ int main(int argc, char **argv)
 		return 2;
 	for (int i = 0; i < 6 && i + 2 < argc; i++)
 		a[i] = strtoull(argv[i + 2], NULL, 0);
-	rc = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	/* syscall() is variadic and reads longs: 64-bit values would land in the wrong registers
+	 * on a 32-bit architecture (armv7 passes them in aligned register pairs). */
+	rc = syscall(nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4], (long)a[5]);
 	if (rc < 0) {
 		printf("%s: errno %d\n", argv[1], errno);
 		return 1;
