@@ -39,7 +39,7 @@ bench-deps:
 			apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-$(BENCH_DIR)/bin/%: tests/bench/%.c $(UAPI)/.stamp
+$(BENCH_DIR)/bin/%: tests/bench/%.c tests/bench/rounds.h $(UAPI)/.stamp
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
