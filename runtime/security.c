@@ -345,17 +345,21 @@ const struct cli_option cli_security_options[] = {
 
 /* --- the workload's process --------------------------------------------------------------- */
 
-/* PR_CAPBSET_DROP of every capability not kept; EINVAL marks the end of the kernel's list. */
+/* PR_CAPBSET_DROP of every capability not kept that is still in the set; EINVAL from the read
+ * marks the end of the kernel's list. Read first: a drop makes new credentials (commit_creds,
+ * ~1 us), a read does not (~0.15 us), and the workload's set is the reaper's, cut already. */
 static int drop_bounding(uint64_t keep)
 {
 	for (int cap = 0; cap < 64; cap++) {
+		int in;
+
 		if (keep & (1ULL << cap))
 			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)) {
-			if (errno == EINVAL)
-				return 0;
+		in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		if (in < 0)
+			return errno == EINVAL ? 0 : -1;
+		if (in && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
 			return -1;
-		}
 	}
 	return 0;
 }
