@@ -96,6 +96,7 @@ struct nb_cgroup {
 	bool child_joins;     /* v1: the child writes itself into each group (cgroup_join_self) */
 	struct nb_cgroup_view views[NB_CGROUP_VIEWS];
 	int n_views;
+	bool views_whole; /* each view's mount rooted at nestbox's own group (cgroup_mount_view) */
 	nb_cgroup_watch_fn *watch; /* NULL: nobody watches */
 	void *watch_arg;
 };

@@ -207,14 +207,32 @@ static int add_v1_dir(struct nb_cgroup *cg, const char *own_cgroups, const char 
 	return 0;
 }
 
+/* Is the hierarchy of view v (mountinfo root: root) mounted at nestbox's own group in it? Then
+ * a cgroup namespace made here sees that mount as a fresh mount in it would be. */
+static bool rooted_at_own(const struct nb_cgroup_view *v, const char *root, const char *own_cgroups)
+{
+	char copy[sizeof(v->opts)], own[PATH_MAX], *save = NULL;
+
+	if (!strcmp(v->type, "cgroup2"))
+		return !cgroup_file_path(own_cgroups, "", own, sizeof(own)) &&
+		       !strcmp(root, *own ? own : "/");
+	snprintf(copy, sizeof(copy), "%s", v->opts);
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (!cgroup_file_path(own_cgroups, o, own, sizeof(own)))
+			return !strcmp(root, *own ? own : "/");
+	return false;
+}
+
 /* Read mountinfo: the v1 hierarchies (when v1) and the mounts the container will see. */
 static void scan_mounts(struct nb_cgroup *cg, const char *own_cgroups, int version)
 {
+	const size_t len = strlen(CG_FS);
 	struct lines r;
 	char *line;
 
 	lines_open(&r, "/proc/self/mountinfo"); /* unreadable: as empty, as before */
 	cg->n_views = 0;
+	cg->views_whole = true;
 	while ((line = lines_next(&r))) {
 		char *root, *mnt, *type, *opts;
 		struct nb_cgroup_view *v;
@@ -225,14 +243,19 @@ static void scan_mounts(struct nb_cgroup *cg, const char *own_cgroups, int versi
 		cgroupfs = !strcmp(type, "cgroup") || !strcmp(type, "cgroup2");
 		if (version == 1 && !strcmp(type, "cgroup"))
 			add_v1_dir(cg, own_cgroups, mnt, root, opts);
-		if (strncmp(mnt, CG_FS, strlen(CG_FS)) || cg->n_views == NB_CGROUP_VIEWS ||
-		    (mnt[strlen(CG_FS)] && mnt[strlen(CG_FS)] != '/') ||
-		    (!cgroupfs && (strcmp(type, "tmpfs") || mnt[strlen(CG_FS)])))
+		if (strncmp(mnt, CG_FS, len) || (mnt[len] && mnt[len] != '/'))
 			continue;
+		if (cg->n_views == NB_CGROUP_VIEWS ||
+		    (!cgroupfs && (strcmp(type, "tmpfs") || mnt[len]))) {
+			cg->views_whole = false; /* a mount the view leaves out */
+			continue;
+		}
 		v = &cg->views[cg->n_views++];
-		snprintf(v->target, sizeof(v->target), "%s", mnt + strlen(CG_FS));
+		snprintf(v->target, sizeof(v->target), "%s", mnt + len);
 		snprintf(v->type, sizeof(v->type), "%s", type);
 		view_options(opts, v->opts, sizeof(v->opts));
+		if (cgroupfs && !rooted_at_own(v, root, own_cgroups))
+			cg->views_whole = false;
 	}
 	lines_close(&r);
 }
@@ -257,6 +280,7 @@ int cg_detect_layout(struct nb_cgroup *cg)
 
 	cg->n_dirs = 0;
 	cg->n_views = 0;
+	cg->views_whole = false;
 	if (statfs(CG_FS, &st))
 		return 0;
 	read_own_cgroups(own_cgroups, sizeof(own_cgroups));
@@ -312,6 +336,22 @@ static int mount_view(const struct nb_cgroup_view *v, const char *target, unsign
 	return mount(source, target, v->type, view_flags, opts);
 }
 
+/* No group made, no user namespace, and every mount of the host's view rooted at nestbox's own
+ * groups (scan_mounts): the container's cgroup namespace, made by the clone, is rooted where
+ * those mounts are, so they are the view as they stand. One read-only recursive copy of them
+ * instead of a tmpfs, a directory and a fresh mount per hierarchy: ~0.1 ms CPU less with a
+ * hybrid host's ten (issue 21). */
+static int bind_host_view(struct nb_error *err)
+{
+	int target = open(NEWROOT CG_FS, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc;
+
+	if (target < 0)
+		return nb_fail_errno(err, "mount cgroup view", NEWROOT CG_FS);
+	rc = mounts_bind_host(CG_FS, target, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+	close(target);
+	return rc;
+}
+
 int cgroup_mount_view(const struct nb_cgroup *cg, const struct nb_container *c,
 		      struct nb_error *err)
 {
@@ -320,6 +360,9 @@ int cgroup_mount_view(const struct nb_cgroup *cg, const struct nb_container *c,
 
 	if (!(c->namespaces & NB_NS_CGROUP) || !cg->n_views)
 		return 0;
+	if (cg->views_whole && !cg->version && !((c->namespaces | c->ns_join) & NB_NS_USER) &&
+	    !(c->ns_join & NB_NS_CGROUP))
+		return bind_host_view(err);
 	for (int i = 0; i < cg->n_views; i++) {
 		const struct nb_cgroup_view *v = &cg->views[i];
 

@@ -670,6 +670,37 @@ TEST_F(cgroup, user_namespace_without_a_group_keeps_the_view)
 	EXPECT_EQ(NULL, strstr(r.out, "WRITABLE"));
 }
 
+/* Without a group of its own the container's cgroup namespace is rooted at nestbox's own groups.
+ * Where the host's mounts of the view are rooted there too, they are that view as they stand:
+ * bound read-only in one copy (issue 21: ~0.1 ms less than a fresh mount per hierarchy), with
+ * what the host keeps beside them on its tmpfs (systemd's cpu -> cpu,cpuacct links). Here: a
+ * private tmpfs with a marker file, and cgroup2 under it at the root nestbox is in. */
+TEST_F(cgroup, view_rooted_at_own_groups_is_the_hosts_mounts_read_only)
+{
+	static struct nbt_result r;
+	char own[4096];
+
+	ASSERT_LT(0, nbt_read_file("/proc/self/cgroup", own, sizeof(own)));
+	if (strncmp(own, "0::/\n", 5) && !strstr(own, "\n0::/\n"))
+		SKIP(return, "this test's cgroup2 group is not the root");
+	ASSERT_EQ(0, private_mounts());
+	ASSERT_EQ(0, umount2(CG_FS, MNT_DETACH)); /* the host's view, with its submounts */
+	ASSERT_EQ(0, mount("cgroup", CG_FS, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755"));
+	ASSERT_EQ(0, mkdir(CG_FS "/unified", 0755));
+	ASSERT_EQ(0, close(open(CG_FS "/nbt-marker", O_WRONLY | O_CREAT | O_CLOEXEC, 0644)));
+	if (mount("cgroup2", CG_FS "/unified", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		SKIP(return, "no cgroup2 here: %s", strerror(errno));
+	RUN(&r, "--", "sh", "-c",
+	    "ls " CG_FS "; cat " CG_FS
+	    "/unified/cgroup.procs >/dev/null && echo PROCS; touch " CG_FS
+	    "/x 2>/dev/null && echo WRITABLE; touch " CG_FS
+	    "/unified/x 2>/dev/null && echo WRITABLE; true");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "nbt-marker\n")) TH_LOG("stdout: %s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "PROCS\n")) TH_LOG("stdout: %s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "WRITABLE")) TH_LOG("stdout: %s", r.out);
+}
+
 TEST_F(cgroup, missing_controller_is_named)
 {
 	static struct nbt_result r;
