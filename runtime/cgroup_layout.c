@@ -208,19 +208,18 @@ static int add_v1_dir(struct nb_cgroup *cg, const char *own_cgroups, const char 
 }
 
 /* Is the hierarchy of view v (mountinfo root: root) mounted at nestbox's own group in it? Then
- * a cgroup namespace made here sees that mount as a fresh mount in it would be. */
+ * a cgroup namespace made here sees that mount as a fresh mount in it would be. The hierarchy's
+ * line in /proc/self/cgroup: cgroup2's has no controllers; a v1 mount's options name its
+ * controllers first, a name= last (cgroup1_show_options). */
 static bool rooted_at_own(const struct nb_cgroup_view *v, const char *root, const char *own_cgroups)
 {
-	char copy[sizeof(v->opts)], own[PATH_MAX], *save = NULL;
+	const char *named = strstr(v->opts, "name="), *first = named ? named : v->opts;
+	char name[64], own[PATH_MAX];
 
-	if (!strcmp(v->type, "cgroup2"))
-		return !cgroup_file_path(own_cgroups, "", own, sizeof(own)) &&
-		       !strcmp(root, *own ? own : "/");
-	snprintf(copy, sizeof(copy), "%s", v->opts);
-	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save))
-		if (!cgroup_file_path(own_cgroups, o, own, sizeof(own)))
-			return !strcmp(root, *own ? own : "/");
-	return false;
+	snprintf(name, sizeof(name), "%.*s",
+		 strcmp(v->type, "cgroup2") ? (int)strcspn(first, ",") : 0, first);
+	return !cgroup_file_path(own_cgroups, name, own, sizeof(own)) &&
+	       !strcmp(root, *own ? own : "/");
 }
 
 /* Read mountinfo: the v1 hierarchies (when v1) and the mounts the container will see. */
