@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "mount_api.h"
 #include "mounts.h"
 #include "net.h"
 #include "scan.h"
@@ -124,24 +125,18 @@ static int write_hosts(const struct nb_container *c, struct nb_error *err)
 	return put_etc(c, "hosts", text, false, err);
 }
 
-struct nb_open_how { /* linux/openat2.h, which musl's headers do not have */
-	uint64_t flags, mode, resolve;
-};
-#define NB_RESOLVE_IN_ROOT 0x10
-
 /* The host's /etc/resolv.conf into buf (NUL-terminated); bytes read, or -1. It is often a
  * symlink (systemd-resolved: ../run/systemd/resolve/stub-resolv.conf, or an absolute one):
- * resolved inside OLDROOT (openat2(2) RESOLVE_IN_ROOT, 5.6+), never in the scratch root. */
+ * resolved inside OLDROOT (openat2(2) RESOLVE_IN_ROOT, 5.6; every mount target is opened with
+ * it too), never in the scratch root. */
 static ssize_t read_host_resolv(char *buf, size_t size)
 {
-	struct nb_open_how how = { O_RDONLY | O_CLOEXEC, 0, NB_RESOLVE_IN_ROOT };
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 	int root = open(OLDROOT, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
 	ssize_t n = 0, got;
 
 	if (root >= 0)
-		fd = (int)syscall(SYS_openat2, root, "etc/resolv.conf", &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd = open(OLDROOT "/etc/resolv.conf", O_RDONLY | O_CLOEXEC);
+		fd = nb_openat2(root, "etc/resolv.conf", &how);
 	if (root >= 0)
 		close(root);
 	if (fd < 0)
