@@ -81,6 +81,7 @@ struct nb_cgroup_view {
 	char target[96]; /* below /sys/fs/cgroup */
 	char type[8];
 	char opts[160];
+	bool apart; /* a cgroup fs not rooted at nestbox's own group in it (cgroup_mount_view) */
 };
 
 /* Called with each directory this run is about to make, before the mkdir: the cleanup guard
@@ -96,7 +97,7 @@ struct nb_cgroup {
 	bool child_joins;     /* v1: the child writes itself into each group (cgroup_join_self) */
 	struct nb_cgroup_view views[NB_CGROUP_VIEWS];
 	int n_views;
-	bool views_whole; /* each view's mount rooted at nestbox's own group (cgroup_mount_view) */
+	int views_apart; /* views apart, or more than NB_CGROUP_VIEWS: the host's cannot be bound */
 	nb_cgroup_watch_fn *watch; /* NULL: nobody watches */
 	void *watch_arg;
 };

@@ -48,7 +48,6 @@ void cgroup_init(struct nb_cgroup *cg)
 	cg->joined_by_clone = false;
 	cg->child_joins = false;
 	cg->n_views = 0;
-	cg->views_whole = false;
 	cg->watch = NULL;
 	cg->watch_arg = NULL;
 }

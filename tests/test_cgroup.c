@@ -701,6 +701,43 @@ TEST_F(cgroup, view_rooted_at_own_groups_is_the_hosts_mounts_read_only)
 	EXPECT_EQ(NULL, strstr(r.out, "WRITABLE")) TH_LOG("stdout: %s", r.out);
 }
 
+/* The same copy, one hierarchy rooted apart from nestbox's own group (here cgroup2, bound from a
+ * group below the root nestbox is in): that one is moved aside and mounted afresh, so the
+ * container sees its namespace's root there (with the group in it), not the bound group. */
+TEST_F(cgroup, view_mount_rooted_apart_is_mounted_afresh)
+{
+	static struct nbt_result r;
+	const char *v2 = layout() == 2 ? CG_FS : CG_FS "/unified";
+	char own[4096], group[256], dir[4200];
+	int v2_fd;
+
+	ASSERT_LT(0, nbt_read_file("/proc/self/cgroup", own, sizeof(own)));
+	if (strncmp(own, "0::/\n", 5) && !strstr(own, "\n0::/\n"))
+		SKIP(return, "this test's cgroup2 group is not the root");
+	v2_fd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (v2_fd < 0 || mkdirat(v2_fd, self->name, 0755))
+		SKIP(return, "no writable cgroup2 at %s", v2);
+	snprintf(group, sizeof(group), "%s/%s", v2, self->name);
+	self->tmp = nbt_tempdir("cgapart");
+	snprintf(dir, sizeof(dir), "%s/unified", self->tmp);
+	/* the tmpfs made first, as a host's is: mountinfo lists mounts as they were made */
+	EXPECT_EQ(0, private_mounts());
+	EXPECT_EQ(
+	    0, mount("cgroup", self->tmp, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755"));
+	EXPECT_EQ(0, mkdir(dir, 0755));
+	EXPECT_EQ(0, mount(group, dir, NULL, MS_BIND, NULL));
+	snprintf(dir, sizeof(dir), "%s/nbt-marker", self->tmp);
+	EXPECT_EQ(0, close(open(dir, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)));
+	EXPECT_EQ(0, umount2(CG_FS, MNT_DETACH));
+	EXPECT_EQ(0, mount(self->tmp, CG_FS, NULL, MS_MOVE, NULL));
+	RUN(&r, "--", "sh", "-c", "ls " CG_FS " " CG_FS "/unified");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "nbt-marker\n")) TH_LOG("stdout: %s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, self->name)) TH_LOG("stdout: %s", r.out);
+	EXPECT_EQ(0, unlinkat(v2_fd, self->name, AT_REMOVEDIR));
+	close(v2_fd);
+}
+
 TEST_F(cgroup, missing_controller_is_named)
 {
 	static struct nbt_result r;
