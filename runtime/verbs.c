@@ -130,11 +130,12 @@ static int stop_and_lock(struct nb_target *t, struct nb_error *err)
 	 * namespace and takes it out of its cgroups before). Without this wait the group's rmdir
 	 * met the exiting tasks (EBUSY) and slept 2.5 ms. A holder that is not PID 1 (a run
 	 * cleaning up) is polled every ms. */
-	if (pidfd >= 0)
-		poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, DELETE_WAIT_MS);
+	if (pidfd >= 0) /* half the time each: DELETE_WAIT_MS in all, as before */
+		poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, DELETE_WAIT_MS / 2);
 	if (pidfd >= 0)
 		close(pidfd);
-	for (int waited = 0; waited < DELETE_WAIT_MS && rc == -EBUSY; waited++) {
+	for (int waited = pidfd >= 0 ? DELETE_WAIT_MS / 2 : 0;
+	     waited < DELETE_WAIT_MS && rc == -EBUSY; waited++) {
 		rc = state_try_lock(&t->s, &holder);
 		if (rc == -EBUSY)
 			verb_sleep_ms(1);
