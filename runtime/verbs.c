@@ -125,18 +125,20 @@ static int stop_and_lock(struct nb_target *t, struct nb_error *err)
 	}
 	if (t->st == NB_STATUS_PAUSED)
 		verb_set_frozen(t, false, err);
-	/* A created container's PID 1 holds the lock: it is free once the pidfd says PID 1 has
-	 * exited (its files are closed before, in do_exit). Polling every 10 ms made every delete
-	 * wait ~10 ms; a holder that is not PID 1 (a run cleaning up) is polled every ms. */
-	for (int waited = 0; waited < DELETE_WAIT_MS && rc == -EBUSY; waited++) {
+	/* Until the pidfd says PID 1 has exited, lock or no lock: a started PID 1 let go of the
+	 * lock long ago, and its group is empty only then (the kernel reaps the rest of its pid
+	 * namespace and takes it out of its cgroups before). Without this wait the group's rmdir
+	 * met the exiting tasks (EBUSY) and slept 2.5 ms. A holder that is not PID 1 (a run
+	 * cleaning up) is polled every ms. */
+	if (pidfd >= 0) /* half the time each: DELETE_WAIT_MS in all, as before */
+		poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, DELETE_WAIT_MS / 2);
+	if (pidfd >= 0)
+		close(pidfd);
+	for (int waited = pidfd >= 0 ? DELETE_WAIT_MS / 2 : 0;
+	     waited < DELETE_WAIT_MS && rc == -EBUSY; waited++) {
 		rc = state_try_lock(&t->s, &holder);
-		if (rc == -EBUSY && pidfd >= 0)
-			poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, DELETE_WAIT_MS);
-		else if (rc == -EBUSY)
+		if (rc == -EBUSY)
 			verb_sleep_ms(1);
-		if (pidfd >= 0)
-			close(pidfd);
-		pidfd = -1;
 	}
 	if (rc == -EBUSY)
 		return nb_fail(err, EBUSY, "delete", t->rec.id, "its process does not go away");
