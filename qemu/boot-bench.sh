@@ -8,6 +8,8 @@
 #   run         nestbox boot mode, `run first log=console on-exit=poweroff -- /bootclock`
 #   container   nestbox boot mode, the same as a container (--rootfs, overlay: its module first)
 #   read-only   the same container with --read-only (one read-only bind, no overlay module)
+#   module      (not by default) the run line after the container line's `module` line: what
+#               loading overlay.ko costs, apart from nestbox's container setup
 # The workload (tests/bench/bootclock.c) prints CLOCK_BOOTTIME when it runs: the time from the
 # kernel's start to the workload's first output line. Prints a table per kernel (median, min,
 # max, ratio of medians to busybox) and writes it to $BENCH_DIR/boot.md and results.md. TCG (FACTS: KVM fails
@@ -66,6 +68,8 @@ initramfs() {
 	printf 'module /lib/modules/overlay.ko\n%s -- /bootclock\n' "$c" \
 		>"$root/etc/nestbox/container.conf"
 	echo "$c --read-only -- /bootclock" >"$root/etc/nestbox/read-only.conf"
+	printf 'module /lib/modules/overlay.ko\n' | cat - "$root/etc/nestbox/run.conf" \
+		>"$root/etc/nestbox/module.conf"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -6 >"$2"
 	rm -rf "$root"
 }

@@ -325,23 +325,24 @@ static int parse_process(struct boot_conf *c, struct boot_entry *e, char **tok, 
 		}
 		return 0;
 	}
-	/* Room for "nestbox run --name NAME --cgroup default [--preserve-fds=N]": dd words before
-	 * "--" plus the spare ones. A service gets its group, limits or not (issue 21: a plain
-	 * run has none); ready=FD crosses into the workload as fds 3..FD (process.c closes the
-	 * rest of that range: none of PID 1's fds lose FD_CLOEXEC). */
-	e->argv = &tok[dd - (e->ready_fd ? 6 : 5)];
+	/* Room for "nestbox run --name NAME [--preserve-fds=N]": dd words before "--" plus the
+	 * spare ones. A group only when RUN-ARGS ask for one (a limit, --stats, --cgroup), as for
+	 * a plain run (issue 21): a limit-less group and the guard forked to remove it were ~7% of
+	 * a container line's start under TCG (issue 23); the container's init dies with its
+	 * nestbox (PDEATHSIG), so no group is needed to kill what is left. ready=FD crosses into
+	 * the workload as fds 3..FD (process.c closes the rest of that range: none of PID 1's fds
+	 * lose FD_CLOEXEC). */
+	e->argv = &tok[dd - (e->ready_fd ? 4 : 3)];
 	e->argv[0] = "nestbox";
 	e->argv[1] = "run";
 	e->argv[2] = "--name";
 	e->argv[3] = (char *)e->name;
-	e->argv[4] = "--cgroup";
-	e->argv[5] = "default";
 	if (e->ready_fd) {
 		/* allocated: boot_order.c moves entries, the configuration lives as PID 1 does */
 		char word[24];
 
 		snprintf(word, sizeof(word), "--preserve-fds=%d", e->ready_fd - 2);
-		if (!(e->argv[6] = strdup(word))) {
+		if (!(e->argv[4] = strdup(word))) {
 			snprintf(why, len, "%s: out of memory", e->name);
 			return -1;
 		}
@@ -489,7 +490,7 @@ static int parse_setting(struct boot_conf *c, int line, char **tok, int n, char 
 
 static int parse_line(struct boot_conf *c, int line, char *text)
 {
-	enum { SPARE = 6 }; /* words kept free before each line's words (see parse_process) */
+	enum { SPARE = 4 }; /* words kept free before each line's words (see parse_process) */
 	char why[sizeof(((struct nb_error *)0)->msg) + 64];
 	int room = BOOT_MAX_ARGS - c->nargs - SPARE - 1;
 	char **tok = &c->args[c->nargs + SPARE];
