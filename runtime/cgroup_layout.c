@@ -222,6 +222,19 @@ static bool rooted_at_own(const struct nb_cgroup_view *v, const char *root, cons
 	       !strcmp(root, *own ? own : "/");
 }
 
+/* Does a mount at target (below /sys/fs/cgroup, "" for itself) cover one of the views seen
+ * before it? mountinfo lists a mount after the ones it stacks on. */
+static bool covers_a_view(const struct nb_cgroup *cg, const char *target)
+{
+	size_t n = strlen(target);
+
+	for (int i = 0; i < cg->n_views; i++)
+		if (!strncmp(cg->views[i].target, target, n) &&
+		    (!cg->views[i].target[n] || cg->views[i].target[n] == '/'))
+			return true;
+	return false;
+}
+
 /* Read mountinfo: the v1 hierarchies (when v1) and the mounts the container will see. */
 static void scan_mounts(struct nb_cgroup *cg, const char *own_cgroups, int version)
 {
@@ -249,6 +262,10 @@ static void scan_mounts(struct nb_cgroup *cg, const char *own_cgroups, int versi
 			cg->views_apart = NB_CGROUP_VIEWS + 1; /* a mount the view leaves out */
 			continue;
 		}
+		/* Stacked mounts (cgroup2 mounted over a hybrid host's tmpfs): one recursive copy
+		 * takes only the top one, so only mounting each view afresh gives them all. */
+		if (covers_a_view(cg, mnt + len))
+			cg->views_apart = NB_CGROUP_VIEWS + 1;
 		v = &cg->views[cg->n_views++];
 		snprintf(v->target, sizeof(v->target), "%s", mnt + len);
 		snprintf(v->type, sizeof(v->type), "%s", type);

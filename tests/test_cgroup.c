@@ -738,6 +738,23 @@ TEST_F(cgroup, view_mount_rooted_apart_is_mounted_afresh)
 	close(v2_fd);
 }
 
+/* cgroup2 mounted over the host's view (boot mode's PID 1 does that on a hybrid host): the
+ * mounts it covers stay in mountinfo. A recursive copy of /sys/fs/cgroup takes only the top
+ * one, so a covered view rooted apart could not be found in it to be moved aside ("mount
+ * cgroup view: /sys/fs/cgroup/memory: ENOENT" on this host): such a view is mounted afresh,
+ * each mount as it stands. */
+TEST_F(cgroup, view_under_a_stacked_mount_still_starts)
+{
+	static struct nbt_result r;
+
+	ASSERT_EQ(0, private_mounts());
+	if (mount("cgroup2", CG_FS, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		SKIP(return, "no cgroup2 to mount here: %s", strerror(errno));
+	RUN(&r, "--", "sh", "-c", "cat " CG_FS "/cgroup.procs >/dev/null && echo PROCS");
+	EXPECT_EQ(0, r.status) TH_LOG("stderr: %s", r.err);
+	EXPECT_NE(NULL, strstr(r.out, "PROCS\n")) TH_LOG("stdout: %s", r.out);
+}
+
 TEST_F(cgroup, missing_controller_is_named)
 {
 	static struct nbt_result r;
