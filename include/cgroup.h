@@ -13,8 +13,8 @@
  * process needs to remove exactly the group this run made (nestbox delete, the cleanup guard).
  *
  * Ownership: a run removes (and kills what is left in) only the directories it made itself.
- * The shared parent <own>/nestbox belongs to no run: whoever needs it makes it, it stays (as
- * runc leaves the parents of its groups), and a run that finds a level gone between two of its
+ * The shared parent <own>/nestbox belongs to no run: whoever needs it makes it, a run that ends
+ * removes it if it is empty (one rmdir), and a run that finds a level gone between two of its
  * steps (ENOENT, ENODEV) makes it again. A --cgroup PATH that exists already is refused, never
  * joined: nestbox would otherwise write its limits into, and at the end empty, a group that is
  * not its own. */

@@ -11,7 +11,7 @@
  * The group is <own cgroup>/nestbox/<name> by default, --cgroup PATH otherwise.
  *
  * Runs at once (issue 27): the shared parent <own>/nestbox is made by whichever run needs it and
- * stays (issue 22); every level is checked and filled (v1 cpuset) by
+ * removed by a run that ends when it is empty; every level is checked and filled (v1 cpuset) by
  * every run that passes it; a level removed under us by the run that made it (between our mkdir
  * of it, EEXIST, and of the next) is made again; and a run removes and kills only what it made. */
 #include <dirent.h>
@@ -258,16 +258,14 @@ static void kill_remaining(const struct nb_cgroup *cg, const struct nb_cgroup_di
 	close(dir);
 }
 
-/* The group, then the levels above it that this run made, one rmdir each: another run's
- * group in one keeps it, and a run between its mkdir of a level and of the next makes the level
- * again. The shared parent stays, as runc leaves its parents: made and removed again by every
- * run alone on the machine, it cost each 6 more mkdir and rmdir (~0.1 ms CPU in the memory
- * hierarchy alone, issue 22). */
+/* The group, then the levels above it that this run made and the shared parent, one rmdir
+ * each: another run's group in one keeps it (that run, ending, tries again), and a run between
+ * its mkdir of a level and of the next makes the level again. */
 static void remove_dir(const struct nb_cgroup *cg, struct nb_cgroup_dir *d)
 {
 	char p[PATH_MAX];
 	unsigned long long ino = inode_of(d->path);
-	size_t floor = d->shared_len ? d->shared_len : d->made_from;
+	size_t floor = d->shared_len ? d->base_len : d->made_from;
 
 	if (!d->made_from)
 		return;

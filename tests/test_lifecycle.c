@@ -154,56 +154,6 @@ TEST_F(lc, delete_refuses_a_running_container_without_force)
 	EXPECT_EQ(0, nbt_wait_procs(needle, 0, 3000));
 }
 
-/* This process's group in the v1 pids hierarchy ("" for the root), or -1 without one. */
-static int own_v1_pids(char *buf, size_t size)
-{
-	char text[4096], *line;
-
-	if (access("/sys/fs/cgroup/pids/cgroup.procs", F_OK) ||
-	    nbt_read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
-		return -1;
-	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-		if (strstr(line, ":pids:")) {
-			snprintf(buf, size, "%s",
-				 strcmp(strstr(line, ":pids:") + 6, "/")
-				     ? strstr(line, ":pids:") + 6
-				     : "");
-			return 0;
-		}
-	return -1;
-}
-
-/* Issue 22: the shared parent <own>/nestbox stays after the last container in it is deleted
- * (made and removed by every lifecycle before: a mkdir and an rmdir in each hierarchy). The
- * create runs from a pids group of this test's own, so that no other group keeps the parent. */
-TEST_F(lc, the_shared_cgroup_parent_stays_after_the_last_delete)
-{
-	static struct nbt_result r;
-	char own[1024], group[1200], parent[1300], back[1200], pid[16];
-
-	if (own_v1_pids(own, sizeof(own)))
-		SKIP(
-		    return,
-			  "needs a v1 pids hierarchy at /sys/fs/cgroup/pids (the group to run in)");
-	snprintf(group, sizeof(group), "/sys/fs/cgroup/pids%s/%s-own", own, self->id);
-	snprintf(parent, sizeof(parent), "%s/nestbox", group);
-	snprintf(back, sizeof(back), "/sys/fs/cgroup/pids%s/cgroup.procs", own);
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	ASSERT_EQ(0, mkdir(group, 0755));
-	strcat(group, "/cgroup.procs");
-	ASSERT_EQ(0, nbt_write_file(group, pid));
-	EXPECT_EQ(0, create(self->root, self->bind, self->id, "true"));
-	nbt_write_file(back, pid);
-	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
-	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
-	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
-	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_EQ(0, access(parent, F_OK)) TH_LOG("%s was removed", parent);
-	rmdir(parent);
-	*strrchr(group, '/') = '\0';
-	EXPECT_EQ(0, rmdir(group));
-}
-
 /* SIGKILL the create at moments spread over its whole life; delete --force must leave no
  * state, cgroup, process or mount each time. */
 TEST_F_TIMEOUT(lc, delete_after_a_sigkilled_create_leaves_nothing, 120)
