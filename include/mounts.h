@@ -16,6 +16,10 @@ struct nb_mount;
 /* Nothing we mount may propagate back to the host. */
 int mounts_make_private(struct nb_error *err);
 
+/* Make "/" a real mount when it is the initramfs rootfs, which pivot_root(2) refuses: a clone
+ * of the whole tree moved over "/" and chroot'ed into (also boot mode's PID 1, once for all). */
+int mounts_reroot_initramfs(struct nb_error *err);
+
 /* Mount a scratch tmpfs (it holds the tmpfs upper layer: size c->upper_size) over the top
  * layer's path and pivot_root into it, keeping the old root at OLDROOT. When the root is the
  * initramfs rootfs (pivot_root: EINVAL), re-root first. */

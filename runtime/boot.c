@@ -20,7 +20,7 @@
 #include "boot.h"
 #include "boot_conf.h"
 #include "boot_pid1.h"
-#include "mount_api.h"
+#include "mounts.h"
 #include "nb_error.h"
 #include "scan.h"
 
@@ -156,21 +156,13 @@ static bool root_is_namespace_root(void)
  * again cost 8-13 ms under TCG on 6.12, where umount waits for an RCU grace period. */
 static bool reroot_initramfs(void)
 {
-	int fd;
+	struct nb_error err;
 
 	mkdir("/proc", 0555);
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
 		return false; /* mount_api tries again and says why */
-	if (!root_is_namespace_root())
-		return true;
-	fd = nb_open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
-	if (fd < 0 || fchdir(fd) != 0 ||
-	    syscall(SYS_move_mount, fd, "", AT_FDCWD, "/", NB_MOVE_MOUNT_F_EMPTY_PATH) != 0 ||
-	    chroot(".") != 0 || chdir("/") != 0)
-		BOOT_LOG("re-root the initramfs: %s: containers re-root their own",
-			 strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	if (root_is_namespace_root() && mounts_reroot_initramfs(&err))
+		BOOT_LOG("%s: containers re-root their own", err.msg);
 	return true;
 }
 

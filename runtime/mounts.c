@@ -49,15 +49,15 @@ int mounts_mkdir_p(const char *path, unsigned mode)
  * never be unmounted. Make the root a real mount first: clone the whole tree (open_tree),
  * move the clone on top of /, and chroot into it. A plain chroot instead of pivot_root
  * could be escaped; this is only the step that lets pivot_root work. */
-static int reroot_initramfs(struct nb_error *err)
+int mounts_reroot_initramfs(struct nb_error *err)
 {
-	int fd = nb_open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | AT_RECURSIVE);
+	int fd = nb_open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | AT_RECURSIVE | O_CLOEXEC);
 
 	if (fd < 0)
 		return nb_fail_errno(err, "re-root initramfs: open_tree", "/");
 	if (fchdir(fd) ||
 	    syscall(SYS_move_mount, fd, "", AT_FDCWD, "/", NB_MOVE_MOUNT_F_EMPTY_PATH) ||
-	    chroot(".")) {
+	    chroot(".") || chdir("/")) {
 		int rc = nb_fail_errno(err, "re-root initramfs", "/");
 
 		close(fd);
@@ -98,7 +98,7 @@ int mounts_enter_scratch(const struct nb_container *c, struct nb_error *err)
 		return 0;
 	if (errno != EINVAL) /* EPERM: docker's default seccomp profile has no pivot_root */
 		return nested_fail(err, errno, "scratch root", mount_point, NB_NEED_SYS_ADMIN);
-	rc = reroot_initramfs(err);
+	rc = mounts_reroot_initramfs(err);
 	if (rc)
 		return rc;
 	if (pivot_into_scratch(mount_point, options))
