@@ -110,21 +110,24 @@ unsigned long long state_proc_start(pid_t pid)
 	return state == 'Z' || state == 'X' ? 0 : start;
 }
 
+/* The pid the lock file names; 0 while it is still empty. */
+static pid_t lock_file_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? (pid_t)atoi(buf) : 0;
+}
+
 static pid_t read_holder(int fd)
 {
-	char buf[32] = { 0 };
+	pid_t pid = 0;
 
 	/* The winner writes its pid just after its flock: give it a moment. */
-	for (int i = 0; i < 20; i++) {
-		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-
-		if (n > 0) {
-			buf[n] = '\0';
-			return (pid_t)atoi(buf);
-		}
+	for (int i = 0; i < 20 && !(pid = lock_file_pid(fd)); i++)
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-	}
-	return 0;
+	return pid;
 }
 
 /* One write of a fixed width, over the last (atoi stops at the padding): no ftruncate, one
@@ -369,14 +372,12 @@ static void set_field(struct nb_record *rec, const char *key, const char *v)
  * then writes out at once: auto_da_alloc). */
 static bool lock_names(const struct nb_state *s, pid_t pid)
 {
-	char buf[32];
 	int fd = state_open_file(s, LOCK_FILE, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : pread(fd, buf, sizeof(buf) - 1, 0);
+	bool names = fd >= 0 && lock_file_pid(fd) == pid;
 
 	if (fd >= 0)
 		close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n > 0 && atoi(buf) == pid;
+	return names;
 }
 
 static int read_record(const struct nb_state *s, struct nb_record *rec)
