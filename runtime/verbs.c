@@ -117,7 +117,7 @@ int verb_state(const char *root, int argc, char **argv)
 static int stop_and_lock(struct nb_target *t, struct nb_error *err)
 {
 	pid_t holder = 0;
-	int pidfd = -1, rc = -EBUSY;
+	int pidfd = -1, rc = -EBUSY, waited = 0; /* ms */
 
 	if (t->rec.pid > 0 && state_proc_start(t->rec.pid) == t->rec.pid_start) {
 		pidfd = (int)syscall(SYS_pidfd_open, t->rec.pid, 0);
@@ -130,12 +130,12 @@ static int stop_and_lock(struct nb_target *t, struct nb_error *err)
 	 * namespace and takes it out of its cgroups before). Without this wait the group's rmdir
 	 * met the exiting tasks (EBUSY) and slept 2.5 ms. A holder that is not PID 1 (a run
 	 * cleaning up) is polled every ms. */
-	if (pidfd >= 0) /* half the time each: DELETE_WAIT_MS in all, as before */
+	if (pidfd >= 0) { /* half the time each: DELETE_WAIT_MS in all, as before */
 		poll(&(struct pollfd){ pidfd, POLLIN, 0 }, 1, DELETE_WAIT_MS / 2);
-	if (pidfd >= 0)
 		close(pidfd);
-	for (int waited = pidfd >= 0 ? DELETE_WAIT_MS / 2 : 0;
-	     waited < DELETE_WAIT_MS && rc == -EBUSY; waited++) {
+		waited = DELETE_WAIT_MS / 2;
+	}
+	for (; waited < DELETE_WAIT_MS && rc == -EBUSY; waited++) {
 		rc = state_try_lock(&t->s, &holder);
 		if (rc == -EBUSY)
 			verb_sleep_ms(1);
