@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: cpurounds N CMD [ARG...] [';' CMD [ARG...]]...\n");
 		return 2;
 	}
-	ncmd = split_commands(argc, argv, cmd, MAX_CMDS);
+	ncmd = split_commands(2, argc, argv, cmd, MAX_CMDS);
 	for (int r = -1; r < n; r++) {
 		for (int k = 0; k < ncmd; k++) {
 			int c = (k + (r < 0 ? 0 : r)) % ncmd;

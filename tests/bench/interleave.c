@@ -22,7 +22,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: interleave N CMD [ARG...] [';' CMD [ARG...]]...\n");
 		return 2;
 	}
-	ncmd = split_commands(argc, argv, cmd, MAX_CMDS);
+	ncmd = split_commands(2, argc, argv, cmd, MAX_CMDS);
 	for (int r = -1; r < n; r++) {
 		for (int c = 0; c < ncmd; c++) {
 			long long ns, cpu;

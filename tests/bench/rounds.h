@@ -1,5 +1,6 @@
-/* What the round-based bench tools share (interleave.c, cpurounds.c): the command list split at
- * ';', one quiet run of a command timed by wall and CPU clock, and the sort for medians. */
+/* What the bench tools that run command lists share (interleave.c, cpurounds.c, cpuwall.c):
+ * the list split at ';', one quiet run of a command timed by wall and CPU clock, and the sort
+ * for medians. Inline: a tool that needs only some of them is not warned about the rest. */
 #ifndef NB_BENCH_ROUNDS_H
 #define NB_BENCH_ROUNDS_H
 
@@ -10,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ns(void)
+static inline long long now_ns(void)
 {
 	struct timespec ts;
 
@@ -18,21 +19,21 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static int cmp_ll(const void *a, const void *b)
+static inline int cmp_ll(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
 
 	return (x > y) - (x < y);
 }
 
-static long long tv_ns(struct timeval tv)
+static inline long long tv_ns(struct timeval tv)
 {
 	return tv.tv_sec * 1000000000LL + tv.tv_usec * 1000LL;
 }
 
 /* One run of argv, stdin/stdout/stderr on /dev/null: its wall time and the CPU time of it and
  * every process it waited for (wait4's rusage), in ns; -1 if it did not exit 0. */
-static int run_quiet(char **argv, long long *wall, long long *cpu)
+static inline int run_quiet(char **argv, long long *wall, long long *cpu)
 {
 	long long t0 = now_ns();
 	struct rusage ru;
@@ -55,13 +56,13 @@ static int run_quiet(char **argv, long long *wall, long long *cpu)
 	return 0;
 }
 
-/* argv[2..] as commands separated by ';' (each NULL-ended in place); returns how many. */
-static int split_commands(int argc, char **argv, char ***cmd, int max)
+/* argv[first..] as commands separated by ';' (each NULL-ended in place); returns how many. */
+static inline int split_commands(int first, int argc, char **argv, char ***cmd, int max)
 {
 	int ncmd = 0;
 
-	cmd[ncmd++] = &argv[2];
-	for (int i = 2; i < argc; i++) {
+	cmd[ncmd++] = &argv[first];
+	for (int i = first; i < argc; i++) {
 		if (strcmp(argv[i], ";") != 0)
 			continue;
 		argv[i] = NULL; /* ends the command before it */
