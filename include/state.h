@@ -89,9 +89,10 @@ int state_signal_start(const struct nb_state *s, struct nb_error *err);
 /* Open a file of the state directory (open(2) flags; O_CLOEXEC|O_NOFOLLOW added, mode 0600). */
 int state_open_file(const struct nb_state *s, const char *name, int flags);
 
-/* Remove the directory and everything in it, then drop the lock; state_remove also the root
- * once it is empty, state_remove_entry not (delete: runc keeps its root too, and the next
- * create would make it again, two journalled changes more on an ext4 root). */
+/* Remove the directory and everything in it, then drop the lock. state_remove_entry keeps the
+ * root, as runc keeps its own: every run, delete and sweep (making it again at the next run
+ * would be two journalled changes more on an ext4 root). state_remove also the root once it is
+ * empty: a run that failed, which leaves nothing behind. */
 void state_remove_entry(struct nb_state *s);
 void state_remove(struct nb_state *s);
 

@@ -248,7 +248,7 @@ static void remove_state_after_death(void *arg)
 {
 	struct nb_run *r = arg;
 
-	state_remove(&r->state);
+	state_remove_entry(&r->state);
 }
 
 /* Undo in reverse order of setup: one ladder, each label undoing one step. */
@@ -391,7 +391,10 @@ int run_destroy(struct nb_run *r, int status)
 	status = cgroup_finish(&r->cg, r->c, status);
 	guard_end(&r->guard);
 	if (!r->keep_state) { /* a run -d's monitor keeps it for logs and rm */
-		state_remove(&r->state);
+		if (status == NB_EXIT_SETUP) /* a failed run leaves nothing, not even its root */
+			state_remove(&r->state);
+		else
+			state_remove_entry(&r->state);
 		hooks_run(r->c, NB_HOOK_POSTSTOP, 0, NULL); /* deleted: warnings only */
 	}
 	return status;

@@ -78,7 +78,7 @@ static void finish(struct nb_run *r, struct run_log *l, int status)
 	if (fd >= 0)
 		dprintf(fd, "%d\n", status);
 	if (r->c->auto_remove)
-		state_remove(&r->state);
+		state_remove_entry(&r->state);
 }
 
 /* The root built (a foreground run's host side does not wait for that, this one must), the log

@@ -618,7 +618,7 @@ static void sweep_named(const char *root, const char *id)
 	}
 	if (!flock(s.lock_fd, LOCK_EX | LOCK_NB) && lock_is_current(s.lock_fd, path) &&
 	    named_is_stale(&s)) {
-		state_remove(&s);
+		state_remove_entry(&s);
 		return;
 	}
 	close(s.lock_fd);
@@ -653,7 +653,7 @@ void state_sweep(const char *root)
 		if (pid == getpid() || !kill((pid_t)pid, 0) || errno != ESRCH)
 			continue;
 		if (!state_claim(root, e->d_name, &s, &err))
-			state_remove(&s);
+			state_remove_entry(&s);
 	}
 	if (d)
 		closedir(d);
