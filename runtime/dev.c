@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,17 +31,20 @@ static const struct {
 
 /* mknod needs CAP_MKNOD in the initial user namespace; inside a user namespace bind the
  * host's node of that path instead (as runc does). One already there is left as it is (runc's
- * rule for linux.devices; /dev's own tmpfs is fresh). */
+ * rule for linux.devices; /dev's own tmpfs is fresh). as_made: the node mknod makes is already
+ * the one asked for (umask 0, the caller's own uid and gid, a directory without setgid), so it
+ * is not chowned and chmodded again (12 syscalls of every run's /dev, ~0.035 ms). */
 static int make_node(int dir, const char *name, const struct nb_mount *m, const char *host,
-		     struct nb_error *err)
+		     bool as_made, struct nb_error *err)
 {
 	unsigned mode = m->node.type | m->node.perm;
 	int fd, rc;
 
 	if (!mknodat(dir, name, mode, makedev(m->node.major, m->node.minor)))
-		/* mknod(2) takes the umask off the mode */
-		return fchownat(dir, name, m->node.uid, m->node.gid, AT_SYMLINK_NOFOLLOW) ||
-			       fchmodat(dir, name, m->node.perm, 0)
+		/* mknod(2) takes the umask off the mode and gives the node our fsuid and fsgid */
+		return !as_made && (fchownat(dir, name, m->node.uid, m->node.gid,
+					     AT_SYMLINK_NOFOLLOW) ||
+				    fchmodat(dir, name, m->node.perm, 0))
 			   ? nb_fail_errno(err, "mknod", host)
 			   : 0;
 	if (errno == EEXIST)
@@ -62,6 +66,9 @@ static int make_node(int dir, const char *name, const struct nb_mount *m, const 
 int dev_populate(int root, const char *target, struct nb_error *err)
 {
 	int path = mounts_open_in_root(root, target + (target[0] == '/')), dev, rc = 0;
+	/* root's nodes on /dev's fresh tmpfs (mode 0755): with umask 0, as mknod makes them */
+	bool as_made = geteuid() == 0 && getegid() == 0;
+	mode_t umask_was;
 
 	if (path < 0)
 		return nb_fail(err, -path, "mount /dev", target, "cannot open it");
@@ -70,14 +77,16 @@ int dev_populate(int root, const char *target, struct nb_error *err)
 	close(path);
 	if (dev < 0)
 		return nb_fail_errno(err, "mount /dev", target);
+	umask_was = umask(0);
 	for (size_t i = 0; !rc && i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
 		const struct nb_mount m = { .node = { S_IFCHR, 0666, dev_nodes[i].major,
 						      dev_nodes[i].minor, 0, 0 } };
 		char host[64];
 
 		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
-		rc = make_node(dev, dev_nodes[i].name, &m, host, err);
+		rc = make_node(dev, dev_nodes[i].name, &m, host, as_made, err);
 	}
+	umask(umask_was);
 	for (size_t i = 0; !rc && i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
 		if (symlinkat(dev_links[i].target, dev, dev_links[i].name))
 			rc = nb_fail_errno(err, "symlink", dev_links[i].name);
@@ -115,7 +124,7 @@ int dev_make_node(int root, const struct nb_mount *m, struct nb_error *err)
 
 	if (parent < 0)
 		return parent;
-	rc = make_node(parent, name, m, m->target, err);
+	rc = make_node(parent, name, m, m->target, false, err);
 	close(parent);
 	return rc;
 }

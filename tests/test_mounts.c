@@ -153,6 +153,25 @@ TEST_F(mounts, dev_is_minimal)
 	TH_LOG("%s", r.out);
 }
 
+/* The nodes are made with umask 0 and not chmodded after (dev.c: as_made): whatever the
+ * caller's umask, each is 0666 and root's, and the workload still gets the caller's umask. */
+TEST_F(mounts, dev_nodes_are_0666_and_roots_whatever_the_umask)
+{
+	static struct nbt_result r;
+	mode_t was = umask(077);
+
+	nbt_run(&r, "run", "--rootfs", nbt_rootfs(), "--", "sh", "-c",
+		"stat -c '%n %a %u:%g %t,%T' /dev/null /dev/zero /dev/full /dev/random "
+		"/dev/urandom /dev/tty; umask",
+		NULL);
+	umask(was);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ("/dev/null 666 0:0 1,3\n/dev/zero 666 0:0 1,5\n/dev/full 666 0:0 1,7\n"
+		     "/dev/random 666 0:0 1,8\n/dev/urandom 666 0:0 1,9\n/dev/tty 666 0:0 5,0\n"
+		     "0077\n",
+		     r.out);
+}
+
 TEST_F(mounts, bind_mounts_read_write_and_read_only)
 {
 	static struct nbt_result r;
