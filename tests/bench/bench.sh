@@ -133,6 +133,9 @@ commands() { # the latency set; $1 = WORKLOAD path inside the container
 	u=$BIN/nbtrue
 	[ "$w" != /bin/true ] || u=/bin/true
 	echo "floor${tab}$BIN/floor $R $w"
+	# the floor in nestbox's default namespace set too (net, uts, ipc, cgroup), nothing set up
+	# in them: the kernel's own share of the defaults, below which no runtime with them can go
+	echo "floor + default namespaces${tab}$BIN/floor -n $R $w"
 	echo "unshare -mpui${tab}unshare -mpui -f --mount-proc $u"
 	echo "nestbox${tab}$nbrun -- $w"
 	echo "nestbox minimal${tab}$nbrun --ns mnt,pid --privileged --no-init -- $w"
@@ -200,7 +203,8 @@ say "$seq_n containers in sequence per tool"
 : >"$D/seq.tsv"
 while IFS="$tab" read -r name cmd; do
 	case "$name" in
-	"wrapper only" | "nestbox --"* | "nestbox minimal" | "nestbox hardening off") continue ;;
+	"wrapper only" | "nestbox --"* | "nestbox minimal" | "nestbox hardening off" | \
+		"floor + default namespaces") continue ;;
 	crun+wrapper)
 		us=$($BIN/cg2wrap sh "$0" --loop "$seq_n" ${cmd#"$BIN/cg2wrap "}) || us=NA
 		name=crun
@@ -440,6 +444,12 @@ nbi_size=$(size_of nestbox-init 3)
 	echo "The hardening (issue 19: own network namespace, masks, filter, capability drops; nestbox over"
 	echo "\`--net host --privileged\`): $(fmt "$(calc "$nb_med - $(med 'nestbox hardening off')")" 2) ms wall, " \
 		"$(fmt "$(calc "$nb_cpu - $(lookup "$D/start.tsv" 'nestbox hardening off' 7)")" 2) ms CPU (goal <= 0.2 ms)."
+	fn_med=$(med 'floor + default namespaces')
+	fn_cpu=$(lookup "$D/start.tsv" 'floor + default namespaces' 7)
+	echo "The kernel's share of the defaults' namespaces (\`floor -n\`: the floor in new net, uts, ipc and"
+	echo "cgroup namespaces too, nothing set up in them): $(ratio "$fn_med" "$fl_med") the floor" \
+		"(CPU $(ratio "$fn_cpu" "$fl_cpu")), $(fmt "$(calc "$fn_med - $fl_med")" 2) ms; no runtime with these"
+	echo "defaults can start below that, whatever else it does."
 	echo
 	echo "CPU: hyperfine's mean user + system time of the command and everything it waited for; other"
 	echo "work on the machine disturbs it less than the wall time, but it leaves out what the kernel"
@@ -553,6 +563,9 @@ nbi_size=$(size_of nestbox-init 3)
 	cpu() { lookup "$D/start.tsv" "$1" 7; }
 	printf '| nestbox ≤ 1.5× the floor | %s (CPU %s) | %s |\n' "$(ratio "$nb_med" "$fl_med")" \
 		"$(ratio "$nb_cpu" "$fl_cpu")" "$(goal "$(calc "$nb_med / $fl_med")" 1.5)"
+	printf '| its bound: the floor in the default namespaces (`floor -n`) ≤ 1.5× the floor | %s (CPU %s) | %s |\n' \
+		"$(ratio "$fn_med" "$fl_med")" "$(ratio "$fn_cpu" "$fl_cpu")" \
+		"$(goal "$(calc "$fn_med / $fl_med")" 1.5)"
 	printf '| nestbox below unshare -mpui -f --mount-proc | %s (CPU %s) | %s |\n' \
 		"$(ratio "$nb_med" "$un")" "$(ratio "$nb_cpu" "$(cpu "unshare -mpui")")" \
 		"$(goal "$(calc "$nb_med / $un")" 1.0)"
