@@ -65,5 +65,5 @@ $(BENCH_DIR)/nestbox-sym: $(RUNTIME_SRC) $(INIT_SRC) $(wildcard include/*.h) $(U
 bench-profile: bench-deps $(BUILD)/nestbox $(BENCH_DIR)/nestbox-sym rootfs bench-bin
 	@$(BENCH_ENV) NESTBOX_SYM=$(BENCH_DIR)/nestbox-sym sh tests/bench/profile.sh
 
-bench-harden: $(BUILD)/nestbox rootfs $(BENCH_DIR)/bin/cpurounds
+bench-harden: $(BUILD)/nestbox rootfs $(BENCH_DIR)/bin/cpurounds $(BENCH_DIR)/bin/floor
 	@$(BENCH_ENV) sh tests/bench/harden.sh $(or $(BENCH_ROUNDS),400)
