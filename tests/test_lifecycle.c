@@ -53,21 +53,6 @@ static int file_exists(const char *dir, const char *name)
 	return access(path, F_OK) == 0;
 }
 
-/* The entries of directory path ("." and ".." not counted), -1 if it cannot be read. */
-static int dir_entries(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
-}
-
 /* The "status" value of `nestbox state`'s JSON, into buf. */
 static const char *state_of(const char *root, const char *id, char *buf, size_t size)
 {
@@ -308,7 +293,7 @@ TEST_F(lc, next_run_sweeps_what_a_sigkilled_default_named_run_left)
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
 	EXPECT_NE(0, access(path, F_OK)) TH_LOG("%s is still there", path);
 	EXPECT_NE(0, access(stale, F_OK)) TH_LOG("%s is still there", stale);
-	EXPECT_EQ(0, dir_entries(self->root)) TH_LOG("the root is not empty");
+	EXPECT_EQ(0, nbt_count_entries(self->root)) TH_LOG("the root is not empty");
 }
 
 /* A run leaves its root behind, empty, as runc leaves /run/runc (making it again at each run
@@ -321,7 +306,7 @@ TEST_F(lc, a_run_keeps_the_empty_root_a_failed_run_leaves_none)
 
 	nbt_run(&r, "--root", self->root, "run", "--rootfs", nbt_rootfs(), "--", "true", NULL);
 	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
-	EXPECT_EQ(0, dir_entries(self->root)) TH_LOG("the root is missing or not empty");
+	EXPECT_EQ(0, nbt_count_entries(self->root)) TH_LOG("the root is missing or not empty");
 	ASSERT_EQ(0, rmdir(self->root));
 	/* refused inside the container, after the claim: /proc is not a real directory */
 	snprintf(bad, sizeof(bad), "%s/bad", self->dir);
