@@ -14,7 +14,7 @@
  *
  * Ownership: a run removes (and kills what is left in) only the directories it made itself.
  * The shared parent <own>/nestbox belongs to no run: whoever needs it makes it, a run that ends
- * removes it if it is empty (one rmdir), and a run that finds a level gone between two of its
+ * removes it if it is empty (one rmdir; on v1 a delete leaves it), and a run that finds a level gone between two of its
  * steps (ENOENT, ENODEV) makes it again. A --cgroup PATH that exists already is refused, never
  * joined: nestbox would otherwise write its limits into, and at the end empty, a group that is
  * not its own. */
@@ -145,6 +145,10 @@ int cgroup_finish(struct nb_cgroup *cg, const struct nb_container *c, int status
 /* Remove the directories this run made, killing what is left in its own group (processes of a
  * container without a pid namespace); nothing it did not make. Idempotent. */
 void cgroup_remove(struct nb_cgroup *cg);
+
+/* The same for nestbox delete (a container create made), but v1's shared parent stays, as runc
+ * leaves the parents of its groups: a failed run still leaves nothing (cgroup_remove). */
+void cgroup_remove_deleted(struct nb_cgroup *cg);
 
 /* Container side: a cgroup namespace rooted at the container's group. */
 int cgroup_enter_ns(struct nb_cgroup *cg, const struct nb_container *c, struct nb_error *err);

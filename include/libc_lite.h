@@ -1,4 +1,4 @@
-/* Smaller stand-ins for musl's strstr, fork, clock_gettime, time, execvp, fcntl, strtok and atoi (runtime/libc_lite.c): in the musl build the
+/* Smaller stand-ins for musl's strstr, fork, clock_gettime, time, execvp, fcntl, open, strtok and atoi (runtime/libc_lite.c): in the musl build the
  * libc names are these functions; the nb_ names are for the unit tests. */
 #ifndef NB_LIBC_LITE_H
 #define NB_LIBC_LITE_H
@@ -12,6 +12,7 @@ int nb_clock_gettime(clockid_t clock, struct timespec *ts);
 time_t nb_time(time_t *t);
 int nb_execvp(const char *file, char *const argv[]);
 int nb_fcntl(int fd, int cmd, ...);
+int nb_open(const char *path, int flags, ...);
 char *nb_strtok(char *s, const char *sep);
 int nb_atoi(const char *s);
 

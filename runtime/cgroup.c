@@ -11,7 +11,7 @@
  * The group is <own cgroup>/nestbox/<name> by default, --cgroup PATH otherwise.
  *
  * Runs at once (issue 27): the shared parent <own>/nestbox is made by whichever run needs it and
- * removed by a run that ends when it is empty; every level is checked and filled (v1 cpuset) by
+ * removed by a run that ends when it is empty (v1: not by a delete, cgroup_remove_deleted); every level is checked and filled (v1 cpuset) by
  * every run that passes it; a level removed under us by the run that made it (between our mkdir
  * of it, EEXIST, and of the next) is made again; and a run removes and kills only what it made. */
 #include <dirent.h>
@@ -258,14 +258,14 @@ static void kill_remaining(const struct nb_cgroup *cg, const struct nb_cgroup_di
 	close(dir);
 }
 
-/* The group, then the levels above it that this run made and the shared parent, one rmdir
- * each: another run's group in one keeps it (that run, ending, tries again), and a run between
- * its mkdir of a level and of the next makes the level again. */
-static void remove_dir(const struct nb_cgroup *cg, struct nb_cgroup_dir *d)
+/* The group, then the levels above it that this run made and the shared parent (unless
+ * keep_shared), one rmdir each: another run's group in one keeps it (that run, ending, tries
+ * again), and a run between its mkdir of a level and of the next makes the level again. */
+static void remove_dir(const struct nb_cgroup *cg, struct nb_cgroup_dir *d, bool keep_shared)
 {
 	char p[PATH_MAX];
 	unsigned long long ino = inode_of(d->path);
-	size_t floor = d->shared_len ? d->base_len : d->made_from;
+	size_t floor = !d->shared_len ? d->made_from : keep_shared ? d->shared_len : d->base_len;
 
 	if (!d->made_from)
 		return;
@@ -286,13 +286,27 @@ static void remove_dir(const struct nb_cgroup *cg, struct nb_cgroup_dir *d)
 	d->made_from = 0;
 }
 
-void cgroup_remove(struct nb_cgroup *cg)
+static void remove_all(struct nb_cgroup *cg, bool keep_shared)
 {
 	if (cg->clone_fd >= 0)
 		close(cg->clone_fd);
 	cg->clone_fd = -1;
 	for (int i = cg->n_dirs - 1; i >= 0; i--)
-		remove_dir(cg, &cg->dirs[i]);
+		remove_dir(cg, &cg->dirs[i], keep_shared);
+}
+
+void cgroup_remove(struct nb_cgroup *cg)
+{
+	remove_all(cg, false);
+}
+
+/* v1: made and removed again by every lifecycle alone on a host, the shared parent cost each
+ * create and delete a mkdir (and cpuset fill) and an rmdir in all 6 hierarchies, ~0.7 ms of a
+ * 5 ms create + start + delete (issue 22); runc leaves the parents of its groups too. Not on
+ * v2, where making the parent is what names the no-internal-processes rule (cg2_enable). */
+void cgroup_remove_deleted(struct nb_cgroup *cg)
+{
+	remove_all(cg, cg->version == 1);
 }
 
 /* Groups named nestbox-<pid> (the default name) whose nestbox is gone: left by a SIGKILLed

@@ -121,6 +121,27 @@ int nb_fcntl(int fd, int cmd, ...)
 int fcntl(int fd, int cmd, ...) __attribute__((alias("nb_fcntl")));
 #endif
 
+/* musl's open follows every O_CLOEXEC open with fcntl(F_SETFD, FD_CLOEXEC), for kernels before
+ * 2.6.23 that ignored the flag: one more system call for each of the ~60 files a create + start
+ * + delete opens (issue 22). Every kernel nestbox runs on (clone3, openat2) honours O_CLOEXEC.
+ * openat(AT_FDCWD) is open on every architecture (aarch64 has no SYS_open); O_LARGEFILE as musl. */
+int nb_open(const char *path, int flags, ...)
+{
+	unsigned mode = 0;
+	va_list ap;
+
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_start(ap, flags);
+		mode = va_arg(ap, unsigned);
+		va_end(ap);
+	}
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_LARGEFILE, mode);
+}
+
+#ifndef NB_UNIT_TEST
+int open(const char *path, int flags, ...) __attribute__((alias("nb_open")));
+#endif
+
 /* musl's strtok is strtok_r's code again with its own static pointer (180 bytes on aarch64);
  * this is strtok_r with one. */
 char *nb_strtok(char *s, const char *sep)

@@ -151,7 +151,7 @@ static void remove_cgroup(const struct nb_target *t)
 	struct nb_cgroup cg;
 
 	if (!verb_cgroup(t, &cg))
-		cgroup_remove(&cg);
+		cgroup_remove_deleted(&cg);
 }
 
 /* runc delete [--force] ID, docker rm [-f] NAME: a running or paused one only when forced. */

@@ -154,6 +154,60 @@ TEST_F(lc, delete_refuses_a_running_container_without_force)
 	EXPECT_EQ(0, nbt_wait_procs(needle, 0, 3000));
 }
 
+/* This process's group in the v1 pids hierarchy ("" for the root), or -1 without one. */
+static int own_v1_pids(char *buf, size_t size)
+{
+	char text[4096], *line;
+
+	if (access("/sys/fs/cgroup/pids/cgroup.procs", F_OK) ||
+	    nbt_read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
+		return -1;
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (strstr(line, ":pids:")) {
+			line = strstr(line, ":pids:") + strlen(":pids:");
+			snprintf(buf, size, "%s", strcmp(line, "/") ? line : "");
+			return 0;
+		}
+	return -1;
+}
+
+/* Issue 22, v1: the shared parent <own>/nestbox stays after the last container in it is
+ * deleted (made and removed again by every lifecycle before: a mkdir and an rmdir in each of
+ * the 6 hierarchies), but a create that fails leaves nothing, the parent it made included. The
+ * creates run from a pids group of this test's own, so that no other group keeps the parent. */
+TEST_F(lc, v1_shared_cgroup_parent_stays_after_a_delete_not_after_a_failure)
+{
+	static struct nbt_result r;
+	char own[1024], group[1200], parent[1300], procs[1300], back[1200], pid[16];
+	const char *bad[] = { "--root", self->root,	    "create", "--rootfs", nbt_rootfs(),
+			      "--bind", "/etc/passwd:/bin", self->id, "--",	  "true",
+			      NULL };
+	pid_t p;
+
+	if (own_v1_pids(own, sizeof(own)))
+		SKIP(return, "needs a v1 pids hierarchy at /sys/fs/cgroup/pids (v2 removes it)");
+	snprintf(group, sizeof(group), "/sys/fs/cgroup/pids%s/%s-own", own, self->id);
+	snprintf(parent, sizeof(parent), "%s/nestbox", group);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", group);
+	snprintf(back, sizeof(back), "/sys/fs/cgroup/pids%s/cgroup.procs", own);
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	ASSERT_EQ(0, mkdir(group, 0755));
+	ASSERT_EQ(0, nbt_write_file(procs, pid));
+	/* fails in the container's setup, after its group was made */
+	p = nbt_spawn(bad, "/dev/null");
+	EXPECT_EQ(125, p > 0 ? nbt_wait_exit(p) : -1);
+	EXPECT_NE(0, access(parent, F_OK)) TH_LOG("a failed create left %s", parent);
+	EXPECT_EQ(0, create(self->root, self->bind, self->id, "true"));
+	nbt_write_file(back, pid);
+	nbt_run(&r, "--root", self->root, "start", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	nbt_run(&r, "--root", self->root, "delete", "--force", self->id, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_EQ(0, access(parent, F_OK)) TH_LOG("%s was removed", parent);
+	rmdir(parent);
+	EXPECT_EQ(0, rmdir(group));
+}
+
 /* SIGKILL the create at moments spread over its whole life; delete --force must leave no
  * state, cgroup, process or mount each time. */
 TEST_F_TIMEOUT(lc, delete_after_a_sigkilled_create_leaves_nothing, 120)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -128,6 +129,35 @@ TEST(fcntl_as_glibc)
 	errno = 0;
 	EXPECT_EQ(-1, nb_fcntl(-1, F_GETFD));
 	EXPECT_EQ(EBADF, errno);
+}
+
+/* open without musl's fcntl after it: O_CLOEXEC still set by the kernel, the mode of O_CREAT
+ * applied, a failure -1 with errno, as glibc's open. */
+TEST(open_as_glibc)
+{
+	char path[] = "/tmp/nb-unit-open.XXXXXX";
+	struct stat st;
+	int fd = mkstemp(path), ours;
+	mode_t old = umask(0);
+
+	ASSERT_LE(0, fd);
+	close(fd);
+	unlink(path);
+	ours = nb_open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	ASSERT_LE(0, ours);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(ours, F_GETFD));
+	EXPECT_EQ(0, fstat(ours, &st));
+	EXPECT_EQ(0640, st.st_mode & 0777);
+	close(ours);
+	ours = nb_open(path, O_RDONLY);
+	ASSERT_LE(0, ours);
+	EXPECT_EQ(0, fcntl(ours, F_GETFD));
+	close(ours);
+	unlink(path);
+	umask(old);
+	errno = 0;
+	EXPECT_EQ(-1, nb_open(path, O_RDONLY | O_CLOEXEC));
+	EXPECT_EQ(ENOENT, errno);
 }
 
 /* Every token of a few texts, against glibc's strtok on a copy. */
