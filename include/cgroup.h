@@ -14,10 +14,10 @@
  *
  * Ownership: a run removes (and kills what is left in) only the directories it made itself.
  * The shared parent <own>/nestbox belongs to no run: whoever needs it makes it, a run that ends
- * removes it if it is empty (one rmdir; on v1 a delete leaves it), and a run that finds a level gone between two of its
- * steps (ENOENT, ENODEV) makes it again. A --cgroup PATH that exists already is refused, never
- * joined: nestbox would otherwise write its limits into, and at the end empty, a group that is
- * not its own. */
+ * removes it if it is empty (one rmdir; on v1 a delete leaves it), and a run that finds a level
+ * gone between two of its steps (ENOENT, ENODEV) makes it again. A --cgroup PATH that exists
+ * already is refused, never joined: nestbox would otherwise write its limits into, and at the
+ * end empty, a group that is not its own. */
 #ifndef NB_CGROUP_H
 #define NB_CGROUP_H
 

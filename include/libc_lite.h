@@ -1,5 +1,6 @@
-/* Smaller stand-ins for musl's strstr, fork, clock_gettime, time, execvp, fcntl, open, strtok and atoi (runtime/libc_lite.c): in the musl build the
- * libc names are these functions; the nb_ names are for the unit tests. */
+/* Smaller stand-ins for musl's strstr, fork, clock_gettime, time, execvp, fcntl, open, strtok
+ * and atoi (runtime/libc_lite.c): in the musl build the libc names are these functions; the nb_
+ * names are for the unit tests. */
 #ifndef NB_LIBC_LITE_H
 #define NB_LIBC_LITE_H
 

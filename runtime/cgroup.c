@@ -11,9 +11,10 @@
  * The group is <own cgroup>/nestbox/<name> by default, --cgroup PATH otherwise.
  *
  * Runs at once (issue 27): the shared parent <own>/nestbox is made by whichever run needs it and
- * removed by a run that ends when it is empty (v1: not by a delete, cgroup_remove_deleted); every level is checked and filled (v1 cpuset) by
- * every run that passes it; a level removed under us by the run that made it (between our mkdir
- * of it, EEXIST, and of the next) is made again; and a run removes and kills only what it made. */
+ * removed by a run that ends when it is empty (v1: not by a delete, cgroup_remove_deleted);
+ * every level is checked and filled (v1 cpuset) by every run that passes it; a level removed
+ * under us by the run that made it (between our mkdir of it, EEXIST, and of the next) is made
+ * again; and a run removes and kills only what it made. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
