@@ -14,7 +14,6 @@
 #define NET_MAX_SEARCH	     6	/* resolv.conf(5): search domains (our cap on options too) */
 #define NET_IFNAME_SIZE	     16 /* IFNAMSIZ */
 #define NET_CONTAINER_IF     "eth0"
-#define NET_LOOPBACK_IFINDEX 1 /* lo in every namespace (loopback_net_init) */
 
 enum nb_net_mode {
 	NB_NET_DEFAULT = 0, /* as the namespace set says: own (lo only) with net in it */
