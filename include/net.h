@@ -8,13 +8,12 @@
 
 #include "nb_error.h"
 
-#define NET_MAX_ADDRS	     4	/* --ip and --host-ip, each */
-#define NET_MAX_DNS	     3	/* resolv.conf(5): MAXNS */
-#define NET_MAX_HOSTS	     16 /* docker's --add-host lines */
-#define NET_MAX_SEARCH	     6	/* resolv.conf(5): search domains (our cap on options too) */
-#define NET_IFNAME_SIZE	     16 /* IFNAMSIZ */
-#define NET_CONTAINER_IF     "eth0"
-#define NET_LOOPBACK_IFINDEX 1 /* lo in every namespace (loopback_net_init) */
+#define NET_MAX_ADDRS	 4  /* --ip and --host-ip, each */
+#define NET_MAX_DNS	 3  /* resolv.conf(5): MAXNS */
+#define NET_MAX_HOSTS	 16 /* docker's --add-host lines */
+#define NET_MAX_SEARCH	 6  /* resolv.conf(5): search domains (our cap on options too) */
+#define NET_IFNAME_SIZE	 16 /* IFNAMSIZ */
+#define NET_CONTAINER_IF "eth0"
 
 enum nb_net_mode {
 	NB_NET_DEFAULT = 0, /* as the namespace set says: own (lo only) with net in it */

@@ -98,8 +98,9 @@ void state_remove(struct nb_state *s);
 
 /* Remove what SIGKILLed runs left under root: default-named ones (nestbox-<pid>, that pid
  * gone), and named ones whose lock is free and whose setup never finished or whose run is gone
- * (a created container's stays until delete). Run by every run and by list/ps. */
-void state_sweep(const char *root);
+ * (a created container's stays until delete). Run by every run (own: the name it holds, left
+ * alone) and by list/ps (own NULL). */
+void state_sweep(const char *root, const char *own);
 
 /* proc(5) stat field 22 of pid, or 0 when it does not exist. */
 unsigned long long state_proc_start(pid_t pid);

@@ -3,7 +3,8 @@
 #   make bench-concurrency [KERNELS=..] [CONC_RUNS=1000] [CONC_PAR=20]   issue 27 on pure v2:
 #        parallel `nestbox run --memory 64m -- true`, failures and their messages per kernel
 #   make bench-boot [KERNELS=..] [BOOT_RUNS=5]     issue 23: boot to the first workload,
-#        nestbox as PID 1 (run line, container, --read-only container) vs busybox init
+#        nestbox as PID 1 (run line, container, --read-only container) vs busybox init;
+#        BOOT_TB=1 also counts the guest instructions QEMU translated on the way (boot-bench.sh)
 #   make vm-tests VM_TESTS="test_concurrency"      some test binaries in a VM (v2 tests)
 #   make bench-arch [ARCH=aarch64] [ARCH_BENCH_ROUNDS=50] [ARCH_BENCH_ORPHANS=1000]   issue 24:
 #        nestbox's start latency and reaping in the architecture's VM (TCG) as ratios to that

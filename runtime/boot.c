@@ -367,16 +367,22 @@ enum boot_action boot_reap(bool stopping)
 }
 
 /* First starts, in file order, of the entries whose after= and group entries are all up
- * (boot_ready.c): a group's members start together, the next group when they are up. */
-static void start_waiting(void)
+ * (boot_ready.c): a group's members start together, the next group when they are up. Returns
+ * how many it started (each start has rewritten the status file). */
+static int start_waiting(void)
 {
+	int started = 0;
+
 	for (int i = 0; i < boot_cf.n; i++) {
 		struct boot_entry *e = &boot_cf.e[i];
 
 		if (e->kind != BOOT_MODULE && !e->first_start && !e->pid && !e->held &&
-		    !e->restart_at_ms && boot_ready_for(e))
+		    !e->restart_at_ms && boot_ready_for(e)) {
 			boot_start(e);
+			started += e->pid != 0; /* a failed fork wrote no status */
+		}
 	}
+	return started;
 }
 
 /* Run an entry's timers that are due (a restart, the KILL of a requested stop); returns the
@@ -435,8 +441,12 @@ static void __attribute__((noreturn)) boot_pid1(const char *path)
 	boot_ctl_listen();
 	load_modules();
 	boot_watchdog_open();
-	start_waiting();
-	boot_write_status();
+	/* The first status file, unless a start wrote it: rewriting it at once replaced the file
+	 * a start had just made, and evicting that tmpfs inode ran kernel paths for the first time
+	 * while the first container was being set up (~700 guest instructions QEMU translates,
+	 * issue 23). */
+	if (!start_waiting())
+		boot_write_status();
 
 	for (;;) {
 		long long next = -1, now;

@@ -270,7 +270,7 @@ int run_create(struct nb_run *r, const struct nb_container *c, const char *state
 		rc = done(c, "state: name", state_claim(state_root, c->name, &r->state, err));
 	if (rc)
 		return rc;
-	state_sweep(state_root);
+	state_sweep(state_root, c->name);
 	fill_record(r);
 	rc = net_host_name_free(c, err); /* after the claim: the name lock decides */
 	if (rc)

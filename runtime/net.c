@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/if_link.h>
@@ -543,16 +545,36 @@ void net_delete_host_end(const char *ifname)
 
 /* --- container side ------------------------------------------------------------------------ */
 
-/* lo up in the container's new namespace, where it is always ifindex 1 (loopback_net_init():
- * LOOPBACK_IFINDEX). Changing a link takes CAP_NET_ADMIN over the user namespace that owns the
- * network namespace (rtnetlink_rcv_msg: netlink_net_capable), the caller's one unless --ns user:
- * a nestbox nested in docker, podman or runc made the namespace with CAP_SYS_ADMIN but is not
- * granted CAP_NET_ADMIN by their defaults. Say so, and the way without it. */
-static int loopback_up(struct nl_sock *s, struct nb_error *err)
+/* SIOCGIFFLAGS, SIOCSIFFLAGS with IFF_UP added (netdevice(7)), on a socket of any family made
+ * in the namespace: sock_do_ioctl hands both to dev_ioctl. Not rtnetlink: a container without a
+ * veth then makes no netlink socket, whose kernel paths (socket, bind, request, ack, release)
+ * are ~2,000 instructions QEMU translates for the first time in a boot (issue 23). */
+static int loopback_ioctl_up(void)
 {
-	int rc = link_up(s, NET_LOOPBACK_IFINDEX, "lo", err);
+	struct ifreq ifr = { .ifr_name =
+				 "lo" }; /* its name in every namespace (loopback_net_init) */
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) ||
+	    (ifr.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &ifr)))
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* lo up in the container's new namespace. Changing a link takes CAP_NET_ADMIN over the user
+ * namespace that owns the network namespace (dev_ioctl: ns_capable), the caller's one unless
+ * --ns user: a nestbox nested in docker, podman or runc made the namespace with CAP_SYS_ADMIN
+ * but is not granted CAP_NET_ADMIN by their defaults. Say so, and the way without it. */
+static int loopback_up(struct nb_error *err)
+{
+	int rc = loopback_ioctl_up();
 	size_t len;
 
+	if (rc && rc != -EPERM)
+		return nb_fail(err, -rc, "link up", "lo", strerror(-rc));
 	if (rc != -EPERM)
 		return rc;
 	nested_fail(err, EPERM, "link up", "lo", NB_NEED_NET_ADMIN);
@@ -570,12 +592,12 @@ int net_container_setup(const struct nb_container *c, struct nb_error *err)
 
 	if (!(net_namespaces(c) & NB_NS_NET))
 		return 0;
+	rc = loopback_up(err);
+	if (rc || c->net.mode != NB_NET_VETH)
+		return rc;
 	rc = nl_open(&s, err);
 	if (rc)
 		return rc;
-	rc = loopback_up(&s, err);
-	if (rc || c->net.mode != NB_NET_VETH)
-		goto out;
 	eth = if_nametoindex(NET_CONTAINER_IF);
 	if (!eth) {
 		rc = nb_fail_errno(err, "network interface", NET_CONTAINER_IF);

@@ -125,7 +125,7 @@ static int list_all(const char *root, const struct list_opts *o)
 	DIR *d;
 
 	/* What SIGKILLed runs left is not listed: it goes (state.h). */
-	state_sweep(root);
+	state_sweep(root, NULL);
 	d = opendir(root);
 	if (o->form == FORM_JSON && !o->quiet)
 		putchar('[');
