@@ -195,8 +195,30 @@ static const char *kill_at(struct __test_metadata *_metadata, struct nbf *f, con
 	return name;
 }
 
+/* Until the PID 1 that name's record names has ended (a zombie, or gone), 2 s at most. Its
+ * cmdline, which nbf_cleanup looks for, is empty from exit_mm on, but it holds the name lock
+ * and counts as alive for the sweep (state.c named_is_stale) until its namespaces are torn
+ * down: a sweep in that window rightly keeps the directory. No record: no PID 1 yet. */
+static void wait_record_pid_ended(const char *root, const char *name)
+{
+	char path[PATH_MAX], text[2048], stat[64];
+	const char *p;
+
+	snprintf(path, sizeof(path), "%s/%s/record", root, name);
+	if (nbt_read_file(path, text, sizeof(text)) < 0 || !(p = strstr(text, "\npid ")))
+		return;
+	snprintf(stat, sizeof(stat), "/proc/%d/stat", atoi(p + strlen("\npid ")));
+	for (int i = 0; i < 200 && nbt_read_file(stat, text, sizeof(text)) > 0; i++) {
+		p = strrchr(text, ')');
+		if (p && (p[2] == 'Z' || p[2] == 'X'))
+			return;
+		nbt_sleep_ms(10);
+	}
+}
+
 /* A run SIGKILLed before its setup ended leaves its state directory (lock, and from
- * "state: pid" on the record): the next `list`, or the next run of any name, removes it. */
+ * "state: pid" on the record): the next `list`, or the next run of any name, removes it once
+ * the run's PID 1 has ended. */
 TEST_F(faults, next_list_or_run_sweeps_what_a_run_killed_in_setup_left)
 {
 	static const char *const steps[] = { "state: name", "state: pid", "go received" };
@@ -212,6 +234,7 @@ TEST_F(faults, next_list_or_run_sweeps_what_a_run_killed_in_setup_left)
 		ASSERT_NE(NULL, name);
 		ASSERT_TRUE(exists(self->f.root, name))
 		TH_LOG("%s: nothing left to sweep", steps[i]);
+		wait_record_pid_ended(self->f.root, name);
 		if (i % 2 == 0) {
 			nbt_run(&r, "--root", self->f.root, "list", "-q", NULL);
 			EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
