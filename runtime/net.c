@@ -551,8 +551,8 @@ void net_delete_host_end(const char *ifname)
  * are ~2,000 instructions QEMU translates for the first time in a boot (issue 23). */
 static int loopback_ioctl_up(void)
 {
-	struct ifreq ifr = { .ifr_name =
-				 "lo" }; /* its name in every namespace (loopback_net_init) */
+	/* lo: its name in every namespace (loopback_net_init) */
+	struct ifreq ifr = { .ifr_name = "lo" };
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0;
 
 	if (fd < 0)
