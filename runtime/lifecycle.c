@@ -390,8 +390,10 @@ int run_destroy(struct nb_run *r, int status)
 	r->sync_fd = -1;
 	status = cgroup_finish(&r->cg, r->c, status);
 	guard_end(&r->guard);
-	if (!r->keep_state) { /* a run -d's monitor keeps it for logs and rm */
-		if (status == NB_EXIT_SETUP) /* a failed run leaves nothing, not even its root */
+	/* A run -d's monitor keeps the state for logs and rm; a failed run leaves nothing, not
+	 * even its root. */
+	if (!r->keep_state) {
+		if (status == NB_EXIT_SETUP)
 			state_remove(&r->state);
 		else
 			state_remove_entry(&r->state);
